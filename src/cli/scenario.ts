@@ -1,0 +1,306 @@
+/**
+ * The scenario CLI: `npm run scenario -- <command>`. Validate, play, simulate, find the best path,
+ * draw the graph and start a new scenario. Exit code 1 on any error, 2 on bad usage.
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  analysisOf,
+  checkScenario,
+  defaultRulebook,
+  hasErrors,
+  playSteps,
+  stepsFromChoiceList,
+  type CallResult,
+  type Diagnostic,
+  type Language,
+  type Scenario,
+  type TranscriptEntry,
+} from '../engine/index';
+import { mermaidGraph } from '../engine/analysis/graph';
+import { simulate } from '../engine/analysis/simulate';
+import { planFromResult, readPlans, type PlansFile } from '../engine/plans';
+import { newScenarioTemplate } from './template';
+import { simulationHtml } from './report-html';
+
+const USAGE = `Hold the Line scenario tool
+
+Usage: npm run scenario -- <command> [options]
+
+Commands:
+  validate FILE...                  check scenario files; one line per problem
+      --json                        machine-readable output
+  play FILE --choices ID,ID,...     play a call with these choices ("~" = let the reply timer run out)
+      --ring N                      answer on ring N (default 1)
+      --lang zh-CN|en               transcript language (default en)
+      --save-plan NAME              save this play as a golden test plan in scenarios/plans/
+      --json                        the full result as JSON
+  simulate FILE                     random play-throughs: outcomes, scores, what no play reached
+      --runs N                      number of plays (default 1000)
+      --seed S                      random seed (default 1)
+      --html FILE                   also write an HTML report
+      --json
+  best FILE                         the best path and the maximum score per dimension [--json]
+  graph FILE                        a Mermaid flowchart of the scenario [--lang zh-CN|en]
+  new ID                            write scenarios/ID.json, a bilingual skeleton that validates and plays
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: string;
+  files: string[];
+  options: Map<string, string | true>;
+}
+
+const VALUE_OPTIONS = new Set(['--choices', '--ring', '--lang', '--save-plan', '--runs', '--seed', '--html', '--dir']);
+const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
+
+export function parseArgs(argv: string[]): Args {
+  const [command = 'help', ...rest] = argv;
+  const files: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (VALUE_OPTIONS.has(name)) {
+      const value = inline ?? rest[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      options.set(name, value);
+    } else if (FLAG_OPTIONS.has(name)) options.set(name, true);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else files.push(arg);
+  }
+  return { command, files, options };
+}
+
+interface Loaded {
+  file: string;
+  diagnostics: Diagnostic[];
+  scenario: Scenario | null;
+}
+
+export function loadScenarioFile(file: string): Loaded {
+  if (!existsSync(file)) return { file, diagnostics: [ioProblem(`no such file: ${file}`)], scenario: null };
+  if (statSync(file).isDirectory()) return { file, diagnostics: [ioProblem(`${file} is a folder; name the .json files in it`)], scenario: null };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { file, diagnostics: [ioProblem(`cannot read ${file}: ${(error as Error).message}`)], scenario: null };
+  }
+  const { diagnostics, scenario } = checkScenario(text, { rulebook: defaultRulebook() });
+  return { file, diagnostics, scenario };
+}
+
+function ioProblem(message: string): Diagnostic {
+  return { code: 'HTL001', name: 'not-json', severity: 'error', path: '$', message, hint: 'Check the file name and path.' };
+}
+
+const isSchemaFile = (file: string) => file.endsWith('.schema.json') || file.endsWith('.plans.json');
+
+function formatDiagnostic(file: string, d: Diagnostic): string {
+  const where = `${file}:${d.line ?? 1}:${d.column ?? 1}`;
+  return `${where}  ${d.code}  ${d.path}  ${d.severity}: ${d.message} (hint: ${d.hint})`;
+}
+
+type Out = (line: string) => void;
+
+function requireOne(args: Args): Scenario {
+  const file = args.files[0];
+  if (!file || args.files.length > 1) throw new UsageError(`${args.command} takes one scenario file`);
+  const loaded = loadScenarioFile(file);
+  if (!loaded.scenario) {
+    const lines = loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(file, d));
+    throw new ScenarioError(`${file} has errors; run "npm run scenario -- validate ${file}":\n${lines.join('\n')}`);
+  }
+  return loaded.scenario;
+}
+
+class ScenarioError extends Error {}
+
+function validate(args: Args, out: Out): number {
+  if (args.files.length === 0) throw new UsageError('validate needs at least one file');
+  const results = args.files.filter((f) => !isSchemaFile(f)).map(loadScenarioFile);
+  if (args.options.has('--json')) {
+    out(JSON.stringify(results.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics), diagnostics: r.diagnostics })), null, 2));
+  } else {
+    for (const r of results) for (const d of r.diagnostics) out(formatDiagnostic(r.file, d));
+    const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
+    const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+    const skipped = args.files.length - results.length;
+    out(`${results.length} file(s) checked${skipped ? `, ${skipped} schema/plan file(s) skipped` : ''}: ${errors} error(s), ${warnings} warning(s)`);
+  }
+  return results.some((r) => hasErrors(r.diagnostics)) ? 1 : 0;
+}
+
+function language(args: Args): Language {
+  const lang = args.options.get('--lang') ?? 'en';
+  if (lang !== 'en' && lang !== 'zh-CN') throw new UsageError('--lang is zh-CN or en');
+  return lang;
+}
+
+function intOption(args: Args, name: string, fallback: number, min: number, max: number): number {
+  const raw = args.options.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw === true || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function printResult(scenario: Scenario, result: CallResult, transcript: readonly TranscriptEntry[], lang: Language, out: Out) {
+  const lines = new Map<string, string>();
+  for (const n of scenario.nodes) for (const l of n.lines ?? []) lines.set(l.id, `${l.narration ? '  (' : ''}${l.text[lang] ?? ''}${l.narration ? ')' : ''}`);
+  const silenceLine = scenario.timing.silence?.line;
+  if (silenceLine) lines.set(silenceLine.id, silenceLine.text[lang] ?? '');
+  const choices = new Map(scenario.nodes.flatMap((n) => (n.kind === 'decision' ? n.choices.map((c) => [c.id, c] as const) : [])));
+  const time = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
+  const caller = scenario.caller.name[lang] ?? 'Caller';
+  for (const e of transcript) {
+    if (e.kind === 'answer') out(`[${time(e.at)}] answered on ring ${e.ring}${e.late ? ' (late)' : ''}`);
+    else if (e.kind === 'caller') out(`[${time(e.at)}] ${caller}: ${lines.get(e.lineId) ?? e.lineId}`);
+    else if (e.kind === 'agent') {
+      const c = choices.get(e.choiceId);
+      out(`[${time(e.at)}] You (${e.choiceId}${c && c.kind !== 'say' ? `, ${c.kind}` : ''}): ${c?.text[lang] ?? ''}   mood ${e.moodBefore} → ${e.moodAfter}`);
+    } else if (e.kind === 'silence') out(`[${time(e.at)}] (silence: the reply timer ran out)   mood → ${e.moodAfter}`);
+    else if (e.kind === 'hold') out(`[${time(e.at)}] (caller on hold for ${e.seconds} s)`);
+    else if (e.kind === 'mood-limit') out(`[${time(e.at)}] (the caller has had enough)`);
+  }
+  out('');
+  out(`Outcome: ${result.outcome}   Total: ${result.total}%   Pass mark: ${result.passMark}%   ${result.passed ? 'PASSED' : 'FAILED'}`);
+  const rulebook = defaultRulebook();
+  const dimName = new Map(rulebook.dimensions.map((d) => [d.id, d.name[lang] ?? d.id]));
+  for (const d of result.dimensions) out(`  ${(dimName.get(d.id) ?? d.id).padEnd(12)} ${String(d.raw).padStart(4)} / ${String(d.max).padEnd(4)} ${d.percent}%`);
+  out('');
+  out('Feedback:');
+  for (const c of result.choices) {
+    out(`  ${c.choiceId}: ${c.feedback[lang] ?? ''}`);
+    if (c.kept.length) out(`      kept: ${c.kept.join(', ')}`);
+    if (c.broken.length) out(`      broke: ${c.broken.join(', ')}`);
+  }
+  if (result.bestPath.length) out(`\nBest path: ${result.bestPath.join(',')}`);
+}
+
+function play(args: Args, out: Out): number {
+  const scenario = requireOne(args);
+  const raw = args.options.get('--choices');
+  if (raw === undefined || raw === true) throw new UsageError('play needs --choices id1,id2,...');
+  const choices = raw.split(',').map((c) => c.trim()).filter(Boolean);
+  const ring = intOption(args, '--ring', 1, 1, scenario.timing.giveUpAfterRings);
+  const { replay, result } = playSteps(scenario, stepsFromChoiceList(choices, ring));
+  if (replay.problem) {
+    const offered = replay.problem.offered.length ? ` On offer there: ${replay.problem.offered.join(', ')}` : '';
+    throw new ScenarioError(`step ${replay.problem.step} (${choices[replay.problem.step - 1] ?? 'answer'}): ${replay.problem.message}.${offered}`);
+  }
+  if (!result) {
+    const node = replay.context.node;
+    const offered = node?.kind === 'decision' ? node.choices.map((c) => c.id).join(', ') : '';
+    throw new ScenarioError(`the call has not ended after these choices; it waits at "${node?.id ?? '?'}"${offered ? ` (choices: ${offered})` : ''}`);
+  }
+  const planName = args.options.get('--save-plan');
+  if (typeof planName === 'string') {
+    const file = join(args.options.get('--dir') === undefined ? 'scenarios/plans' : String(args.options.get('--dir')), `${scenario.id}.plans.json`);
+    const existing: PlansFile = existsSync(file) ? readPlans(JSON.parse(readFileSync(file, 'utf8'))) : { scenario: scenario.id, plans: [] };
+    const plan = planFromResult(planName, ring, choices, result, replay.context.call.transcript);
+    existing.plans = [...existing.plans.filter((p) => p.name !== planName), plan];
+    writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
+    if (!args.options.has('--json')) out(`Saved plan "${planName}" to ${file}`);
+  }
+  if (args.options.has('--json')) out(JSON.stringify({ result, transcript: replay.context.call.transcript }, null, 2));
+  else printResult(scenario, result, replay.context.call.transcript, language(args), out);
+  return 0;
+}
+
+function best(args: Args, out: Out): number {
+  const scenario = requireOne(args);
+  const analysis = analysisOf(scenario);
+  if (args.options.has('--json')) {
+    out(JSON.stringify({ bestPath: analysis.bestPath, maxScores: analysis.maxScores, states: analysis.stateCount }, null, 2));
+    return 0;
+  }
+  const bestPath = analysis.bestPath;
+  out(`Best path (${bestPath?.choices.length ?? 0} decisions, ending "${bestPath?.endingId ?? '-'}", ${bestPath?.outcome ?? 'none'}):`);
+  out(`  ${bestPath?.choices.join(',') ?? '(none)'}`);
+  out('Maximum score per dimension:');
+  for (const [d, max] of Object.entries(analysis.maxScores)) out(`  ${d.padEnd(12)} ${max}`);
+  return 0;
+}
+
+function simulateCommand(args: Args, out: Out): number {
+  const scenario = requireOne(args);
+  const runs = intOption(args, '--runs', 1000, 1, 10_000_000);
+  const seed = intOption(args, '--seed', 1, 0, 2 ** 31);
+  const report = simulate(scenario, analysisOf(scenario), { runs, seed });
+  const html = args.options.get('--html');
+  if (typeof html === 'string') {
+    writeFileSync(html, simulationHtml(scenario, analysisOf(scenario), report));
+    if (!args.options.has('--json')) out(`Wrote ${html}`);
+  }
+  if (args.options.has('--json')) {
+    out(JSON.stringify(report, null, 2));
+    return 0;
+  }
+  out(`${runs} random plays of "${scenario.id}" (seed ${seed}):`);
+  for (const [outcome, n] of Object.entries(report.outcomes).sort((a, b) => b[1] - a[1])) out(`  ${outcome.padEnd(20)} ${String(n).padStart(7)}  ${((n / runs) * 100).toFixed(1)}%`);
+  out(`Passed: ${report.passed} (${((report.passed / runs) * 100).toFixed(1)}%)`);
+  out(`Total score: mean ${report.total.mean}%, min ${report.total.min}%, max ${report.total.max}%`);
+  out(`  ${report.total.histogram.map((n, i) => `${i * 10}%:${n}`).join('  ')}`);
+  out(`Nodes never visited: ${report.unvisitedNodes.length ? report.unvisitedNodes.join(', ') : 'none'}`);
+  out(`Choices never made: ${report.unchosenChoices.length ? report.unchosenChoices.join(', ') : 'none'}`);
+  return 0;
+}
+
+function graph(args: Args, out: Out): number {
+  out(mermaidGraph(requireOne(args), language(args)));
+  return 0;
+}
+
+function newScenario(args: Args, out: Out): number {
+  const id = args.files[0];
+  if (!id || !/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new UsageError('new needs an id of lower-case letters, digits and "-", such as my-caller');
+  const dir = typeof args.options.get('--dir') === 'string' ? String(args.options.get('--dir')) : 'scenarios';
+  const file = join(dir, `${id}.json`);
+  if (existsSync(file)) throw new ScenarioError(`${file} already exists; choose another id or delete it first`);
+  writeFileSync(file, `${JSON.stringify(newScenarioTemplate(id), null, 2)}\n`);
+  out(`Wrote ${file}. Check it with: npm run scenario -- validate ${file}`);
+  return 0;
+}
+
+export function run(argv: string[], out: Out = console.log, err: Out = console.error): number {
+  try {
+    const args = parseArgs(argv);
+    if (args.options.has('--help') || args.options.has('-h') || args.command === 'help') {
+      out(USAGE);
+      return 0;
+    }
+    switch (args.command) {
+      case 'validate':
+        return validate(args, out);
+      case 'play':
+        return play(args, out);
+      case 'simulate':
+        return simulateCommand(args, out);
+      case 'best':
+        return best(args, out);
+      case 'graph':
+        return graph(args, out);
+      case 'new':
+        return newScenario(args, out);
+      default:
+        throw new UsageError(`unknown command "${args.command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ScenarioError) {
+      err(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(dirname(new URL(import.meta.url).pathname), basename(new URL(import.meta.url).pathname));
+if (invokedDirectly) process.exitCode = run(process.argv.slice(2));

@@ -1,0 +1,132 @@
+/**
+ * Random play-throughs through the real call machine on a simulated clock: the outcome and score
+ * distributions a trainer reads, and the nodes and choices no play reached.
+ */
+import { createActor, SimulatedClock } from 'xstate';
+import { callMachine, replySeconds } from '../call/machine';
+import { offeredChoices } from '../call/logic';
+import type { Scenario } from '../format/schema';
+import { scoreCall } from '../scoring';
+import type { Analysis } from './explore';
+
+export interface SimulationOptions {
+  runs: number;
+  seed?: number;
+  /** Chance that the simulated trainee lets the reply timer run out at a decision. */
+  silenceRate?: number;
+  /** Chance that the simulated trainee answers late (after the allowed rings). */
+  lateRate?: number;
+}
+
+export interface SimulationReport {
+  runs: number;
+  seed: number;
+  outcomes: Record<string, number>;
+  passed: number;
+  total: { mean: number; min: number; max: number; histogram: number[] };
+  nodeVisits: Record<string, number>;
+  choiceCounts: Record<string, number>;
+  unvisitedNodes: string[];
+  unchosenChoices: string[];
+  worst: { total: number; choices: string[] } | null;
+  best: { total: number; choices: string[] } | null;
+}
+
+/** mulberry32: small, fast and the same on every platform, so a seed replays exactly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface RandomPlay {
+  choices: string[];
+  result: ReturnType<typeof scoreCall> | null;
+  nodes: string[];
+}
+
+/** One random play-through through the machine. */
+export function randomPlay(scenario: Scenario, analysis: Analysis, random: () => number, silenceRate = 0.05, lateRate = 0.1): RandomPlay {
+  const clock = new SimulatedClock();
+  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now() }, clock });
+  actor.start();
+  const ring = random() < lateRate ? scenario.timing.answerWithinRings + 1 : 1 + Math.floor(random() * scenario.timing.answerWithinRings);
+  while (actor.getSnapshot().context.call.rings < ring) clock.increment(scenario.timing.ringSeconds * 1000);
+  actor.send({ type: 'agent.answer' });
+  const choices: string[] = [];
+  for (let guard = 0; guard < 2000; guard++) {
+    const s = actor.getSnapshot();
+    if (s.status === 'done') break;
+    if (s.matches({ connected: 'speaking' }) || s.matches({ connected: 'onHold' })) {
+      actor.send({ type: 'agent.skip' });
+      continue;
+    }
+    const node = s.context.node;
+    if (node?.kind !== 'decision') break;
+    const offered = offeredChoices(node, s.context.call);
+    if (offered.length === 0 || random() < silenceRate) {
+      clock.increment(replySeconds(s.context) * 1000);
+      choices.push('~');
+      continue;
+    }
+    const choice = offered[Math.floor(random() * offered.length)];
+    if (!choice) break;
+    choices.push(choice.id);
+    actor.send({ type: 'agent.choose', choiceId: choice.id });
+  }
+  const final = actor.getSnapshot();
+  actor.stop();
+  const nodes = final.context.call.transcript.flatMap((e) => (e.kind === 'caller' || e.kind === 'end' || e.kind === 'agent' ? [e.nodeId] : []));
+  return { choices, result: final.status === 'done' ? scoreCall(scenario, analysis, final.context.call) : null, nodes };
+}
+
+export function simulate(scenario: Scenario, analysis: Analysis, options: SimulationOptions): SimulationReport {
+  const seed = options.seed ?? 1;
+  const random = seededRandom(seed);
+  const outcomes: Record<string, number> = {};
+  const nodeVisits: Record<string, number> = Object.fromEntries(scenario.nodes.map((n) => [n.id, 0]));
+  const choiceCounts: Record<string, number> = {};
+  for (const n of scenario.nodes) if (n.kind === 'decision') for (const c of n.choices) choiceCounts[c.id] = 0;
+  const histogram = new Array<number>(11).fill(0);
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let passed = 0;
+  let worst: SimulationReport['worst'] = null;
+  let best: SimulationReport['best'] = null;
+  for (let run = 0; run < options.runs; run++) {
+    const play = randomPlay(scenario, analysis, random, options.silenceRate, options.lateRate);
+    for (const id of new Set(play.nodes)) nodeVisits[id] = (nodeVisits[id] ?? 0) + 1;
+    for (const c of play.choices) if (c !== '~') choiceCounts[c] = (choiceCounts[c] ?? 0) + 1;
+    const result = play.result;
+    const outcome = result?.outcome ?? 'unfinished';
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    if (!result) continue;
+    if (result.passed) passed++;
+    sum += result.total;
+    min = Math.min(min, result.total);
+    max = Math.max(max, result.total);
+    histogram[Math.min(10, Math.floor(result.total / 10))]!++;
+    if (!worst || result.total < worst.total) worst = { total: result.total, choices: play.choices };
+    if (!best || result.total > best.total) best = { total: result.total, choices: play.choices };
+  }
+  const finished = Object.entries(outcomes).reduce((a, [k, v]) => (k === 'unfinished' ? a : a + v), 0);
+  return {
+    runs: options.runs,
+    seed,
+    outcomes,
+    passed,
+    total: { mean: finished ? Math.round((sum / finished) * 10) / 10 : 0, min: finished ? min : 0, max: finished ? max : 0, histogram },
+    nodeVisits,
+    choiceCounts,
+    unvisitedNodes: Object.entries(nodeVisits).filter(([, v]) => v === 0).map(([k]) => k),
+    unchosenChoices: Object.entries(choiceCounts).filter(([, v]) => v === 0).map(([k]) => k),
+    worst,
+    best,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The rules of a call as pure functions over plain data. The XState machine, the plain-loop
+ * benchmark and the graph analysis all step a call with these, so they cannot disagree.
+ */
+import type { Choice, Condition, DecisionNode, EndingNode, FlowStep, Line, Scenario, ScenarioNode } from '../format/schema';
+
+export const DEFAULT_LATE_ANSWER = { mood: 10, scores: { courtesy: -2 }, rules: { broken: ['answer-fast'] } } as const;
+export const DEFAULT_SILENCE = { mood: 10, scores: { listening: -1 }, rules: { broken: ['no-dead-air'] } } as const;
+export const DEFAULT_HOLD_SECONDS = 20;
+export const MOOD_MIN = 0;
+export const MOOD_MAX = 100;
+
+/** One entry of the call's record, in order. `at` is milliseconds since the phone started ringing. */
+export type TranscriptEntry =
+  | { kind: 'ring'; ring: number; at: number }
+  | { kind: 'answer'; ring: number; late: boolean; at: number }
+  | { kind: 'caller'; nodeId: string; lineId: string; narration: boolean; at: number }
+  | { kind: 'agent'; nodeId: string; choiceId: string; at: number; moodBefore: number; moodAfter: number }
+  | { kind: 'silence'; nodeId: string; at: number; moodAfter: number }
+  | { kind: 'hold'; nodeId: string; seconds: number; at: number }
+  | { kind: 'mood-limit'; nodeId: string; at: number }
+  | { kind: 'end'; nodeId: string; outcome: string; at: number };
+
+/** Everything that decides where a call goes next. */
+export interface CallState {
+  nodeId: string | null;
+  mood: number;
+  flags: string[];
+  scores: Record<string, number>;
+  steps: FlowStep[];
+  /** Rule ids kept and broken along the way (answer, choices, silence), in order. */
+  kept: string[];
+  broken: string[];
+  transcript: TranscriptEntry[];
+  rings: number;
+}
+
+export function nodeIndex(scenario: Scenario): Map<string, ScenarioNode> {
+  const index = new Map<string, ScenarioNode>();
+  for (const node of scenario.nodes) if (!index.has(node.id)) index.set(node.id, node);
+  return index;
+}
+
+export function initialState(scenario: Scenario): CallState {
+  return { nodeId: null, mood: clampMood(scenario.caller.mood), flags: [], scores: {}, steps: [], kept: [], broken: [], transcript: [], rings: 0 };
+}
+
+export function clampMood(mood: number): number {
+  return Math.max(MOOD_MIN, Math.min(MOOD_MAX, mood));
+}
+
+export function conditionHolds(when: Condition | undefined, state: Pick<CallState, 'flags' | 'mood'>): boolean {
+  if (!when) return true;
+  if (when.flags && !when.flags.every((f) => state.flags.includes(f))) return false;
+  if (when.notFlags && when.notFlags.some((f) => state.flags.includes(f))) return false;
+  if (when.moodMin !== undefined && state.mood < when.moodMin) return false;
+  if (when.moodMax !== undefined && state.mood > when.moodMax) return false;
+  return true;
+}
+
+/** The choices the agent is offered at a decision in this state. */
+export function offeredChoices(node: DecisionNode, state: Pick<CallState, 'flags' | 'mood'>): Choice[] {
+  return node.choices.filter((c) => conditionHolds(c.when, state));
+}
+
+/** Estimated speaking time of caller lines, from the Chinese text length unless the line says. */
+export function lineSeconds(line: Line): number {
+  if (line.seconds !== undefined) return line.seconds;
+  const length = (line.text['zh-CN'] ?? line.text.en ?? '').length;
+  return Math.min(12, Math.max(1.5, length * 0.18));
+}
+
+function addScores(scores: Record<string, number>, delta: Record<string, number> | undefined): Record<string, number> {
+  if (!delta) return scores;
+  const next = { ...scores };
+  for (const [dimension, points] of Object.entries(delta)) next[dimension] = (next[dimension] ?? 0) + points;
+  return next;
+}
+
+interface Effect {
+  readonly mood?: number;
+  readonly scores?: Readonly<Record<string, number>>;
+  readonly rules?: { readonly kept?: readonly string[]; readonly broken?: readonly string[] };
+}
+
+function applyEffect(state: CallState, effect: Effect): CallState {
+  return {
+    ...state,
+    mood: clampMood(state.mood + (effect.mood ?? 0)),
+    scores: addScores(state.scores, effect.scores as Record<string, number> | undefined),
+    kept: effect.rules?.kept ? [...state.kept, ...effect.rules.kept] : state.kept,
+    broken: effect.rules?.broken ? [...state.broken, ...effect.rules.broken] : state.broken,
+  };
+}
+
+/** The result of moving the call on: where it now stands, and what the caller said on the way. */
+export interface Arrival {
+  state: CallState;
+  /** The node the call now waits at: a decision, an ending, or null if the scenario is broken. */
+  node: DecisionNode | EndingNode | null;
+  /** Seconds the caller spends speaking before the agent can reply. */
+  speakingSeconds: number;
+}
+
+const MAX_AUTO_STEPS = 1000;
+
+/**
+ * Enters a node and follows caller nodes until a decision or an ending, recording every line.
+ * A broken scenario (missing node, caller node with nowhere to go) stops at null instead of throwing.
+ */
+export function enterNode(scenario: Scenario, index: Map<string, ScenarioNode>, state: CallState, nodeId: string, at: number): Arrival {
+  let current = state;
+  let id: string | undefined = nodeId;
+  let speakingSeconds = 0;
+  for (let guard = 0; id !== undefined && guard < MAX_AUTO_STEPS; guard++) {
+    const node = index.get(id);
+    if (!node) return { state: { ...current, nodeId: null }, node: null, speakingSeconds };
+    const lines = node.lines ?? [];
+    const transcript = [...current.transcript];
+    for (const line of lines) {
+      transcript.push({ kind: 'caller', nodeId: node.id, lineId: line.id, narration: line.narration === true, at: at + speakingSeconds * 1000 });
+      if (!line.narration) speakingSeconds += lineSeconds(line);
+    }
+    current = { ...current, nodeId: node.id, transcript };
+    if (node.kind === 'ending') {
+      current = { ...current, transcript: [...current.transcript, { kind: 'end', nodeId: node.id, outcome: node.outcome, at: at + speakingSeconds * 1000 }] };
+      return { state: current, node, speakingSeconds };
+    }
+    if (node.kind === 'decision') return { state: current, node, speakingSeconds };
+    const branch = node.branches?.find((b) => conditionHolds(b.when, current));
+    id = branch ? branch.next : node.next;
+  }
+  return { state: { ...current, nodeId: null }, node: null, speakingSeconds };
+}
+
+/** Records the ring on which the agent picked up and applies a late answer's effect. */
+export function answer(scenario: Scenario, state: CallState, ring: number, at: number): CallState {
+  const late = ring > scenario.timing.answerWithinRings;
+  const answered: CallState = {
+    ...state,
+    rings: ring,
+    transcript: [...state.transcript, { kind: 'answer', ring, late, at }],
+  };
+  if (!late) return { ...answered, kept: [...answered.kept, 'answer-fast'] };
+  return applyEffect(answered, scenario.timing.lateAnswer ?? DEFAULT_LATE_ANSWER);
+}
+
+/** Where a choice or a silence leads: the mood limit overrides the planned next node. */
+export interface Step {
+  state: CallState;
+  next: string;
+  holdSeconds: number;
+}
+
+export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
+  const moodBefore = state.mood;
+  let next = applyEffect(state, choice);
+  if (choice.set) next = { ...next, flags: [...next.flags.filter((f) => !choice.set?.includes(f)), ...choice.set] };
+  if (choice.unset) next = { ...next, flags: next.flags.filter((f) => !choice.unset?.includes(f)) };
+  if (choice.step && !next.steps.includes(choice.step)) next = { ...next, steps: [...next.steps, choice.step] };
+  next = {
+    ...next,
+    transcript: [...next.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore, moodAfter: next.mood }],
+  };
+  if (next.mood >= scenario.caller.moodLimit) {
+    return { state: { ...next, transcript: [...next.transcript, { kind: 'mood-limit', nodeId: node.id, at }] }, next: scenario.caller.onMoodLimit, holdSeconds: 0 };
+  }
+  if (choice.kind === 'hold') {
+    const seconds = choice.holdSeconds ?? DEFAULT_HOLD_SECONDS;
+    return { state: { ...next, transcript: [...next.transcript, { kind: 'hold', nodeId: node.id, seconds, at }] }, next: choice.next, holdSeconds: seconds };
+  }
+  return { state: next, next: choice.next, holdSeconds: 0 };
+}
+
+/**
+ * The reply timer ran out. Returns the node to enter next: the mood limit, the node's
+ * `silenceNext`, or the same decision again.
+ */
+export function silence(scenario: Scenario, state: CallState, node: DecisionNode, at: number): Step {
+  const effect = scenario.timing.silence ?? DEFAULT_SILENCE;
+  let next = applyEffect(state, { mood: effect.mood ?? DEFAULT_SILENCE.mood, scores: effect.scores ?? DEFAULT_SILENCE.scores, rules: effect.rules ?? DEFAULT_SILENCE.rules });
+  next = { ...next, transcript: [...next.transcript, { kind: 'silence', nodeId: node.id, at, moodAfter: next.mood }] };
+  const line = scenario.timing.silence?.line;
+  if (line) next = { ...next, transcript: [...next.transcript, { kind: 'caller', nodeId: node.id, lineId: line.id, narration: false, at }] };
+  if (next.mood >= scenario.caller.moodLimit) {
+    return { state: { ...next, transcript: [...next.transcript, { kind: 'mood-limit', nodeId: node.id, at }] }, next: scenario.caller.onMoodLimit, holdSeconds: 0 };
+  }
+  return { state: next, next: node.silenceNext ?? node.id, holdSeconds: 0 };
+}
+
+/** Re-entering the same decision after silence must not repeat its lines: the caller already said them. */
+export function reofferAfterSilence(state: CallState, node: DecisionNode): Arrival {
+  return { state: { ...state, nodeId: node.id }, node, speakingSeconds: 0 };
+}
+
+export function recordUnanswered(state: CallState, at: number): CallState {
+  return { ...state, nodeId: null, transcript: [...state.transcript, { kind: 'end', nodeId: '', outcome: 'unanswered', at }] };
+}

@@ -1,0 +1,52 @@
+/** Every problem the checker can report, with a stable code that trainers and tests can rely on. */
+
+export const DIAGNOSTIC_CODES = {
+  HTL001: { name: 'not-json', severity: 'error', hint: 'Fix the JSON syntax at this line and column (a missing comma, quote or bracket).' },
+  HTL002: { name: 'file-too-large', severity: 'error', hint: 'A scenario must be under 1 MB; split it into several scenarios.' },
+  HTL003: { name: 'not-an-object', severity: 'error', hint: 'A scenario file holds one JSON object: { "formatVersion": 1, ... }.' },
+  HTL004: { name: 'forbidden-key', severity: 'error', hint: 'Rename the key; __proto__, constructor and prototype are never allowed.' },
+  HTL005: { name: 'duplicate-key', severity: 'error', hint: 'Remove one of the two keys; JSON would silently keep only the last.' },
+  HTL010: { name: 'missing-format-version', severity: 'error', hint: 'Add "formatVersion": 1 at the top of the file.' },
+  HTL011: { name: 'unknown-format-version', severity: 'error', hint: 'This version of Hold the Line reads formatVersion 1.' },
+  HTL020: { name: 'schema', severity: 'error', hint: 'Compare the field with scenarios/scenario.schema.json; an editor with "$schema" shows what is expected.' },
+  HTL030: { name: 'missing-node', severity: 'error', hint: 'Point at the id of a node that exists, or add the node.' },
+  HTL031: { name: 'duplicate-id', severity: 'error', hint: 'Give each node, line and choice its own id.' },
+  HTL032: { name: 'unreachable-node', severity: 'error', hint: 'No play of the call can reach this node: lead a choice or branch to it, or remove it.' },
+  HTL033: { name: 'dead-end', severity: 'error', hint: 'Give the node a way on: choices for a decision, a next for a caller node.' },
+  HTL034: { name: 'no-way-out', severity: 'error', hint: 'From here no choice leads to an ending; add a choice that leaves the loop.' },
+  HTL035: { name: 'unknown-rule', severity: 'error', hint: 'Use a rule id from scenarios/rulebook/rules.json.' },
+  HTL036: { name: 'unknown-dimension', severity: 'error', hint: 'Use a dimension id from scenarios/rulebook/dimensions.json.' },
+  HTL037: { name: 'missing-translation', severity: 'error', hint: 'Every text needs both "zh-CN" and "en".' },
+  HTL038: { name: 'condition-never-holds', severity: 'warning', hint: 'Check the flags and mood bounds: no play of the call makes this condition true.' },
+  HTL039: { name: 'pass-mark-unreachable', severity: 'error', hint: 'Lower passMark or give the best path more points.' },
+  HTL040: { name: 'no-passing-ending', severity: 'error', hint: 'Add an ending with outcome "resolved" or "escalated" that some play reaches.' },
+  HTL041: { name: 'analysis-incomplete', severity: 'warning', hint: 'The call has too many states to analyse fully; use fewer flags or mood-conditioned branches.' },
+  HTL042: { name: 'hang-up-not-ending', severity: 'warning', hint: 'A hang-up choice should lead to an ending with outcome "agent-hung-up".' },
+  HTL043: { name: 'rule-kept-and-broken', severity: 'warning', hint: 'A choice either keeps or breaks a rule, not both.' },
+  HTL044: { name: 'too-few-choices', severity: 'warning', hint: 'Offer at least three options at every decision, so the trainee has to think.' },
+  HTL045: { name: 'silence-never-ends', severity: 'warning', hint: 'Silence does not raise the mood here and has no silenceNext: a silent trainee would wait forever.' },
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  name: string;
+  severity: Severity;
+  /** JSON path of the value concerned, such as `$.nodes[3].choices[1].next`. */
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+  hint: string;
+}
+
+export function diagnostic(code: DiagnosticCode, path: string, message: string, hint?: string): Diagnostic {
+  const def = DIAGNOSTIC_CODES[code];
+  return { code, name: def.name, severity: def.severity, path, message, hint: hint ?? def.hint };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,310 @@
+/**
+ * The scenario checker: collects every problem in a scenario before anything runs, each with a
+ * stable code, a severity, the JSON path, the line and column when it came from a file, and a hint.
+ */
+import type { z } from 'zod';
+import { analyseScenario } from '../analysis/explore';
+import { SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, type Localised, type Scenario, type ScenarioNode } from '../format/schema';
+import type { Rulebook } from '../format/rulebook';
+import { defaultRulebook } from '../rulebook-data';
+import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
+import { childPath, readJson, type Position } from './json-source';
+
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+const scenarioHeaderSchema = scenarioSchema.omit({ nodes: true });
+
+export interface CheckOptions {
+  rulebook?: Rulebook;
+  /** Skip the play analysis (reachability, traps, pass mark): for editors that check as you type. */
+  structureOnly?: boolean;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  /** The parsed scenario when it has no error. */
+  scenario: Scenario | null;
+}
+
+export function validateScenario(input: unknown, options: CheckOptions = {}): Diagnostic[] {
+  return checkScenario(input, options).diagnostics;
+}
+
+/** Checks a scenario given as file text or as a parsed value; returns it parsed when it has no error. */
+export function checkScenario(input: unknown, options: CheckOptions = {}): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  let positions = new Map<string, Position>();
+  let value: unknown = input;
+
+  if (typeof input === 'string') {
+    const bytes = new TextEncoder().encode(input).length;
+    if (bytes > MAX_SCENARIO_BYTES) {
+      return { diagnostics: [diagnostic('HTL002', '$', `the file is ${bytes} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes (1 MB)`)], scenario: null };
+    }
+    const source = readJson(input);
+    positions = source.positions;
+    for (const problem of source.problems) {
+      const code = problem.kind === 'syntax' ? 'HTL001' : problem.kind === 'forbidden-key' ? 'HTL004' : 'HTL005';
+      diagnostics.push({ ...diagnostic(code, problem.path, problem.kind === 'syntax' ? `not valid JSON: ${problem.message}` : problem.message), line: problem.position.line, column: problem.position.column });
+    }
+    if (source.problems.some((p) => p.kind === 'syntax')) return { diagnostics, scenario: null };
+    value = source.value;
+  } else {
+    findForbiddenKeys(input, '$', diagnostics, 0);
+  }
+
+  const locate = (d: Diagnostic): Diagnostic => {
+    if (d.line !== undefined) return d;
+    // Walk up the path until a position is known (a missing field sits in its parent object).
+    let path = d.path;
+    for (;;) {
+      const pos = positions.get(path);
+      if (pos) return { ...d, line: pos.line, column: pos.column };
+      const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+      if (cut <= 0) return d;
+      path = path.slice(0, cut);
+    }
+  };
+  const finish = (scenario: Scenario | null): CheckResult => {
+    const located = diagnostics.map(locate);
+    return { diagnostics: located, scenario: hasErrors(located) ? null : scenario };
+  };
+
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    diagnostics.push(diagnostic('HTL003', '$', `the file holds ${found}, not a scenario object`));
+    return finish(null);
+  }
+  const raw = value as Record<string, unknown>;
+  if (!('formatVersion' in raw)) {
+    diagnostics.push(diagnostic('HTL010', '$', 'the file has no "formatVersion", so it cannot be read as a scenario'));
+    return finish(null);
+  }
+  if (!SUPPORTED_FORMAT_VERSIONS.includes(raw.formatVersion as 1)) {
+    diagnostics.push(diagnostic('HTL011', '$.formatVersion', `formatVersion ${JSON.stringify(raw.formatVersion)} is not one this version reads (${SUPPORTED_FORMAT_VERSIONS.join(', ')})`));
+    return finish(null);
+  }
+  if (diagnostics.some((d) => d.code === 'HTL004')) return finish(null);
+
+  // Nodes are checked one by one so that one bad node does not hide the problems of the others.
+  const rawNodes = Array.isArray(raw.nodes) ? raw.nodes : null;
+  const goodNodes: ScenarioNode[] = [];
+  const knownIds = new Set<string>();
+  let nodesValid = rawNodes !== null;
+  if (rawNodes) {
+    rawNodes.forEach((rawNode, i) => {
+      const id = typeof rawNode === 'object' && rawNode !== null ? (rawNode as { id?: unknown }).id : undefined;
+      if (typeof id === 'string') knownIds.add(id);
+      const parsed = nodeSchema.safeParse(rawNode);
+      if (parsed.success) goodNodes.push(parsed.data);
+      else {
+        nodesValid = false;
+        pushSchemaIssues(parsed.error.issues, `$.nodes[${i}]`, diagnostics);
+      }
+    });
+  }
+  if (rawNodes === null || rawNodes.length === 0) {
+    diagnostics.push(diagnostic('HTL020', '$.nodes', rawNodes === null ? 'required field "nodes" is missing or not an array' : '"nodes" is empty; a call needs at least one node'));
+  }
+  const { nodes: _nodes, ...rawHeader } = raw;
+  const header = scenarioHeaderSchema.safeParse(rawHeader);
+  if (!header.success) pushSchemaIssues(header.error.issues.filter((issue) => issue.path[0] !== 'nodes'), '$', diagnostics);
+  const rulebook = options.rulebook ?? defaultRulebook();
+  if (!header.success || !nodesValid || goodNodes.length === 0) {
+    // Cross-reference what did parse, so the trainer sees those problems in the same pass.
+    checkNodes(goodNodes, knownIds, rulebook, diagnostics, '$', rawNodes ?? undefined);
+    if (header.success) checkTop({ ...header.data, nodes: goodNodes }, knownIds, rulebook, diagnostics);
+    return finish(null);
+  }
+  const scenario: Scenario = { ...header.data, nodes: goodNodes };
+  semanticChecks(scenario, options, diagnostics);
+  return finish(scenario);
+}
+
+function pushSchemaIssues(issues: readonly z.core.$ZodIssue[], base: string, out: Diagnostic[]) {
+  for (const issue of issues) {
+    let path = base;
+    for (const key of issue.path) path = childPath(path, typeof key === 'number' ? key : String(key));
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push(diagnostic('HTL020', childPath(path, key), `unknown field "${key}"`, 'Remove it or check its spelling against the schema.'));
+      continue;
+    }
+    const message = issue.code === 'invalid_type' && issue.message.includes('undefined') ? `required field is missing (${issue.message})` : issue.message;
+    out.push(diagnostic('HTL020', path, message));
+  }
+}
+
+function findForbiddenKeys(value: unknown, path: string, out: Diagnostic[], depth: number) {
+  if (depth > 200 || typeof value !== 'object' || value === null) return;
+  for (const key of Object.getOwnPropertyNames(value)) {
+    const childValue = (value as Record<string, unknown>)[key];
+    const p = Array.isArray(value) ? childPath(path, Number(key)) : childPath(path, key);
+    if (!Array.isArray(value) && (key === '__proto__' || key === 'constructor' || key === 'prototype')) out.push(diagnostic('HTL004', p, `the key "${key}" is not allowed`));
+    else if (key !== 'length' || !Array.isArray(value)) findForbiddenKeys(childValue, p, out, depth + 1);
+  }
+}
+
+function localisedProblems(text: Localised | undefined, path: string, out: Diagnostic[]) {
+  if (!text) return;
+  for (const lang of ['zh-CN', 'en'] as const) {
+    const s = text[lang];
+    if (s === undefined || s.trim() === '') out.push(diagnostic('HTL037', childPath(path, lang), `the ${lang} text is ${s === undefined ? 'missing' : 'empty'}`));
+  }
+}
+
+function conditionProblems(when: Condition | undefined, path: string, flagsSet: Set<string>, out: Diagnostic[]) {
+  if (!when) return;
+  if (when.moodMin !== undefined && when.moodMax !== undefined && when.moodMin > when.moodMax) {
+    out.push(diagnostic('HTL038', path, `moodMin ${when.moodMin} is above moodMax ${when.moodMax}`));
+  }
+  for (const flag of when.flags ?? []) {
+    if (when.notFlags?.includes(flag)) out.push(diagnostic('HTL038', path, `flag "${flag}" is required both set and not set`));
+    if (!flagsSet.has(flag)) out.push(diagnostic('HTL038', path, `flag "${flag}" is never set by any choice`));
+  }
+}
+
+function checkTop(scenario: Scenario, nodeIds: Set<string>, rulebook: Rulebook, out: Diagnostic[]) {
+  if (!nodeIds.has(scenario.start)) out.push(diagnostic('HTL030', '$.start', `start names node "${scenario.start}", which does not exist`));
+  if (!nodeIds.has(scenario.caller.onMoodLimit)) out.push(diagnostic('HTL030', '$.caller.onMoodLimit', `onMoodLimit names node "${scenario.caller.onMoodLimit}", which does not exist`));
+  localisedProblems(scenario.title, '$.title', out);
+  localisedProblems(scenario.summary, '$.summary', out);
+  localisedProblems(scenario.caller.name, '$.caller.name', out);
+  localisedProblems(scenario.caller.persona, '$.caller.persona', out);
+  const ruleIds = new Set(rulebook.rules.map((r) => r.id));
+  const dimensionIds = new Set(rulebook.dimensions.map((d) => d.id));
+  for (const [name, effect] of [['lateAnswer', scenario.timing.lateAnswer], ['silence', scenario.timing.silence]] as const) {
+    if (!effect) continue;
+    const base = `$.timing.${name}`;
+    for (const kind of ['kept', 'broken'] as const) {
+      effect.rules?.[kind]?.forEach((r, k) => {
+        if (!ruleIds.has(r)) out.push(diagnostic('HTL035', `${base}.rules.${kind}[${k}]`, `unknown rule "${r}"`));
+      });
+    }
+    for (const d of Object.keys(effect.scores ?? {})) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', `${base}.scores.${d}`, `unknown dimension "${d}"`));
+  }
+  const silenceLine = scenario.timing.silence?.line;
+  if (silenceLine) localisedProblems(silenceLine.text, '$.timing.silence.line.text', out);
+}
+
+function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Rulebook, out: Diagnostic[], base: string, allNodes?: readonly unknown[]) {
+  const rawIndex = (node: ScenarioNode, position: number) => (allNodes ? allNodes.findIndex((n) => typeof n === 'object' && n !== null && (n as { id?: unknown }).id === node.id) : position);
+  const ruleIds = new Set(rulebook.rules.map((r) => r.id));
+  const dimensionIds = new Set(rulebook.dimensions.map((d) => d.id));
+  const flagsSet = new Set<string>();
+  for (const node of nodes) if (node.kind === 'decision') for (const c of node.choices) for (const f of c.set ?? []) flagsSet.add(f);
+  const seenNodes = new Map<string, number>();
+  const seenLines = new Map<string, string>();
+  const seenChoices = new Map<string, string>();
+  const ending = new Map(nodes.filter((n) => n.kind === 'ending').map((n) => [n.id, n]));
+
+  nodes.forEach((node, position) => {
+    const i = rawIndex(node, position);
+    const np = `${base}.nodes[${i}]`;
+    if (seenNodes.has(node.id)) out.push(diagnostic('HTL031', `${np}.id`, `node id "${node.id}" is used twice (first at nodes[${seenNodes.get(node.id)}])`));
+    else seenNodes.set(node.id, i);
+    (node.lines ?? []).forEach((line, k) => {
+      const lp = `${np}.lines[${k}]`;
+      if (seenLines.has(line.id)) out.push(diagnostic('HTL031', `${lp}.id`, `line id "${line.id}" is used twice (first at ${seenLines.get(line.id)})`));
+      else seenLines.set(line.id, lp);
+      localisedProblems(line.text, `${lp}.text`, out);
+    });
+    const ref = (target: string | undefined, path: string, what: string) => {
+      if (target !== undefined && !nodeIds.has(target)) out.push(diagnostic('HTL030', path, `${what} names node "${target}", which does not exist`));
+    };
+    if (node.kind === 'caller') {
+      ref(node.next, `${np}.next`, 'next');
+      node.branches?.forEach((b, k) => {
+        ref(b.next, `${np}.branches[${k}].next`, 'the branch');
+        conditionProblems(b.when, `${np}.branches[${k}].when`, flagsSet, out);
+      });
+      if (node.next === undefined && (node.branches ?? []).length === 0) out.push(diagnostic('HTL033', np, `caller node "${node.id}" has neither next nor branches`));
+    } else if (node.kind === 'decision') {
+      localisedProblems(node.prompt, `${np}.prompt`, out);
+      ref(node.silenceNext, `${np}.silenceNext`, 'silenceNext');
+      if (node.choices.length === 0) out.push(diagnostic('HTL033', `${np}.choices`, `decision "${node.id}" offers no choices`));
+      else if (node.choices.length < 3) out.push(diagnostic('HTL044', `${np}.choices`, `decision "${node.id}" offers only ${node.choices.length} option(s)`));
+      node.choices.forEach((c, k) => {
+        const cp = `${np}.choices[${k}]`;
+        if (seenChoices.has(c.id)) out.push(diagnostic('HTL031', `${cp}.id`, `choice id "${c.id}" is used twice (first at ${seenChoices.get(c.id)})`));
+        else seenChoices.set(c.id, cp);
+        ref(c.next, `${cp}.next`, 'next');
+        localisedProblems(c.text, `${cp}.text`, out);
+        localisedProblems(c.feedback, `${cp}.feedback`, out);
+        conditionProblems(c.when, `${cp}.when`, flagsSet, out);
+        for (const kind of ['kept', 'broken'] as const) {
+          c.rules?.[kind]?.forEach((r, j) => {
+            if (!ruleIds.has(r)) out.push(diagnostic('HTL035', `${cp}.rules.${kind}[${j}]`, `unknown rule "${r}"`));
+          });
+        }
+        for (const r of c.rules?.kept ?? []) if (c.rules?.broken?.includes(r)) out.push(diagnostic('HTL043', `${cp}.rules`, `rule "${r}" is both kept and broken`));
+        for (const d of Object.keys(c.scores ?? {})) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', `${cp}.scores.${d}`, `unknown dimension "${d}"`));
+        if (c.kind === 'hang-up' && nodeIds.has(c.next)) {
+          const target = ending.get(c.next);
+          if (!target || target.outcome !== 'agent-hung-up') out.push(diagnostic('HTL042', `${cp}.next`, `hang-up choice "${c.id}" leads to "${c.next}", not to an agent-hung-up ending`));
+        }
+      });
+    } else {
+      localisedProblems(node.title, `${np}.title`, out);
+      localisedProblems(node.summary, `${np}.summary`, out);
+    }
+  });
+}
+
+function semanticChecks(scenario: Scenario, options: CheckOptions, out: Diagnostic[]) {
+  const rulebook = options.rulebook ?? defaultRulebook();
+  const nodeIds = new Set(scenario.nodes.map((n) => n.id));
+  const before = out.length;
+  checkTop(scenario, nodeIds, rulebook, out);
+  checkNodes(scenario.nodes, nodeIds, rulebook, out, '$');
+  // Line ids must be unique across the silence line too.
+  const silenceLine = scenario.timing.silence?.line;
+  if (silenceLine && scenario.nodes.some((n) => n.lines?.some((l) => l.id === silenceLine.id))) {
+    out.push(diagnostic('HTL031', '$.timing.silence.line.id', `line id "${silenceLine.id}" is also used by a node's line`));
+  }
+  const silenceMood = scenario.timing.silence?.mood ?? 10;
+  if (silenceMood <= 0) {
+    scenario.nodes.forEach((n, i) => {
+      if (n.kind === 'decision' && n.silenceNext === undefined) out.push(diagnostic('HTL045', `$.nodes[${i}]`, `silence at "${n.id}" changes nothing, so a silent trainee is never moved on`));
+    });
+  }
+  if (options.structureOnly || hasErrors(out.slice(before))) return;
+
+  const analysis = analyseScenario(scenario);
+  if (!analysis.complete) out.push(diagnostic('HTL041', '$.nodes', `analysis stopped after ${analysis.stateCount} call states; reachability and scores are not proven`));
+  const where = new Map(scenario.nodes.map((n, i) => [n.id, i]));
+  scenario.nodes.forEach((n, i) => {
+    if (analysis.complete && !analysis.reachableNodes.has(n.id)) out.push(diagnostic('HTL032', `$.nodes[${i}]`, `node "${n.id}" cannot be reached by any play of the call`));
+  });
+  for (const id of analysis.emptyDecisions) out.push(diagnostic('HTL033', `$.nodes[${where.get(id)}]`, `decision "${id}" can be reached in a state where none of its choices is on offer`));
+  for (const id of analysis.brokenNodes) {
+    const i = where.get(id);
+    if (i !== undefined) out.push(diagnostic('HTL033', `$.nodes[${i}]`, `caller node "${id}" can be reached in a state where no branch holds and it has no next`));
+  }
+  for (const id of analysis.trappedNodes) out.push(diagnostic('HTL034', `$.nodes[${where.get(id)}]`, `from "${id}" the call can reach a loop with no way to any ending`));
+  if (!analysis.complete) return;
+  scenario.nodes.forEach((n, i) => {
+    if (!analysis.reachableNodes.has(n.id)) return;
+    if (n.kind === 'decision') {
+      n.choices.forEach((c, k) => {
+        if (c.when && !analysis.offeredChoiceIds.has(c.id)) out.push(diagnostic('HTL038', `$.nodes[${i}].choices[${k}].when`, `choice "${c.id}" is never on offer: its condition never holds when the call is here`));
+      });
+    }
+    if (n.kind === 'caller') {
+      n.branches?.forEach((_, k) => {
+        if (!analysis.takenBranches.has(`${n.id}#${k}`)) out.push(diagnostic('HTL038', `$.nodes[${i}].branches[${k}].when`, `branch ${k} of "${n.id}" is never taken`));
+      });
+    }
+  });
+  const best = analysis.bestPath;
+  const passable = best && (best.outcome === 'resolved' || best.outcome === 'escalated');
+  if (!passable) out.push(diagnostic('HTL040', '$.nodes', 'no play of the call reaches a resolved or escalated ending'));
+  else {
+    let got = 0;
+    let possible = 0;
+    for (const [d, max] of Object.entries(analysis.maxScores)) {
+      got += Math.max(0, Math.min(best.scores[d] ?? 0, max));
+      possible += max;
+    }
+    const total = possible > 0 ? Math.round((got / possible) * 1000) / 10 : 0;
+    if (total < scenario.passMark) out.push(diagnostic('HTL039', '$.passMark', `the best play scores ${total}%, below the pass mark of ${scenario.passMark}%`));
+  }
+}

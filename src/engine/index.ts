@@ -1,0 +1,45 @@
+/**
+ * The engine's public face. Everything here runs unchanged in the browser, Node (CLI, server) and
+ * tests: no Phaser, Howler or DOM.
+ */
+import { analyseScenario, type Analysis } from './analysis/explore';
+import { replayCall, type AttemptStep, type Replay } from './call/replay';
+import type { Scenario } from './format/schema';
+import { scoreCall, type CallResult } from './scoring';
+
+export * from './format/schema';
+export type { Dimension, Rule, Rulebook } from './format/rulebook';
+export { parseRulebook, rulebookSchema } from './format/rulebook';
+export { defaultRulebook } from './rulebook-data';
+export { checkScenario, validateScenario, MAX_SCENARIO_BYTES, type CheckOptions, type CheckResult } from './check/validate';
+export { DIAGNOSTIC_CODES, hasErrors, type Diagnostic, type DiagnosticCode, type Severity } from './check/diagnostics';
+export { analyseScenario, usedDimensions, type Analysis, type BestPath } from './analysis/explore';
+export { callMachine, replySeconds, type CallContext, type CallEvent, type CallInput, type CallMachine } from './call/machine';
+export { conditionHolds, offeredChoices, lineSeconds, type CallState, type TranscriptEntry } from './call/logic';
+export { replayCall, stepsFromChoiceList, type AttemptStep, type Replay, type ReplayProblem } from './call/replay';
+export { scoreCall, scoreDimensions, type CallResult, type ChoiceReview, type DimensionScore } from './scoring';
+
+const analyses = new WeakMap<Scenario, Analysis>();
+
+/** The analysis of a scenario, computed once per scenario object. */
+export function analysisOf(scenario: Scenario): Analysis {
+  let analysis = analyses.get(scenario);
+  if (!analysis) {
+    analysis = analyseScenario(scenario);
+    analyses.set(scenario, analysis);
+  }
+  return analysis;
+}
+
+export interface PlayOutcome {
+  replay: Replay;
+  /** Null when the steps could not all be taken or the call did not end. */
+  result: CallResult | null;
+}
+
+/** Replays steps and scores the call: what the CLI, the server and the debrief agree on. */
+export function playSteps(scenario: Scenario, steps: readonly AttemptStep[]): PlayOutcome {
+  const replay = replayCall(scenario, steps);
+  if (replay.problem || !replay.ended) return { replay, result: null };
+  return { replay, result: scoreCall(scenario, analysisOf(scenario), replay.context.call) };
+}
