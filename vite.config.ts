@@ -1,9 +1,15 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+
+// One page per user: the trainee's game, the lead's dashboard, the trainer's preview.
+const pages = ['index', 'dashboard', 'preview'].filter((page) => existsSync(resolve(__dirname, `${page}.html`)));
 
 export default defineConfig({
   build: {
     target: 'es2022',
     rollupOptions: {
+      input: Object.fromEntries(pages.map((page) => [page, resolve(__dirname, `${page}.html`)])),
       output: {
         manualChunks(id: string) {
           if (id.includes('node_modules/phaser')) return 'phaser';

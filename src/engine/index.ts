@@ -19,6 +19,12 @@ export { conditionHolds, offeredChoices, lineSeconds, type CallState, type Trans
 export { replayCall, stepsFromChoiceList, type AttemptStep, type Replay, type ReplayProblem } from './call/replay';
 export { scoreCall, scoreDimensions, type CallResult, type ChoiceReview, type DimensionScore } from './scoring';
 
+export { attemptSchema, attemptStepSchema, ATTEMPT_FORMAT_VERSION, type Attempt } from './attempt';
+export { canonicalJson, scenarioHash, sha256Hex } from './hash';
+export { simulate, randomPlay, seededRandom, type SimulationReport } from './analysis/simulate';
+export { mermaidGraph } from './analysis/graph';
+export { planFromResult, planSchema, plansFileSchema, readPlans, transcriptKeys, type Plan, type PlansFile } from './plans';
+
 const analyses = new WeakMap<Scenario, Analysis>();
 
 /** The analysis of a scenario, computed once per scenario object. */
