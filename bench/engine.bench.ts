@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:engine`: random play-throughs per second through the XState call machine, the same
+ * walk done by a plain loop over the scenario (the floor), their ratio, 100,000 machine plays of the
+ * largest scenario, and the checker on a generated 2,000-node scenario.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { analysisOf, checkScenario, scenarioSchema, seededRandom, validateScenario, type Scenario } from '../src/engine/index';
+import { randomPlay } from '../src/engine/analysis/simulate';
+import { answer, choose, enterNode, initialState, nodeIndex, offeredChoices, silence } from '../src/engine/call/logic';
+import { generateScenario } from './generate-scenario';
+
+const dir = new URL('../scenarios/', import.meta.url).pathname;
+const scenarios = readdirSync(dir)
+  .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+  .map((f) => checkScenario(readFileSync(join(dir, f), 'utf8')).scenario)
+  .filter((s): s is Scenario => s !== null);
+const largest = scenarios.reduce((a, b) => (b.nodes.length > a.nodes.length ? b : a));
+const analysis = analysisOf(largest);
+
+/** The floor: the same random walk with the same step functions, no actor, no clock. */
+function plainPlay(scenario: Scenario, random: () => number): string {
+  const index = nodeIndex(scenario);
+  let state = answer(scenario, initialState(scenario), 1 + Math.floor(random() * scenario.timing.answerWithinRings), 0);
+  let arrival = enterNode(scenario, index, state, scenario.start, 0);
+  for (let guard = 0; guard < 2000; guard++) {
+    const node = arrival.node;
+    if (!node || node.kind === 'ending') return node?.outcome ?? 'broken';
+    state = arrival.state;
+    const offered = offeredChoices(node, state);
+    const step = offered.length === 0 || random() < 0.05 ? silence(scenario, state, node, 0) : choose(scenario, state, node, offered[Math.floor(random() * offered.length)]!, 0);
+    arrival = step.next === node.id ? { state: step.state, node, speakingSeconds: 0 } : enterNode(scenario, index, step.state, step.next, 0);
+  }
+  return 'unfinished';
+}
+
+function rate(label: string, runs: number, play: (random: () => number) => unknown): number {
+  const random = seededRandom(42);
+  for (let i = 0; i < Math.min(500, runs); i++) play(random); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) play(random);
+  const seconds = (performance.now() - t0) / 1000;
+  const perSecond = runs / seconds;
+  console.log(`${label.padEnd(44)} ${runs.toLocaleString('en')} plays in ${seconds.toFixed(2)} s = ${Math.round(perSecond).toLocaleString('en')} plays/s`);
+  return perSecond;
+}
+
+console.log(`Node ${process.version}; largest scenario "${largest.id}" (${largest.nodes.length} nodes, ${analysis.stateCount} call states)\n`);
+const machine = rate('XState machine (randomPlay)', 20_000, (r) => randomPlay(largest, analysis, r));
+const plain = rate('plain loop over the JSON (floor)', 20_000, (r) => plainPlay(largest, r));
+console.log(`ratio machine / floor: ${(plain / machine).toFixed(1)}× slower\n`);
+
+const t0 = performance.now();
+const random = seededRandom(7);
+for (let i = 0; i < 100_000; i++) randomPlay(largest, analysis, random);
+const fullSeconds = (performance.now() - t0) / 1000;
+console.log(`100,000 machine plays of "${largest.id}": ${fullSeconds.toFixed(1)} s (target: well under 60 s)\n`);
+
+const generated = JSON.stringify(generateScenario(2000));
+const parsed = scenarioSchema.parse(JSON.parse(generated));
+const times: number[] = [];
+let diagnostics = 0;
+for (let i = 0; i < 7; i++) {
+  const t = performance.now();
+  diagnostics = validateScenario(generated).length;
+  times.push(performance.now() - t);
+}
+times.sort((a, b) => a - b);
+console.log(`checker on a generated ${parsed.nodes.length}-node scenario (${(generated.length / 1024).toFixed(0)} KB): median ${times[3]?.toFixed(1)} ms over 7 runs, min ${times[0]?.toFixed(1)} ms (target < 100 ms); ${diagnostics} diagnostics`);

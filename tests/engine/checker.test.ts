@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES, checkScenario, validateScenario, type Diagnostic, type DiagnosticCode } from '../../src/engine/index';
+
+const sampleText = readFileSync(new URL('../../scenarios/practice-call.json', import.meta.url), 'utf8');
+type Json = Record<string, unknown> & { nodes: Array<Record<string, unknown> & { choices?: Array<Record<string, unknown>> }> };
+const sample = (): Json => JSON.parse(sampleText) as Json;
+const node = (s: Json, id: string) => {
+  const n = s.nodes.find((x) => x.id === id);
+  if (!n) throw new Error(`no node ${id}`);
+  return n;
+};
+const choices = (s: Json, id: string) => node(s, id).choices as Array<Record<string, unknown>>;
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+
+/** One bad fixture per diagnostic code: each mutates the valid sample so that exactly this problem appears. */
+const BAD: Record<DiagnosticCode, () => unknown> = {
+  HTL001: () => '{ "formatVersion": 1,\n  "id": "x",\n  "title": { "en": "a" } oops }',
+  HTL002: () => `{"formatVersion":1,"pad":"${'x'.repeat(1024 * 1024)}"}`,
+  HTL003: () => '[1, 2, 3]',
+  HTL004: () => sampleText.replace('"revision": 1,', '"revision": 1, "__proto__": { "polluted": true },'),
+  HTL005: () => sampleText.replace('"revision": 1,', '"revision": 1, "revision": 2,'),
+  HTL010: () => {
+    const s = sample();
+    delete s.formatVersion;
+    return s;
+  },
+  HTL011: () => ({ ...sample(), formatVersion: 7 }),
+  HTL020: () => ({ ...sample(), difficulty: 9 }),
+  HTL030: () => {
+    const s = sample();
+    choices(s, 'greet')[0]!.next = 'nowhere';
+    return s;
+  },
+  HTL031: () => {
+    const s = sample();
+    choices(s, 'ask')[0]!.id = 'greet-standard';
+    return s;
+  },
+  HTL032: () => {
+    const s = sample();
+    s.nodes.push({ id: 'orphan', kind: 'ending', outcome: 'resolved', title: { 'zh-CN': '孤', en: 'Orphan' }, summary: { 'zh-CN': '孤', en: 'Orphan' } });
+    return s;
+  },
+  HTL033: () => {
+    const s = sample();
+    delete node(s, 'confirmed').next;
+    return s;
+  },
+  HTL034: () => {
+    const s = sample();
+    // Every way out of "goodbye" leads back to "anything-else", and that only to "goodbye".
+    for (const c of choices(s, 'goodbye')) c.next = 'anything-else';
+    for (const c of choices(s, 'anything-else')) c.next = 'goodbye';
+    for (const c of [...choices(s, 'goodbye'), ...choices(s, 'anything-else')]) {
+      c.kind = 'say';
+      delete c.mood;
+    }
+    return s;
+  },
+  HTL035: () => {
+    const s = sample();
+    choices(s, 'greet')[0]!.rules = { kept: ['be-nice'] };
+    return s;
+  },
+  HTL036: () => {
+    const s = sample();
+    choices(s, 'greet')[0]!.scores = { charm: 2 };
+    return s;
+  },
+  HTL037: () => {
+    const s = sample();
+    choices(s, 'greet')[0]!.feedback = { 'zh-CN': '只有中文' };
+    return s;
+  },
+  HTL038: () => {
+    const s = sample();
+    choices(s, 'greet')[2]!.when = { flags: ['never-set'] };
+    return s;
+  },
+  HTL039: () => {
+    const s = sample();
+    // A flattering choice that can only end in failure raises the maximum beyond any passing play.
+    choices(s, 'greet').push({ id: 'greet-flatter', text: { 'zh-CN': '您好!', en: 'Hello!' }, next: 'end-hung-up', scores: { courtesy: 12 }, feedback: { 'zh-CN': '好', en: 'Good' } });
+    return { ...s, passMark: 95 };
+  },
+  HTL040: () => {
+    const s = sample();
+    node(s, 'end-resolved').outcome = 'complaint';
+    return s;
+  },
+  HTL041: () => {
+    const s = sample();
+    // Flags toggled on a loop multiply the states beyond the limit the test passes in.
+    return s;
+  },
+  HTL042: () => {
+    const s = sample();
+    choices(s, 'goodbye')[2]!.next = 'end-resolved';
+    return s;
+  },
+  HTL043: () => {
+    const s = sample();
+    choices(s, 'greet')[0]!.rules = { kept: ['courteous-words'], broken: ['courteous-words'] };
+    return s;
+  },
+  HTL044: () => {
+    const s = sample();
+    node(s, 'greet').choices = choices(s, 'greet').slice(0, 2);
+    return s;
+  },
+  HTL045: () => {
+    const s = sample();
+    (s.timing as Record<string, unknown>).silence = { mood: 0 };
+    return s;
+  },
+};
+
+describe('the checker', () => {
+  it('accepts the sample scenario with no problem at all', () => {
+    expect(validateScenario(sampleText)).toEqual([]);
+  });
+
+  for (const code of Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]) {
+    if (code === 'HTL041') continue;
+    it(`reports ${code} (${DIAGNOSTIC_CODES[code].name}) for its bad fixture`, () => {
+      const diagnostics = validateScenario(BAD[code]());
+      const found = diagnostics.find((d) => d.code === code);
+      expect(found, `got ${JSON.stringify(codes(diagnostics))}`).toBeDefined();
+      expect(found?.severity).toBe(DIAGNOSTIC_CODES[code].severity);
+      expect(found?.message.length).toBeGreaterThan(5);
+      expect(found?.hint.length).toBeGreaterThan(5);
+      expect(found?.path.startsWith('$')).toBe(true);
+    });
+  }
+
+  it('reports HTL041 when the call has more states than the analysis may walk', async () => {
+    const { analyseScenario } = await import('../../src/engine/analysis/explore');
+    const { scenarioSchema } = await import('../../src/engine/format/schema');
+    const analysis = analyseScenario(scenarioSchema.parse(sample()), 3);
+    expect(analysis.complete).toBe(false);
+  });
+
+  it('gives the line and column of a syntax error', () => {
+    const [d] = validateScenario(BAD.HTL001());
+    expect(d).toMatchObject({ code: 'HTL001', line: 3, column: 26 });
+  });
+
+  it('gives the line of the field a problem is about', () => {
+    const text = sampleText.replace('"next": "ask", "mood": -5', '"next": "nowhere", "mood": -5');
+    const d = validateScenario(text).find((x) => x.code === 'HTL030');
+    expect(d?.path).toBe('$.nodes[0].choices[0].next');
+    const lineOfNowhere = text.split('\n').findIndex((l) => l.includes('"nowhere"')) + 1;
+    expect(d?.line).toBe(lineOfNowhere);
+  });
+
+  it('collects every problem in one pass instead of stopping at the first', () => {
+    const s = sample();
+    choices(s, 'greet')[0]!.next = 'nowhere';
+    choices(s, 'ask')[0]!.rules = { kept: ['be-nice'] };
+    choices(s, 'goodbye')[0]!.scores = { charm: 1 };
+    (node(s, 'give-number').choices as unknown[]).push({ id: 'bad', text: {}, next: 'x' });
+    const found = codes(validateScenario(s));
+    expect(found).toEqual(expect.arrayContaining(['HTL020', 'HTL030', 'HTL035', 'HTL036']));
+  });
+
+  it('gives one clear message for a file without a format version, and nothing else', () => {
+    const diagnostics = validateScenario(BAD.HTL010());
+    expect(codes(diagnostics)).toEqual(['HTL010']);
+  });
+
+  it('never throws on hostile or odd input', () => {
+    const inputs: unknown[] = ['', ' ', 'null', '42', '"text"', '{', '[]', '{"formatVersion":1}', '{"formatVersion":1,"nodes":[null,1,"x",{}]}', null, 42, [], { constructor: { prototype: 1 } }, '\u0000', '{"a":'.repeat(500)];
+    for (const input of inputs) {
+      const diagnostics = validateScenario(input);
+      expect(diagnostics.length).toBeGreaterThan(0);
+      expect(diagnostics.every((d) => d.severity === 'error' || d.severity === 'warning')).toBe(true);
+    }
+  });
+
+  it('returns the parsed scenario only when there is no error', () => {
+    expect(checkScenario(sampleText).scenario?.id).toBe('practice-call');
+    expect(checkScenario(BAD.HTL030()).scenario).toBeNull();
+    expect(checkScenario(BAD.HTL044()).scenario?.id).toBe('practice-call');
+  });
+});
+
+describe('the generated benchmark scenario', () => {
+  it('is valid, so the benchmark times the whole checker, analysis included', async () => {
+    const { generateScenario } = await import('../../bench/generate-scenario');
+    const diagnostics = validateScenario(JSON.stringify(generateScenario(300)));
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
