@@ -141,3 +141,13 @@ describe('the call machine', () => {
     expect(snap().context.call.steps).toEqual(['greet']);
   });
 });
+
+describe('starting from another node', () => {
+  it('goes to startAt after the answer, for trainers previewing part of a call', () => {
+    const clock = new SimulatedClock();
+    const actor = createActor(callMachine, { input: { scenario: load(), now: () => clock.now(), startAt: 'give-number' }, clock });
+    actor.start();
+    actor.send({ type: 'agent.answer' });
+    expect(actor.getSnapshot().context.node?.id).toBe('give-number');
+  });
+});

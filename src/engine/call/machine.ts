@@ -11,6 +11,8 @@ export interface CallInput {
   scenario: Scenario;
   /** Milliseconds since an arbitrary origin; the machine measures the call against its first reading. */
   now?: () => number;
+  /** Start the call at this node instead of `start` (trainers previewing one part of a call). */
+  startAt?: string;
 }
 
 export type CallEvent =
@@ -30,6 +32,7 @@ export interface CallContext {
   speakingSeconds: number;
   holdSeconds: number;
   pendingNext: string | null;
+  startAt: string;
 }
 
 const elapsed = (context: CallContext) => Math.max(0, Math.round(context.now() - context.startedAt));
@@ -74,7 +77,7 @@ export const callMachine = setup({
     answer: assign(({ context }) => {
       const at = elapsed(context);
       const answered = answer(context.scenario, context.call, context.call.rings, at);
-      return arrived(context, enterNode(context.scenario, context.index, answered, context.scenario.start, at));
+      return arrived(context, enterNode(context.scenario, context.index, answered, context.startAt, at));
     }),
     endUnanswered: assign(({ context }) => ({ call: recordUnanswered(context.call, elapsed(context)), node: null })),
     choose: assign(({ context, event }) => {
@@ -118,6 +121,7 @@ export const callMachine = setup({
       speakingSeconds: 0,
       holdSeconds: 0,
       pendingNext: null,
+      startAt: input.startAt ?? input.scenario.start,
     };
   },
   states: {
