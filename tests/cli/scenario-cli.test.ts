@@ -7,22 +7,22 @@ import { run } from '../../src/cli/scenario';
 const SAMPLE = 'scenarios/practice-call.json';
 const BAD = 'tests/fixtures/bad';
 
-function cli(...argv: string[]) {
+async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = run(argv, (l) => out.push(l), (l) => err.push(l));
+  const code = await run(argv, (l) => out.push(l), (l) => err.push(l));
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('npm run scenario -- validate', () => {
-  it('passes the sample with exit 0', () => {
-    const r = cli('validate', SAMPLE);
+  it('passes the sample with exit 0', async () => {
+    const r = await cli('validate', SAMPLE);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1 file\(s\) checked.*0 error\(s\), 0 warning\(s\)/);
   });
 
-  it('prints file:line:col  CODE  path  message for each problem and exits 1', () => {
-    const r = cli('validate', `${BAD}/missing-node.json`, `${BAD}/not-json.json`, `${BAD}/no-version.json`);
+  it('prints file:line:col  CODE  path  message for each problem and exits 1', async () => {
+    const r = await cli('validate', `${BAD}/missing-node.json`, `${BAD}/not-json.json`, `${BAD}/no-version.json`);
     expect(r.code).toBe(1);
     const lines = r.out.split('\n');
     expect(lines).toContainEqual(expect.stringMatching(/^tests\/fixtures\/bad\/missing-node\.json:\d+:\d+ {2}HTL030 {2}\$\.nodes\[0\]\.choices\[0\]\.next {2}error: next names node "nowhere"/));
@@ -31,15 +31,15 @@ describe('npm run scenario -- validate', () => {
     expect(lines).toContainEqual(expect.stringMatching(/no-version\.json:1:1 {2}HTL010 /));
   });
 
-  it('gives machine-readable output with --json', () => {
-    const r = cli('validate', `${BAD}/missing-node.json`, '--json');
+  it('gives machine-readable output with --json', async () => {
+    const r = await cli('validate', `${BAD}/missing-node.json`, '--json');
     const parsed = JSON.parse(r.out) as Array<{ ok: boolean; diagnostics: Array<{ code: string; line: number }> }>;
     expect(parsed[0]?.ok).toBe(false);
     expect(parsed[0]?.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['HTL030', 'HTL035']));
   });
 
-  it('reports a missing file clearly, without a stack trace', () => {
-    const r = cli('validate', 'scenarios/no-such-file.json');
+  it('reports a missing file clearly, without a stack trace', async () => {
+    const r = await cli('validate', 'scenarios/no-such-file.json');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/no such file/);
     expect(r.out).not.toMatch(/at .*\.ts:\d+/);
@@ -47,34 +47,34 @@ describe('npm run scenario -- validate', () => {
 });
 
 describe('npm run scenario -- play', () => {
-  it('prints the transcript and the scores', () => {
-    const r = cli('play', SAMPLE, '--choices', 'greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard');
+  it('prints the transcript and the scores', async () => {
+    const r = await cli('play', SAMPLE, '--choices', 'greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Ms Li: Hi, I need the appointment number/);
     expect(r.out).toMatch(/Outcome: resolved {3}Total: 100% .*PASSED/);
   });
 
-  it('names the choices on offer when a choice id is not', () => {
-    const r = cli('play', SAMPLE, '--choices', 'greet-standard,bye-standard');
+  it('names the choices on offer when a choice id is not', async () => {
+    const r = await cli('play', SAMPLE, '--choices', 'greet-standard,bye-standard');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/"bye-standard" is not on offer at node "ask".*On offer there: ask-confirm, ask-lookup-silent, ask-rush/);
   });
 
-  it('gives the result as JSON', () => {
-    const r = cli('play', SAMPLE, '--choices', 'greet-wei,ask-rush,number-fast,close-hang-up', '--json');
+  it('gives the result as JSON', async () => {
+    const r = await cli('play', SAMPLE, '--choices', 'greet-wei,ask-rush,number-fast,close-hang-up', '--json');
     const parsed = JSON.parse(r.out) as { result: { outcome: string; passed: boolean } };
     expect(parsed.result).toMatchObject({ outcome: 'agent-hung-up', passed: false });
   });
 
-  it('says where the call waits when the choices stop early', () => {
-    const r = cli('play', SAMPLE, '--choices', 'greet-standard');
+  it('says where the call waits when the choices stop early', async () => {
+    const r = await cli('play', SAMPLE, '--choices', 'greet-standard');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/has not ended.*"ask"/);
   });
 
-  it('saves a golden plan that the plans test can replay', () => {
+  it('saves a golden plan that the plans test can replay', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plans-'));
-    const r = cli('play', SAMPLE, '--choices', 'greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard', '--save-plan', 'best', '--dir', dir);
+    const r = await cli('play', SAMPLE, '--choices', 'greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard', '--save-plan', 'best', '--dir', dir);
     expect(r.code).toBe(0);
     const saved = JSON.parse(readFileSync(join(dir, 'practice-call.plans.json'), 'utf8')) as { plans: Array<{ name: string; expect: { total: number } }> };
     expect(saved.plans[0]).toMatchObject({ name: 'best', expect: { total: 100 } });
@@ -82,48 +82,61 @@ describe('npm run scenario -- play', () => {
 });
 
 describe('npm run scenario -- simulate, best, graph, new', () => {
-  it('simulates with a seed, reproducibly, and lists what no play reached', () => {
-    const a = cli('simulate', SAMPLE, '--runs', '300', '--seed', '7', '--json');
-    const b = cli('simulate', SAMPLE, '--runs', '300', '--seed', '7', '--json');
+  it('simulates with a seed, reproducibly, and lists what no play reached', async () => {
+    const a = await cli('simulate', SAMPLE, '--runs', '300', '--seed', '7', '--json');
+    const b = await cli('simulate', SAMPLE, '--runs', '300', '--seed', '7', '--json');
     expect(a.out).toBe(b.out);
     const report = JSON.parse(a.out) as { runs: number; outcomes: Record<string, number>; unvisitedNodes: string[] };
     expect(Object.values(report.outcomes).reduce((x, y) => x + y, 0)).toBe(300);
     expect(report.unvisitedNodes).toEqual([]);
   });
 
-  it('writes an HTML simulation report', () => {
+  it('writes an HTML simulation report', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sim-')), 'report.html');
-    expect(cli('simulate', SAMPLE, '--runs', '50', '--html', file).code).toBe(0);
+    expect((await cli('simulate', SAMPLE, '--runs', '50', '--html', file)).code).toBe(0);
     const html = readFileSync(file, 'utf8');
     expect(html).toContain('<h2>Outcomes</h2>');
     expect(html).toContain('greet-standard');
   });
 
-  it('prints the best path and the maximum per dimension', () => {
-    const r = cli('best', SAMPLE);
+  it('prints the best path and the maximum per dimension', async () => {
+    const r = await cli('best', SAMPLE);
     expect(r.out).toMatch(/greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard/);
     expect(r.out).toMatch(/courtesy +4/);
   });
 
-  it('draws a Mermaid flowchart', () => {
-    const r = cli('graph', SAMPLE);
+  it('draws a Mermaid flowchart', async () => {
+    const r = await cli('graph', SAMPLE);
     expect(r.out.startsWith('flowchart TD')).toBe(true);
     expect(r.out).toMatch(/-->\|"Hello, 114 directory/);
   });
 
-  it('writes a new skeleton that validates and plays', () => {
+  it('writes a new skeleton that validates and plays', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'new-'));
-    expect(cli('new', 'my-caller', '--dir', dir).code).toBe(0);
+    expect((await cli('new', 'my-caller', '--dir', dir)).code).toBe(0);
     const file = join(dir, 'my-caller.json');
     expect(existsSync(file)).toBe(true);
-    expect(cli('validate', file).code).toBe(0);
-    expect(cli('play', file, '--choices', 'greet-standard,problem-apologise').out).toMatch(/PASSED/);
-    expect(cli('new', 'my-caller', '--dir', dir).code).toBe(1);
+    expect((await cli('validate', file)).code).toBe(0);
+    expect((await cli('play', file, '--choices', 'greet-standard,problem-apologise')).out).toMatch(/PASSED/);
+    expect((await cli('new', 'my-caller', '--dir', dir)).code).toBe(1);
   });
 
-  it('explains bad usage with exit 2', () => {
-    expect(cli('frobnicate').code).toBe(2);
-    expect(cli('play', SAMPLE).err).toMatch(/needs --choices/);
-    expect(cli('simulate', SAMPLE, '--runs', 'many').code).toBe(2);
+  it('explains bad usage with exit 2', async () => {
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('play', SAMPLE)).err).toMatch(/needs --choices/);
+    expect((await cli('simulate', SAMPLE, '--runs', 'many')).code).toBe(2);
+  });
+});
+
+describe('parallel simulation', () => {
+  it('gives exactly the report a single thread gives for the same seed', async () => {
+    const { simulateParallel } = await import('../../src/cli/parallel-simulate');
+    const { simulate, SIMULATION_CHUNK } = await import('../../src/engine/analysis/simulate');
+    const { analysisOf, scenarioSchema } = await import('../../src/engine/index');
+    const scenario = scenarioSchema.parse(JSON.parse(readFileSync(SAMPLE, 'utf8')));
+    const options = { runs: SIMULATION_CHUNK + 300, seed: 11 };
+    const parallel = await simulateParallel(scenario, options, 2);
+    expect(parallel).toEqual(simulate(scenario, analysisOf(scenario), options));
+    expect(parallel.runs).toBe(options.runs);
   });
 });

@@ -85,9 +85,22 @@ export function randomPlay(scenario: Scenario, analysis: Analysis, random: () =>
   return { choices, result: final.status === 'done' ? scoreCall(scenario, analysis, final.context.call) : null, nodes };
 }
 
-export function simulate(scenario: Scenario, analysis: Analysis, options: SimulationOptions): SimulationReport {
-  const seed = options.seed ?? 1;
-  const random = seededRandom(seed);
+/** Plays are run in chunks with their own seeds, so a run split across workers gives the same report. */
+export const SIMULATION_CHUNK = 5000;
+
+export function chunkSeed(seed: number, chunk: number): number {
+  return (seed + Math.imul(chunk, 0x9e3779b9)) >>> 0;
+}
+
+export function simulationChunks(runs: number): number[] {
+  const sizes: number[] = [];
+  for (let left = runs; left > 0; left -= SIMULATION_CHUNK) sizes.push(Math.min(SIMULATION_CHUNK, left));
+  return sizes;
+}
+
+/** One chunk of plays, seeded by its index. */
+export function simulateChunk(scenario: Scenario, analysis: Analysis, runs: number, seed: number, chunk: number, options: Pick<SimulationOptions, 'silenceRate' | 'lateRate'> = {}): SimulationReport {
+  const random = seededRandom(chunkSeed(seed, chunk));
   const outcomes: Record<string, number> = {};
   const nodeVisits: Record<string, number> = Object.fromEntries(scenario.nodes.map((n) => [n.id, 0]));
   const choiceCounts: Record<string, number> = {};
@@ -99,7 +112,7 @@ export function simulate(scenario: Scenario, analysis: Analysis, options: Simula
   let passed = 0;
   let worst: SimulationReport['worst'] = null;
   let best: SimulationReport['best'] = null;
-  for (let run = 0; run < options.runs; run++) {
+  for (let run = 0; run < runs; run++) {
     const play = randomPlay(scenario, analysis, random, options.silenceRate, options.lateRate);
     for (const id of new Set(play.nodes)) nodeVisits[id] = (nodeVisits[id] ?? 0) + 1;
     for (const c of play.choices) if (c !== '~') choiceCounts[c] = (choiceCounts[c] ?? 0) + 1;
@@ -115,18 +128,48 @@ export function simulate(scenario: Scenario, analysis: Analysis, options: Simula
     if (!worst || result.total < worst.total) worst = { total: result.total, choices: play.choices };
     if (!best || result.total > best.total) best = { total: result.total, choices: play.choices };
   }
-  const finished = Object.entries(outcomes).reduce((a, [k, v]) => (k === 'unfinished' ? a : a + v), 0);
+  return finishReport({ runs, seed, outcomes, passed, total: { mean: sum, min, max, histogram }, nodeVisits, choiceCounts, unvisitedNodes: [], unchosenChoices: [], worst, best });
+}
+
+function finishReport(report: SimulationReport): SimulationReport {
   return {
-    runs: options.runs,
-    seed,
-    outcomes,
-    passed,
-    total: { mean: finished ? Math.round((sum / finished) * 10) / 10 : 0, min: finished ? min : 0, max: finished ? max : 0, histogram },
-    nodeVisits,
-    choiceCounts,
-    unvisitedNodes: Object.entries(nodeVisits).filter(([, v]) => v === 0).map(([k]) => k),
-    unchosenChoices: Object.entries(choiceCounts).filter(([, v]) => v === 0).map(([k]) => k),
-    worst,
-    best,
+    ...report,
+    unvisitedNodes: Object.entries(report.nodeVisits).filter(([, v]) => v === 0).map(([k]) => k),
+    unchosenChoices: Object.entries(report.choiceCounts).filter(([, v]) => v === 0).map(([k]) => k),
   };
+}
+
+const finished = (r: SimulationReport) => Object.entries(r.outcomes).reduce((a, [k, v]) => (k === 'unfinished' ? a : a + v), 0);
+
+/** Merges chunk reports in chunk order. Chunk reports carry the score sum in `total.mean`. */
+export function mergeReports(seed: number, chunks: readonly SimulationReport[]): SimulationReport {
+  const merged: SimulationReport = { runs: 0, seed, outcomes: {}, passed: 0, total: { mean: 0, min: Infinity, max: -Infinity, histogram: new Array<number>(11).fill(0) }, nodeVisits: {}, choiceCounts: {}, unvisitedNodes: [], unchosenChoices: [], worst: null, best: null };
+  let sum = 0;
+  let count = 0;
+  for (const c of chunks) {
+    merged.runs += c.runs;
+    merged.passed += c.passed;
+    for (const [k, v] of Object.entries(c.outcomes)) merged.outcomes[k] = (merged.outcomes[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(c.nodeVisits)) merged.nodeVisits[k] = (merged.nodeVisits[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(c.choiceCounts)) merged.choiceCounts[k] = (merged.choiceCounts[k] ?? 0) + v;
+    c.total.histogram.forEach((v, i) => (merged.total.histogram[i] = (merged.total.histogram[i] ?? 0) + v));
+    sum += c.total.mean;
+    count += finished(c);
+    merged.total.min = Math.min(merged.total.min, c.total.min);
+    merged.total.max = Math.max(merged.total.max, c.total.max);
+    if (c.worst && (!merged.worst || c.worst.total < merged.worst.total)) merged.worst = c.worst;
+    if (c.best && (!merged.best || c.best.total > merged.best.total)) merged.best = c.best;
+  }
+  merged.total.mean = count ? Math.round((sum / count) * 10) / 10 : 0;
+  if (!count) {
+    merged.total.min = 0;
+    merged.total.max = 0;
+  }
+  return finishReport(merged);
+}
+
+export function simulate(scenario: Scenario, analysis: Analysis, options: SimulationOptions): SimulationReport {
+  const seed = options.seed ?? 1;
+  const chunks = simulationChunks(options.runs).map((runs, i) => simulateChunk(scenario, analysis, runs, seed, i, options));
+  return mergeReports(seed, chunks);
 }
