@@ -152,6 +152,11 @@ export interface Step {
   holdSeconds: number;
 }
 
+/** Whether a choice puts the caller on hold (it does not when it takes him past his mood limit). */
+export function leadsToHold(scenario: Scenario, state: CallState, choice: Choice): boolean {
+  return choice.kind === 'hold' && clampMood(state.mood + (choice.mood ?? 0)) < scenario.caller.moodLimit;
+}
+
 export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
   const moodBefore = state.mood;
   let next = applyEffect(state, choice);
@@ -165,7 +170,7 @@ export function choose(scenario: Scenario, state: CallState, node: DecisionNode,
   if (next.mood >= scenario.caller.moodLimit) {
     return { state: { ...next, transcript: [...next.transcript, { kind: 'mood-limit', nodeId: node.id, at }] }, next: scenario.caller.onMoodLimit, holdSeconds: 0 };
   }
-  if (choice.kind === 'hold') {
+  if (leadsToHold(scenario, state, choice)) {
     const seconds = choice.holdSeconds ?? DEFAULT_HOLD_SECONDS;
     return { state: { ...next, transcript: [...next.transcript, { kind: 'hold', nodeId: node.id, seconds, at }] }, next: choice.next, holdSeconds: seconds };
   }

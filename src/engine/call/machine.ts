@@ -5,7 +5,7 @@
  */
 import { assertEvent, assign, setup } from 'xstate';
 import type { DecisionNode, EndingNode, Scenario, ScenarioNode } from '../format/schema';
-import { answer, choose, enterNode, initialState, lineSeconds, nodeIndex, offeredChoices, recordUnanswered, reofferAfterSilence, silence, type Arrival, type CallState } from './logic';
+import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, nodeIndex, offeredChoices, recordUnanswered, reofferAfterSilence, silence, type Arrival, type CallState } from './logic';
 
 export interface CallInput {
   scenario: Scenario;
@@ -67,7 +67,12 @@ export const callMachine = setup({
       const node = context.node;
       return node?.kind === 'decision' && offeredChoices(node, context.call).some((c) => c.id === event.choiceId);
     },
-    leadsToHold: ({ context }) => context.pendingNext !== null,
+    choiceHoldsCaller: ({ context, event }) => {
+      assertEvent(event, 'agent.choose');
+      const node = context.node;
+      const choice = node?.kind === 'decision' ? offeredChoices(node, context.call).find((c) => c.id === event.choiceId) : undefined;
+      return choice !== undefined && leadsToHold(context.scenario, context.call, choice);
+    },
   },
   actions: {
     countRing: assign(({ context }) => {
@@ -146,11 +151,11 @@ export const callMachine = setup({
         awaitingReply: {
           after: { reply: { target: 'speaking', reenter: true, actions: 'silence' } },
           on: {
-            'agent.choose': { guard: 'choiceOnOffer', target: 'routing', actions: 'choose' },
+            'agent.choose': [
+              { guard: 'choiceHoldsCaller', target: 'onHold', actions: 'choose' },
+              { guard: 'choiceOnOffer', target: 'speaking', actions: 'choose' },
+            ],
           },
-        },
-        routing: {
-          always: [{ guard: 'leadsToHold', target: 'onHold' }, { target: 'speaking' }],
         },
         onHold: {
           after: { hold: { target: 'speaking', actions: 'resumeFromHold' } },
