@@ -22,7 +22,7 @@ import { SIMULATION_CHUNK, simulate } from '../engine/analysis/simulate';
 import { simulateParallel } from './parallel-simulate';
 import { planFromResult, readPlans, type PlansFile } from '../engine/plans';
 import { newScenarioTemplate } from './template';
-import { simulationHtml } from './report-html';
+import { simulationHtml } from '../shared/report-html';
 
 const USAGE = `Hold the Line scenario tool
 
