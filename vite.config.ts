@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { trainerPlugin } from './src/dev/trainer-plugin';
 
 // One page per user: the trainee's game, the lead's dashboard, the trainer's preview.
 const pages = ['index', 'dashboard', 'preview'].filter((page) => existsSync(resolve(__dirname, `${page}.html`)));
 
 export default defineConfig({
+  plugins: [trainerPlugin(__dirname)],
   build: {
     target: 'es2022',
     rollupOptions: {
