@@ -151,7 +151,7 @@ function intOption(args: Args, name: string, fallback: number, min: number, max:
 
 function printResult(scenario: Scenario, result: CallResult, transcript: readonly TranscriptEntry[], lang: Language, out: Out) {
   const lines = new Map<string, string>();
-  for (const n of scenario.nodes) for (const l of n.lines ?? []) lines.set(l.id, `${l.narration ? '  (' : ''}${l.text[lang] ?? ''}${l.narration ? ')' : ''}`);
+  for (const n of scenario.nodes) for (const l of n.lines ?? []) lines.set(l.id, l.text[lang] ?? '');
   const silenceLine = scenario.timing.silence?.line;
   if (silenceLine) lines.set(silenceLine.id, silenceLine.text[lang] ?? '');
   const choices = new Map(scenario.nodes.flatMap((n) => (n.kind === 'decision' ? n.choices.map((c) => [c.id, c] as const) : [])));
@@ -159,7 +159,7 @@ function printResult(scenario: Scenario, result: CallResult, transcript: readonl
   const caller = scenario.caller.name[lang] ?? 'Caller';
   for (const e of transcript) {
     if (e.kind === 'answer') out(`[${time(e.at)}] answered on ring ${e.ring}${e.late ? ' (late)' : ''}`);
-    else if (e.kind === 'caller') out(`[${time(e.at)}] ${caller}: ${lines.get(e.lineId) ?? e.lineId}`);
+    else if (e.kind === 'caller') out(e.narration ? `[${time(e.at)}] (${lines.get(e.lineId) ?? e.lineId})` : `[${time(e.at)}] ${caller}: ${lines.get(e.lineId) ?? e.lineId}`);
     else if (e.kind === 'agent') {
       const c = choices.get(e.choiceId);
       out(`[${time(e.at)}] You (${e.choiceId}${c && c.kind !== 'say' ? `, ${c.kind}` : ''}): ${c?.text[lang] ?? ''}   mood ${e.moodBefore} → ${e.moodAfter}`);
