@@ -16,7 +16,7 @@ export interface ChunkJob {
 
 export async function simulateParallel(scenario: Scenario, options: SimulationOptions, workers = availableParallelism()): Promise<SimulationReport> {
   const seed = options.seed ?? 1;
-  const sizes = simulationChunks(options.runs);
+  const sizes = simulationChunks(options.runs, options.chunk);
   const count = Math.max(1, Math.min(workers, sizes.length));
   if (count === 1) return simulate(scenario, analysisOf(scenario), options);
   const jobs: ChunkJob[] = Array.from({ length: count }, () => ({ scenario, seed, chunks: [], options: { silenceRate: options.silenceRate, lateRate: options.lateRate } }));

@@ -131,10 +131,10 @@ describe('npm run scenario -- simulate, best, graph, new', () => {
 describe('parallel simulation', () => {
   it('gives exactly the report a single thread gives for the same seed', async () => {
     const { simulateParallel } = await import('../../src/cli/parallel-simulate');
-    const { simulate, SIMULATION_CHUNK } = await import('../../src/engine/analysis/simulate');
+    const { simulate } = await import('../../src/engine/analysis/simulate');
     const { analysisOf, scenarioSchema } = await import('../../src/engine/index');
     const scenario = scenarioSchema.parse(JSON.parse(readFileSync(SAMPLE, 'utf8')));
-    const options = { runs: SIMULATION_CHUNK + 300, seed: 11 };
+    const options = { runs: 1300, seed: 11, chunk: 500 };
     const parallel = await simulateParallel(scenario, options, 2);
     expect(parallel).toEqual(simulate(scenario, analysisOf(scenario), options));
     expect(parallel.runs).toBe(options.runs);

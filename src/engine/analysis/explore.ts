@@ -66,13 +66,30 @@ function scoreDelta(before: CallState, after: CallState): Record<string, number>
   return delta;
 }
 
-/** A call state stripped of its history: analysis only needs what decides the future. */
-function lean(state: CallState): CallState {
-  return { ...state, transcript: [], scores: {}, kept: [], broken: [], steps: [] };
+/**
+ * A call state stripped of what cannot change the future: its history, and flags that no condition
+ * ever tests. Without the second, every flag a scenario sets for the record would multiply the
+ * states to walk.
+ */
+function lean(state: CallState, testedFlags: ReadonlySet<string>): CallState {
+  return { ...state, flags: state.flags.filter((f) => testedFlags.has(f)), transcript: [], scores: {}, kept: [], broken: [], steps: [] };
+}
+
+export function testedFlags(scenario: Scenario): Set<string> {
+  const tested = new Set<string>();
+  const add = (when: { flags?: string[]; notFlags?: string[] } | undefined) => {
+    for (const f of [...(when?.flags ?? []), ...(when?.notFlags ?? [])]) tested.add(f);
+  };
+  for (const node of scenario.nodes) {
+    if (node.kind === 'decision') for (const c of node.choices) add(c.when);
+    if (node.kind === 'caller') for (const b of node.branches ?? []) add(b.when);
+  }
+  return tested;
 }
 
 export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_LIMIT): Analysis {
   const index = nodeIndex(scenario);
+  const tested = testedFlags(scenario);
   const states: StateInfo[] = [];
   const ids = new Map<string, number>();
   const reachableNodes = new Set<string>();
@@ -87,7 +104,8 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
     for (const entry of state.transcript) if (entry.kind === 'caller' || entry.kind === 'end') reachableNodes.add(entry.nodeId);
   };
 
-  const intern = (state: CallState, node: ScenarioNode | null, missing: string | null): number => {
+  const intern = (full: CallState, node: ScenarioNode | null, missing: string | null): number => {
+    const state = lean(full, tested);
     const nodeId = node ? node.id : missing;
     const k = key(nodeId, state);
     const existing = ids.get(k);
@@ -100,7 +118,7 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
     ids.set(k, id);
     if (kind === 'decision') {
       if (states.length > stateLimit) complete = false;
-      else queue.push({ id, state: lean(state) });
+      else queue.push({ id, state });
     }
     return id;
   };

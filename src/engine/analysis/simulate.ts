@@ -16,6 +16,8 @@ export interface SimulationOptions {
   silenceRate?: number;
   /** Chance that the simulated trainee answers late (after the allowed rings). */
   lateRate?: number;
+  /** Plays per seeded chunk (default SIMULATION_CHUNK); the report depends on it, not on threads. */
+  chunk?: number;
 }
 
 export interface SimulationReport {
@@ -92,9 +94,9 @@ export function chunkSeed(seed: number, chunk: number): number {
   return (seed + Math.imul(chunk, 0x9e3779b9)) >>> 0;
 }
 
-export function simulationChunks(runs: number): number[] {
+export function simulationChunks(runs: number, chunk = SIMULATION_CHUNK): number[] {
   const sizes: number[] = [];
-  for (let left = runs; left > 0; left -= SIMULATION_CHUNK) sizes.push(Math.min(SIMULATION_CHUNK, left));
+  for (let left = runs; left > 0; left -= chunk) sizes.push(Math.min(chunk, left));
   return sizes;
 }
 
@@ -170,6 +172,6 @@ export function mergeReports(seed: number, chunks: readonly SimulationReport[]):
 
 export function simulate(scenario: Scenario, analysis: Analysis, options: SimulationOptions): SimulationReport {
   const seed = options.seed ?? 1;
-  const chunks = simulationChunks(options.runs).map((runs, i) => simulateChunk(scenario, analysis, runs, seed, i, options));
+  const chunks = simulationChunks(options.runs, options.chunk).map((runs, i) => simulateChunk(scenario, analysis, runs, seed, i, options));
   return mergeReports(seed, chunks);
 }
