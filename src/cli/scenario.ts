@@ -154,6 +154,7 @@ function printResult(scenario: Scenario, result: CallResult, transcript: readonl
   for (const n of scenario.nodes) for (const l of n.lines ?? []) lines.set(l.id, l.text[lang] ?? '');
   const silenceLine = scenario.timing.silence?.line;
   if (silenceLine) lines.set(silenceLine.id, silenceLine.text[lang] ?? '');
+  for (const n of scenario.nodes) if (n.kind === 'decision' && n.silenceLine) lines.set(n.silenceLine.id, n.silenceLine.text[lang] ?? '');
   const choices = new Map(scenario.nodes.flatMap((n) => (n.kind === 'decision' ? n.choices.map((c) => [c.id, c] as const) : [])));
   const time = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
   const caller = scenario.caller.name[lang] ?? 'Caller';

@@ -15,7 +15,7 @@ export { checkScenario, validateScenario, MAX_SCENARIO_BYTES, type CheckOptions,
 export { DIAGNOSTIC_CODES, hasErrors, type Diagnostic, type DiagnosticCode, type Severity } from './check/diagnostics';
 export { analyseScenario, usedDimensions, type Analysis, type BestPath } from './analysis/explore';
 export { callMachine, replySeconds, type CallContext, type CallEvent, type CallInput, type CallMachine } from './call/machine';
-export { conditionHolds, offeredChoices, lineSeconds, type CallState, type TranscriptEntry } from './call/logic';
+export { conditionHolds, offeredChoices, lineSeconds, silenceLineAt, type CallState, type TranscriptEntry } from './call/logic';
 export { replayCall, stepsFromChoiceList, type AttemptStep, type Replay, type ReplayProblem } from './call/replay';
 export { scoreCall, scoreDimensions, type CallResult, type ChoiceReview, type DimensionScore } from './scoring';
 

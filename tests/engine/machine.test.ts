@@ -151,3 +151,20 @@ describe('starting from another node', () => {
     expect(actor.getSnapshot().context.node?.id).toBe('give-number');
   });
 });
+
+describe('a silence line of its own', () => {
+  it('lets a decision have the caller say something else into the silence', () => {
+    const scenario = load((s) => {
+      s.nodes.find((n: { id: string }) => n.id === 'greet').silenceLine = { id: 'practice.greet.silence', text: { 'zh-CN': '喂?是114吗?', en: 'Hello? Is this 114?' } };
+    });
+    const clock = new SimulatedClock();
+    const actor = createActor(callMachine, { input: { scenario, now: () => clock.now() }, clock });
+    actor.start();
+    actor.send({ type: 'agent.answer' });
+    actor.send({ type: 'agent.skip' });
+    clock.increment(20_000);
+    const said = actor.getSnapshot().context.call.transcript.flatMap((e) => (e.kind === 'caller' ? [e.lineId] : []));
+    expect(said).toContain('practice.greet.silence');
+    expect(said).not.toContain('practice.silence');
+  });
+});

@@ -177,6 +177,11 @@ export function choose(scenario: Scenario, state: CallState, node: DecisionNode,
   return { state: next, next: choice.next, holdSeconds: 0 };
 }
 
+/** The line the caller says into a silence at this decision, if any. */
+export function silenceLineAt(scenario: Scenario, node: DecisionNode): Line | undefined {
+  return node.silenceLine ?? scenario.timing.silence?.line;
+}
+
 /**
  * The reply timer ran out. Returns the node to enter next: the mood limit, the node's
  * `silenceNext`, or the same decision again.
@@ -185,7 +190,7 @@ export function silence(scenario: Scenario, state: CallState, node: DecisionNode
   const effect = scenario.timing.silence ?? DEFAULT_SILENCE;
   let next = applyEffect(state, { mood: effect.mood ?? DEFAULT_SILENCE.mood, scores: effect.scores ?? DEFAULT_SILENCE.scores, rules: effect.rules ?? DEFAULT_SILENCE.rules });
   next = { ...next, transcript: [...next.transcript, { kind: 'silence', nodeId: node.id, at, moodAfter: next.mood }] };
-  const line = scenario.timing.silence?.line;
+  const line = silenceLineAt(scenario, node);
   if (line) next = { ...next, transcript: [...next.transcript, { kind: 'caller', nodeId: node.id, lineId: line.id, narration: false, at }] };
   if (next.mood >= scenario.caller.moodLimit) {
     return { state: { ...next, transcript: [...next.transcript, { kind: 'mood-limit', nodeId: node.id, at }] }, next: scenario.caller.onMoodLimit, holdSeconds: 0 };

@@ -5,7 +5,7 @@
  */
 import { assertEvent, assign, setup } from 'xstate';
 import type { DecisionNode, EndingNode, Scenario, ScenarioNode } from '../format/schema';
-import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, nodeIndex, offeredChoices, recordUnanswered, reofferAfterSilence, silence, type Arrival, type CallState } from './logic';
+import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoices, recordUnanswered, reofferAfterSilence, silence, type Arrival, type CallState } from './logic';
 
 export interface CallInput {
   scenario: Scenario;
@@ -105,7 +105,7 @@ export const callMachine = setup({
       const at = elapsed(context);
       const step = silence(context.scenario, context.call, node, at);
       if (step.next === node.id) {
-        const line = context.scenario.timing.silence?.line;
+        const line = silenceLineAt(context.scenario, node);
         return { ...arrived(context, reofferAfterSilence(step.state, node)), speakingSeconds: line ? lineSeconds(line) : 0 };
       }
       return arrived(context, enterNode(context.scenario, context.index, step.state, step.next, at));

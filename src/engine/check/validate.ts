@@ -219,6 +219,12 @@ function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Ruleb
       if (node.next === undefined && (node.branches ?? []).length === 0) out.push(diagnostic('HTL033', np, `caller node "${node.id}" has neither next nor branches`));
     } else if (node.kind === 'decision') {
       localisedProblems(node.prompt, `${np}.prompt`, out);
+      if (node.silenceLine) {
+        const lp = `${np}.silenceLine`;
+        if (seenLines.has(node.silenceLine.id)) out.push(diagnostic('HTL031', `${lp}.id`, `line id "${node.silenceLine.id}" is used twice (first at ${seenLines.get(node.silenceLine.id)})`));
+        else seenLines.set(node.silenceLine.id, lp);
+        localisedProblems(node.silenceLine.text, `${lp}.text`, out);
+      }
       ref(node.silenceNext, `${np}.silenceNext`, 'silenceNext');
       if (node.choices.length === 0) out.push(diagnostic('HTL033', `${np}.choices`, `decision "${node.id}" offers no choices`));
       else if (node.choices.length < 3) out.push(diagnostic('HTL044', `${np}.choices`, `decision "${node.id}" offers only ${node.choices.length} option(s)`));

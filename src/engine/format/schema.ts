@@ -122,6 +122,7 @@ export const decisionNodeSchema = z
     prompt: localisedSchema.optional().meta({ description: 'A hint for the trainee, shown above the choices' }),
     replySeconds: z.number().min(3).max(300).optional().meta({ description: 'Overrides timing.replySeconds here' }),
     silenceNext: id.optional().meta({ description: 'Where silence leads from here; by default the caller waits' }),
+    silenceLine: lineSchema.optional().meta({ description: 'What the caller says into a silence here; overrides timing.silence.line' }),
     choices: z.array(choiceSchema),
   })
   .strict();
