@@ -1,0 +1,472 @@
+/**
+ * The results service as a Hono app, built by a factory so tests call it in-process with
+ * `app.request()`; `main.ts` listens on a port. Trainees authenticate with a bearer token from
+ * joining a cohort; leads with an httpOnly, SameSite=Strict session cookie.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import { attemptSchema, canonicalJson, defaultRulebook, playSteps, type Attempt } from '../engine/index';
+import { decoyHash, hashPassword, newJoinCode, newToken, tokenHash, verifyPassword } from './auth';
+import { toCsv } from './csv';
+import { buildDebrief } from './debrief';
+import { RateLimiter, type RateLimit } from './rate-limit';
+import type { AttemptFilter, Repository, StoredAttempt, TraineeRow } from './repository';
+import type { ScenarioCatalogue } from './scenarios';
+import * as S from './schemas';
+import { toStatement } from './xapi';
+
+export const SESSION_COOKIE = 'htl_session';
+const SESSION_HOURS = 12;
+/** An attempt of 500 steps is about 40 KB; nothing else comes close to 4 KB. */
+export const BODY_LIMITS = { attempt: 64 * 1024, small: 4 * 1024 } as const;
+/** How far in the future a client's clock may put startedAt. */
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+export interface AppLimits {
+  login: RateLimit;
+  join: RateLimit;
+  /** Per trainee. */
+  submit: RateLimit;
+  /** Per client address, over every trainee behind it. */
+  submitPerAddress: RateLimit;
+}
+
+export const DEFAULT_LIMITS: AppLimits = {
+  login: { burst: 5, perSecond: 1 / 12 },
+  join: { burst: 10, perSecond: 1 / 6 },
+  submit: { burst: 30, perSecond: 1 },
+  submitPerAddress: { burst: 600, perSecond: 50 },
+};
+
+export interface AppOptions {
+  repository: Repository;
+  catalogue: ScenarioCatalogue;
+  limits?: Partial<AppLimits>;
+  /** Serves the built game and dashboard for any path outside /api/. */
+  staticFiles?: (c: Context, next: () => Promise<void>) => Promise<Response | void>;
+  /** A one-time token that lets the first lead be created from the dashboard while there is none. */
+  setupToken?: string | null;
+  /** Send cookies with Secure (behind HTTPS). */
+  secureCookies?: boolean;
+  /** Take the client address from X-Forwarded-For (behind a load balancer). */
+  trustProxy?: boolean;
+  now?: () => number;
+}
+
+interface Lead {
+  id: number;
+  name: string;
+}
+
+type Env = { Variables: { lead: Lead; trainee: TraineeRow } };
+
+const fail = (status: ContentfulStatusCode, message: string): never => {
+  throw new HTTPException(status, { message });
+};
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) return fail(400, `${what}: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.output<T>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) fail(400, 'send the body as JSON with Content-Type: application/json');
+  let value: unknown;
+  try {
+    value = JSON.parse(await c.req.text());
+  } catch {
+    fail(400, 'the body is not valid JSON');
+  }
+  return parse(schema, value, 'the body is not valid');
+}
+
+/** Checks an answer against its schema before it leaves: a bug here must not leak fields. */
+function send<T extends z.ZodType>(c: Context, schema: T, value: z.input<T>, status: ContentfulStatusCode = 200) {
+  const checked = schema.safeParse(value);
+  if (!checked.success) {
+    console.error(`answer to ${c.req.method} ${c.req.path} failed its schema: ${describeIssues(checked.error)}`);
+    return c.json({ error: 'the server built an invalid answer' }, 500);
+  }
+  return c.json(checked.data as object, status);
+}
+
+const summary = (a: StoredAttempt): z.input<typeof S.attemptSummary> => ({
+  id: a.id,
+  traineeId: a.traineeId,
+  traineeName: a.traineeName,
+  scenarioId: a.scenarioId,
+  scenarioRevision: a.scenarioRevision,
+  language: a.language,
+  startedAt: a.startedAt,
+  receivedAt: a.receivedAt,
+  outcome: a.outcome,
+  passed: a.passed,
+  total: a.total,
+  dimensions: a.dimensions,
+  durationMs: a.durationMs,
+});
+
+export function createApp(options: AppOptions) {
+  const { repository, catalogue } = options;
+  const now = options.now ?? Date.now;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limiters = {
+    loginAddress: new RateLimiter(limits.login, now),
+    loginName: new RateLimiter(limits.login, now),
+    join: new RateLimiter(limits.join, now),
+    submit: new RateLimiter(limits.submit, now),
+    submitAddress: new RateLimiter(limits.submitPerAddress, now),
+  };
+  let setupToken = options.setupToken ?? null;
+
+  const app = new Hono<Env>();
+
+  const clientAddress = (c: Context): string => {
+    if (options.trustProxy) {
+      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+    return incoming?.socket?.remoteAddress ?? 'local';
+  };
+
+  const limit = (c: Context, limiter: RateLimiter, key: string, what: string) => {
+    const wait = limiter.take(key);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      fail(429, `too many ${what}; try again in ${wait} s`);
+    }
+  };
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const response = c.json({ error: error.message }, error.status);
+      const retry = c.res.headers.get('Retry-After');
+      if (retry) response.headers.set('Retry-After', retry);
+      return response;
+    }
+    console.error(error);
+    return c.json({ error: 'the server failed; the request was not carried out' }, 500);
+  });
+
+  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: 'same-origin' }));
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  // Cookie-authenticated changes must come from this origin (SameSite=Strict already refuses most).
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const origin = c.req.header('origin');
+      if (origin && getCookie(c, SESSION_COOKIE)) {
+        const host = c.req.header('host');
+        let originHost: string | null = null;
+        try {
+          originHost = new URL(origin).host;
+        } catch {
+          originHost = null;
+        }
+        if (!host || originHost !== host) fail(403, 'a change to a lead’s data must come from the dashboard’s own page');
+      }
+    }
+    await next();
+  });
+
+  const small = bodyLimit({ maxSize: BODY_LIMITS.small, onError: (c) => c.json({ error: `the body is over ${BODY_LIMITS.small} bytes` }, 413) });
+  const attemptBody = bodyLimit({ maxSize: BODY_LIMITS.attempt, onError: (c) => c.json({ error: `an attempt is at most ${BODY_LIMITS.attempt} bytes` }, 413) });
+
+  const trainee = async (c: Context<Env>, next: () => Promise<void>) => {
+    const header = c.req.header('authorization') ?? '';
+    const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header)?.[1];
+    if (!token) return fail(401, 'join a cohort first: no trainee token was sent');
+    const found = await repository.findTraineeByToken(tokenHash(token));
+    if (!found) return fail(401, 'this trainee token is not known here; join the cohort again');
+    c.set('trainee', found);
+    await next();
+  };
+
+  const lead = async (c: Context<Env>, next: () => Promise<void>) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const found = token && token.length <= 100 ? await repository.findSessionLead(tokenHash(token)) : null;
+    if (!found) return fail(401, 'log in as a team lead first');
+    c.set('lead', found);
+    await next();
+  };
+
+  // Public
+
+  app.get('/api/health', async (c) => {
+    await repository.countLeads();
+    return c.json({ ok: true, database: repository.db.kind, scenarios: catalogue.current.size });
+  });
+
+  app.get('/api/scenarios', (c) => send(c, S.scenarioListAnswer, { scenarios: catalogue.list() }));
+
+  // Trainees
+
+  app.post('/api/join', small, async (c) => {
+    limit(c, limiters.join, clientAddress(c), 'attempts to join');
+    const body = await readJson(c, S.joinBody);
+    const token = newToken();
+    const joined = await repository.joinCohort(body.code, body.name, tokenHash(token));
+    if (joined === 'bad-code') return fail(400, `join code ${body.code} is not open; ask your team lead for the current code`);
+    if (joined === 'name-taken') return fail(409, `someone called “${body.name}” is already in this cohort; add an initial or a surname`);
+    return send(c, S.joinAnswer, { token, trainee: { id: joined.id, name: joined.name }, cohort: { id: joined.cohortId, name: joined.cohortName } }, 201);
+  });
+
+  app.get('/api/me', trainee, (c) => {
+    const t = c.get('trainee');
+    return send(c, S.meAnswer, { trainee: { id: t.id, name: t.name }, cohort: { id: t.cohortId, name: t.cohortName } });
+  });
+
+  app.get('/api/me/attempts', trainee, async (c) => {
+    const attempts = await repository.listTraineeAttempts(c.get('trainee').id, {});
+    return send(c, S.attemptListAnswer, { attempts: attempts.map(summary) });
+  });
+
+  app.post('/api/attempts', attemptBody, trainee, async (c) => {
+    const me = c.get('trainee');
+    limit(c, limiters.submitAddress, clientAddress(c), 'attempts from this address');
+    limit(c, limiters.submit, String(me.id), 'attempts sent');
+    const attempt = await readJson(c, attemptSchema);
+    if (Date.parse(attempt.startedAt) > now() + CLOCK_SKEW_MS) fail(400, `startedAt ${attempt.startedAt} is in the future; check the device's clock`);
+
+    const earlier = await repository.getAttempt(attempt.attemptId);
+    if (earlier) return answerRepeat(c, me, attempt, earlier);
+
+    const entry = await catalogue.byContentHash(attempt.scenarioHash, repository);
+    if (!entry) {
+      const current = catalogue.current.get(attempt.scenarioId);
+      return fail(
+        400,
+        current
+          ? `scenario “${attempt.scenarioId}” with hash ${attempt.scenarioHash.slice(0, 12)}… is not a version this server knows (it has revision ${current.scenario.revision}, hash ${current.hash.slice(0, 12)}…); reload the game`
+          : `scenario “${attempt.scenarioId}” is not known here`,
+      );
+    }
+    if (entry.scenario.id !== attempt.scenarioId || entry.scenario.revision !== attempt.scenarioRevision) {
+      fail(400, `the hash names scenario “${entry.scenario.id}” revision ${entry.scenario.revision}, not “${attempt.scenarioId}” revision ${attempt.scenarioRevision}`);
+    }
+    const { replay, result } = playSteps(entry.scenario, attempt.steps);
+    if (replay.problem) {
+      const { step, message, offered } = replay.problem;
+      fail(400, `step ${step + 1} is not possible in “${attempt.scenarioId}”: ${message}${offered.length ? ` (on offer: ${offered.join(', ')})` : ''}`);
+    }
+    if (!result) return fail(400, `the steps stop before the call ends (the call was at node “${replay.context.node?.id ?? '?'}”)`);
+
+    const dimensions = Object.fromEntries(result.dimensions.filter((d) => d.max > 0).map((d) => [d.id, d.percent]));
+    const stored = await repository.insertAttempt({
+      id: attempt.attemptId,
+      traineeId: me.id,
+      cohortId: me.cohortId,
+      scenarioId: entry.scenario.id,
+      scenarioHash: entry.hash,
+      scenarioRevision: entry.scenario.revision,
+      language: attempt.language,
+      startedAt: attempt.startedAt,
+      steps: attempt.steps,
+      outcome: result.outcome,
+      passed: result.passed,
+      total: result.total,
+      dimensions,
+      durationMs: Math.round(result.durationMs),
+    });
+    if (stored === 'exists') {
+      // Sent twice at once: the other request stored it first.
+      const other = await repository.getAttempt(attempt.attemptId);
+      if (other) return answerRepeat(c, me, attempt, other);
+    }
+    return send(c, S.attemptAnswer, { attemptId: attempt.attemptId, stored: true, result: { outcome: result.outcome, passed: result.passed, total: result.total, dimensions } }, 201);
+  });
+
+  /** The same attempt again is acknowledged with the stored result; a changed one is refused. */
+  function answerRepeat(c: Context, me: TraineeRow, attempt: Attempt, earlier: StoredAttempt) {
+    if (earlier.traineeId !== me.id) return fail(409, `attempt id ${attempt.attemptId} is already taken; make a new id for a new attempt`);
+    if (earlier.scenarioHash !== attempt.scenarioHash || canonicalJson(earlier.steps) !== canonicalJson(attempt.steps)) {
+      return fail(409, `attempt ${attempt.attemptId} was already stored with other steps; a stored attempt cannot be changed`);
+    }
+    return send(c, S.attemptAnswer, {
+      attemptId: earlier.id,
+      stored: false,
+      result: { outcome: earlier.outcome, passed: earlier.passed, total: earlier.total, dimensions: earlier.dimensions },
+    });
+  }
+
+  // One attempt's annotated transcript: its trainee, or the lead of its cohort.
+  app.get('/api/attempts/:id', async (c) => {
+    const id = parse(S.uuidParam, c.req.param('id'), 'the attempt id is not valid');
+    let attempt: StoredAttempt | null;
+    if (c.req.header('authorization')) {
+      await trainee(c, async () => undefined);
+      attempt = await repository.getAttemptForTrainee(c.get('trainee').id, id);
+    } else {
+      await lead(c, async () => undefined);
+      attempt = await repository.getAttemptForLead(c.get('lead').id, id);
+    }
+    if (!attempt) return fail(404, `no attempt ${id} that you may read`);
+    const entry = await catalogue.byContentHash(attempt.scenarioHash, repository);
+    if (!entry) return fail(500, `the scenario version ${attempt.scenarioHash.slice(0, 12)}… of this attempt is missing`);
+    const debrief = buildDebrief(entry.scenario, attempt.steps as Attempt['steps']);
+    if (!debrief) return fail(500, 'this attempt no longer replays');
+    return send(c, S.attemptDetailAnswer, {
+      attempt: summary(attempt),
+      scenario: { id: entry.scenario.id, revision: entry.scenario.revision, title: entry.scenario.title },
+      debrief,
+    });
+  });
+
+  // Leads: sessions
+
+  app.get('/api/setup', async (c) => send(c, S.setupStateAnswer, { setupNeeded: setupToken !== null && (await repository.countLeads()) === 0 }));
+
+  app.post('/api/setup', small, async (c) => {
+    limit(c, limiters.loginAddress, clientAddress(c), 'login attempts');
+    const body = await readJson(c, S.setupBody);
+    if (!setupToken || (await repository.countLeads()) > 0) return fail(403, 'setup is over: a lead exists; log in, or add leads with npm run admin -- add-lead NAME');
+    if (body.token !== setupToken) return fail(403, 'this setup link is not the one the server printed');
+    setupToken = null;
+    const leadId = await repository.createLead(body.name, await hashPassword(body.password));
+    await startSession(c, leadId);
+    return send(c, S.sessionAnswer, { lead: { id: leadId, name: body.name } }, 201);
+  });
+
+  async function startSession(c: Context, leadId: number) {
+    const token = newToken();
+    await repository.createSession(tokenHash(token), leadId, new Date(now() + SESSION_HOURS * 3600_000));
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: options.secureCookies === true, path: '/api', maxAge: SESSION_HOURS * 3600 });
+  }
+
+  app.post('/api/login', small, async (c) => {
+    limit(c, limiters.loginAddress, clientAddress(c), 'login attempts from this address');
+    const body = await readJson(c, S.loginBody);
+    limit(c, limiters.loginName, body.name.toLowerCase(), `login attempts for “${body.name}”`);
+    const found = await repository.findLeadByName(body.name);
+    const ok = await verifyPassword(body.password, found?.passwordHash ?? (await decoyHash()));
+    if (!found || !ok) return fail(401, 'that name and password do not match a lead');
+    await startSession(c, found.id);
+    return send(c, S.sessionAnswer, { lead: { id: found.id, name: found.name } });
+  });
+
+  app.post('/api/logout', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await repository.deleteSession(tokenHash(token));
+    deleteCookie(c, SESSION_COOKIE, { path: '/api' });
+    return c.json({ ok: true });
+  });
+
+  app.get('/api/session', lead, (c) => send(c, S.sessionAnswer, { lead: c.get('lead') }));
+
+  // Leads: cohorts and join codes
+
+  app.get('/api/cohorts', lead, async (c) => send(c, S.cohortListAnswer, { cohorts: await repository.listCohorts(c.get('lead').id) }));
+
+  app.post('/api/cohorts', small, lead, async (c) => {
+    const body = await readJson(c, S.cohortBody);
+    const id = await repository.createCohort(c.get('lead').id, body.name, newJoinCode());
+    if (id === 'name-taken') return fail(409, `you already have a cohort called “${body.name}”`);
+    const cohort = (await repository.listCohorts(c.get('lead').id)).find((x) => x.id === id);
+    return send(c, S.cohortAnswer, cohort!, 201);
+  });
+
+  app.post('/api/cohorts/:id/codes', lead, async (c) => {
+    const cohortId = parse(S.idParam, c.req.param('id'), 'the cohort id is not valid');
+    const code = newJoinCode();
+    if (!(await repository.addJoinCode(c.get('lead').id, cohortId, code))) return fail(404, `no cohort ${cohortId} of yours`);
+    return send(c, S.codeAnswer, { code }, 201);
+  });
+
+  app.delete('/api/cohorts/:id/codes/:code', lead, async (c) => {
+    const cohortId = parse(S.idParam, c.req.param('id'), 'the cohort id is not valid');
+    const code = parse(S.joinCode, c.req.param('code'), 'the join code is not valid');
+    if (!(await repository.revokeJoinCode(c.get('lead').id, cohortId, code))) return fail(404, `no open join code ${code} in a cohort of yours`);
+    return c.json({ ok: true });
+  });
+
+  // Leads: the report and its exports
+
+  const filterOf = (q: z.output<typeof S.traineeQuery>): AttemptFilter => ({ from: q.from, to: q.to, scenarioId: q.scenario });
+  const reportQueryOf = (c: Context) => parse(S.reportQuery, c.req.query(), 'the query is not valid');
+
+  async function buildReport(c: Context<Env>) {
+    const query = reportQueryOf(c);
+    const leadId = c.get('lead').id;
+    const report = await repository.report(leadId, query.cohort, filterOf(query));
+    const cohortName = report ? await repository.cohortName(leadId, query.cohort) : null;
+    if (!report || cohortName === null) return fail(404, `no cohort ${query.cohort} of yours`);
+    const titles = await repository.scenarioTitles();
+    const played = new Set(report.cells.map((cell) => cell.scenarioId));
+    const scenarioIds = [...new Set([...catalogue.list().map((s) => s.id), ...played])].filter((id) => !query.scenario || id === query.scenario);
+    const scenarios = scenarioIds.map((id) => ({ id, title: catalogue.title(id) ?? (titles.get(id) as S.ReportAnswer['scenarios'][number]['title'] | undefined) ?? { en: id } }));
+    const dimensions = defaultRulebook().dimensions.map((d) => ({ id: d.id, name: d.name }));
+    return {
+      query,
+      answer: {
+        cohort: { id: query.cohort, name: cohortName },
+        filter: { from: query.from ?? null, to: query.to ?? null, scenario: query.scenario ?? null },
+        scenarios,
+        dimensions,
+        ...report,
+      } satisfies z.input<typeof S.reportAnswer>,
+    };
+  }
+
+  app.get('/api/report', lead, async (c) => send(c, S.reportAnswer, (await buildReport(c)).answer));
+
+  app.get('/api/report.csv', lead, async (c) => {
+    const { answer } = await buildReport(c);
+    const language = c.req.query('lang') === 'en' ? 'en' : 'zh-CN';
+    const rows = answer.trainees.flatMap((t) =>
+      answer.scenarios.map((s) => {
+        const cell = answer.cells.find((x) => x.traineeId === t.id && x.scenarioId === s.id);
+        return [t.name, s.id, s.title[language] ?? s.title.en ?? s.id, cell?.attempts ?? 0, cell?.best ?? '', cell?.last ?? '', cell ? (cell.passed ? 'yes' : 'no') : '', cell?.lastAt ?? ''];
+      }),
+    );
+    const csv = toCsv(['trainee', 'caller id', 'caller', 'attempts', 'best %', 'last %', 'passed', 'last attempt'], rows);
+    c.header('Content-Disposition', `attachment; filename="cohort-${answer.cohort.id}-report.csv"`);
+    return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  });
+
+  app.get('/api/xapi', lead, async (c) => {
+    const query = reportQueryOf(c);
+    const leadId = c.get('lead').id;
+    const cohortName = await repository.cohortName(leadId, query.cohort);
+    if (cohortName === null) return fail(404, `no cohort ${query.cohort} of yours`);
+    const attempts = await repository.listCohortAttempts(leadId, query.cohort, filterOf(query));
+    const homePage = new URL(c.req.url).origin;
+    const statements = attempts.map((a) => toStatement(a, { homePage, cohortId: query.cohort, cohortName, scenarioTitle: (id) => catalogue.title(id) }));
+    c.header('Content-Disposition', `attachment; filename="cohort-${query.cohort}-xapi.json"`);
+    return c.json(statements);
+  });
+
+  app.get('/api/trainees/:id/attempts', lead, async (c) => {
+    const traineeId = parse(S.idParam, c.req.param('id'), 'the trainee id is not valid');
+    const query = parse(S.traineeQuery, c.req.query(), 'the query is not valid');
+    const found = await repository.traineeForLead(c.get('lead').id, traineeId);
+    if (!found) return fail(404, `no trainee ${traineeId} in a cohort of yours`);
+    const attempts = await repository.listTraineeAttempts(traineeId, filterOf(query));
+    return send(c, S.traineeAttemptsAnswer, { trainee: { id: found.id, name: found.name, cohortId: found.cohortId }, attempts: attempts.map(summary) });
+  });
+
+  app.all('/api/*', (c) => c.json({ error: `no ${c.req.method} ${c.req.path} here` }, 404));
+
+  if (options.staticFiles) app.use('*', options.staticFiles);
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,92 @@
+/**
+ * The annotated transcript of a stored attempt: its steps replayed through the engine on the exact
+ * scenario version it was played on, with every line's text and every choice's feedback and rules,
+ * as the trainee's debrief showed them.
+ */
+import { defaultRulebook, playSteps, type AttemptStep, type CallResult, type Localised, type Scenario } from '../engine/index';
+
+export type DebriefEntry =
+  | { kind: 'answer'; at: number; ring: number; late: boolean }
+  | { kind: 'caller'; at: number; lineId: string; text: Localised; narration: boolean }
+  | {
+      kind: 'agent';
+      at: number;
+      choiceId: string;
+      choiceKind: string;
+      text: Localised;
+      feedback: Localised;
+      kept: string[];
+      broken: string[];
+      scores: Record<string, number>;
+      moodBefore: number;
+      moodAfter: number;
+    }
+  | { kind: 'silence'; at: number; moodAfter: number }
+  | { kind: 'hold'; at: number; seconds: number }
+  | { kind: 'mood-limit'; at: number }
+  | { kind: 'end'; at: number; outcome: string; title: Localised | null; summary: Localised | null };
+
+export interface Debrief {
+  result: Pick<CallResult, 'outcome' | 'passed' | 'passMark' | 'total' | 'dimensions' | 'kept' | 'broken' | 'finalMood' | 'durationMs' | 'bestPath'>;
+  transcript: DebriefEntry[];
+  rules: Record<string, Localised>;
+}
+
+export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[]): Debrief | null {
+  const { replay, result } = playSteps(scenario, steps);
+  if (!result) return null;
+  const nodes = new Map(scenario.nodes.map((n) => [n.id, n]));
+  const reviews = [...result.choices];
+  const transcript: DebriefEntry[] = [];
+  for (const entry of replay.context.call.transcript) {
+    switch (entry.kind) {
+      case 'answer':
+        transcript.push({ kind: 'answer', at: entry.at, ring: entry.ring, late: entry.late });
+        break;
+      case 'caller': {
+        const line = nodes.get(entry.nodeId)?.lines?.find((l) => l.id === entry.lineId) ?? (scenario.timing.silence?.line?.id === entry.lineId ? scenario.timing.silence.line : undefined);
+        transcript.push({ kind: 'caller', at: entry.at, lineId: entry.lineId, text: line?.text ?? {}, narration: entry.narration });
+        break;
+      }
+      case 'agent': {
+        const review = reviews.shift();
+        if (!review) break;
+        transcript.push({
+          kind: 'agent',
+          at: entry.at,
+          choiceId: review.choiceId,
+          choiceKind: review.kind,
+          text: review.text,
+          feedback: review.feedback,
+          kept: review.kept,
+          broken: review.broken,
+          scores: review.scores,
+          moodBefore: review.moodBefore,
+          moodAfter: review.moodAfter,
+        });
+        break;
+      }
+      case 'silence':
+        transcript.push({ kind: 'silence', at: entry.at, moodAfter: entry.moodAfter });
+        break;
+      case 'hold':
+        transcript.push({ kind: 'hold', at: entry.at, seconds: entry.seconds });
+        break;
+      case 'mood-limit':
+        transcript.push({ kind: 'mood-limit', at: entry.at });
+        break;
+      case 'end': {
+        const node = nodes.get(entry.nodeId);
+        const ending = node?.kind === 'ending' ? node : null;
+        transcript.push({ kind: 'end', at: entry.at, outcome: entry.outcome, title: ending?.title ?? null, summary: ending?.summary ?? null });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  const cited = new Set([...result.kept, ...result.broken, ...result.choices.flatMap((c) => [...c.kept, ...c.broken])]);
+  const rules = Object.fromEntries(defaultRulebook().rules.filter((r) => cited.has(r.id)).map((r) => [r.id, r.text]));
+  const { outcome, passed, passMark, total, dimensions, kept, broken, finalMood, durationMs, bestPath } = result;
+  return { result: { outcome, passed, passMark, total, dimensions, kept, broken, finalMood, durationMs, bestPath }, transcript, rules };
+}

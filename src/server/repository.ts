@@ -1,0 +1,441 @@
+/**
+ * Every SQL statement the service runs, with parameters only. Lead-facing reads take the lead's id
+ * and join through `cohorts.lead_id`, so a lead can never read a cohort they do not own, whatever
+ * id a request names.
+ */
+import type { Db, Queryable, SqlValue } from './db';
+
+export interface LeadRow {
+  id: number;
+  name: string;
+  passwordHash: string;
+}
+
+export interface CohortSummary {
+  id: number;
+  name: string;
+  createdAt: string;
+  trainees: number;
+  attempts: number;
+  codes: { code: string; createdAt: string }[];
+}
+
+export interface TraineeRow {
+  id: number;
+  name: string;
+  cohortId: number;
+  cohortName: string;
+}
+
+export interface NewAttempt {
+  id: string;
+  traineeId: number;
+  cohortId: number;
+  scenarioId: string;
+  scenarioHash: string;
+  scenarioRevision: number;
+  language: string;
+  startedAt: string;
+  steps: unknown;
+  outcome: string;
+  passed: boolean;
+  total: number;
+  /** Percent per dimension the scenario scores. */
+  dimensions: Record<string, number>;
+  durationMs: number;
+}
+
+export interface StoredAttempt extends NewAttempt {
+  receivedAt: string;
+  traineeName: string;
+}
+
+export interface AttemptFilter {
+  from?: string | undefined;
+  to?: string | undefined;
+  scenarioId?: string | undefined;
+}
+
+export interface ReportCell {
+  traineeId: number;
+  scenarioId: string;
+  attempts: number;
+  best: number;
+  last: number;
+  passed: boolean;
+  lastAt: string;
+}
+
+export interface Report {
+  trainees: { id: number; name: string; joinedAt: string }[];
+  cells: ReportCell[];
+  /** Mean percent per dimension over each trainee's latest attempt on each caller. */
+  heat: { traineeId: number; dimension: string; percent: number; calls: number }[];
+}
+
+export interface ScenarioVersionRow {
+  hash: string;
+  scenarioId: string;
+  revision: number;
+  body: unknown;
+}
+
+const iso = (value: unknown): string => (value instanceof Date ? value : new Date(String(value))).toISOString();
+const json = (value: unknown): string => JSON.stringify(value);
+/** pg returns jsonb parsed; keep the same shape whichever driver gave it. */
+const parsed = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
+
+const filterSql = (first: number) =>
+  `($${first}::timestamptz IS NULL OR a.started_at >= $${first}::timestamptz)
+   AND ($${first + 1}::timestamptz IS NULL OR a.started_at < $${first + 1}::timestamptz)
+   AND ($${first + 2}::text IS NULL OR a.scenario_id = $${first + 2}::text)`;
+const filterParams = (f: AttemptFilter): SqlValue[] => [f.from ?? null, f.to ?? null, f.scenarioId ?? null];
+
+const ATTEMPT_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
+  a.started_at, a.received_at, a.steps, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
+
+interface AttemptDbRow {
+  id: string;
+  trainee_id: number | string;
+  cohort_id: number | string;
+  scenario_id: string;
+  scenario_hash: string;
+  scenario_revision: number;
+  language: string;
+  started_at: Date | string;
+  received_at: Date | string;
+  steps: unknown;
+  outcome: string;
+  passed: boolean;
+  total: number;
+  dimensions: unknown;
+  duration_ms: number;
+  trainee_name: string;
+}
+
+function toAttempt(row: AttemptDbRow): StoredAttempt {
+  return {
+    id: row.id,
+    traineeId: Number(row.trainee_id),
+    cohortId: Number(row.cohort_id),
+    scenarioId: row.scenario_id,
+    scenarioHash: row.scenario_hash,
+    scenarioRevision: row.scenario_revision,
+    language: row.language,
+    startedAt: iso(row.started_at),
+    receivedAt: iso(row.received_at),
+    steps: parsed(row.steps),
+    outcome: row.outcome,
+    passed: row.passed,
+    total: row.total,
+    dimensions: parsed<Record<string, number>>(row.dimensions),
+    durationMs: row.duration_ms,
+    traineeName: row.trainee_name,
+  };
+}
+
+export class Repository {
+  constructor(readonly db: Db) {}
+
+  // Leads and their sessions
+
+  async createLead(name: string, passwordHash: string): Promise<number> {
+    const rows = await this.db.query<{ id: number }>('INSERT INTO leads (name, password_hash) VALUES ($1, $2) RETURNING id::int AS id', [name, passwordHash]);
+    return rows[0]!.id;
+  }
+
+  async setLeadPassword(name: string, passwordHash: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: number }>('UPDATE leads SET password_hash = $2 WHERE name = $1 RETURNING id::int AS id', [name, passwordHash]);
+      // A new password ends every session the old one opened.
+      if (rows[0]) await tx.query('DELETE FROM lead_sessions WHERE lead_id = $1', [rows[0].id]);
+      return rows.length > 0;
+    });
+  }
+
+  async findLeadByName(name: string): Promise<LeadRow | null> {
+    const rows = await this.db.query<{ id: number; name: string; password_hash: string }>('SELECT id::int AS id, name, password_hash FROM leads WHERE name = $1', [name]);
+    const row = rows[0];
+    return row ? { id: row.id, name: row.name, passwordHash: row.password_hash } : null;
+  }
+
+  async listLeads(): Promise<{ id: number; name: string; createdAt: string; cohorts: number }[]> {
+    const rows = await this.db.query<{ id: number; name: string; created_at: Date; cohorts: number }>(
+      `SELECT l.id::int AS id, l.name, l.created_at, count(c.id)::int AS cohorts
+       FROM leads l LEFT JOIN cohorts c ON c.lead_id = l.id GROUP BY l.id ORDER BY l.name`,
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: iso(r.created_at), cohorts: r.cohorts }));
+  }
+
+  async countLeads(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM leads');
+    return rows[0]?.n ?? 0;
+  }
+
+  async removeLead(name: string): Promise<boolean> {
+    const rows = await this.db.query<{ id: number }>('DELETE FROM leads WHERE name = $1 RETURNING id::int AS id', [name]);
+    return rows.length > 0;
+  }
+
+  async createSession(tokenHash: string, leadId: number, expiresAt: Date): Promise<void> {
+    await this.db.query('INSERT INTO lead_sessions (token_hash, lead_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, leadId, expiresAt.toISOString()]);
+  }
+
+  async findSessionLead(tokenHash: string): Promise<{ id: number; name: string } | null> {
+    const rows = await this.db.query<{ id: number; name: string }>(
+      `SELECT l.id::int AS id, l.name FROM lead_sessions s JOIN leads l ON l.id = s.lead_id
+       WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.query('DELETE FROM lead_sessions WHERE token_hash = $1 OR expires_at <= now()', [tokenHash]);
+  }
+
+  // Cohorts and join codes
+
+  async createCohort(leadId: number, name: string, code: string): Promise<number | 'name-taken'> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: number }>(
+        'INSERT INTO cohorts (lead_id, name) VALUES ($1, $2) ON CONFLICT (lead_id, name) DO NOTHING RETURNING id::int AS id',
+        [leadId, name],
+      );
+      const id = rows[0]?.id;
+      if (id === undefined) return 'name-taken' as const;
+      await tx.query('INSERT INTO join_codes (code, cohort_id) VALUES ($1, $2)', [code, id]);
+      return id;
+    });
+  }
+
+  async listCohorts(leadId: number): Promise<CohortSummary[]> {
+    const cohorts = await this.db.query<{ id: number; name: string; created_at: Date; trainees: number; attempts: number }>(
+      `SELECT c.id::int AS id, c.name, c.created_at,
+         (SELECT count(*)::int FROM trainees t WHERE t.cohort_id = c.id) AS trainees,
+         (SELECT count(*)::int FROM attempts a WHERE a.cohort_id = c.id) AS attempts
+       FROM cohorts c WHERE c.lead_id = $1 ORDER BY c.created_at, c.id`,
+      [leadId],
+    );
+    const codes = await this.db.query<{ cohort_id: number; code: string; created_at: Date }>(
+      `SELECT j.cohort_id::int AS cohort_id, j.code, j.created_at FROM join_codes j JOIN cohorts c ON c.id = j.cohort_id
+       WHERE c.lead_id = $1 AND j.revoked_at IS NULL ORDER BY j.created_at`,
+      [leadId],
+    );
+    return cohorts.map((c) => ({
+      id: c.id,
+      name: c.name,
+      createdAt: iso(c.created_at),
+      trainees: c.trainees,
+      attempts: c.attempts,
+      codes: codes.filter((j) => j.cohort_id === c.id).map((j) => ({ code: j.code, createdAt: iso(j.created_at) })),
+    }));
+  }
+
+  async ownsCohort(leadId: number, cohortId: number): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM cohorts WHERE id = $1 AND lead_id = $2', [cohortId, leadId]);
+    return rows.length > 0;
+  }
+
+  async cohortName(leadId: number, cohortId: number): Promise<string | null> {
+    const rows = await this.db.query<{ name: string }>('SELECT name FROM cohorts WHERE id = $1 AND lead_id = $2', [cohortId, leadId]);
+    return rows[0]?.name ?? null;
+  }
+
+  async addJoinCode(leadId: number, cohortId: number, code: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO join_codes (code, cohort_id) SELECT $1, c.id FROM cohorts c WHERE c.id = $2 AND c.lead_id = $3 RETURNING code`,
+      [code, cohortId, leadId],
+    );
+    return rows.length > 0;
+  }
+
+  async revokeJoinCode(leadId: number, cohortId: number, code: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE join_codes j SET revoked_at = now() FROM cohorts c
+       WHERE j.code = $1 AND j.cohort_id = $2 AND c.id = j.cohort_id AND c.lead_id = $3 AND j.revoked_at IS NULL RETURNING j.code`,
+      [code, cohortId, leadId],
+    );
+    return rows.length > 0;
+  }
+
+  // Trainees
+
+  async joinCohort(code: string, name: string, tokenHash: string): Promise<TraineeRow | 'bad-code' | 'name-taken'> {
+    return this.db.transaction(async (tx) => {
+      const cohorts = await tx.query<{ id: number; name: string }>(
+        `SELECT c.id::int AS id, c.name FROM join_codes j JOIN cohorts c ON c.id = j.cohort_id WHERE j.code = $1 AND j.revoked_at IS NULL`,
+        [code],
+      );
+      const cohort = cohorts[0];
+      if (!cohort) return 'bad-code' as const;
+      const rows = await tx.query<{ id: number }>(
+        'INSERT INTO trainees (cohort_id, name, token_hash) VALUES ($1, $2, $3) ON CONFLICT (cohort_id, name) DO NOTHING RETURNING id::int AS id',
+        [cohort.id, name, tokenHash],
+      );
+      const id = rows[0]?.id;
+      if (id === undefined) return 'name-taken' as const;
+      return { id, name, cohortId: cohort.id, cohortName: cohort.name };
+    });
+  }
+
+  async findTraineeByToken(tokenHash: string): Promise<TraineeRow | null> {
+    const rows = await this.db.query<{ id: number; name: string; cohort_id: number; cohort_name: string }>(
+      `SELECT t.id::int AS id, t.name, t.cohort_id::int AS cohort_id, c.name AS cohort_name
+       FROM trainees t JOIN cohorts c ON c.id = t.cohort_id WHERE t.token_hash = $1`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, name: row.name, cohortId: row.cohort_id, cohortName: row.cohort_name } : null;
+  }
+
+  async traineeForLead(leadId: number, traineeId: number): Promise<TraineeRow | null> {
+    const rows = await this.db.query<{ id: number; name: string; cohort_id: number; cohort_name: string }>(
+      `SELECT t.id::int AS id, t.name, t.cohort_id::int AS cohort_id, c.name AS cohort_name
+       FROM trainees t JOIN cohorts c ON c.id = t.cohort_id WHERE t.id = $1 AND c.lead_id = $2`,
+      [traineeId, leadId],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, name: row.name, cohortId: row.cohort_id, cohortName: row.cohort_name } : null;
+  }
+
+  // Scenario versions
+
+  async saveScenarioVersion(hash: string, scenarioId: string, revision: number, title: unknown, body: unknown): Promise<void> {
+    await this.db.query(
+      `INSERT INTO scenario_versions (hash, scenario_id, revision, title, body) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
+       ON CONFLICT (hash) DO NOTHING`,
+      [hash, scenarioId, revision, json(title), json(body)],
+    );
+  }
+
+  async getScenarioVersion(hash: string): Promise<ScenarioVersionRow | null> {
+    const rows = await this.db.query<{ hash: string; scenario_id: string; revision: number; body: unknown }>(
+      'SELECT hash, scenario_id, revision, body FROM scenario_versions WHERE hash = $1',
+      [hash],
+    );
+    const row = rows[0];
+    return row ? { hash: row.hash, scenarioId: row.scenario_id, revision: row.revision, body: parsed(row.body) } : null;
+  }
+
+  async scenarioTitles(): Promise<Map<string, unknown>> {
+    const rows = await this.db.query<{ scenario_id: string; title: unknown }>(
+      'SELECT DISTINCT ON (scenario_id) scenario_id, title FROM scenario_versions ORDER BY scenario_id, revision DESC, first_seen DESC',
+    );
+    return new Map(rows.map((r) => [r.scenario_id, parsed(r.title)]));
+  }
+
+  // Attempts
+
+  /** Stores the attempt unless its id is already there; says which happened. */
+  async insertAttempt(a: NewAttempt, tx: Queryable = this.db): Promise<'stored' | 'exists'> {
+    const rows = await tx.query(
+      `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
+         steps, outcome, passed, total, dimensions, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13::jsonb, $14)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        a.id,
+        a.traineeId,
+        a.cohortId,
+        a.scenarioId,
+        a.scenarioHash,
+        a.scenarioRevision,
+        a.language,
+        a.startedAt,
+        json(a.steps),
+        a.outcome,
+        a.passed,
+        a.total,
+        json(a.dimensions),
+        a.durationMs,
+      ],
+    );
+    return rows.length > 0 ? 'stored' : 'exists';
+  }
+
+  async getAttempt(id: string): Promise<StoredAttempt | null> {
+    const rows = await this.db.query<AttemptDbRow>(`SELECT ${ATTEMPT_COLUMNS} FROM attempts a JOIN trainees t ON t.id = a.trainee_id WHERE a.id = $1`, [id]);
+    return rows[0] ? toAttempt(rows[0]) : null;
+  }
+
+  async getAttemptForLead(leadId: number, id: string): Promise<StoredAttempt | null> {
+    const rows = await this.db.query<AttemptDbRow>(
+      `SELECT ${ATTEMPT_COLUMNS} FROM attempts a JOIN trainees t ON t.id = a.trainee_id JOIN cohorts c ON c.id = a.cohort_id
+       WHERE a.id = $1 AND c.lead_id = $2`,
+      [id, leadId],
+    );
+    return rows[0] ? toAttempt(rows[0]) : null;
+  }
+
+  async getAttemptForTrainee(traineeId: number, id: string): Promise<StoredAttempt | null> {
+    const rows = await this.db.query<AttemptDbRow>(
+      `SELECT ${ATTEMPT_COLUMNS} FROM attempts a JOIN trainees t ON t.id = a.trainee_id WHERE a.id = $1 AND a.trainee_id = $2`,
+      [id, traineeId],
+    );
+    return rows[0] ? toAttempt(rows[0]) : null;
+  }
+
+  async listTraineeAttempts(traineeId: number, filter: AttemptFilter, limit = 1000): Promise<StoredAttempt[]> {
+    const rows = await this.db.query<AttemptDbRow>(
+      `SELECT ${ATTEMPT_COLUMNS} FROM attempts a JOIN trainees t ON t.id = a.trainee_id
+       WHERE a.trainee_id = $1 AND ${filterSql(2)} ORDER BY a.started_at, a.id LIMIT $5`,
+      [traineeId, ...filterParams(filter), limit],
+    );
+    return rows.map(toAttempt);
+  }
+
+  /** A cohort's attempts for a lead who owns it (exports), oldest first. */
+  async listCohortAttempts(leadId: number, cohortId: number, filter: AttemptFilter, limit = 50_000): Promise<StoredAttempt[]> {
+    const rows = await this.db.query<AttemptDbRow>(
+      `SELECT ${ATTEMPT_COLUMNS} FROM attempts a JOIN trainees t ON t.id = a.trainee_id JOIN cohorts c ON c.id = a.cohort_id
+       WHERE a.cohort_id = $1 AND c.lead_id = $2 AND ${filterSql(3)} ORDER BY a.started_at, a.id LIMIT $6`,
+      [cohortId, leadId, ...filterParams(filter), limit],
+    );
+    return rows.map(toAttempt);
+  }
+
+  async countAttempts(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts');
+    return rows[0]?.n ?? 0;
+  }
+
+  /** The dashboard's report for one cohort the lead owns; null when the lead does not own it. */
+  async report(leadId: number, cohortId: number, filter: AttemptFilter): Promise<Report | null> {
+    if (!(await this.ownsCohort(leadId, cohortId))) return null;
+    const trainees = await this.db.query<{ id: number; name: string; created_at: Date }>(
+      'SELECT id::int AS id, name, created_at FROM trainees WHERE cohort_id = $1 ORDER BY name, id',
+      [cohortId],
+    );
+    const cells = await this.db.query<{ trainee_id: number; scenario_id: string; attempts: number; best: number; last: number; passed: boolean; last_at: Date }>(
+      `SELECT a.trainee_id::int AS trainee_id, a.scenario_id, count(*)::int AS attempts, max(a.total)::float8 AS best,
+         (array_agg(a.total ORDER BY a.started_at DESC, a.id DESC))[1]::float8 AS last, bool_or(a.passed) AS passed, max(a.started_at) AS last_at
+       FROM attempts a WHERE a.cohort_id = $1 AND ${filterSql(2)}
+       GROUP BY a.trainee_id, a.scenario_id`,
+      [cohortId, ...filterParams(filter)],
+    );
+    const heat = await this.db.query<{ trainee_id: number; dimension: string; percent: number; calls: number }>(
+      `SELECT latest.trainee_id::int AS trainee_id, d.key AS dimension, avg(d.value::float8)::float8 AS percent, count(*)::int AS calls
+       FROM (
+         SELECT DISTINCT ON (a.trainee_id, a.scenario_id) a.trainee_id, a.dimensions
+         FROM attempts a WHERE a.cohort_id = $1 AND ${filterSql(2)}
+         ORDER BY a.trainee_id, a.scenario_id, a.started_at DESC, a.id DESC
+       ) latest, jsonb_each_text(latest.dimensions) d
+       GROUP BY latest.trainee_id, d.key`,
+      [cohortId, ...filterParams(filter)],
+    );
+    return {
+      trainees: trainees.map((t) => ({ id: t.id, name: t.name, joinedAt: iso(t.created_at) })),
+      cells: cells.map((c) => ({
+        traineeId: c.trainee_id,
+        scenarioId: c.scenario_id,
+        attempts: c.attempts,
+        best: c.best,
+        last: c.last,
+        passed: c.passed,
+        lastAt: iso(c.last_at),
+      })),
+      heat: heat.map((h) => ({ traineeId: h.trainee_id, dimension: h.dimension, percent: Math.round(h.percent * 10) / 10, calls: h.calls })),
+    };
+  }
+}

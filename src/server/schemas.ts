@@ -1,0 +1,176 @@
+/**
+ * What the API accepts and what it answers, as zod schemas: every request is parsed with one, and
+ * every answer is checked against one before it leaves. The dashboard and the game's client import
+ * the types only.
+ */
+import { z } from 'zod';
+
+const localised = z.object({ 'zh-CN': z.string().optional(), en: z.string().optional() });
+
+/** A person's name as typed: trimmed, NFC, no control characters. Shown as text, never as HTML. */
+export const personName = z
+  .string()
+  .transform((s) => s.normalize('NFC').trim().replace(/\s+/g, ' '))
+  .pipe(
+    z
+      .string()
+      .min(1, 'a name is needed')
+      .max(60, 'a name has at most 60 characters')
+      // eslint-disable-next-line no-control-regex
+      .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s), 'a name cannot hold control characters'),
+  );
+
+export const joinCode = z
+  .string()
+  .transform((s) => s.trim().toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[A-Z0-9]{4,32}$/, 'a join code is 4 to 32 letters and digits'));
+
+export const joinBody = z.object({ name: personName, code: joinCode }).strict();
+export const loginBody = z.object({ name: personName, password: z.string().min(1, 'a password is needed').max(200) }).strict();
+export const setupBody = z
+  .object({ token: z.string().min(10).max(100), name: personName, password: z.string().min(10, 'a password has at least 10 characters').max(200) })
+  .strict();
+export const cohortBody = z.object({ name: personName }).strict();
+
+export const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);
+export const uuidParam = z.uuid();
+
+export const reportQuery = z
+  .object({
+    cohort: idParam,
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    scenario: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).max(80).optional(),
+  })
+  .strict();
+export const traineeQuery = reportQuery.omit({ cohort: true });
+
+// Answers
+
+export const errorAnswer = z.object({ error: z.string() });
+
+export const scenarioListAnswer = z.object({
+  scenarios: z.array(z.object({ id: z.string(), revision: z.number(), hash: z.string(), title: localised, difficulty: z.number(), passMark: z.number() })),
+});
+
+export const joinAnswer = z.object({
+  token: z.string(),
+  trainee: z.object({ id: z.number(), name: z.string() }),
+  cohort: z.object({ id: z.number(), name: z.string() }),
+});
+export const meAnswer = joinAnswer.omit({ token: true });
+
+const dimensionScore = z.object({ id: z.string(), raw: z.number(), max: z.number(), percent: z.number() });
+export const scoredResult = z.object({
+  outcome: z.string(),
+  passed: z.boolean(),
+  total: z.number(),
+  dimensions: z.record(z.string(), z.number()),
+});
+
+export const attemptAnswer = z.object({
+  attemptId: z.uuid(),
+  /** False when this attempt id was already stored: the earlier result stands. */
+  stored: z.boolean(),
+  result: scoredResult,
+});
+
+export const attemptSummary = z.object({
+  id: z.string(),
+  traineeId: z.number(),
+  traineeName: z.string(),
+  scenarioId: z.string(),
+  scenarioRevision: z.number(),
+  language: z.string(),
+  startedAt: z.string(),
+  receivedAt: z.string(),
+  outcome: z.string(),
+  passed: z.boolean(),
+  total: z.number(),
+  dimensions: z.record(z.string(), z.number()),
+  durationMs: z.number(),
+});
+export const attemptListAnswer = z.object({ attempts: z.array(attemptSummary) });
+
+const debriefEntry = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('answer'), at: z.number(), ring: z.number(), late: z.boolean() }),
+  z.object({ kind: z.literal('caller'), at: z.number(), lineId: z.string(), text: localised, narration: z.boolean() }),
+  z.object({
+    kind: z.literal('agent'),
+    at: z.number(),
+    choiceId: z.string(),
+    choiceKind: z.string(),
+    text: localised,
+    feedback: localised,
+    kept: z.array(z.string()),
+    broken: z.array(z.string()),
+    scores: z.record(z.string(), z.number()),
+    moodBefore: z.number(),
+    moodAfter: z.number(),
+  }),
+  z.object({ kind: z.literal('silence'), at: z.number(), moodAfter: z.number() }),
+  z.object({ kind: z.literal('hold'), at: z.number(), seconds: z.number() }),
+  z.object({ kind: z.literal('mood-limit'), at: z.number() }),
+  z.object({ kind: z.literal('end'), at: z.number(), outcome: z.string(), title: localised.nullable(), summary: localised.nullable() }),
+]);
+
+export const attemptDetailAnswer = z.object({
+  attempt: attemptSummary,
+  scenario: z.object({ id: z.string(), revision: z.number(), title: localised }),
+  debrief: z.object({
+    result: z.object({
+      outcome: z.string(),
+      passed: z.boolean(),
+      passMark: z.number(),
+      total: z.number(),
+      dimensions: z.array(dimensionScore),
+      kept: z.array(z.string()),
+      broken: z.array(z.string()),
+      finalMood: z.number(),
+      durationMs: z.number(),
+      bestPath: z.array(z.string()),
+    }),
+    transcript: z.array(debriefEntry),
+    rules: z.record(z.string(), localised),
+  }),
+});
+
+export const sessionAnswer = z.object({ lead: z.object({ id: z.number(), name: z.string() }) });
+export const setupStateAnswer = z.object({ setupNeeded: z.boolean() });
+
+export const cohortAnswer = z.object({
+  id: z.number(),
+  name: z.string(),
+  createdAt: z.string(),
+  trainees: z.number(),
+  attempts: z.number(),
+  codes: z.array(z.object({ code: z.string(), createdAt: z.string() })),
+});
+export const cohortListAnswer = z.object({ cohorts: z.array(cohortAnswer) });
+export const codeAnswer = z.object({ code: z.string() });
+
+export const reportAnswer = z.object({
+  cohort: z.object({ id: z.number(), name: z.string() }),
+  filter: z.object({ from: z.string().nullable(), to: z.string().nullable(), scenario: z.string().nullable() }),
+  scenarios: z.array(z.object({ id: z.string(), title: localised })),
+  dimensions: z.array(z.object({ id: z.string(), name: localised })),
+  trainees: z.array(z.object({ id: z.number(), name: z.string(), joinedAt: z.string() })),
+  cells: z.array(
+    z.object({ traineeId: z.number(), scenarioId: z.string(), attempts: z.number(), best: z.number(), last: z.number(), passed: z.boolean(), lastAt: z.string() }),
+  ),
+  heat: z.array(z.object({ traineeId: z.number(), dimension: z.string(), percent: z.number(), calls: z.number() })),
+});
+
+export const traineeAttemptsAnswer = z.object({
+  trainee: z.object({ id: z.number(), name: z.string(), cohortId: z.number() }),
+  attempts: z.array(attemptSummary),
+});
+
+export type JoinAnswer = z.infer<typeof joinAnswer>;
+export type AttemptAnswer = z.infer<typeof attemptAnswer>;
+export type AttemptSummary = z.infer<typeof attemptSummary>;
+export type AttemptDetailAnswer = z.infer<typeof attemptDetailAnswer>;
+export type CohortAnswer = z.infer<typeof cohortAnswer>;
+export type ReportAnswer = z.infer<typeof reportAnswer>;
+export type TraineeAttemptsAnswer = z.infer<typeof traineeAttemptsAnswer>;
+export type ScenarioListAnswer = z.infer<typeof scenarioListAnswer>;

@@ -1,0 +1,44 @@
+/** Opens the database, migrates it, loads the scenarios and builds the app: what main, the admin CLI, tests and the bench share. */
+import { fileURLToPath } from 'node:url';
+import { createApp, type AppOptions } from './app';
+import { openDb, type Db, type DbOptions } from './db';
+import { migrate } from './migrate';
+import { Repository } from './repository';
+import { loadScenarioFilesOnce, ScenarioCatalogue, type LoadProblem } from './scenarios';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+export interface ServiceOptions extends DbOptions, Omit<AppOptions, 'repository' | 'catalogue'> {
+  scenariosDir?: string;
+}
+
+export interface Service {
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  repository: Repository;
+  catalogue: ScenarioCatalogue;
+  problems: LoadProblem[];
+  close(): Promise<void>;
+}
+
+export async function openRepository(options: DbOptions): Promise<{ db: Db; repository: Repository }> {
+  const db = await openDb(options);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return { db, repository: new Repository(db) };
+}
+
+export async function openService(options: ServiceOptions): Promise<Service> {
+  const { entries, problems } = loadScenarioFilesOnce(options.scenariosDir ?? SCENARIOS_DIR);
+  const catalogue = new ScenarioCatalogue(entries);
+  catalogue.warm();
+  const { db, repository } = await openRepository(options);
+  await catalogue.persist(repository);
+  const app = createApp({ ...options, repository, catalogue });
+  return { app, db, repository, catalogue, problems, close: () => db.close() };
+}
