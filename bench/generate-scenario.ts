@@ -2,7 +2,7 @@
 import type { ScenarioInput } from '../src/engine/index';
 
 export function generateScenario(size: number): ScenarioInput {
-  const text = (s: string) => ({ 'zh-CN': `中文${s}`, en: s });
+  const text = (s: string) => ({ 'zh-CN': `中${s}`, en: s });
   const isEnding = (i: number) => i >= size - 3 || i % 10 === 9;
   const outcomes = ['resolved', 'complaint', 'caller-hung-up'] as const;
   const nextDecision = (i: number) => {
@@ -28,11 +28,11 @@ export function generateScenario(size: number): ScenarioInput {
     nodes.push({
       id,
       kind: 'decision',
-      lines: [{ id: `line.${i}`, text: text(`caller line ${i}`) }],
+      ...(i % 4 === 0 ? { lines: [{ id: `l${i}`, text: text(`line ${i}`) }] } : {}),
       choices: [
-        { id: `c${i}.a`, text: text('good'), next: `n${a}`, scores: { courtesy: 1 }, rules: { kept: ['courteous-words'] }, feedback: text('good') },
-        { id: `c${i}.b`, text: text('fine'), next: `n${b}`, scores: { listening: 1 }, rules: { kept: ['confirm-understanding'] }, feedback: text('fine') },
-        { id: `c${i}.c`, text: text('bad'), next: last ? `n${size - 1}` : `n${nextEnding(i + 1)}`, mood: 5, scores: { courtesy: -1 }, rules: { broken: ['courteous-words'] }, feedback: text('bad') },
+        { id: `c${i}.a`, text: text('a'), next: `n${a}`, scores: { courtesy: 1 }, feedback: text('a') },
+        { id: `c${i}.b`, text: text('b'), next: `n${b}`, scores: { listening: 1 }, feedback: text('b') },
+        { id: `c${i}.c`, text: text('c'), next: last ? `n${size - 1}` : `n${nextEnding(i + 1)}`, mood: 5, scores: { courtesy: -1 }, rules: { broken: ['courteous-words'] }, feedback: text('c') },
       ],
     });
   }

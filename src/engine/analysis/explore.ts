@@ -53,8 +53,9 @@ export interface Analysis {
   complete: boolean;
 }
 
-function key(nodeId: string | null, state: CallState): string {
-  return `${nodeId ?? '∅'}|${state.mood}|${[...state.flags].sort().join(',')}`;
+function key(nodeId: string | null, state: CallState, tested: ReadonlySet<string>): string {
+  const flags = state.flags.length === 0 ? '' : state.flags.filter((f) => tested.has(f)).sort().join(',');
+  return `${nodeId ?? '∅'}|${state.mood}|${flags}`;
 }
 
 function scoreDelta(before: CallState, after: CallState): Record<string, number> {
@@ -75,6 +76,25 @@ function lean(state: CallState, testedFlags: ReadonlySet<string>): CallState {
   return { ...state, flags: state.flags.filter((f) => testedFlags.has(f)), transcript: [], scores: {}, kept: [], broken: [], steps: [] };
 }
 
+/** The state after as many silences as it takes to reach the mood limit, from one silence's effect. */
+function silenceUntilLimit(scenario: Scenario, before: CallState, afterOne: CallState): { state: CallState; next: string; holdSeconds: number } {
+  const step = afterOne.mood - before.mood;
+  const times = step > 0 ? Math.ceil((scenario.caller.moodLimit - before.mood) / step) : 1;
+  const scores: Record<string, number> = { ...before.scores };
+  for (const [d, v] of Object.entries(afterOne.scores)) scores[d] = (before.scores[d] ?? 0) + (v - (before.scores[d] ?? 0)) * times;
+  const mood = Math.min(100, before.mood + step * times);
+  return { state: { ...afterOne, mood, scores }, next: mood >= scenario.caller.moodLimit ? scenario.caller.onMoodLimit : '', holdSeconds: 0 };
+}
+
+/** Whether repeated silence can be followed straight to where it ends without losing anything. */
+function canFastForwardSilence(scenario: Scenario): boolean {
+  const effect = scenario.timing.silence;
+  if ((effect?.mood ?? 10) <= 0) return false;
+  if (Object.values(effect?.scores ?? {}).some((v) => v > 0)) return false;
+  const testsMood = (when: { moodMin?: number; moodMax?: number } | undefined) => when?.moodMin !== undefined || when?.moodMax !== undefined;
+  return !scenario.nodes.some((n) => (n.kind === 'decision' && n.choices.some((c) => testsMood(c.when))) || (n.kind === 'caller' && (n.branches ?? []).some((b) => testsMood(b.when))));
+}
+
 export function testedFlags(scenario: Scenario): Set<string> {
   const tested = new Set<string>();
   const add = (when: { flags?: string[]; notFlags?: string[] } | undefined) => {
@@ -90,6 +110,7 @@ export function testedFlags(scenario: Scenario): Set<string> {
 export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_LIMIT): Analysis {
   const index = nodeIndex(scenario);
   const tested = testedFlags(scenario);
+  const fastSilence = canFastForwardSilence(scenario);
   const states: StateInfo[] = [];
   const ids = new Map<string, number>();
   const reachableNodes = new Set<string>();
@@ -105,11 +126,11 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
   };
 
   const intern = (full: CallState, node: ScenarioNode | null, missing: string | null): number => {
-    const state = lean(full, tested);
     const nodeId = node ? node.id : missing;
-    const k = key(nodeId, state);
+    const k = key(nodeId, full, tested);
     const existing = ids.get(k);
     if (existing !== undefined) return existing;
+    const state = lean(full, tested);
     const kind = node === null ? 'broken' : node.kind === 'ending' ? 'ending' : 'decision';
     const info: StateInfo = { key: k, nodeId, mood: state.mood, flags: state.flags, kind, edges: [] };
     if (node?.kind === 'ending') info.outcome = node.outcome;
@@ -168,7 +189,12 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
       const to = arrive(step.state, step.next);
       info.edges.push({ choiceId: choice.id, to, delta: scoreDelta(item.state, step.state) });
     }
-    const quiet = silence(scenario, item.state, node, 0);
+    let quiet = silence(scenario, item.state, node, 0);
+    if (quiet.next === node.id && fastSilence) {
+      // Nothing tests mood and silence only costs: a silent trainee matters only where the
+      // silences end (the mood limit), not at each angrier copy of this decision.
+      quiet = silenceUntilLimit(scenario, item.state, quiet.state);
+    }
     const to = quiet.next === node.id ? intern(quiet.state, node, null) : arrive(quiet.state, quiet.next);
     if (to !== item.id) info.edges.push({ choiceId: null, to, delta: scoreDelta(item.state, quiet.state) });
   }

@@ -18,9 +18,31 @@ export interface SourceProblem {
 
 export interface JsonSource {
   value: unknown;
-  /** Position of each value by JSON path (`$`, `$.nodes[0].id`). */
-  positions: Map<string, Position>;
+  /** Position of the value at a JSON path (`$`, `$.nodes[0].id`), if the file has it. */
+  positionOf: (path: string) => Position | undefined;
   problems: SourceProblem[];
+}
+
+/** Where a value starts, and where its members start: built while parsing, read only for diagnostics. */
+interface Slot {
+  offset: number;
+  members: Map<string, Slot> | Slot[] | null;
+}
+
+/** Splits `$.nodes[0]["odd key"].id` into its keys and indexes. */
+export function pathSegments(path: string): Array<string | number> | null {
+  if (!path.startsWith('$')) return null;
+  const segments: Array<string | number> = [];
+  const pattern = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  pattern.lastIndex = 1;
+  while (pattern.lastIndex < path.length) {
+    const m = pattern.exec(path);
+    if (!m) return null;
+    if (m[1] !== undefined) segments.push(m[1]);
+    else if (m[2] !== undefined) segments.push(Number(m[2]));
+    else segments.push(JSON.parse(m[3] ?? '""') as string);
+  }
+  return segments;
 }
 
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -41,8 +63,14 @@ class SyntaxProblem extends Error {
 }
 
 export function readJson(text: string): JsonSource {
-  const positions = new Map<string, Position>();
   const problems: SourceProblem[] = [];
+  // The path to the value being read, kept as segments; joined into a string only for a problem.
+  const segments: Array<string | number> = [];
+  const currentPath = (extra?: string) => {
+    let path = '$';
+    for (const seg of segments) path = childPath(path, seg);
+    return extra === undefined ? path : childPath(path, extra);
+  };
   let i = 0;
   // Line starts, for turning offsets into line and column.
   const lineStarts = [0];
@@ -69,6 +97,14 @@ export function readJson(text: string): JsonSource {
 
   const parseString = (): string => {
     const start = i;
+    const close = text.indexOf('"', i + 1);
+    if (close !== -1) {
+      const raw = text.slice(i + 1, close);
+      if (!raw.includes('\\') && !/[\u0000-\u001f]/.test(raw)) {
+        i = close + 1;
+        return raw;
+      }
+    }
     i++; // opening quote
     let out = '';
     for (;;) {
@@ -96,15 +132,20 @@ export function readJson(text: string): JsonSource {
     }
   };
 
-  const parseValue = (path: string, depth: number): unknown => {
+  const literal = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+  const parseValue = (slot: Slot, depth: number): unknown => {
     skip();
     if (depth > MAX_DEPTH) throw new SyntaxProblem(`values are nested more than ${MAX_DEPTH} deep`, i);
-    positions.set(path, positionOf(i));
+    slot.offset = i;
     const c = text[i];
     if (c === '{') {
       i++;
-      const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      // Forbidden keys are never assigned, so a plain object is safe here.
+      const obj: Record<string, unknown> = {};
       const seen = new Set<string>();
+      const members = new Map<string, Slot>();
+      slot.members = members;
       skip();
       if (text[i] === '}') {
         i++;
@@ -118,12 +159,15 @@ export function readJson(text: string): JsonSource {
         skip();
         if (text[i] !== ':') throw new SyntaxProblem(`expected ":" after the key "${key}", found ${describe(i)}`, i);
         i++;
-        const valuePath = childPath(path, key);
-        const value = parseValue(valuePath, depth + 1);
+        const child: Slot = { offset: i, members: null };
+        segments.push(key);
+        const value = parseValue(child, depth + 1);
+        segments.pop();
+        if (!members.has(key)) members.set(key, child);
         if (FORBIDDEN_KEYS.has(key)) {
-          problems.push({ kind: 'forbidden-key', message: `the key "${key}" is not allowed`, path: valuePath, position: positionOf(keyOffset) });
+          problems.push({ kind: 'forbidden-key', message: `the key "${key}" is not allowed`, path: currentPath(key), position: positionOf(keyOffset) });
         } else if (seen.has(key)) {
-          problems.push({ kind: 'duplicate-key', message: `the key "${key}" appears twice in one object; only the last would count`, path: valuePath, position: positionOf(keyOffset) });
+          problems.push({ kind: 'duplicate-key', message: `the key "${key}" appears twice in one object; only the last would count`, path: currentPath(key), position: positionOf(keyOffset) });
           obj[key] = value;
         } else {
           seen.add(key);
@@ -138,8 +182,7 @@ export function readJson(text: string): JsonSource {
         }
         if (text[i] === '}') {
           i++;
-          // Plain prototype so the value behaves like JSON.parse's output.
-          return Object.assign({}, obj);
+          return obj;
         }
         throw new SyntaxProblem(`expected "," or "}" after a value, found ${describe(i)}`, i);
       }
@@ -147,13 +190,19 @@ export function readJson(text: string): JsonSource {
     if (c === '[') {
       i++;
       const arr: unknown[] = [];
+      const members: Slot[] = [];
+      slot.members = members;
       skip();
       if (text[i] === ']') {
         i++;
         return arr;
       }
       for (;;) {
-        arr.push(parseValue(childPath(path, arr.length), depth + 1));
+        const child: Slot = { offset: i, members: null };
+        members.push(child);
+        segments.push(arr.length);
+        arr.push(parseValue(child, depth + 1));
+        segments.pop();
         skip();
         if (text[i] === ',') {
           i++;
@@ -169,24 +218,37 @@ export function readJson(text: string): JsonSource {
       }
     }
     if (c === '"') return parseString();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 64));
-    if (literal) {
-      i += literal[0].length;
-      const word = literal[0];
+    literal.lastIndex = i;
+    const match = literal.exec(text);
+    if (match) {
+      i += match[0].length;
+      const word = match[0];
       return word === 'true' ? true : word === 'false' ? false : word === 'null' ? null : Number(word);
     }
     throw new SyntaxProblem(`expected a value, found ${describe(i)}`, i);
   };
 
+  const root: Slot = { offset: 0, members: null };
+  const lookup = (path: string): Position | undefined => {
+    const segs = pathSegments(path);
+    if (!segs) return undefined;
+    let slot: Slot | undefined = root;
+    for (const seg of segs) {
+      const members: Slot['members'] | undefined = slot?.members;
+      if (!members) return undefined;
+      slot = Array.isArray(members) ? (typeof seg === 'number' ? members[seg] : undefined) : members.get(String(seg));
+    }
+    return slot ? positionOf(slot.offset) : undefined;
+  };
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1;
-    const value = parseValue('$', 0);
+    const value = parseValue(root, 0);
     skip();
     if (i < text.length) throw new SyntaxProblem(`unexpected ${describe(i)} after the end of the JSON value`, i);
-    return { value, positions, problems };
+    return { value, positionOf: lookup, problems };
   } catch (error) {
     if (error instanceof SyntaxProblem) {
-      return { value: undefined, positions, problems: [{ kind: 'syntax', message: error.message, path: '$', position: positionOf(error.offset) }] };
+      return { value: undefined, positionOf: () => undefined, problems: [{ kind: 'syntax', message: error.message, path: currentPath(), position: positionOf(error.offset) }] };
     }
     throw error;
   }

@@ -32,7 +32,7 @@ export function validateScenario(input: unknown, options: CheckOptions = {}): Di
 /** Checks a scenario given as file text or as a parsed value; returns it parsed when it has no error. */
 export function checkScenario(input: unknown, options: CheckOptions = {}): CheckResult {
   const diagnostics: Diagnostic[] = [];
-  let positions = new Map<string, Position>();
+  let positionOf: (path: string) => Position | undefined = () => undefined;
   let value: unknown = input;
 
   if (typeof input === 'string') {
@@ -41,7 +41,7 @@ export function checkScenario(input: unknown, options: CheckOptions = {}): Check
       return { diagnostics: [diagnostic('HTL002', '$', `the file is ${bytes} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes (1 MB)`)], scenario: null };
     }
     const source = readJson(input);
-    positions = source.positions;
+    positionOf = source.positionOf;
     for (const problem of source.problems) {
       const code = problem.kind === 'syntax' ? 'HTL001' : problem.kind === 'forbidden-key' ? 'HTL004' : 'HTL005';
       diagnostics.push({ ...diagnostic(code, problem.path, problem.kind === 'syntax' ? `not valid JSON: ${problem.message}` : problem.message), line: problem.position.line, column: problem.position.column });
@@ -57,7 +57,7 @@ export function checkScenario(input: unknown, options: CheckOptions = {}): Check
     // Walk up the path until a position is known (a missing field sits in its parent object).
     let path = d.path;
     for (;;) {
-      const pos = positions.get(path);
+      const pos = positionOf(path);
       if (pos) return { ...d, line: pos.line, column: pos.column };
       const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
       if (cut <= 0) return d;
