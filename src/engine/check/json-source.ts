@@ -62,6 +62,11 @@ class SyntaxProblem extends Error {
   }
 }
 
+function hasControlCharacter(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) < 0x20) return true;
+  return false;
+}
+
 export function readJson(text: string): JsonSource {
   const problems: SourceProblem[] = [];
   // The path to the value being read, kept as segments; joined into a string only for a problem.
@@ -100,7 +105,7 @@ export function readJson(text: string): JsonSource {
     const close = text.indexOf('"', i + 1);
     if (close !== -1) {
       const raw = text.slice(i + 1, close);
-      if (!raw.includes('\\') && !/[\u0000-\u001f]/.test(raw)) {
+      if (!raw.includes('\\') && !hasControlCharacter(raw)) {
         i = close + 1;
         return raw;
       }
