@@ -399,7 +399,7 @@ export function createApp(options: AppOptions) {
 
   // Leads: the report and its exports
 
-  const filterOf = (q: z.output<typeof S.traineeQuery>): AttemptFilter => ({ from: q.from, to: q.to, scenarioId: q.scenario });
+  const filterOf = (q: Pick<z.output<typeof S.reportQuery>, 'from' | 'to' | 'scenario'>): AttemptFilter => ({ from: q.from, to: q.to, scenarioId: q.scenario });
   const reportQueryOf = (c: Context) => parse(S.reportQuery, c.req.query(), 'the query is not valid');
 
   async function buildReport(c: Context<Env>) {
@@ -428,8 +428,8 @@ export function createApp(options: AppOptions) {
   app.get('/api/report', lead, async (c) => send(c, S.reportAnswer, (await buildReport(c)).answer));
 
   app.get('/api/report.csv', lead, async (c) => {
-    const { answer } = await buildReport(c);
-    const language = c.req.query('lang') === 'en' ? 'en' : 'zh-CN';
+    const { answer, query } = await buildReport(c);
+    const language = query.lang ?? 'zh-CN';
     const rows = answer.trainees.flatMap((t) =>
       answer.scenarios.map((s) => {
         const cell = answer.cells.find((x) => x.traineeId === t.id && x.scenarioId === s.id);

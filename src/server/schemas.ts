@@ -41,9 +41,11 @@ export const reportQuery = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     scenario: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).max(80).optional(),
+    /** The language of caller titles in the CSV. */
+    lang: z.enum(['zh-CN', 'en']).optional(),
   })
   .strict();
-export const traineeQuery = reportQuery.omit({ cohort: true });
+export const traineeQuery = reportQuery.omit({ cohort: true, lang: true });
 
 // Answers
 

@@ -1,0 +1,200 @@
+/** The repository on both engines: PGlite in memory, and a real PostgreSQL server. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/server/db';
+import { migrate, readMigrations } from '../../src/server/migrate';
+import type { NewAttempt, Repository } from '../../src/server/repository';
+import { openRepository } from '../../src/server/service';
+import { dropSchema, postgresUrl, testSchema } from './postgres';
+
+interface Target {
+  name: string;
+  available: boolean;
+  open(): Promise<{ db: Db; repository: Repository; cleanup(): Promise<void> }>;
+}
+
+const targets: Target[] = [
+  {
+    name: 'PGlite',
+    available: true,
+    async open() {
+      const { db, repository } = await openRepository({ dataDir: 'memory://' });
+      return { db, repository, cleanup: () => db.close() };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    available: postgresUrl !== null,
+    async open() {
+      const schema = testSchema();
+      const { db, repository } = await openRepository({ databaseUrl: postgresUrl!, schema, poolSize: 4 });
+      return {
+        db,
+        repository,
+        async cleanup() {
+          await db.close();
+          await dropSchema(schema);
+        },
+      };
+    },
+  },
+];
+
+const HASH = 'f'.repeat(64);
+
+function attempt(over: Partial<NewAttempt> & Pick<NewAttempt, 'traineeId' | 'cohortId'>): NewAttempt {
+  return {
+    id: randomUUID(),
+    scenarioId: 'practice-call',
+    scenarioHash: HASH,
+    scenarioRevision: 1,
+    language: 'zh-CN',
+    startedAt: '2026-11-20T09:00:00.000Z',
+    steps: [{ type: 'answer', ring: 1 }],
+    outcome: 'resolved',
+    passed: true,
+    total: 80,
+    dimensions: { courtesy: 80, closing: 60 },
+    durationMs: 60_000,
+    ...over,
+  };
+}
+
+for (const target of targets) {
+  describe.skipIf(!target.available)(`repository on ${target.name}${target.available ? '' : ' (skipped: no PostgreSQL server reachable)'}`, () => {
+    let db: Db;
+    let repo: Repository;
+    let cleanup: () => Promise<void>;
+    let leadA: number;
+    let leadB: number;
+    let cohortA: number;
+    let cohortB: number;
+    let ann: number;
+    let bo: number;
+
+    beforeAll(async () => {
+      ({ db, repository: repo, cleanup } = await target.open());
+      await repo.saveScenarioVersion(HASH, 'practice-call', 1, { en: 'Warm-up' }, { id: 'practice-call' });
+      await repo.saveScenarioVersion('e'.repeat(64), 'wrong-charge', 1, { en: 'Charge' }, { id: 'wrong-charge' });
+      leadA = await repo.createLead('Lead A', 'scrypt$x');
+      leadB = await repo.createLead('Lead B', 'scrypt$y');
+      cohortA = (await repo.createCohort(leadA, 'Morning', 'CODEA111')) as number;
+      cohortB = (await repo.createCohort(leadB, 'Evening', 'CODEB222')) as number;
+      ann = ((await repo.joinCohort('CODEA111', 'Ann', 'token-ann')) as { id: number }).id;
+      bo = ((await repo.joinCohort('CODEB222', 'Bo', 'token-bo')) as { id: number }).id;
+    }, 120_000);
+    afterAll(async () => cleanup?.());
+
+    it('applies each migration once', async () => {
+      expect(await migrate(db)).toEqual([]);
+      const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.name)).toEqual(readMigrations().map((m) => m.name));
+    });
+
+    it('keeps lead names unique and finds a lead by name', async () => {
+      await expect(repo.createLead('Lead A', 'scrypt$z')).rejects.toThrow();
+      expect((await repo.findLeadByName('Lead A'))?.id).toBe(leadA);
+      expect(await repo.findLeadByName('lead a')).toBeNull();
+    });
+
+    it('stores text with quotes and SQL in it as text', async () => {
+      const name = `Robert'); DROP TABLE leads; --`;
+      const id = await repo.createLead(name, 'scrypt$q');
+      expect((await repo.findLeadByName(name))?.id).toBe(id);
+      expect(await repo.countLeads()).toBeGreaterThanOrEqual(3);
+    });
+
+    it('finds a session until it expires or is deleted', async () => {
+      await repo.createSession('s-live', leadA, new Date(Date.now() + 60_000));
+      await repo.createSession('s-old', leadA, new Date(Date.now() - 1000));
+      expect(await repo.findSessionLead('s-live')).toEqual({ id: leadA, name: 'Lead A' });
+      expect(await repo.findSessionLead('s-old')).toBeNull();
+      await repo.deleteSession('s-live');
+      expect(await repo.findSessionLead('s-live')).toBeNull();
+    });
+
+    it('ends sessions when the password changes', async () => {
+      await repo.createSession('s-pw', leadB, new Date(Date.now() + 60_000));
+      expect(await repo.setLeadPassword('Lead B', 'scrypt$new')).toBe(true);
+      expect(await repo.findSessionLead('s-pw')).toBeNull();
+      expect((await repo.findLeadByName('Lead B'))?.passwordHash).toBe('scrypt$new');
+    });
+
+    it('lists only the cohorts a lead owns, with their open join codes', async () => {
+      const mine = await repo.listCohorts(leadA);
+      expect(mine.map((c) => c.name)).toEqual(['Morning']);
+      expect(mine[0]!.codes.map((c) => c.code)).toEqual(['CODEA111']);
+      expect(await repo.createCohort(leadA, 'Morning', 'CODEA999')).toBe('name-taken');
+      expect(await repo.ownsCohort(leadA, cohortB)).toBe(false);
+      expect(await repo.cohortName(leadA, cohortB)).toBeNull();
+    });
+
+    it('adds and revokes join codes only in the lead’s own cohorts', async () => {
+      expect(await repo.addJoinCode(leadB, cohortA, 'STEAL123')).toBe(false);
+      expect(await repo.addJoinCode(leadA, cohortA, 'SECOND22')).toBe(true);
+      expect(await repo.revokeJoinCode(leadB, cohortA, 'SECOND22')).toBe(false);
+      expect(await repo.revokeJoinCode(leadA, cohortA, 'SECOND22')).toBe(true);
+      expect(await repo.joinCohort('SECOND22', 'Late', 'token-late')).toBe('bad-code');
+      expect(await repo.joinCohort('STEAL123', 'Thief', 'token-thief')).toBe('bad-code');
+    });
+
+    it('joins with an open code, once per name, and finds the trainee by token', async () => {
+      expect(await repo.joinCohort('NOPE0000', 'Cai', 'token-cai')).toBe('bad-code');
+      expect(await repo.joinCohort('CODEA111', 'Ann', 'token-ann-2')).toBe('name-taken');
+      expect(await repo.findTraineeByToken('token-ann')).toEqual({ id: ann, name: 'Ann', cohortId: cohortA, cohortName: 'Morning' });
+      expect(await repo.findTraineeByToken('token-nobody')).toBeNull();
+      expect(await repo.traineeForLead(leadA, ann)).not.toBeNull();
+      expect(await repo.traineeForLead(leadA, bo)).toBeNull();
+    });
+
+    it('stores an attempt id once, even when sent twice at the same moment', async () => {
+      const a = attempt({ traineeId: ann, cohortId: cohortA });
+      const results = await Promise.all([repo.insertAttempt(a), repo.insertAttempt(a), repo.insertAttempt({ ...a, total: 1 })]);
+      expect(results.filter((r) => r === 'stored')).toHaveLength(1);
+      const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts WHERE id = $1', [a.id]);
+      expect(rows[0]!.n).toBe(1);
+      const stored = await repo.getAttempt(a.id);
+      expect(stored).toMatchObject({ id: a.id, traineeName: 'Ann', steps: a.steps, dimensions: a.dimensions, startedAt: a.startedAt });
+    });
+
+    it('lets a lead and a trainee read only attempts of their own', async () => {
+      const a = attempt({ traineeId: bo, cohortId: cohortB });
+      await repo.insertAttempt(a);
+      expect(await repo.getAttemptForLead(leadB, a.id)).not.toBeNull();
+      expect(await repo.getAttemptForLead(leadA, a.id)).toBeNull();
+      expect(await repo.getAttemptForTrainee(bo, a.id)).not.toBeNull();
+      expect(await repo.getAttemptForTrainee(ann, a.id)).toBeNull();
+      expect(await repo.listCohortAttempts(leadA, cohortB, {})).toEqual([]);
+    });
+
+    it('reports best, last, count and passed per trainee and caller, within the filters', async () => {
+      const cohort = (await repo.createCohort(leadA, 'Report', 'REPORT01')) as number;
+      const cy = ((await repo.joinCohort('REPORT01', 'Cy', 'token-cy')) as { id: number }).id;
+      const dee = ((await repo.joinCohort('REPORT01', 'Dee', 'token-dee')) as { id: number }).id;
+      const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T10:00:00.000Z`;
+      await repo.insertAttempt(attempt({ traineeId: cy, cohortId: cohort, startedAt: day(1), total: 40, passed: false, dimensions: { courtesy: 20 } }));
+      await repo.insertAttempt(attempt({ traineeId: cy, cohortId: cohort, startedAt: day(3), total: 90, passed: true, dimensions: { courtesy: 90 } }));
+      await repo.insertAttempt(attempt({ traineeId: cy, cohortId: cohort, startedAt: day(5), total: 70, passed: true, dimensions: { courtesy: 60 } }));
+      await repo.insertAttempt(
+        attempt({ traineeId: cy, cohortId: cohort, startedAt: day(4), total: 10, passed: false, scenarioId: 'wrong-charge', scenarioHash: 'e'.repeat(64), dimensions: { courtesy: 0 } }),
+      );
+
+      const report = (await repo.report(leadA, cohort, {}))!;
+      expect(report.trainees.map((t) => t.name)).toEqual(['Cy', 'Dee']);
+      const cell = report.cells.find((c) => c.traineeId === cy && c.scenarioId === 'practice-call');
+      expect(cell).toMatchObject({ attempts: 3, best: 90, last: 70, passed: true, lastAt: day(5) });
+      expect(report.cells.some((c) => c.traineeId === dee)).toBe(false);
+      // Heat: the latest attempt on each caller, averaged: (60 + 0) / 2.
+      expect(report.heat.find((h) => h.traineeId === cy && h.dimension === 'courtesy')).toMatchObject({ percent: 30, calls: 2 });
+
+      const early = (await repo.report(leadA, cohort, { from: day(1), to: day(4) }))!;
+      expect(early.cells.find((c) => c.scenarioId === 'practice-call')).toMatchObject({ attempts: 2, best: 90, last: 90 });
+      const wrong = (await repo.report(leadA, cohort, { scenarioId: 'wrong-charge' }))!;
+      expect(wrong.cells.map((c) => c.scenarioId)).toEqual(['wrong-charge']);
+
+      expect(await repo.report(leadB, cohort, {})).toBeNull();
+      const series = await repo.listTraineeAttempts(cy, { scenarioId: 'practice-call' });
+      expect(series.map((a) => a.total)).toEqual([40, 90, 70]);
+    });
+  });
+}
