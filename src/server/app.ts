@@ -174,7 +174,7 @@ export function createApp(options: AppOptions) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const origin = c.req.header('origin');
       if (origin && getCookie(c, SESSION_COOKIE)) {
-        const host = c.req.header('host');
+        const host = c.req.header('x-forwarded-host') && options.trustProxy ? c.req.header('x-forwarded-host') : new URL(c.req.url).host;
         let originHost: string | null = null;
         try {
           originHost = new URL(origin).host;
