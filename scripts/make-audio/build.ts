@@ -91,7 +91,7 @@ async function buildDesk(options: BuildOptions): Promise<BuildReport['desk']> {
     file: take.file,
     ...(isLoop(take.sound) ? { loopSeconds: take.sound === 'ambience' ? AMBIENCE_SECONDS : take.seconds } : {}),
   }));
-  const sprite = await buildSprite(clips, join(options.root, AUDIO_DIR, DESK_FILE), DESK_RATE_HZ, DESK_KBPS);
+  const sprite = await buildSprite(clips, join(options.root, AUDIO_DIR, DESK_FILE), DESK_RATE_HZ, DESK_KBPS, join(options.cacheDir, 'sprites'));
   const sounds = Object.fromEntries(DESK_SOUND_IDS.map((id) => [id, sprite.windows[id] as SpriteWindow])) as Record<DeskSound, SpriteWindow>;
   const manifest: DeskManifest = { formatVersion: AUDIO_MANIFEST_VERSION, file: DESK_FILE, bytes: sprite.bytes, sounds };
   const changed = writeIfChanged(join(options.root, DESK_MANIFEST), json(manifest)) || sprite.changed;
@@ -129,7 +129,7 @@ async function encodeScenario(scenario: Scenario, plan: SpokenLine[], takes: Map
     const mine = jobs.filter((job) => job.lang === lang);
     const clips: SpriteClip[] = mine.map((job) => ({ key: spriteKey(job.line.id, job.band), file: (takes.get(job) as Take).file }));
     const file = voiceFile(scenario.id, lang);
-    const sprite = await buildSprite(clips, join(options.root, VOICES_DIR, file), VOICE_RATE_HZ, kbps);
+    const sprite = await buildSprite(clips, join(options.root, VOICES_DIR, file), VOICE_RATE_HZ, kbps, join(options.cacheDir, 'sprites'));
     const lineClips: Record<string, LineClips> = {};
     for (const job of mine) {
       const take = takes.get(job) as Take;

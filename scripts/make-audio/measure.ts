@@ -5,6 +5,7 @@
  * normalises with it and the tests check the committed files with it.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -37,8 +38,39 @@ function toSamples(buffer: Buffer, rate: number): Samples {
   return { rate, data: new Float32Array(copy.buffer) };
 }
 
+/** A 16-bit mono PCM WAV (what the generator's own sox calls write), read without a process. */
+function readPcmWav(file: string): Samples | null {
+  const bytes = readFileSync(file);
+  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE') return null;
+  let offset = 12;
+  let rate = 0;
+  let format = 0;
+  while (offset + 8 <= bytes.length) {
+    const id = bytes.toString('ascii', offset, offset + 4);
+    const size = bytes.readUInt32LE(offset + 4);
+    const body = offset + 8;
+    if (id === 'fmt ') {
+      const [tag, channels, bits] = [bytes.readUInt16LE(body), bytes.readUInt16LE(body + 2), bytes.readUInt16LE(body + 14)];
+      if (tag !== 1 || channels !== 1 || bits !== 16) return null;
+      rate = bytes.readUInt32LE(body + 4);
+      format = tag;
+    } else if (id === 'data' && format === 1) {
+      const count = Math.floor(Math.min(size, bytes.length - body) / 2);
+      const data = new Float32Array(count);
+      for (let i = 0; i < count; i++) data[i] = bytes.readInt16LE(body + i * 2) / 32768;
+      return { rate, data };
+    }
+    offset = body + size + (size % 2);
+  }
+  return null;
+}
+
 /** Decodes a sound file to mono float samples at its own rate. Throws when sox cannot decode it. */
 export async function decode(file: string): Promise<Samples> {
+  if (file.endsWith('.wav')) {
+    const wav = readPcmWav(file);
+    if (wav) return wav;
+  }
   const { stdout: rateText } = await run('soxi', ['-r', file]);
   const rate = Number(rateText.trim());
   const { stdout } = await run('sox', [file, '-t', 'f32', '-e', 'floating-point', '-c', '1', '-'], {

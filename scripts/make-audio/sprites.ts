@@ -4,7 +4,9 @@
  * file without a gapless header, so each window starts at its clip and runs on into the silence
  * after it: the whole clip plays whether a decoder trims that delay or not.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { SpriteWindow } from '../../src/audio/manifest';
 import { SPRITE_GAP_MS, SPRITE_TAIL_MS } from './levels';
 import { decode, type Samples } from './measure';
@@ -45,8 +47,34 @@ function loopable(samples: Samples, loopSeconds: number): Float32Array {
   return out;
 }
 
-/** Lays the clips out, encodes the MP3 and returns each clip's window in milliseconds. */
-export async function buildSprite(clips: readonly SpriteClip[], output: string, rate: number, kbps: number): Promise<Sprite> {
+interface SpriteRecord {
+  windows: Record<string, SpriteWindow>;
+  seconds: number;
+  sha256: string;
+}
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Lays the clips out, encodes the MP3 and returns each clip's window in milliseconds. When the
+ * same clips were laid out before and the file is still the one made then, nothing is redone.
+ */
+export async function buildSprite(clips: readonly SpriteClip[], output: string, rate: number, kbps: number, cacheDir: string): Promise<Sprite> {
+  const inputs = createHash('sha256').update(JSON.stringify({ SPRITE_GAP_MS, SPRITE_TAIL_MS, LOOP_PAD_SECONDS, rate, kbps, clips: clips.map((c) => [c.key, basename(c.file), c.loopSeconds ?? 0]) })).digest('hex').slice(0, 20);
+  const recordFile = join(cacheDir, `sprite-${inputs}.json`);
+  if (existsSync(recordFile) && existsSync(output)) {
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as SpriteRecord;
+    const bytes = readFileSync(output);
+    if (sha256(bytes) === record.sha256) return { windows: record.windows, bytes: bytes.length, seconds: record.seconds, changed: false };
+  }
+  const sprite = await layOut(clips, output, rate, kbps);
+  mkdirSync(cacheDir, { recursive: true });
+  const record: SpriteRecord = { windows: sprite.windows, seconds: sprite.seconds, sha256: sha256(readFileSync(output)) };
+  writeFileSync(recordFile, JSON.stringify(record));
+  return sprite;
+}
+
+async function layOut(clips: readonly SpriteClip[], output: string, rate: number, kbps: number): Promise<Sprite> {
   const gap = Math.round((SPRITE_GAP_MS / 1000) * rate);
   const parts: Float32Array[] = [new Float32Array(gap)];
   const windows: Record<string, SpriteWindow> = {};

@@ -1,0 +1,35 @@
+/**
+ * The game's sound port (src/game/sound-port.ts), played by Howler through CallAudio. The game
+ * plugs it in with `setSoundPort(howlerSoundPort(createGameAudio()))`.
+ */
+import type { SoundPort } from '../game/sound-port';
+import type { CallAudio, LineTexts } from './call-audio';
+import { isVoiceLanguage } from './call-audio';
+import type { VoiceLanguage } from './manifest';
+
+export interface SoundPortOptions {
+  /** The language the trainee reads in: its voices load first when a scenario is prepared. */
+  language?: () => VoiceLanguage;
+  /** Caption texts of a scenario's lines, for speech synthesis (loaded only when it is chosen). */
+  texts?: (scenarioId: string) => Promise<LineTexts>;
+}
+
+export function howlerSoundPort(audio: CallAudio, options: SoundPortOptions = {}): SoundPort {
+  const language = options.language ?? (() => 'zh-CN' as VoiceLanguage);
+  return {
+    async prepare(scenarioId) {
+      const texts = options.texts && audio.settings().speech === 'synthesis' ? await options.texts(scenarioId).catch(() => new Map()) : new Map();
+      await audio.scenario(scenarioId, language(), texts);
+    },
+    ring: () => audio.ring(),
+    pickUp: () => audio.pickUp(),
+    hangUp: () => audio.hangUp(),
+    line(lineId, lang, mood) {
+      if (isVoiceLanguage(lang)) audio.speak(lineId, lang, mood);
+    },
+    stopLine: () => audio.stopLine(),
+    hold: (on) => audio.hold(on),
+    ui: (kind) => audio.ui(kind),
+    setVolume: (volume) => audio.setVolume(volume),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The game's audio: Howler behind a small module. `createGameAudio()` wires the real pieces
+ * (localStorage, Howler loaded on the first gesture, the built audio files, speech synthesis);
+ * scenes use the returned CallAudio through the game's sound port.
+ */
+import type { Scenario } from '../engine/format/schema';
+import type { HowlerModule } from './backend';
+import { CallAudio, type AudioEvent, type LineTexts } from './call-audio';
+import { deskManifest, deskUrl, loadVoices } from './assets';
+import { VOICE_LANGUAGES } from './manifest';
+import { SettingsStore } from './settings';
+import { SpeechVoice } from './speech';
+import { onFirstGesture } from './unlock';
+
+export { CallAudio, UI_CUES, type AudioEvent, type UiCue } from './call-audio';
+export { AUDIO_SETTINGS_KEY, type AudioSettings, type SpeechSource } from './settings';
+export type { VoiceLanguage } from './manifest';
+
+/** Caption texts of a scenario's spoken lines, by line id (speech synthesis reads these). */
+export function lineTexts(scenario: Scenario): LineTexts {
+  const texts: LineTexts = new Map();
+  const lines = scenario.nodes.flatMap((node) => node.lines ?? []);
+  const silence = scenario.timing.silence?.line;
+  for (const line of silence ? [...lines, silence] : lines) {
+    if (line.narration) continue;
+    const text: Partial<Record<(typeof VOICE_LANGUAGES)[number], string>> = {};
+    for (const lang of VOICE_LANGUAGES) if (line.text[lang]) text[lang] = line.text[lang];
+    texts.set(line.id, text);
+  }
+  return texts;
+}
+
+function browserStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const loadHowler = async (): Promise<HowlerModule> => {
+  const { Howl, Howler } = await import('howler');
+  return { Howl, Howler };
+};
+
+declare global {
+  interface Window {
+    /** What the audio played, when the page was opened with `?audio-log` (end-to-end tests). */
+    __holdTheLineAudioLog?: (AudioEvent & { at: number })[];
+  }
+}
+
+export function createGameAudio(): CallAudio {
+  const synthesis = typeof speechSynthesis === 'undefined' ? null : speechSynthesis;
+  const utterance = typeof SpeechSynthesisUtterance === 'undefined' ? null : (text: string) => new SpeechSynthesisUtterance(text);
+  const audio = new CallAudio({
+    howler: loadHowler,
+    desk: { manifest: deskManifest, url: deskUrl() },
+    voices: loadVoices,
+    settings: new SettingsStore(browserStorage()),
+    speech: new SpeechVoice(synthesis, utterance),
+  });
+  if (typeof window !== 'undefined') {
+    if (new URLSearchParams(window.location.search).has('audio-log')) {
+      const log: (AudioEvent & { at: number })[] = [];
+      window.__holdTheLineAudioLog = log;
+      audio.onEvent((event) => log.push({ ...event, at: Math.round(performance.now()) }));
+    }
+    onFirstGesture(window, () => void audio.unlock());
+  }
+  return audio;
+}

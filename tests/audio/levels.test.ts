@@ -1,0 +1,53 @@
+/**
+ * Listening with numbers: every committed MP3 decodes (with sox, as a browser would), every
+ * sprite window lies inside its file, and each window's peak and loudness are within the range
+ * set in scripts/make-audio/levels.ts. Skips, saying why, only where sox is not installed.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DESK_SOUND_IDS, MOOD_BAND_IDS } from '../../src/audio/manifest';
+import { AUDIO_DIR, VOICES_DIR } from '../../scripts/make-audio/build';
+import { measureDesk, measureVoices, readDeskManifest, readVoiceManifests } from '../../scripts/make-audio/check';
+import { decode, soxAvailable } from '../../scripts/make-audio/measure';
+
+const root = join(import.meta.dirname, '../..');
+const hasSox = soxAvailable();
+if (!hasSox) console.warn('tests/audio/levels.test.ts skipped: sox is not installed (apt-get install -y sox libsox-fmt-all)');
+
+describe.skipIf(!hasSox)('audio levels, measured with sox', () => {
+  it('decodes the desk sprite, with every window inside the file', async () => {
+    const desk = readDeskManifest(root);
+    const samples = await decode(join(root, AUDIO_DIR, desk.file));
+    const seconds = samples.data.length / samples.rate;
+    for (const id of DESK_SOUND_IDS) {
+      const [start, duration] = desk.sounds[id];
+      expect(start + duration, id).toBeLessThanOrEqual(seconds * 1000);
+    }
+  });
+
+  it('keeps every desk sound at its level, without clipping', async () => {
+    const levels = await measureDesk(root);
+    expect(levels.filter((l) => l.problems.length > 0).map((l) => `${l.key}: ${l.problems.join('; ')}`)).toEqual([]);
+    // The room sits well under the caller, and the ring is the loudest thing on the desk.
+    const loudness = Object.fromEntries(levels.map((l) => [l.key, l.loudness]));
+    expect(loudness.ambience).toBeLessThan((loudness['hold-music'] as number) - 10);
+    expect(loudness.ring).toBeGreaterThan(loudness['ui-good'] as number);
+  }, 60_000);
+
+  it.each(readVoiceManifests(root).map((m) => [m.scenarioId, m] as const))('decodes the voices of %s and keeps every take at its level', async (_id, manifest) => {
+    for (const track of Object.values(manifest.languages)) {
+      const samples = await decode(join(root, VOICES_DIR, track.file));
+      const end = (samples.data.length / samples.rate) * 1000;
+      for (const clips of Object.values(track.clips)) for (const band of MOOD_BAND_IDS) if (clips[band]) expect((clips[band] as number[])[0] as number + ((clips[band] as number[])[1] as number)).toBeLessThanOrEqual(end);
+    }
+    const levels = await measureVoices(manifest, root);
+    expect(levels.filter((l) => l.problems.length > 0).map((l) => `${l.file} ${l.key}: ${l.problems.join('; ')}`)).toEqual([]);
+    // Heated takes are louder than calm ones on purpose; within a band, lines are evened out.
+    const mean = (band: string) => {
+      const values = levels.filter((l) => l.key.endsWith(`@${band}`)).map((l) => l.loudness);
+      return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+    };
+    const [calm, heated] = [mean('calm'), mean('heated')];
+    if (calm !== null && heated !== null) expect(heated - calm).toBeGreaterThan(2);
+  }, 120_000);
+});
