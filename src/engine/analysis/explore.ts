@@ -172,8 +172,10 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
 
   const start = initialState(scenario);
   const onTime = answer(scenario, start, 1, 0);
-  const late = answer(scenario, start, scenario.timing.answerWithinRings + 1, 0);
-  const roots = [arrive(onTime, scenario.start), arrive(late, scenario.start)];
+  const roots = [arrive(onTime, scenario.start)];
+  // A late answer only makes the caller angrier; that can open new paths only where a condition
+  // tests mood, and the same test decides whether silence may be fast-forwarded.
+  if (!fastSilence) roots.push(arrive(answer(scenario, start, scenario.timing.answerWithinRings + 1, 0), scenario.start));
 
   while (queue.length > 0) {
     const item = queue.shift();

@@ -67,7 +67,12 @@ function hasControlCharacter(s: string): boolean {
   return false;
 }
 
-export function readJson(text: string): JsonSource {
+/**
+ * Reads JSON text. With `positions: false` it skips recording where each value stands (faster, for
+ * a first pass over a file that may well have no problem); read again with positions to locate one.
+ */
+export function readJson(text: string, options: { positions?: boolean } = {}): JsonSource {
+  const track = options.positions !== false;
   const problems: SourceProblem[] = [];
   // The path to the value being read, kept as segments; joined into a string only for a problem.
   const segments: Array<string | number> = [];
@@ -137,6 +142,7 @@ export function readJson(text: string): JsonSource {
     }
   };
 
+  const scratch: Slot = { offset: 0, members: null };
   const literal = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
   const parseValue = (slot: Slot, depth: number): unknown => {
@@ -149,7 +155,7 @@ export function readJson(text: string): JsonSource {
       // Forbidden keys are never assigned, so a plain object is safe here.
       const obj: Record<string, unknown> = {};
       const seen = new Set<string>();
-      const members = new Map<string, Slot>();
+      const members = track ? new Map<string, Slot>() : null;
       slot.members = members;
       skip();
       if (text[i] === '}') {
@@ -164,11 +170,11 @@ export function readJson(text: string): JsonSource {
         skip();
         if (text[i] !== ':') throw new SyntaxProblem(`expected ":" after the key "${key}", found ${describe(i)}`, i);
         i++;
-        const child: Slot = { offset: i, members: null };
+        const child: Slot = track ? { offset: i, members: null } : scratch;
         segments.push(key);
         const value = parseValue(child, depth + 1);
         segments.pop();
-        if (!members.has(key)) members.set(key, child);
+        if (members && !members.has(key)) members.set(key, child);
         if (FORBIDDEN_KEYS.has(key)) {
           problems.push({ kind: 'forbidden-key', message: `the key "${key}" is not allowed`, path: currentPath(key), position: positionOf(keyOffset) });
         } else if (seen.has(key)) {
@@ -195,7 +201,7 @@ export function readJson(text: string): JsonSource {
     if (c === '[') {
       i++;
       const arr: unknown[] = [];
-      const members: Slot[] = [];
+      const members: Slot[] | null = track ? [] : null;
       slot.members = members;
       skip();
       if (text[i] === ']') {
@@ -203,8 +209,8 @@ export function readJson(text: string): JsonSource {
         return arr;
       }
       for (;;) {
-        const child: Slot = { offset: i, members: null };
-        members.push(child);
+        const child: Slot = track ? { offset: i, members: null } : scratch;
+        members?.push(child);
         segments.push(arr.length);
         arr.push(parseValue(child, depth + 1));
         segments.pop();

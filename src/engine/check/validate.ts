@@ -40,8 +40,10 @@ export function checkScenario(input: unknown, options: CheckOptions = {}): Check
     if (bytes > MAX_SCENARIO_BYTES) {
       return { diagnostics: [diagnostic('HTL002', '$', `the file is ${bytes} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes (1 MB)`)], scenario: null };
     }
-    const source = readJson(input);
-    positionOf = source.positionOf;
+    const source = readJson(input, { positions: false });
+    // Positions are only needed to locate a diagnostic: read them on the first one.
+    let located: ((path: string) => Position | undefined) | null = null;
+    positionOf = (path) => (located ??= readJson(input).positionOf)(path);
     for (const problem of source.problems) {
       const code = problem.kind === 'syntax' ? 'HTL001' : problem.kind === 'forbidden-key' ? 'HTL004' : 'HTL005';
       diagnostics.push({ ...diagnostic(code, problem.path, problem.kind === 'syntax' ? `not valid JSON: ${problem.message}` : problem.message), line: problem.position.line, column: problem.position.column });
