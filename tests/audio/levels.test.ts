@@ -8,9 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { DESK_SOUND_IDS, MOOD_BAND_IDS } from '../../src/audio/manifest';
 import { AUDIO_DIR, VOICES_DIR } from '../../scripts/make-audio/build';
 import { measureDesk, measureVoices, readDeskManifest, readVoiceManifests } from '../../scripts/make-audio/check';
-import { decode, soxAvailable } from '../../scripts/make-audio/measure';
+import { decode, soxAvailable, type Samples } from '../../scripts/make-audio/measure';
 
 const root = join(import.meta.dirname, '../..');
+const EDGE_MS = 40;
+/** About -50 dBFS. */
+const SILENCE = 0.003;
+
+function edgePeak(samples: Samples, fromMs: number, toMs: number): number {
+  const from = Math.max(0, Math.floor((fromMs / 1000) * samples.rate));
+  const to = Math.min(samples.data.length, Math.ceil((toMs / 1000) * samples.rate));
+  let peak = 0;
+  for (let i = from; i < to; i++) peak = Math.max(peak, Math.abs(samples.data[i] as number));
+  return peak;
+}
 const hasSox = soxAvailable();
 if (!hasSox) console.warn('tests/audio/levels.test.ts skipped: sox is not installed (apt-get install -y sox libsox-fmt-all)');
 
@@ -38,7 +49,17 @@ describe.skipIf(!hasSox)('audio levels, measured with sox', () => {
     for (const track of Object.values(manifest.languages)) {
       const samples = await decode(join(root, VOICES_DIR, track.file));
       const end = (samples.data.length / samples.rate) * 1000;
-      for (const clips of Object.values(track.clips)) for (const band of MOOD_BAND_IDS) if (clips[band]) expect((clips[band] as number[])[0] as number + ((clips[band] as number[])[1] as number)).toBeLessThanOrEqual(end);
+      const cut: string[] = [];
+      for (const [lineId, clips] of Object.entries(track.clips)) {
+        for (const band of MOOD_BAND_IDS) {
+          const window = clips[band];
+          if (!window) continue;
+          expect(window[0] + window[1]).toBeLessThanOrEqual(end);
+          // Just outside the window there is only the silence between takes: no take is cut short.
+          if (edgePeak(samples, window[0] - EDGE_MS, window[0]) > SILENCE || edgePeak(samples, window[0] + window[1], window[0] + window[1] + EDGE_MS) > SILENCE) cut.push(`${lineId}@${band}`);
+        }
+      }
+      expect(cut, `${track.file}: windows that cut a take`).toEqual([]);
     }
     const levels = await measureVoices(manifest, root);
     expect(levels.filter((l) => l.problems.length > 0).map((l) => `${l.file} ${l.key}: ${l.problems.join('; ')}`)).toEqual([]);
