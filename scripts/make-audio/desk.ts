@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DESK_SOUNDS, DESK_SOUND_IDS, type DeskSound } from '../../src/audio/manifest';
-import { CLICK_PEAK_RANGE_DB, DESK_LOUDNESS, DESK_RATE_HZ } from './levels';
-import { decode, round1, type Levels } from './measure';
+import { DESK_LOUDNESS, DESK_RATE_HZ } from './levels';
+import { round1, type Levels } from './measure';
 import { espeak, normalise, peakNormalise, seconds, sox } from './tools';
 
 /** Bump when a recipe changes: the desk is made again. */
@@ -212,4 +212,3 @@ export async function renderDesk(cacheDir: string): Promise<DeskTake[]> {
 }
 
 export const isLoop = (sound: DeskSound): boolean => DESK_SOUNDS[sound].loop;
-export { CLICK_PEAK_RANGE_DB, decode };
