@@ -1,0 +1,84 @@
+/**
+ * The game's side of the results API: join a cohort, send an attempt. Every answer is sorted into
+ * what the outbox must do with it: done, refused for good, or try again later.
+ */
+import type { Attempt } from '../../engine/attempt';
+import type { AttemptAnswer, JoinAnswer } from '../../server/schemas';
+
+export interface Identity {
+  token: string;
+  trainee: { id: number; name: string };
+  cohort: { id: number; name: string };
+  joinedAt: string;
+}
+
+export type SendOutcome =
+  | { kind: 'accepted'; answer: AttemptAnswer }
+  /** The server will never take this attempt (impossible steps, another version, changed). */
+  | { kind: 'refused'; status: number; message: string }
+  /** The token is not known: the trainee must join again; the attempt waits. */
+  | { kind: 'unauthorised'; message: string }
+  /** Offline, server down, busy or rate-limited: the attempt waits. */
+  | { kind: 'retry'; message: string; retryAfterMs?: number };
+
+export class JoinError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: unknown };
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON
+  }
+  return `the server answered ${response.status}`;
+}
+
+export class ResultsApi {
+  constructor(
+    private readonly base = '',
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  async join(name: string, code: string): Promise<Identity> {
+    let response: Response;
+    try {
+      response = await this.fetcher(`${this.base}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, code }) });
+    } catch {
+      throw new JoinError('the server cannot be reached; check the connection and try again', 0);
+    }
+    if (!response.ok) throw new JoinError(await errorMessage(response), response.status);
+    const answer = (await response.json()) as JoinAnswer;
+    return { ...answer, joinedAt: new Date().toISOString() };
+  }
+
+  async send(attempt: Attempt, token: string): Promise<SendOutcome> {
+    let response: Response;
+    try {
+      response = await this.fetcher(`${this.base}/api/attempts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(attempt),
+        // Lets the request finish while the tab closes.
+        keepalive: JSON.stringify(attempt).length < 60_000,
+      });
+    } catch (error) {
+      return { kind: 'retry', message: `offline or the server is down (${error instanceof Error ? error.message : String(error)})` };
+    }
+    if (response.status === 200 || response.status === 201) return { kind: 'accepted', answer: (await response.json()) as AttemptAnswer };
+    const message = await errorMessage(response);
+    if (response.status === 401) return { kind: 'unauthorised', message };
+    if (response.status === 429) {
+      const seconds = Number(response.headers.get('retry-after'));
+      return { kind: 'retry', message, retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined };
+    }
+    if (response.status === 400 || response.status === 409 || response.status === 413) return { kind: 'refused', status: response.status, message };
+    return { kind: 'retry', message };
+  }
+}
