@@ -1,0 +1,117 @@
+/**
+ * One call in progress: the engine's actor, and the record of what the trainee did (the steps the
+ * CLI and the server replay). Scenes send through `answer`, `choose` and `skip`, and draw snapshots.
+ */
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { callMachine, replySeconds } from '../../engine/call/machine';
+import type { AttemptStep } from '../../engine/call/replay';
+import type { Scenario } from '../../engine/format/schema';
+import { phaseOf, type Phase } from './view';
+
+export type CallSnapshot = SnapshotFrom<typeof callMachine>;
+
+export interface SessionOptions {
+  scenario: Scenario;
+  /** Start at this node instead of the scenario's start (the trainer's preview). */
+  startAt?: string;
+  now?: () => number;
+}
+
+export class CallSession {
+  readonly actor: Actor<typeof callMachine>;
+  readonly steps: AttemptStep[] = [];
+  readonly startedAt = new Date().toISOString();
+  private readonly now: () => number;
+  private awaitingSince: number | null = null;
+  private seenEntries = 0;
+  private lastPhase: Phase = 'ringing';
+
+  constructor(readonly options: SessionOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.actor = createActor(callMachine, {
+      input: { scenario: options.scenario, now: this.now, ...(options.startAt ? { startAt: options.startAt } : {}) },
+    });
+    // Subscribed before start, so every transition (a silence by the reply timer too) is recorded in order.
+    this.actor.subscribe((snapshot) => this.record(snapshot));
+  }
+
+  start(): this {
+    this.actor.start();
+    return this;
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+
+  get scenario(): Scenario {
+    return this.options.scenario;
+  }
+
+  get snapshot(): CallSnapshot {
+    return this.actor.getSnapshot();
+  }
+
+  get phase(): Phase {
+    const s = this.snapshot;
+    return phaseOf(s.value, s.status === 'done');
+  }
+
+  /** Milliseconds since the phone started ringing, on the machine's own clock. */
+  elapsedMs(): number {
+    const context = this.snapshot.context;
+    return Math.max(0, context.now() - context.startedAt);
+  }
+
+  /** Seconds left to reply, or null when no reply is awaited. */
+  replyLeftMs(): number | null {
+    if (this.awaitingSince === null || this.phase !== 'awaiting') return null;
+    const limit = replySeconds(this.snapshot.context) * 1000;
+    return Math.max(0, limit - (this.now() - this.awaitingSince));
+  }
+
+  replyLimitMs(): number {
+    return replySeconds(this.snapshot.context) * 1000;
+  }
+
+  private record(snapshot: CallSnapshot): void {
+    const phase = phaseOf(snapshot.value, snapshot.status === 'done');
+    if (phase === 'awaiting' && this.lastPhase !== 'awaiting') this.awaitingSince = this.now();
+    if (phase !== 'awaiting') this.awaitingSince = null;
+    this.lastPhase = phase;
+    const transcript = snapshot.context.call.transcript;
+    for (let i = this.seenEntries; i < transcript.length; i++) {
+      if (transcript[i]?.kind === 'silence') this.steps.push({ type: 'silence' });
+    }
+    this.seenEntries = transcript.length;
+  }
+
+  answer(): boolean {
+    if (this.phase !== 'ringing') return false;
+    const ring = this.snapshot.context.call.rings;
+    this.actor.send({ type: 'agent.answer' });
+    if (this.phase === 'ringing') return false;
+    this.steps.push({ type: 'answer', ring });
+    return true;
+  }
+
+  /** Sends the choice; false when it was not on offer (the machine ignored it). */
+  choose(choiceId: string): boolean {
+    if (this.phase !== 'awaiting' || this.awaitingSince === null) return false;
+    const limit = this.replyLimitMs();
+    // The replay counts a reply at or after the limit as silence; a reply the machine took in time
+    // stays in time even if the tick that read the clock came a little late.
+    const ms = Math.min(limit - 1, Math.max(0, Math.round(this.now() - this.awaitingSince)));
+    const before = this.snapshot.context.call.transcript.length;
+    const steps = this.steps.length;
+    this.actor.send({ type: 'agent.choose', choiceId });
+    const accepted = this.snapshot.context.call.transcript.length > before;
+    if (accepted) this.steps.splice(steps, 0, { type: 'choose', choiceId, ms });
+    return accepted;
+  }
+
+  /** The trainee skips the rest of the caller's speech, or the rest of a hold. */
+  skip(): void {
+    if (this.phase === 'speaking' || this.phase === 'hold') this.actor.send({ type: 'agent.skip' });
+  }
+}

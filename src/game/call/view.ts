@@ -1,0 +1,134 @@
+/**
+ * What the desk shows, computed from the call machine's snapshot: pure functions, no Phaser, so
+ * the scenes only draw and the rules stay in the engine.
+ */
+import { offeredChoices } from '../../engine/call/logic';
+import type { CallState, TranscriptEntry } from '../../engine/call/logic';
+import type { Choice, ChoiceKind, DecisionNode, Line, Localised, Scenario, Timing } from '../../engine/format/schema';
+import type { PortraitMood } from '../assets';
+
+export type Phase = 'ringing' | 'speaking' | 'awaiting' | 'hold' | 'ended';
+
+/** The machine's state value as the desk's phase. */
+export function phaseOf(value: unknown, done: boolean): Phase {
+  if (done || value === 'ended') return 'ended';
+  if (value === 'ringing') return 'ringing';
+  if (typeof value === 'object' && value !== null && 'connected' in value) {
+    const inner = (value as { connected: unknown }).connected;
+    if (inner === 'awaitingReply') return 'awaiting';
+    if (inner === 'onHold') return 'hold';
+    return 'speaking';
+  }
+  return 'speaking';
+}
+
+/** The portrait's expression: thresholds are fractions of the caller's own breaking point. */
+export function moodBand(mood: number, moodLimit: number): PortraitMood {
+  const ratio = moodLimit > 0 ? mood / moodLimit : 0;
+  if (ratio < 0.4) return 'calm';
+  if (ratio < 0.7) return 'annoyed';
+  return 'angry';
+}
+
+export interface ChoiceView {
+  id: string;
+  kind: ChoiceKind;
+  text: Localised;
+  tier?: string;
+  /** 1-based number shown on the button and pressed on the keyboard (1–9). */
+  number: number;
+}
+
+export function choicesAt(node: DecisionNode | null, call: Pick<CallState, 'flags' | 'mood'>): ChoiceView[] {
+  if (!node || node.kind !== 'decision') return [];
+  return offeredChoices(node, call).map((choice: Choice, index) => ({
+    id: choice.id,
+    kind: choice.kind,
+    text: choice.text,
+    ...(choice.tier ? { tier: choice.tier } : {}),
+    number: index + 1,
+  }));
+}
+
+export type TranscriptItem =
+  | { kind: 'caller'; key: string; text: Localised; narration: boolean; lineId: string; at: number }
+  | { kind: 'agent'; key: string; text: Localised; choiceKind: ChoiceKind; at: number }
+  | { kind: 'note'; key: string; note: 'answered' | 'answered-late' | 'silence' | 'hold' | 'mood-limit' | 'ended'; value?: number; at: number };
+
+export function lineIndex(scenario: Scenario): Map<string, Line> {
+  const index = new Map<string, Line>();
+  for (const node of scenario.nodes) for (const line of node.lines ?? []) if (!index.has(line.id)) index.set(line.id, line);
+  const silence = scenario.timing.silence?.line;
+  if (silence && !index.has(silence.id)) index.set(silence.id, silence);
+  return index;
+}
+
+export function choiceIndex(scenario: Scenario): Map<string, Choice> {
+  const index = new Map<string, Choice>();
+  for (const node of scenario.nodes) if (node.kind === 'decision') for (const choice of node.choices) index.set(`${node.id}/${choice.id}`, choice);
+  return index;
+}
+
+/**
+ * The transcript as the trainee sees it at `elapsedMs`: the machine records a caller's lines when
+ * the caller starts speaking, each stamped with when it will be heard, so later lines wait their turn.
+ * `revealAll` shows everything (the trainee skipped ahead).
+ */
+export function transcriptAt(
+  entries: readonly TranscriptEntry[],
+  lines: Map<string, Line>,
+  choices: Map<string, Choice>,
+  elapsedMs: number,
+  revealAll: boolean,
+): TranscriptItem[] {
+  const items: TranscriptItem[] = [];
+  entries.forEach((entry, i) => {
+    const key = `${i}`;
+    if (!revealAll && entry.at > elapsedMs) return;
+    switch (entry.kind) {
+      case 'caller': {
+        const line = lines.get(entry.lineId);
+        if (line) items.push({ kind: 'caller', key, text: line.text, narration: entry.narration, lineId: entry.lineId, at: entry.at });
+        return;
+      }
+      case 'agent': {
+        const choice = choices.get(`${entry.nodeId}/${entry.choiceId}`);
+        if (choice) items.push({ kind: 'agent', key, text: choice.text, choiceKind: choice.kind, at: entry.at });
+        return;
+      }
+      case 'answer':
+        items.push({ kind: 'note', key, note: entry.late ? 'answered-late' : 'answered', value: entry.ring, at: entry.at });
+        return;
+      case 'silence':
+        items.push({ kind: 'note', key, note: 'silence', at: entry.at });
+        return;
+      case 'hold':
+        items.push({ kind: 'note', key, note: 'hold', value: entry.seconds, at: entry.at });
+        return;
+      case 'mood-limit':
+        items.push({ kind: 'note', key, note: 'mood-limit', at: entry.at });
+        return;
+      case 'end':
+        items.push({ kind: 'note', key, note: 'ended', at: entry.at });
+        return;
+      default:
+        return;
+    }
+  });
+  return items;
+}
+
+/** The time-compressed desk clock, HH:MM, or null when the scenario has none. */
+export function deskClock(timing: Pick<Timing, 'clock'>, answeredAtMs: number | null, elapsedMs: number): string | null {
+  const clock = timing.clock;
+  if (!clock) return null;
+  const [h, m] = clock.start.split(':').map(Number) as [number, number];
+  const callSeconds = answeredAtMs === null ? 0 : Math.max(0, (elapsedMs - answeredAtMs) / 1000) * clock.speed;
+  const minutes = (h * 60 + m + Math.floor(callSeconds / 60)) % (24 * 60);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+export function answeredAt(entries: readonly TranscriptEntry[]): number | null {
+  const entry = entries.find((e) => e.kind === 'answer');
+  return entry ? entry.at : null;
+}

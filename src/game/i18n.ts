@@ -1,0 +1,158 @@
+/**
+ * The desk's own words (buttons, labels, announcements) in both languages. Scenario text comes from
+ * the scenario files; this table only holds the interface around it.
+ */
+import type { ChoiceKind, FlowStep, Language, Localised, Outcome, TicketTier } from '../engine/format/schema';
+
+export type { Language, Localised };
+export const UI_LANGUAGES = ['zh-CN', 'en'] as const satisfies readonly Language[];
+
+const STRINGS = {
+  'app.title': { en: 'Hold the Line', 'zh-CN': 'Hold the Line · 稳住这通电话' },
+  'app.tagline': { en: 'Practise difficult callers before you take real ones.', 'zh-CN': '正式上岗前,先和难缠的来电者练一练。' },
+  'boot.loading': { en: 'Setting up your desk… {percent}%', 'zh-CN': '正在准备工位… {percent}%' },
+  'menu.callers': { en: 'Choose a caller', 'zh-CN': '选择来电者' },
+  'menu.keys': { en: 'Tab or arrow keys to move · Enter to pick', 'zh-CN': 'Tab 或方向键移动 · Enter 选择' },
+  'menu.difficulty': { en: 'Difficulty {n} of 5', 'zh-CN': '难度 {n}/5' },
+  'menu.best': { en: 'Best {score}%', 'zh-CN': '最佳 {score}%' },
+  'menu.notPlayed': { en: 'Not tried yet', 'zh-CN': '尚未练习' },
+  'menu.attempts': { en: '{n} tries', 'zh-CN': '练习 {n} 次' },
+  'menu.passed': { en: 'Passed', 'zh-CN': '已通过' },
+  'menu.notPassed': { en: 'Not passed yet', 'zh-CN': '尚未通过' },
+  'menu.loading': { en: 'Loading {title}…', 'zh-CN': '正在载入「{title}」…' },
+  'menu.loadFailed': { en: 'This caller could not be loaded: {reason}', 'zh-CN': '无法载入该来电:{reason}' },
+  'menu.history': { en: 'Your recent calls', 'zh-CN': '最近的练习' },
+  'menu.historyEmpty': { en: 'Your calls will be listed here, on this device.', 'zh-CN': '练习记录会保存在本设备上,显示在这里。' },
+  'menu.page': { en: 'Page {page} of {pages}', 'zh-CN': '第 {page}/{pages} 页' },
+  'menu.more': { en: 'More callers', 'zh-CN': '更多来电者' },
+  'settings.title': { en: 'Settings', 'zh-CN': '设置' },
+  'settings.language': { en: 'Language', 'zh-CN': '语言' },
+  'settings.volume': { en: 'Volume', 'zh-CN': '音量' },
+  'settings.captions': { en: 'Captions', 'zh-CN': '字幕' },
+  'settings.motion': { en: 'Motion', 'zh-CN': '动效' },
+  'settings.motion.full': { en: 'Full', 'zh-CN': '正常' },
+  'settings.motion.reduced': { en: 'Reduced', 'zh-CN': '减少' },
+  'settings.captions.small': { en: 'Small', 'zh-CN': '小' },
+  'settings.captions.medium': { en: 'Medium', 'zh-CN': '中' },
+  'settings.captions.large': { en: 'Large', 'zh-CN': '大' },
+  'settings.volume.off': { en: 'Off', 'zh-CN': '静音' },
+  'lang.en': { en: 'English', 'zh-CN': 'English' },
+  'lang.zh-CN': { en: '中文', 'zh-CN': '中文' },
+  'call.incoming': { en: 'Incoming call', 'zh-CN': '来电' },
+  'call.ring': { en: 'Ring {n}', 'zh-CN': '第 {n} 声' },
+  'call.ringAdvice': { en: 'Answer before ring {limit}', 'zh-CN': '请在第 {limit} 声前接听' },
+  'call.ringLate': { en: 'Late: answer now', 'zh-CN': '已超时,请立即接听' },
+  'call.answer': { en: 'Answer', 'zh-CN': '接听' },
+  'call.answerKeys': { en: 'Enter or Space', 'zh-CN': 'Enter 或空格' },
+  'call.speaking': { en: '{name} is speaking…', 'zh-CN': '{name}正在说话…' },
+  'call.skip': { en: 'Skip ▸', 'zh-CN': '跳过 ▸' },
+  'call.skipKeys': { en: 'Space', 'zh-CN': '空格' },
+  'call.yourReply': { en: 'Your reply', 'zh-CN': '你的回答' },
+  'call.replyKeys': { en: '1–{n}, ↑↓ and Enter', 'zh-CN': '数字键 1–{n},↑↓ 与 Enter' },
+  'call.secondsLeft': { en: '{s} s left', 'zh-CN': '剩 {s} 秒' },
+  'call.onHold': { en: 'Caller on hold · {s} s', 'zh-CN': '通话保持中 · {s} 秒' },
+  'call.resume': { en: 'Back to the caller ▸', 'zh-CN': '恢复通话 ▸' },
+  'call.mood': { en: 'Mood', 'zh-CN': '情绪' },
+  'call.mood.calm': { en: 'Calm', 'zh-CN': '平静' },
+  'call.mood.annoyed': { en: 'Annoyed', 'zh-CN': '不耐烦' },
+  'call.mood.angry': { en: 'Angry', 'zh-CN': '愤怒' },
+  'call.flow': { en: 'Standard flow', 'zh-CN': '标准流程' },
+  'call.transcript': { en: 'Transcript', 'zh-CN': '通话记录' },
+  'call.you': { en: 'You', 'zh-CN': '你' },
+  'call.silence': { en: 'Silence: the reply timer ran out.', 'zh-CN': '沉默:答复时间已到。' },
+  'call.hold': { en: 'Caller on hold for {s} s.', 'zh-CN': '让用户等待 {s} 秒。' },
+  'call.answered': { en: 'Picked up on ring {n}.', 'zh-CN': '第 {n} 声接起。' },
+  'call.answeredLate': { en: 'Picked up late, on ring {n}.', 'zh-CN': '第 {n} 声才接起,接听过慢。' },
+  'call.moodLimit': { en: 'The caller has had enough.', 'zh-CN': '用户的忍耐到了极限。' },
+  'call.ended': { en: 'Call ended', 'zh-CN': '通话结束' },
+  'call.scoring': { en: 'Scoring your call…', 'zh-CN': '正在为本次通话评分…' },
+  'call.clock': { en: 'Desk clock', 'zh-CN': '工位时钟' },
+  'call.actions': { en: 'Desk actions', 'zh-CN': '工位操作' },
+  'call.notOffered': { en: 'not available now', 'zh-CN': '当前不可用' },
+  'call.scrollHint': { en: 'More below', 'zh-CN': '下方还有' },
+  'call.leave': { en: 'Leave', 'zh-CN': '离开' },
+  'call.leaveConfirm': { en: 'Press Esc again to leave. This call will not be scored.', 'zh-CN': '再按一次 Esc 离开;本次通话不计分。' },
+  'call.broken': { en: 'This call cannot go on: the scenario is broken at this point.', 'zh-CN': '剧本在此处有误,通话无法继续。' },
+  'kind.say': { en: 'Say', 'zh-CN': '回答' },
+  'kind.hold': { en: 'Hold', 'zh-CN': '保持' },
+  'kind.lookup': { en: 'Look up', 'zh-CN': '查询' },
+  'kind.sms': { en: 'SMS', 'zh-CN': '短信' },
+  'kind.ticket': { en: 'Ticket', 'zh-CN': '工单' },
+  'kind.transfer': { en: 'Transfer', 'zh-CN': '转接' },
+  'kind.escalate': { en: 'Escalate', 'zh-CN': '升级' },
+  'kind.hang-up': { en: 'Hang up', 'zh-CN': '挂机' },
+  'tier.ordinary': { en: 'ordinary', 'zh-CN': '普通' },
+  'tier.serious': { en: 'serious', 'zh-CN': '重大' },
+  'tier.compensation': { en: 'compensation', 'zh-CN': '索赔' },
+  'tier.batch': { en: 'batch', 'zh-CN': '批量' },
+  'tier.unjustified': { en: 'unjustified', 'zh-CN': '无理' },
+  'step.greet': { en: 'Greet', 'zh-CN': '接听问候' },
+  'step.ask': { en: 'Ask', 'zh-CN': '询问问题' },
+  'step.apologise': { en: 'Apologise', 'zh-CN': '致歉/理解' },
+  'step.basis': { en: 'Explain the basis', 'zh-CN': '处理依据' },
+  'step.anything-else': { en: 'Anything else?', 'zh-CN': '其他问题' },
+  'step.thanks': { en: 'Thank', 'zh-CN': '致谢祝福' },
+  'step.goodbye': { en: 'Goodbye', 'zh-CN': '再见' },
+  'outcome.resolved': { en: 'Resolved', 'zh-CN': '问题已解决' },
+  'outcome.escalated': { en: 'Escalated', 'zh-CN': '已升级处理' },
+  'outcome.supervisor-demanded': { en: 'Supervisor demanded', 'zh-CN': '用户要求找领导' },
+  'outcome.complaint': { en: 'Complaint filed', 'zh-CN': '用户投诉' },
+  'outcome.caller-hung-up': { en: 'Caller hung up', 'zh-CN': '用户挂断' },
+  'outcome.agent-hung-up': { en: 'You hung up first', 'zh-CN': '坐席先挂机' },
+  'outcome.unanswered': { en: 'Unanswered', 'zh-CN': '未接听' },
+  'debrief.title': { en: 'Debrief', 'zh-CN': '通话复盘' },
+  'debrief.passed': { en: 'Passed', 'zh-CN': '通过' },
+  'debrief.failed': { en: 'Not passed', 'zh-CN': '未通过' },
+  'debrief.total': { en: 'Total', 'zh-CN': '总分' },
+  'debrief.passMark': { en: 'Pass mark {n}%', 'zh-CN': '及格线 {n}%' },
+  'debrief.skills': { en: 'Skills', 'zh-CN': '各项能力' },
+  'debrief.facts': { en: 'Ring {ring} · {silences} silences · {duration}', 'zh-CN': '第 {ring} 声接起 · 沉默 {silences} 次 · 用时 {duration}' },
+  'debrief.yourCall': { en: 'Your call, choice by choice', 'zh-CN': '你的通话,逐句点评' },
+  'debrief.modelCall': { en: 'The model call', 'zh-CN': '示范通话' },
+  'debrief.modelSame': { en: 'Same as the model', 'zh-CN': '与示范一致' },
+  'debrief.modelDiffers': { en: 'The model said instead', 'zh-CN': '示范的说法' },
+  'debrief.kept': { en: 'Kept', 'zh-CN': '做到' },
+  'debrief.broken': { en: 'Broke', 'zh-CN': '违反' },
+  'debrief.noChoices': { en: 'You did not answer the phone, so there is nothing to review.', 'zh-CN': '电话没有接起,没有可点评的内容。' },
+  'debrief.retry': { en: 'Try this caller again', 'zh-CN': '再练一次' },
+  'debrief.another': { en: 'Another caller', 'zh-CN': '换一位来电者' },
+  'debrief.saved': { en: 'Saved on this device', 'zh-CN': '已保存在本设备' },
+  'debrief.notSaved': { en: 'Could not save on this device', 'zh-CN': '未能保存在本设备' },
+  'debrief.mood': { en: 'mood {before} → {after}', 'zh-CN': '情绪 {before} → {after}' },
+  'debrief.scrollHint': { en: '↑↓ or wheel to scroll', 'zh-CN': '↑↓ 或滚轮翻阅' },
+  'debrief.ending': { en: 'Ending', 'zh-CN': '结局' },
+  'live.callerSays': { en: '{name}: {text}', 'zh-CN': '{name}:{text}' },
+  'live.youSay': { en: 'You: {text}', 'zh-CN': '你:{text}' },
+  'live.choices': { en: 'Your options: {list}', 'zh-CN': '你的选项:{list}' },
+  'live.result': { en: 'Result: {outcome}. {verdict}. Total {total}%, pass mark {passMark}%.', 'zh-CN': '结果:{outcome}。{verdict}。总分 {total}%,及格线 {passMark}%。' },
+  'live.ringing': { en: 'The phone is ringing: ring {n}. Press Enter to answer.', 'zh-CN': '电话响了:第 {n} 声。按 Enter 接听。' },
+  'live.menu': { en: 'Choose a caller. {count} callers.', 'zh-CN': '选择来电者,共 {count} 位。' },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type StringKey = keyof typeof STRINGS;
+
+export function t(language: Language, key: StringKey, params: Record<string, string | number> = {}): string {
+  const template: string = STRINGS[key][language];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Scenario text in the trainee's language, falling back to the other language rather than to nothing. */
+export function pick(text: Localised | undefined, language: Language): string {
+  if (!text) return '';
+  return text[language] ?? text[language === 'en' ? 'zh-CN' : 'en'] ?? '';
+}
+
+export const kindLabel = (language: Language, kind: ChoiceKind) => t(language, `kind.${kind}`);
+export const stepLabel = (language: Language, step: FlowStep) => t(language, `step.${step}`);
+export const outcomeLabel = (language: Language, outcome: Outcome) => t(language, `outcome.${outcome}`);
+export const tierLabel = (language: Language, tier: TicketTier) => t(language, `tier.${tier}`);
+
+/** The trainee's language from the browser: Chinese for any zh locale, English otherwise. */
+export function browserLanguage(languages: readonly string[]): Language {
+  for (const tag of languages) {
+    const lower = tag.toLowerCase();
+    if (lower.startsWith('zh')) return 'zh-CN';
+    if (lower.startsWith('en')) return 'en';
+  }
+  return 'en';
+}

@@ -1,0 +1,59 @@
+/**
+ * The trainee's page: makes the shared services, then the Phaser game. The game is 1280 × 720 on a
+ * landscape screen and 720 × 1280 on an upright phone, scaled to fit (Phaser's scale manager, FIT).
+ */
+import * as Phaser from 'phaser';
+import { Boot } from './scenes/boot';
+import { Call } from './scenes/call';
+import { Debrief } from './scenes/debrief';
+import { GAME_EVENT } from './scenes/keys';
+import { Menu } from './scenes/menu';
+import { Preloader } from './scenes/preloader';
+import { createServices } from './services';
+import { sound } from './sound-port';
+import { installHook, setHookScene } from './test-hook';
+import { colour } from './theme';
+import { gameSize, orientationFor, type Orientation } from './ui/layout';
+
+const parent = document.getElementById('game');
+const services = createServices(document.getElementById('live'));
+sound().setVolume(services.settings.value.volume);
+document.documentElement.lang = services.settings.value.language;
+
+let orientation: Orientation = orientationFor(window.innerWidth, window.innerHeight);
+const size = gameSize(orientation);
+
+const game = new Phaser.Game({
+  type: Phaser.AUTO,
+  parent: parent ?? undefined,
+  backgroundColor: colour.backdrop,
+  scale: {
+    mode: Phaser.Scale.FIT,
+    autoCenter: Phaser.Scale.CENTER_BOTH,
+    width: size.width,
+    height: size.height,
+  },
+  // The desk draws no pixel art; smooth scaling keeps text legible when the canvas is scaled.
+  render: { antialias: true, roundPixels: false },
+  input: { touch: true, mouse: true, keyboard: true },
+  scene: [Boot, Preloader, Menu, Call, Debrief],
+  banner: false,
+});
+
+// Each scene lays itself out from the game size; when the phone turns, the size flips and the
+// scene on screen draws itself again (a call in progress goes on).
+window.addEventListener('resize', () => {
+  const next = orientationFor(window.innerWidth, window.innerHeight);
+  if (next === orientation) return;
+  orientation = next;
+  const flipped = gameSize(next);
+  game.scale.setGameSize(flipped.width, flipped.height);
+  game.events.emit(GAME_EVENT.relayout);
+});
+
+game.events.on(Phaser.Core.Events.STEP, () => {
+  const active = game.scene.getScenes(true)[0];
+  if (active) setHookScene(active.scene.key);
+});
+
+installHook(window as unknown as Record<string, unknown>);

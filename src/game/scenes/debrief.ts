@@ -1,0 +1,309 @@
+/**
+ * Debrief: how the call ended, pass or fail, the total and each skill as a chart, every choice
+ * with its feedback and the rules it kept or broke (with the rule's words), and the model call
+ * beside the trainee's. Retry, or pick another caller.
+ */
+import * as Phaser from 'phaser';
+import type { TranscriptEntry } from '../../engine/call/logic';
+import type { Choice, EndingNode, Scenario } from '../../engine/format/schema';
+import type { Rulebook } from '../../engine/format/rulebook';
+import type { CallResult, ChoiceReview } from '../../engine/scoring';
+import { kindLabel, outcomeLabel, pick, t, type Language } from '../i18n';
+import { services } from '../services';
+import { sound } from '../sound-port';
+import { setHookDebrief } from '../test-hook';
+import { colour, radius, space } from '../theme';
+import { Button } from '../ui/button';
+import { FocusManager, type Direction, type Focusable } from '../ui/focus';
+import { frameOf, type Frame } from '../ui/layout';
+import { ScrollView, type Rect } from '../ui/scroll-view';
+import { makeText } from '../ui/text';
+import type { CallData, CallKit } from './call';
+import { GAME_EVENT, SCENE } from './keys';
+
+export interface DebriefData {
+  kit: CallKit;
+  scenario: Scenario;
+  scenarioSource: unknown;
+  entryId: string;
+  page: number;
+  result: CallResult;
+  saved: boolean;
+  transcript: TranscriptEntry[];
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** The scroll area as one focus stop: arrow keys and Page Up/Down scroll it. */
+class ScrollStop implements Focusable {
+  constructor(private readonly view: ScrollView) {}
+  screenBounds() {
+    const r = this.view.rect;
+    return new Phaser.Geom.Rectangle(r.x, r.y, r.width, r.height);
+  }
+  ringBounds() {
+    const r = this.view.rect;
+    return new Phaser.Geom.Rectangle(r.x + 6, r.y + 6, r.width - 12, r.height - 12);
+  }
+  enabled() {
+    return this.view.maxOffset() > 0;
+  }
+  visible() {
+    return true;
+  }
+  activate() {
+    this.view.scrollBy(this.view.rect.height * 0.8);
+  }
+  setFocused() {}
+  arrow(direction: Direction): boolean {
+    if (direction === 'up' && this.view.scrollOffset > 0) {
+      this.view.scrollBy(-80);
+      return true;
+    }
+    if (direction === 'down' && this.view.scrollOffset < this.view.maxOffset()) {
+      this.view.scrollBy(80);
+      return true;
+    }
+    return false;
+  }
+}
+
+export class Debrief extends Phaser.Scene {
+  private data_!: DebriefData;
+  private frame!: Frame;
+  private language!: Language;
+  private rulebook!: Rulebook;
+
+  constructor() {
+    super(SCENE.debrief);
+  }
+
+  init(data: DebriefData): void {
+    this.data_ = data;
+  }
+
+  create(): void {
+    const data = this.data_;
+    const result = data.result;
+    this.frame = frameOf(this.scale.width, this.scale.height);
+    this.language = services().settings.value.language;
+    this.rulebook = data.kit.defaultRulebook();
+    this.cameras.main.setBackgroundColor(colour.backdrop);
+    const focus = new FocusManager(this);
+    const relayout = () => this.scene.restart(this.data_);
+    this.game.events.on(GAME_EVENT.relayout, relayout);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.game.events.off(GAME_EVENT.relayout, relayout));
+
+    const { width, height } = this.scale;
+    const m = space.l;
+    const headerBottom = this.drawHeader(m, width);
+    const buttonHeight = Math.round(this.frame.text('body') * 2.4);
+    const buttonsY = height - m - buttonHeight;
+    let chartRect: Rect;
+    let listRect: Rect;
+    if (this.frame.portrait) {
+      chartRect = { x: m, y: headerBottom + space.m, width: width - m * 2, height: 7 * 50 + 60 };
+      listRect = { x: m, y: chartRect.y + chartRect.height + space.m, width: width - m * 2, height: buttonsY - space.m - (chartRect.y + chartRect.height + space.m) };
+    } else {
+      chartRect = { x: m, y: headerBottom + space.m, width: 380, height: buttonsY - space.m - headerBottom - space.m };
+      listRect = { x: m + 380 + space.l, y: headerBottom + space.m, width: width - m * 2 - 380 - space.l, height: chartRect.height };
+    }
+    this.drawChart(chartRect, result);
+    const list = this.drawReview(listRect, result);
+
+    const language = this.language;
+    const retry = new Button(this, {
+      x: width - m - 300,
+      y: buttonsY,
+      width: 300,
+      height: buttonHeight,
+      label: t(language, 'debrief.retry'),
+      size: this.frame.text('body'),
+      variant: 'primary',
+      onPress: () => this.retry(),
+    });
+    const another = new Button(this, {
+      x: width - m - 300 - space.m - 260,
+      y: buttonsY,
+      width: 260,
+      height: buttonHeight,
+      label: t(language, 'debrief.another'),
+      size: this.frame.text('body'),
+      onPress: () => this.scene.start(SCENE.menu, { page: data.page, focusId: data.entryId }),
+    });
+    makeText(this, m, buttonsY + buttonHeight / 2, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), { size: this.frame.text('small'), colour: data.saved ? 'textMuted' : 'bad' }).setOrigin(0, 0.5);
+    focus.add(retry, another, new ScrollStop(list));
+    focus.focus(retry);
+
+    const verdict = t(language, result.passed ? 'debrief.passed' : 'debrief.failed');
+    const live = services().live;
+    live.clear();
+    live.say(t(language, 'live.result', { outcome: outcomeLabel(language, result.outcome), verdict, total: result.total, passMark: result.passMark }));
+    sound().ui(result.passed ? 'pass' : 'fail');
+    setHookDebrief({ outcome: result.outcome, passed: result.passed, total: result.total, dimensions: Object.fromEntries(result.dimensions.map((d) => [d.id, d.percent])), choices: result.choices.map((c) => c.choiceId) });
+  }
+
+  private retry(): void {
+    const d = this.data_;
+    const data: CallData = { kit: d.kit, scenario: d.scenario, scenarioSource: d.scenarioSource, entryId: d.entryId, page: d.page };
+    this.scene.start(SCENE.call, data);
+  }
+
+  private drawHeader(m: number, width: number): number {
+    const { result, scenario } = this.data_;
+    const language = this.language;
+    const frame = this.frame;
+    makeText(this, m, m - 4, `${t(language, 'debrief.title')} · ${pick(scenario.title, language)}`, { size: frame.text('small'), colour: 'textMuted', width: width * 0.6, maxLines: 1 });
+    const outcome = makeText(this, m, m + frame.text('small') * 1.4, outcomeLabel(language, result.outcome), { size: frame.text('display'), bold: true });
+    const pill = makeText(this, outcome.x + outcome.width + space.m, outcome.y + outcome.height / 2, t(language, result.passed ? 'debrief.passed' : 'debrief.failed'), {
+      size: frame.text('body'),
+      bold: true,
+      colour: 'white',
+    })
+      .setOrigin(0, 0.5)
+      .setPadding(14, 6, 14, 6)
+      .setBackgroundColor(result.passed ? '#2a9d6a' : '#c8443d');
+    void pill;
+    const facts = makeText(this, m, outcome.y + outcome.height + space.xs, t(language, 'debrief.facts', { ring: result.answerRing || '–', silences: result.silences, duration: formatDuration(result.durationMs) }), {
+      size: frame.text('small'),
+      colour: 'textMuted',
+    });
+    const total = makeText(this, width - m, m, `${result.total}%`, { size: frame.text('display') + 12, bold: true, colour: result.passed ? 'good' : result.total >= result.passMark ? 'warn' : 'bad' }).setOrigin(1, 0);
+    makeText(this, width - m, total.y + total.height, `${t(language, 'debrief.total')} · ${t(language, 'debrief.passMark', { n: result.passMark })}`, { size: frame.text('small'), colour: 'textMuted' }).setOrigin(1, 0);
+    return Math.max(facts.y + facts.height, total.y + total.height + frame.text('small') * 1.4) + space.s;
+  }
+
+  private drawChart(rect: Rect, result: CallResult): void {
+    const frame = this.frame;
+    const language = this.language;
+    this.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panel).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
+    const pad = space.m;
+    const title = makeText(this, rect.x + pad, rect.y + pad, t(language, 'debrief.skills'), { size: frame.text('body'), bold: true });
+    const dimensions = result.dimensions;
+    const top = title.y + title.height + space.m;
+    const rowHeight = Math.min(58, (rect.y + rect.height - pad - top) / Math.max(1, dimensions.length));
+    const barWidth = rect.width - pad * 2;
+    const names = new Map(this.rulebook.dimensions.map((d) => [d.id, d.name]));
+    dimensions.forEach((dimension, i) => {
+      const y = top + i * rowHeight;
+      makeText(this, rect.x + pad, y, pick(names.get(dimension.id), language) || dimension.id, { size: frame.text('small'), colour: 'text' });
+      makeText(this, rect.x + rect.width - pad, y, `${dimension.percent}%`, { size: frame.text('small'), bold: true, colour: 'textMuted' }).setOrigin(1, 0);
+      const barY = y + frame.text('small') * 1.45;
+      this.add.rectangle(rect.x + pad, barY, barWidth, 10, colour.panelSunken).setOrigin(0).setRounded(5);
+      const fill = this.add.rectangle(rect.x + pad, barY, 10, 10, dimension.percent >= result.passMark ? colour.good : dimension.percent >= 50 ? colour.warn : colour.bad).setOrigin(0).setRounded(5);
+      const target = Math.max(10, (barWidth * dimension.percent) / 100);
+      if (services().settings.value.reducedMotion) fill.width = target;
+      else this.tweens.add({ targets: fill, width: target, duration: 600, delay: 80 * i, ease: 'Cubic.easeOut' });
+    });
+    // The pass mark as a line across every bar.
+    const markX = rect.x + pad + (barWidth * result.passMark) / 100;
+    const mark = this.add.graphics();
+    mark.lineStyle(2, colour.white, 0.35);
+    for (let y = top; y < top + rowHeight * dimensions.length; y += 8) mark.lineBetween(markX, y + 22, markX, y + 26);
+  }
+
+  private drawReview(rect: Rect, result: CallResult): ScrollView {
+    const language = this.language;
+    const frame = this.frame;
+    this.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panelSunken).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
+    const view = new ScrollView(this, { x: rect.x + space.s, y: rect.y + space.s, width: rect.width - space.s * 2, height: rect.height - space.s * 2 }, () => !services().settings.value.reducedMotion);
+    const content = view.content;
+    const inner = rect.width - space.s * 2 - space.l;
+    const sideBySide = !frame.portrait && inner > 640;
+    const gap = space.l;
+    const yourWidth = sideBySide ? Math.round(inner * 0.6) : inner;
+    const modelWidth = sideBySide ? inner - yourWidth - gap : inner;
+    const x0 = space.m;
+    let y = space.m;
+
+    const ending = this.data_.scenario.nodes.find((n): n is EndingNode => n.kind === 'ending' && n.id === result.endingId);
+    if (ending) {
+      const head = makeText(this, x0, y, `${t(language, 'debrief.ending')}: ${pick(ending.title, language)}`, { size: frame.text('body'), bold: true, width: inner });
+      const body = makeText(this, x0, head.y + head.height + space.xs, pick(ending.summary, language), { size: frame.text('small'), colour: 'textMuted', width: inner });
+      content.add([head, body]);
+      y = body.y + body.height + space.l;
+    }
+
+    const columnsTop = y;
+    const yourTitle = makeText(this, x0, y, t(language, 'debrief.yourCall'), { size: frame.text('body'), bold: true, colour: 'accent', width: yourWidth });
+    content.add(yourTitle);
+    y = yourTitle.y + yourTitle.height + space.s;
+    if (result.choices.length === 0) {
+      const none = makeText(this, x0, y, t(language, 'debrief.noChoices'), { size: frame.text('small'), colour: 'textMuted', width: yourWidth });
+      content.add(none);
+      y = none.y + none.height + space.m;
+    }
+    const best = new Set(result.bestPath);
+    result.choices.forEach((review, i) => {
+      y = this.drawReviewItem(content, x0, y, yourWidth, i + 1, review, best.has(review.choiceId)) + space.m;
+    });
+    let bottom = y;
+
+    // The model call: beside the trainee's on a wide screen, after it on a phone.
+    let my = sideBySide ? columnsTop : y + space.m;
+    const mx = sideBySide ? x0 + yourWidth + gap : x0;
+    const modelTitle = makeText(this, mx, my, t(language, 'debrief.modelCall'), { size: frame.text('body'), bold: true, colour: 'good', width: modelWidth });
+    content.add(modelTitle);
+    my = modelTitle.y + modelTitle.height + space.s;
+    const chosen = new Set(result.choices.map((c) => c.choiceId));
+    const byId = new Map<string, Choice>();
+    for (const node of this.data_.scenario.nodes) if (node.kind === 'decision') for (const c of node.choices) byId.set(c.id, c);
+    result.bestPath.forEach((id, i) => {
+      const choice = byId.get(id);
+      if (!choice) return;
+      const same = chosen.has(id);
+      const label = `${i + 1}. ${choice.kind === 'say' ? '' : `[${kindLabel(language, choice.kind)}] `}${pick(choice.text, language)}`;
+      const text = makeText(this, mx + space.m, my, label, { size: frame.text('small'), colour: same ? 'text' : 'textMuted', width: modelWidth - space.m });
+      const bar = this.add.rectangle(mx, my + 2, 4, text.height - 4, same ? colour.good : colour.line).setOrigin(0);
+      content.add([bar, text]);
+      my = text.y + text.height + space.s;
+      if (same) {
+        const tag = makeText(this, mx + space.m, my - space.xs, `✓ ${t(language, 'debrief.modelSame')}`, { size: frame.text('small'), colour: 'good' });
+        content.add(tag);
+        my = tag.y + tag.height + space.s;
+      }
+    });
+    bottom = Math.max(bottom, my) + space.m;
+    view.setContentHeight(bottom);
+    return view;
+  }
+
+  private drawReviewItem(content: Phaser.GameObjects.Container, x: number, y: number, width: number, n: number, review: ChoiceReview, onModelPath: boolean): number {
+    const language = this.language;
+    const frame = this.frame;
+    const small = frame.text('small');
+    const rules = new Map(this.rulebook.rules.map((r) => [r.id, r]));
+    const parts: Phaser.GameObjects.GameObject[] = [];
+    const pad = space.m;
+    const head = `${n}. ${review.kind === 'say' ? '' : `[${kindLabel(language, review.kind)}] `}${pick(review.text, language)}`;
+    const said = makeText(this, x + pad, y + pad, head, { size: frame.text('body'), width: width - pad * 2 });
+    parts.push(said);
+    let cy = said.y + said.height + space.xs;
+    const moodColour = review.moodAfter > review.moodBefore ? 'bad' : review.moodAfter < review.moodBefore ? 'good' : 'textFaint';
+    const mood = makeText(this, x + pad, cy, `${t(language, 'debrief.mood', { before: review.moodBefore, after: review.moodAfter })}${onModelPath ? ` · ✓ ${t(language, 'debrief.modelSame')}` : ''}`, { size: small, colour: moodColour });
+    parts.push(mood);
+    cy = mood.y + mood.height + space.xs;
+    const feedback = makeText(this, x + pad, cy, pick(review.feedback, language), { size: small, colour: 'textMuted', width: width - pad * 2 });
+    parts.push(feedback);
+    cy = feedback.y + feedback.height + space.s;
+    const ruleLine = (id: string, kept: boolean) => {
+      const rule = rules.get(id);
+      const text = `${kept ? '✓' : '✗'} ${t(language, kept ? 'debrief.kept' : 'debrief.broken')} · ${rule ? pick(rule.text, language) : id}`;
+      const line = makeText(this, x + pad + space.s, cy, text, { size: small, colour: kept ? 'good' : 'bad', width: width - pad * 2 - space.s });
+      parts.push(line);
+      cy = line.y + line.height + space.xs;
+    };
+    for (const id of review.kept) ruleLine(id, true);
+    for (const id of review.broken) ruleLine(id, false);
+    const height = cy - y + pad - space.xs;
+    const tone = review.broken.length > 0 ? colour.bad : review.kept.length > 0 ? colour.good : colour.line;
+    const box = this.add.rectangle(x, y, width, height, colour.panel).setOrigin(0).setRounded(radius.m).setStrokeStyle(1, colour.line);
+    const stripe = this.add.rectangle(x, y, 5, height, tone).setOrigin(0).setRounded(2);
+    content.add([box, stripe, ...parts]);
+    return y + height;
+  }
+}
+

@@ -1,0 +1,96 @@
+/** A caller on the menu: portrait, title, difficulty, one-line summary and the trainee's best so far. */
+import * as Phaser from 'phaser';
+import type { ScenarioHistory } from '../attempt-store';
+import { knownPortrait, portraitTexture } from '../assets';
+import type { CatalogEntry } from '../catalog';
+import { pick, t, type Language } from '../i18n';
+import { colour, radius, space } from '../theme';
+import type { Focusable } from './focus';
+import type { Frame } from './layout';
+import { makeText } from './text';
+
+export class CallerCard implements Focusable {
+  private readonly parts: Phaser.GameObjects.GameObject[] = [];
+  private readonly background: Phaser.GameObjects.Rectangle;
+  private isEnabled = true;
+
+  constructor(
+    scene: Phaser.Scene,
+    private readonly rect: Phaser.Geom.Rectangle,
+    entry: CatalogEntry,
+    history: ScenarioHistory | undefined,
+    language: Language,
+    frame: Frame,
+    private readonly onPick: () => void,
+  ) {
+    const { x, y, width, height } = rect;
+    const pad = space.m;
+    this.background = scene.add.rectangle(x, y, width, height, colour.panel).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
+    this.background.setInteractive({ useHandCursor: true });
+    this.background.on('pointerover', () => this.background.setFillStyle(colour.panelRaised));
+    this.background.on('pointerout', () => this.background.setFillStyle(colour.panel));
+    this.background.on('pointerup', (pointer: Phaser.Input.Pointer) => {
+      if (pointer.getDistance() <= 12 && this.isEnabled) this.onPick();
+    });
+    this.parts.push(this.background);
+
+    const small = frame.text('small');
+    // Top row: the portrait, with the caller's name and the difficulty beside it; the title runs full width below.
+    const portraitSize = Math.round(Math.min(frame.portrait ? 104 : 76, height * 0.3));
+    const portrait = scene.add.image(x + pad, y + pad, portraitTexture(knownPortrait(entry.portrait), 'calm')).setOrigin(0).setDisplaySize(portraitSize, portraitSize);
+    const sideX = x + pad + portraitSize + space.m;
+    const sideWidth = width - (sideX - x) - pad;
+    const caller = makeText(scene, sideX, y + pad + 2, pick(entry.callerName, language), { size: small, bold: true, colour: 'caller', width: sideWidth, maxLines: 2 });
+    const pipsY = caller.y + caller.height + space.s;
+    const pips = scene.add.graphics();
+    for (let i = 0; i < 5; i++) {
+      pips.fillStyle(i < entry.difficulty ? colour.warn : colour.line, 1);
+      pips.fillCircle(sideX + 6 + i * 16, pipsY + 7, 5.5);
+    }
+    const difficulty = makeText(scene, sideX, pipsY + 18, t(language, 'menu.difficulty', { n: entry.difficulty }), { size: small, colour: 'textMuted', width: sideWidth, maxLines: 1 });
+    const titleY = Math.max(y + pad + portraitSize, difficulty.y + difficulty.height) + space.s;
+    const title = makeText(scene, x + pad, titleY, pick(entry.title, language), { size: frame.text('body'), bold: true, width: width - pad * 2, maxLines: 2 });
+    this.parts.push(portrait, caller, pips, difficulty, title);
+    const summaryY = title.y + title.height + space.xs;
+    const footerHeight = small + space.m;
+    const lineHeight = small * 1.3;
+    const summaryLines = Math.max(1, Math.floor((y + height - pad - footerHeight - space.s - summaryY) / lineHeight));
+    const summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: summaryLines });
+    this.parts.push(summary);
+
+    const footerY = y + height - pad - small * 1.3;
+    const best = history
+      ? makeText(scene, x + pad, footerY, t(language, 'menu.best', { score: history.best }), { size: small, bold: true, colour: history.passed ? 'good' : 'warn' })
+      : makeText(scene, x + pad, footerY, t(language, 'menu.notPlayed'), { size: small, colour: 'textFaint' });
+    this.parts.push(best);
+    if (history) {
+      const status = `${history.passed ? `✓ ${t(language, 'menu.passed')}` : t(language, 'menu.notPassed')} · ${t(language, 'menu.attempts', { n: history.attempts })}`;
+      const right = makeText(scene, x + width - pad, footerY, status, { size: small, colour: history.passed ? 'good' : 'textMuted' }).setOrigin(1, 0);
+      this.parts.push(right);
+    }
+  }
+
+  setEnabled(on: boolean): void {
+    this.isEnabled = on;
+    for (const part of this.parts) (part as unknown as Phaser.GameObjects.Components.Alpha).setAlpha?.(on ? 1 : 0.6);
+  }
+
+  screenBounds(): Phaser.Geom.Rectangle {
+    return this.rect;
+  }
+  ringBounds(): Phaser.Geom.Rectangle {
+    return this.rect;
+  }
+  enabled(): boolean {
+    return this.isEnabled;
+  }
+  visible(): boolean {
+    return this.background.visible;
+  }
+  activate(): void {
+    if (this.isEnabled) this.onPick();
+  }
+  setFocused(focused: boolean): void {
+    this.background.setFillStyle(focused ? colour.panelRaised : colour.panel);
+  }
+}

@@ -1,0 +1,51 @@
+/** Text in the desk's type: the CJK font stack, sizes from the theme, and CJK-aware wrapping. */
+import * as Phaser from 'phaser';
+import { css, FONT_FAMILY, type PaletteName } from '../theme';
+import { wrapLines } from './wrap';
+
+export interface TextOptions {
+  size: number;
+  colour?: PaletteName;
+  bold?: boolean;
+  /** Wrap to this many pixels. */
+  width?: number;
+  /** Cut to this many lines, ending the last with an ellipsis. */
+  maxLines?: number;
+  align?: 'left' | 'center' | 'right';
+  lineSpacing?: number;
+}
+
+/** Includes a CJK glyph so line height fits Chinese, not only Latin letters. */
+const TEST_STRING = '|MÃ‰qgy永';
+
+export function clampLines(lines: string[], maxLines: number | undefined, measure: (s: string) => number, width: number): string[] {
+  if (!maxLines || lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  let last = kept[maxLines - 1] ?? '';
+  while (last && measure(`${last}…`) > width) last = Array.from(last).slice(0, -1).join('');
+  kept[maxLines - 1] = `${last.trimEnd()}…`;
+  return kept;
+}
+
+export function makeText(scene: Phaser.Scene, x: number, y: number, content: string, options: TextOptions): Phaser.GameObjects.Text {
+  const width = options.width;
+  const style: Phaser.Types.GameObjects.Text.TextStyle = {
+    fontFamily: FONT_FAMILY,
+    fontSize: `${Math.round(options.size)}px`,
+    fontStyle: options.bold ? 'bold' : 'normal',
+    color: css(options.colour ?? 'text'),
+    align: options.align ?? 'left',
+    lineSpacing: options.lineSpacing ?? Math.round(options.size * 0.3),
+    testString: TEST_STRING,
+  };
+  if (width !== undefined) {
+    style.wordWrap = {
+      width,
+      callback: (text: string, textObject: Phaser.GameObjects.Text) => {
+        const measure = (s: string) => textObject.context.measureText(s).width;
+        return clampLines(wrapLines(text, width, measure), options.maxLines, measure, width);
+      },
+    };
+  }
+  return scene.add.text(x, y, content, style);
+}
