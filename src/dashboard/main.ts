@@ -1,0 +1,421 @@
+/**
+ * The team lead's dashboard: log in, pick a cohort, read the trainees × callers table and the skills
+ * heat map, follow one trainee's scores over attempts, open any call's annotated transcript, export.
+ * Names that trainees typed only ever go in as text.
+ */
+import './dashboard.css';
+import type { AttemptSummary, CohortAnswer, ReportAnswer } from '../server/schemas';
+import { api, ApiError, filterQuery, type Filter, type Lead } from './api';
+import { heatMap, PALETTE, progressChart, type Series } from './charts';
+import { h, type Child } from './dom';
+import { initialLang, makeT, OUTCOME_WORDS, pick, type Lang } from './i18n';
+import { transcriptView } from './transcript';
+
+interface State {
+  lang: Lang;
+  lead: Lead | null;
+  cohorts: CohortAnswer[];
+  cohortId: number | null;
+  from: string;
+  to: string;
+  scenario: string;
+  report: ReportAnswer | null;
+  traineeId: number | null;
+  attemptId: string | null;
+  error: string | null;
+}
+
+const state: State = { lang: initialLang(), lead: null, cohorts: [], cohortId: null, from: '', to: '', scenario: '', report: null, traineeId: null, attemptId: null, error: null };
+const root = document.getElementById('app')!;
+let t = makeT(state.lang);
+
+/** Local calendar days to the instants the API filters on: [from 00:00, the day after `to` 00:00). */
+function filter(): Filter {
+  const day = (d: string, plus = 0) => {
+    const [y, m, dd] = d.split('-').map(Number);
+    return new Date(y!, m! - 1, dd! + plus).toISOString();
+  };
+  return {
+    cohort: state.cohortId!,
+    ...(state.from ? { from: day(state.from) } : {}),
+    ...(state.to ? { to: day(state.to, 1) } : {}),
+    ...(state.scenario ? { scenario: state.scenario } : {}),
+  };
+}
+
+function fail(error: unknown) {
+  if (error instanceof ApiError && error.status === 401 && state.lead) {
+    state.lead = null;
+    void render();
+    return;
+  }
+  state.error = error instanceof Error ? error.message : String(error);
+  void render();
+}
+
+async function loadCohorts() {
+  state.cohorts = (await api.cohorts()).cohorts;
+  if (!state.cohorts.some((c) => c.id === state.cohortId)) state.cohortId = state.cohorts[0]?.id ?? null;
+}
+
+async function loadReport() {
+  state.report = state.cohortId ? await api.report(filter()) : null;
+}
+
+async function refresh() {
+  try {
+    state.error = null;
+    await loadCohorts();
+    await loadReport();
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  await render();
+}
+
+// Views
+
+function errorBanner(): Child {
+  return state.error ? h('p', { class: 'error', role: 'alert' }, t('error', { message: state.error })) : null;
+}
+
+function langSwitch(): HTMLElement {
+  const other: Lang = state.lang === 'en' ? 'zh-CN' : 'en';
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'link',
+      lang: other,
+      onclick: () => {
+        state.lang = other;
+        localStorage.setItem('htl.dashboard.lang', other);
+        t = makeT(other);
+        void render();
+      },
+    },
+    other === 'en' ? 'English' : '中文',
+  );
+}
+
+function loginView(setupToken: string | null): HTMLElement {
+  const name = h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: 60 });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: setupToken ? 'new-password' : 'current-password', required: true, minlength: setupToken ? 10 : 1 });
+  const form = h(
+    'form',
+    { class: 'login card', 'aria-labelledby': 'login-title' },
+    h('h2', { id: 'login-title' }, t(setupToken ? 'setup.title' : 'login.title')),
+    h('label', {}, t('login.name'), name),
+    h('label', {}, t('login.password'), password),
+    errorBanner(),
+    h('button', { type: 'submit', class: 'primary' }, t(setupToken ? 'setup.submit' : 'login.submit')),
+    h('p', { class: 'hint' }, t(setupToken ? 'setup.hint' : 'login.hint'), setupToken ? null : h('code', {}, 'npm run admin -- add-lead NAME')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const done = setupToken ? api.setup(setupToken, name.value, password.value) : api.login(name.value, password.value);
+    done
+      .then(async ({ lead }) => {
+        if (setupToken) history.replaceState(null, '', location.pathname);
+        state.lead = lead;
+        state.error = null;
+        await refresh();
+      })
+      .catch((error: unknown) => {
+        state.error = error instanceof Error ? error.message : String(error);
+        void render();
+      });
+  });
+  return h('main', { class: 'login-page' }, h('h1', {}, t('title')), form, h('p', {}, langSwitch()));
+}
+
+function cohortPanel(): HTMLElement {
+  const input = h('input', { name: 'cohort', required: true, maxlength: 60, placeholder: t('cohort.new'), 'aria-label': t('cohort.new') });
+  const form = h('form', { class: 'new-cohort' }, input, h('button', { type: 'submit' }, t('cohort.create')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    api
+      .createCohort(input.value)
+      .then(async (cohort) => {
+        state.cohortId = cohort.id;
+        state.traineeId = null;
+        await refresh();
+      })
+      .catch(fail);
+  });
+  const cohort = state.cohorts.find((c) => c.id === state.cohortId);
+  return h(
+    'aside',
+    { class: 'cohorts' },
+    h('h2', {}, t('cohorts')),
+    state.cohorts.length
+      ? h(
+          'ul',
+          {},
+          ...state.cohorts.map((c) =>
+            h(
+              'li',
+              {},
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: c.id === state.cohortId ? 'cohort current' : 'cohort',
+                  'aria-current': c.id === state.cohortId ? 'true' : null,
+                  onclick: () => {
+                    state.cohortId = c.id;
+                    state.traineeId = null;
+                    state.attemptId = null;
+                    void refresh();
+                  },
+                },
+                h('span', { class: 'cohort-name' }, c.name),
+                h('span', { class: 'cohort-stats' }, t('cohort.stats', { trainees: c.trainees, attempts: c.attempts })),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'hint' }, t('cohort.none')),
+    form,
+    cohort ? codesPanel(cohort) : null,
+  );
+}
+
+function codesPanel(cohort: CohortAnswer): HTMLElement {
+  return h(
+    'section',
+    { class: 'codes' },
+    h('h3', {}, t('codes')),
+    cohort.codes.length
+      ? h(
+          'ul',
+          {},
+          ...cohort.codes.map((c) =>
+            h(
+              'li',
+              {},
+              h('code', { class: 'join-code' }, c.code),
+              h('button', { type: 'button', class: 'link', onclick: () => void api.revokeCode(cohort.id, c.code).then(refresh).catch(fail) }, t('codes.revoke')),
+            ),
+          ),
+        )
+      : h('p', { class: 'hint' }, t('codes.none')),
+    h('button', { type: 'button', onclick: () => void api.newCode(cohort.id).then(refresh).catch(fail) }, t('codes.new')),
+    h('p', { class: 'hint' }, t('codes.hint')),
+  );
+}
+
+function filters(report: ReportAnswer): HTMLElement {
+  const from = h('input', { type: 'date', value: state.from, 'aria-label': t('from') });
+  const to = h('input', { type: 'date', value: state.to, 'aria-label': t('to') });
+  const caller = h('select', { 'aria-label': t('caller') }, h('option', { value: '' }, t('caller.all')));
+  const allScenarios = state.scenario ? scenarioChoices : report.scenarios;
+  for (const sc of allScenarios) caller.append(h('option', { value: sc.id, selected: sc.id === state.scenario }, pick(sc.title, state.lang, sc.id)));
+  const apply = () => {
+    state.from = from.value;
+    state.to = to.value;
+    state.scenario = caller.value;
+    void refresh();
+  };
+  from.addEventListener('change', apply);
+  to.addEventListener('change', apply);
+  caller.addEventListener('change', apply);
+  const query = filterQuery({ ...filter(), ...(state.lang === 'en' ? { lang: 'en' } : {}) });
+  return h(
+    'div',
+    { class: 'filters' },
+    h('label', {}, t('from'), from),
+    h('label', {}, t('to'), to),
+    h('label', {}, t('caller'), caller),
+    h('button', { type: 'button', onclick: () => void refresh() }, t('refresh')),
+    h('span', { class: 'spacer' }),
+    h('a', { class: 'button', href: `/api/report.csv?${query}`, download: `cohort-${report.cohort.id}.csv` }, t('export.csv')),
+    h('a', { class: 'button', href: `/api/xapi?${filterQuery(filter())}`, download: `cohort-${report.cohort.id}-xapi.json` }, t('export.xapi')),
+  );
+}
+
+/** The caller list as it was before a caller filter narrowed it, so the select can switch back. */
+let scenarioChoices: ReportAnswer['scenarios'] = [];
+
+function resultsTable(report: ReportAnswer): HTMLElement {
+  const cells = new Map(report.cells.map((c) => [`${c.traineeId}:${c.scenarioId}`, c]));
+  const head = h('tr', {}, h('th', { scope: 'col' }, t('trainee')), ...report.scenarios.map((sc) => h('th', { scope: 'col' }, pick(sc.title, state.lang, sc.id))));
+  const rows = report.trainees.map((trainee) =>
+    h(
+      'tr',
+      { class: trainee.id === state.traineeId ? 'selected' : null },
+      h('th', { scope: 'row' }, h('button', { type: 'button', class: 'link trainee', onclick: () => selectTrainee(trainee.id) }, trainee.name)),
+      ...report.scenarios.map((sc) => {
+        const cell = cells.get(`${trainee.id}:${sc.id}`);
+        if (!cell) return h('td', { class: 'empty' }, t('cell.none'));
+        return h(
+          'td',
+          { class: cell.passed ? 'pass' : 'fail', title: `${t(cell.passed ? 'passed' : 'not-passed')} · ${new Date(cell.lastAt).toLocaleString(state.lang)}` },
+          h('span', { class: 'mark', 'aria-label': t(cell.passed ? 'passed' : 'not-passed') }, cell.passed ? '✓' : '✗'),
+          h('span', { class: 'best' }, `${t('cell.best')} ${Math.round(cell.best)}`),
+          h('span', { class: 'last' }, `${t('cell.last')} ${Math.round(cell.last)}`),
+          h('span', { class: 'tries' }, t('cell.tries', { n: cell.attempts })),
+        );
+      }),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, t('table.title')),
+    h('p', { class: 'hint' }, t('table.hint')),
+    report.trainees.length ? h('div', { class: 'scroll' }, h('table', { class: 'results' }, h('thead', {}, head), h('tbody', {}, ...rows))) : h('p', { class: 'hint' }, t('trainees.none')),
+  );
+}
+
+function heatSection(report: ReportAnswer): HTMLElement | null {
+  if (!report.trainees.length) return null;
+  return h('section', { class: 'card' }, h('h2', {}, t('heat.title')), h('p', { class: 'hint' }, t('heat.hint')), h('div', { class: 'scroll' }, heatMap(report, state.lang, selectTrainee)));
+}
+
+function selectTrainee(id: number) {
+  state.traineeId = id;
+  state.attemptId = null;
+  void render().then(() => document.getElementById('trainee')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+}
+
+async function traineeSection(report: ReportAnswer): Promise<HTMLElement | null> {
+  if (state.traineeId === null) return null;
+  const { cohort: _cohort, ...rest } = filter();
+  const { trainee, attempts } = await api.traineeAttempts(state.traineeId, rest);
+  const titles = new Map(report.scenarios.map((sc) => [sc.id, pick(sc.title, state.lang, sc.id)]));
+  const byScenario = new Map<string, AttemptSummary[]>();
+  for (const a of attempts) byScenario.set(a.scenarioId, [...(byScenario.get(a.scenarioId) ?? []), a]);
+  const series: Series[] = [...byScenario.entries()].map(([scenarioId, list], i) => ({
+    scenarioId,
+    title: titles.get(scenarioId) ?? scenarioId,
+    colour: PALETTE[i % PALETTE.length]!,
+    attempts: list,
+  }));
+  const open = (id: string) => {
+    state.attemptId = id;
+    void render().then(() => document.getElementById('attempt')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+  };
+  const list = h(
+    'table',
+    { class: 'attempts' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('when')), h('th', {}, t('caller')), h('th', {}, t('score')), h('th', {}, t('outcome')), h('th', {}))),
+    h(
+      'tbody',
+      {},
+      ...[...attempts].reverse().map((a) =>
+        h(
+          'tr',
+          { class: a.id === state.attemptId ? 'selected' : null },
+          h('td', {}, new Date(a.startedAt).toLocaleString(state.lang)),
+          h('td', {}, titles.get(a.scenarioId) ?? a.scenarioId),
+          h('td', { class: a.passed ? 'pass' : 'fail' }, `${a.passed ? '✓' : '✗'} ${a.total}%`),
+          h('td', {}, pick(OUTCOME_WORDS[a.outcome], state.lang, a.outcome)),
+          h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => open(a.id) }, t('transcript'))),
+        ),
+      ),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card', id: 'trainee' },
+    h('div', { class: 'card-head' }, h('h2', {}, t('chart.title', { name: trainee.name })), h('button', { type: 'button', class: 'link', onclick: () => {
+          state.traineeId = null;
+          void render();
+        } }, t('close'))),
+    attempts.length
+      ? h(
+          'div',
+          { class: 'chart-row' },
+          h('div', { class: 'scroll' }, progressChart(series, open)),
+          h('ul', { class: 'legend' }, ...series.map((x) => h('li', {}, h('span', { class: 'swatch', style: `background:${x.colour}` }), x.title))),
+        )
+      : h('p', { class: 'hint' }, t('chart.none')),
+    h('p', { class: 'hint' }, t('chart.hint')),
+    attempts.length ? h('div', { class: 'scroll' }, list) : null,
+  );
+}
+
+async function attemptSection(report: ReportAnswer): Promise<HTMLElement | null> {
+  if (!state.attemptId) return null;
+  const detail = await api.attempt(state.attemptId);
+  const names = new Map(report.dimensions.map((d) => [d.id, pick(d.name, state.lang, d.id)]));
+  return h(
+    'section',
+    { class: 'card', id: 'attempt' },
+    h('div', { class: 'card-head' }, h('h2', {}, t('transcript')), h('button', { type: 'button', class: 'link', onclick: () => {
+          state.attemptId = null;
+          void render();
+        } }, t('close'))),
+    transcriptView(detail, state.lang, t, (id) => names.get(id) ?? id),
+  );
+}
+
+async function mainView(): Promise<HTMLElement> {
+  const report = state.report;
+  if (report && !state.scenario) scenarioChoices = report.scenarios;
+  let content: Child[] = [];
+  if (report) {
+    try {
+      content = [filters(report), resultsTable(report), heatSection(report), await traineeSection(report), await attemptSection(report)];
+    } catch (error) {
+      state.error = error instanceof Error ? error.message : String(error);
+      content = [filters(report), resultsTable(report)];
+    }
+  }
+  return h(
+    'div',
+    { class: 'layout' },
+    h(
+      'header',
+      { class: 'top' },
+      h('h1', {}, t('title')),
+      h('span', { class: 'spacer' }),
+      langSwitch(),
+      h('span', { class: 'who' }, state.lead!.name),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          onclick: () =>
+            void api.logout().finally(() => {
+              state.lead = null;
+              state.report = null;
+              void render();
+            }),
+        },
+        t('logout'),
+      ),
+    ),
+    cohortPanel(),
+    h('main', { class: 'content' }, errorBanner(), ...content),
+  );
+}
+
+let rendering = Promise.resolve();
+function render(): Promise<void> {
+  rendering = rendering.then(async () => {
+    document.documentElement.lang = state.lang;
+    document.title = t('title');
+    const setupToken = new URLSearchParams(location.hash.slice(1)).get('setup');
+    const view = state.lead ? await mainView() : loginView(setupToken);
+    root.replaceChildren(view);
+  });
+  return rendering;
+}
+
+async function start() {
+  root.replaceChildren(h('p', { class: 'loading' }, t('loading')));
+  try {
+    state.lead = (await api.session()).lead;
+    await refresh();
+    return;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) state.error = error instanceof Error ? error.message : String(error);
+  }
+  await render();
+}
+
+void start();

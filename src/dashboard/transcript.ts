@@ -1,0 +1,76 @@
+/** One attempt's annotated transcript: what the caller said, what the trainee chose, and why it scored. */
+import type { AttemptDetailAnswer } from '../server/schemas';
+import { h } from './dom';
+import { heatColour } from './charts';
+import { OUTCOME_WORDS, pick, type Lang, type T } from './i18n';
+
+type Entry = AttemptDetailAnswer['debrief']['transcript'][number];
+
+const clock = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
+function ruleChips(ids: readonly string[], kind: 'kept' | 'broken', rules: Record<string, { en?: string; 'zh-CN'?: string }>, lang: Lang, t: T) {
+  return ids.map((id) => h('span', { class: `rule ${kind}`, title: pick(rules[id], lang, id) }, `${kind === 'kept' ? '✓' : '✗'} ${t(kind === 'kept' ? 'debrief.kept' : 'debrief.broken')} ${id}`));
+}
+
+function entryView(entry: Entry, detail: AttemptDetailAnswer, lang: Lang, t: T): HTMLElement | null {
+  const rules = detail.debrief.rules;
+  const time = h('span', { class: 'at' }, clock(entry.at));
+  switch (entry.kind) {
+    case 'answer':
+      return h('li', { class: 'event' }, time, t('debrief.answer', { ring: entry.ring }), entry.late ? ` ${t('debrief.late')}` : '');
+    case 'caller':
+      return h('li', { class: `line caller${entry.narration ? ' narration' : ''}` }, time, h('span', { class: 'who' }, entry.narration ? '' : t('debrief.caller')), h('p', {}, pick(entry.text, lang, entry.lineId)));
+    case 'agent': {
+      const scores = Object.entries(entry.scores).map(([dim, v]) => h('span', { class: `delta ${v >= 0 ? 'up' : 'down'}` }, `${dim} ${v > 0 ? '+' : ''}${v}`));
+      return h(
+        'li',
+        { class: 'line agent' },
+        time,
+        h('span', { class: 'who' }, t('debrief.agent'), entry.choiceKind !== 'say' ? ` · ${entry.choiceKind}` : ''),
+        h('p', { class: 'said' }, pick(entry.text, lang, entry.choiceId)),
+        h('p', { class: 'feedback' }, pick(entry.feedback, lang)),
+        h('div', { class: 'chips' }, ...ruleChips(entry.kept, 'kept', rules, lang, t), ...ruleChips(entry.broken, 'broken', rules, lang, t), ...scores, h('span', { class: 'mood' }, t('debrief.mood', { a: entry.moodBefore, b: entry.moodAfter }))),
+      );
+    }
+    case 'silence':
+      return h('li', { class: 'event warn' }, time, t('debrief.silence'));
+    case 'hold':
+      return h('li', { class: 'event' }, time, t('debrief.hold', { s: entry.seconds }));
+    case 'mood-limit':
+      return h('li', { class: 'event warn' }, time, t('debrief.moodLimit'));
+    case 'end':
+      return h('li', { class: 'ending' }, time, h('strong', {}, pick(entry.title, lang, pick(OUTCOME_WORDS[entry.outcome], lang, entry.outcome))), h('p', {}, pick(entry.summary, lang)));
+  }
+}
+
+export function transcriptView(detail: AttemptDetailAnswer, lang: Lang, t: T, dimensionName: (id: string) => string): HTMLElement {
+  const { attempt, debrief, scenario } = detail;
+  const result = debrief.result;
+  const bars = result.dimensions
+    .filter((d) => d.max > 0)
+    .map((d) =>
+      h(
+        'div',
+        { class: 'bar' },
+        h('span', { class: 'bar-name' }, dimensionName(d.id)),
+        h('span', { class: 'bar-track' }, h('span', { class: 'bar-fill', style: `width:${d.percent}%;background:${heatColour(d.percent)}` })),
+        h('span', { class: 'bar-value' }, `${d.percent}%`),
+      ),
+    );
+  return h(
+    'article',
+    { class: 'transcript', 'aria-label': t('transcript') },
+    h(
+      'header',
+      {},
+      h('h3', {}, pick(scenario.title, lang, scenario.id)),
+      h('p', { class: 'meta' }, attempt.traineeName, ' · ', new Date(attempt.startedAt).toLocaleString(lang), ' · ', pick(OUTCOME_WORDS[result.outcome], lang, result.outcome)),
+      h('p', { class: `total ${result.passed ? 'pass' : 'fail'}` }, result.passed ? '✓ ' : '✗ ', t('debrief.total', { total: result.total, mark: result.passMark })),
+      h('div', { class: 'bars' }, ...bars),
+    ),
+    h('ol', { class: 'lines' }, ...debrief.transcript.map((e) => entryView(e, detail, lang, t))),
+  );
+}
