@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL cluster on 127.0.0.1 for the repository tests and the server bench,
-# and prints its DATABASE_URL on the last line. Installs nothing: it needs Debian's `postgresql`
+# and prints its URL (for DATABASE_URL or TEST_DATABASE_URL) as its only output. Installs nothing: it needs Debian's `postgresql`
 # package (apt-get install -y postgresql). Safe as root: the cluster runs as the postgres user.
 # Env: HTL_PG_DIR (default /tmp/htl-pg), HTL_PG_PORT (default 54329).
 set -euo pipefail
@@ -33,4 +33,4 @@ if ! "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
   as_owner "$BIN/psql" -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE $DB" >/dev/null
 fi
 
-echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PORT/$DB"
+echo "postgres://postgres@127.0.0.1:$PORT/$DB"

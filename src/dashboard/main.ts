@@ -23,9 +23,11 @@ interface State {
   traineeId: number | null;
   attemptId: string | null;
   error: string | null;
+  /** Kept across a failed login, so only the password is typed again. */
+  loginName: string;
 }
 
-const state: State = { lang: initialLang(), lead: null, cohorts: [], cohortId: null, from: '', to: '', scenario: '', report: null, traineeId: null, attemptId: null, error: null };
+const state: State = { lang: initialLang(), lead: null, cohorts: [], cohortId: null, from: '', to: '', scenario: '', report: null, traineeId: null, attemptId: null, error: null, loginName: '' };
 const root = document.getElementById('app')!;
 let t = makeT(state.lang);
 
@@ -100,8 +102,8 @@ function langSwitch(): HTMLElement {
 }
 
 function loginView(setupToken: string | null): HTMLElement {
-  const name = h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: 60 });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: setupToken ? 'new-password' : 'current-password', required: true, minlength: setupToken ? 10 : 1 });
+  const name = h('input', { 'data-focus': state.loginName ? null : true, name: 'name', autocomplete: 'username', required: true, maxlength: 60, value: state.loginName });
+  const password = h('input', { 'data-focus': state.loginName ? true : null, name: 'password', type: 'password', autocomplete: setupToken ? 'new-password' : 'current-password', required: true, minlength: setupToken ? 10 : 1 });
   const form = h(
     'form',
     { class: 'login card', 'aria-labelledby': 'login-title' },
@@ -114,6 +116,7 @@ function loginView(setupToken: string | null): HTMLElement {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    state.loginName = name.value;
     const done = setupToken ? api.setup(setupToken, name.value, password.value) : api.login(name.value, password.value);
     done
       .then(async ({ lead }) => {
@@ -402,6 +405,7 @@ function render(): Promise<void> {
     const setupToken = new URLSearchParams(location.hash.slice(1)).get('setup');
     const view = state.lead ? await mainView() : loginView(setupToken);
     root.replaceChildren(view);
+    if (!state.lead) root.querySelector<HTMLElement>('[data-focus]')?.focus();
   });
   return rendering;
 }
