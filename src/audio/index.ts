@@ -47,6 +47,8 @@ declare global {
   interface Window {
     /** What the audio played, when the page was opened with `?audio-log` (end-to-end tests). */
     __holdTheLineAudioLog?: (AudioEvent & { at: number })[];
+    /** The audio module itself, with `?audio-log`: its settings (mute, voice) for the tests to flip. */
+    __holdTheLineAudio?: CallAudio;
   }
 }
 
@@ -64,6 +66,7 @@ export function createGameAudio(): CallAudio {
     if (new URLSearchParams(window.location.search).has('audio-log')) {
       const log: (AudioEvent & { at: number })[] = [];
       window.__holdTheLineAudioLog = log;
+      window.__holdTheLineAudio = audio;
       audio.onEvent((event) => log.push({ ...event, at: Math.round(performance.now()) }));
     }
     onFirstGesture(window, () => void audio.unlock());
