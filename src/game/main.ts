@@ -10,13 +10,17 @@ import { GAME_EVENT } from './scenes/keys';
 import { Menu } from './scenes/menu';
 import { Preloader } from './scenes/preloader';
 import { createServices } from './services';
-import { sound } from './sound-port';
+import { createGameAudio } from '../audio';
+import { howlerSoundPort } from '../audio/howler-sound-port';
+import { setSoundPort, sound } from './sound-port';
 import { installHook, setHookScene } from './test-hook';
 import { colour } from './theme';
 import { gameSize, orientationFor, type Orientation } from './ui/layout';
 
 const parent = document.getElementById('game');
 const services = createServices(document.getElementById('live'));
+// Howler plays the desk, the phone and the caller (src/audio); it starts on the first gesture.
+setSoundPort(howlerSoundPort(createGameAudio(), { language: () => services.settings.value.language }));
 sound().setVolume(services.settings.value.volume);
 document.documentElement.lang = services.settings.value.language;
 
@@ -38,6 +42,8 @@ const game = new Phaser.Game({
   input: { touch: true, mouse: true, keyboard: true },
   scene: [Boot, Preloader, Menu, Call, Debrief],
   banner: false,
+  // Sound is Howler's: Phaser's own AudioContext would start before any gesture and warn.
+  audio: { noAudio: true },
 });
 
 // Each scene lays itself out from the game size; when the phone turns, the size flips and the
