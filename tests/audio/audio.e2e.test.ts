@@ -101,9 +101,6 @@ describe.skipIf(!existsSync(CHROMIUM))('sound in the game, end to end', () => {
 
   const tap = (): Promise<Tap> => page.evaluate(() => (window as unknown as { __tap: Tap }).__tap);
   const log = (): Promise<LogEvent[]> => page.evaluate(() => (window as unknown as { __holdTheLineAudioLog?: LogEvent[] }).__holdTheLineAudioLog ?? []);
-  const call = (): Promise<{ phase: string; rings: number; nodeId: string | null } | null> =>
-    page.evaluate(() => (window as unknown as { __holdTheLine: { call(): { phase: string; rings: number; nodeId: string | null } | null } }).__holdTheLine.call());
-
   async function tapTarget(name: string): Promise<void> {
     const box = await page.waitForFunction((n) => (window as unknown as { __holdTheLine: { targets(): Record<string, { x: number; y: number; width: number; height: number }> } }).__holdTheLine.targets()[n] ?? null, name, { timeout: 30_000 });
     const { x, y, width, height } = (await box.jsonValue()) as { x: number; y: number; width: number; height: number };
@@ -121,13 +118,16 @@ describe.skipIf(!existsSync(CHROMIUM))('sound in the game, end to end', () => {
     await tapTarget(`card:${SCENARIO}`);
     await page.waitForFunction(() => ((window as unknown as { __holdTheLine: { call(): { rings: number } | null } }).__holdTheLine.call()?.rings ?? 0) >= 2, undefined, { timeout: 30_000 });
     await page.waitForTimeout(600);
-    const events = await log();
+    // The log and the engine's ring count, read at one moment.
+    const { events, state } = await page.evaluate(() => ({
+      events: (window as unknown as { __holdTheLineAudioLog: LogEvent[] }).__holdTheLineAudioLog,
+      state: (window as unknown as { __holdTheLine: { call(): { phase: string; rings: number } | null } }).__holdTheLine.call(),
+    }));
     expect(events.some((e) => e.type === 'unlocked')).toBe(true);
     const { contexts, firstGesture } = await tap();
     expect(contexts.length).toBeGreaterThan(0);
     expect(Math.min(...contexts)).toBeGreaterThanOrEqual(firstGesture ?? Infinity);
     const rings = events.filter((e) => e.type === 'play' && e.sound === 'ring');
-    const state = await call();
     expect(state?.phase).toBe('ringing');
     expect(rings.length).toBe(state?.rings);
     // The ring's sprite window was started on the output, and it was heard.
