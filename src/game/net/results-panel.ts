@@ -1,0 +1,151 @@
+/**
+ * A small page-level panel beside the canvas: which cohort the trainee sends results to, how many
+ * wait to be sent, and a form to join a cohort (also opened by a `?join=CODE` link from the lead).
+ * DOM rather than Phaser so the form gets real text inputs, IMEs and password managers; every text
+ * goes in with textContent.
+ */
+import type { Language } from '../../engine/format/schema';
+import { JoinError } from './api';
+import type { Outbox, OutboxStatus } from './outbox';
+
+const WORDS = {
+  join: { en: 'Join your team', 'zh-CN': '加入学员组' },
+  joinTitle: { en: 'Join your team’s cohort', 'zh-CN': '加入学员组' },
+  joinHint: { en: 'Your team lead gives you the code. Your results then reach the dashboard.', 'zh-CN': '加入码由组长提供。加入后,练习成绩会同步到组长看板。' },
+  name: { en: 'Your name', 'zh-CN': '姓名' },
+  code: { en: 'Join code', 'zh-CN': '加入码' },
+  submit: { en: 'Join', 'zh-CN': '加入' },
+  cancel: { en: 'Not now', 'zh-CN': '以后再说' },
+  waiting: { en: '{n} waiting to be sent', 'zh-CN': '{n} 条成绩待发送' },
+  allSent: { en: 'all results sent', 'zh-CN': '成绩已全部发送' },
+  notJoined: { en: 'results stay on this device', 'zh-CN': '成绩仅保存在本设备' },
+  rejoin: { en: 'Join again to send your results', 'zh-CN': '请重新加入学员组以发送成绩' },
+  refused: { en: '{n} not accepted by the server', 'zh-CN': '{n} 条未被服务器接受' },
+} as const;
+
+type Key = keyof typeof WORDS;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+const STYLE = `
+.htl-results { position: fixed; left: 8px; bottom: 8px; z-index: 10; font: 13px/1.4 system-ui, "Noto Sans CJK SC", sans-serif; color: #eef3fa; }
+.htl-results[hidden] { display: none; }
+.htl-results .badge { display: flex; gap: 8px; align-items: center; background: rgba(14, 23, 38, 0.88); border: 1px solid #2c3e57; border-radius: 8px; padding: 4px 8px; }
+.htl-results button { font: inherit; color: #0e1726; background: #ffd84d; border: 0; border-radius: 6px; padding: 4px 10px; cursor: pointer; }
+.htl-results button.plain { background: none; color: #cfe3ff; text-decoration: underline; }
+.htl-results form { background: #142238; border: 1px solid #2c3e57; border-radius: 10px; padding: 12px; margin-bottom: 6px; width: min(320px, calc(100vw - 16px)); display: grid; gap: 8px; }
+.htl-results label { display: grid; gap: 2px; }
+.htl-results input { font: inherit; padding: 6px 8px; border-radius: 6px; border: 1px solid #47607f; background: #0e1726; color: #eef3fa; }
+.htl-results .error { color: #ff9c8f; }
+.htl-results .hint { color: #a9b8cc; margin: 0; }
+.htl-results :focus-visible { outline: 3px solid #ffd84d; outline-offset: 2px; }
+`;
+
+export interface ResultsPanel {
+  /** Shown on the menu and the debrief, hidden during a call. */
+  setVisible(visible: boolean): void;
+}
+
+export function mountResultsPanel(outbox: Outbox, language: () => Language, parent: HTMLElement = document.body): ResultsPanel {
+  const words = (key: Key, n?: number) => WORDS[key][language()].replace('{n}', String(n ?? ''));
+  const style = el('style');
+  style.textContent = STYLE;
+  document.head.append(style);
+  const root = el('div', { class: 'htl-results', role: 'region', 'aria-label': WORDS.join.en });
+  parent.append(root);
+
+  const joinCode = new URLSearchParams(location.search).get('join');
+  let formOpen = joinCode !== null;
+  let formError = '';
+  let last: OutboxStatus | null = null;
+  let visible = true;
+  // Kept across renders, so a refused join keeps what was typed.
+  let typedName = '';
+  let typedCode = joinCode ?? '';
+
+  const render = () => {
+    root.hidden = !visible;
+    root.setAttribute('aria-label', words('join'));
+    const status = last;
+    const children: Node[] = [];
+    if (formOpen) children.push(form());
+    const badge = el('div', { class: 'badge', 'aria-live': 'polite' });
+    if (status?.identity && !status.needsJoin) {
+      badge.append(el('span', {}, `✓ ${status.identity.trainee.name} · ${status.identity.cohort.name}`), el('span', {}, status.waiting ? words('waiting', status.waiting) : words('allSent')));
+    } else {
+      badge.append(el('span', {}, status?.needsJoin && status.identity ? words('rejoin') : status?.waiting ? words('waiting', status.waiting) : words('notJoined')));
+      if (!formOpen) {
+        const open = el('button', { type: 'button' }, words('join'));
+        open.addEventListener('click', () => {
+          formOpen = true;
+          render();
+          root.querySelector<HTMLInputElement>('input')?.focus();
+        });
+        badge.append(open);
+      }
+    }
+    if (status?.refused.length) badge.append(el('span', { class: 'error', title: status.refused.map((r) => r.message).join('\n') }, words('refused', status.refused.length)));
+    children.push(badge);
+    root.replaceChildren(...children);
+  };
+
+  const form = () => {
+    const name = el('input', { name: 'name', autocomplete: 'name', required: '', maxlength: '60' });
+    const code = el('input', { name: 'code', autocomplete: 'off', required: '', maxlength: '40', autocapitalize: 'characters', spellcheck: 'false' });
+    name.value = typedName;
+    code.value = typedCode;
+    name.addEventListener('input', () => (typedName = name.value));
+    code.addEventListener('input', () => (typedCode = code.value));
+    const error = el('p', { class: 'error', role: 'alert' }, formError);
+    const cancel = el('button', { type: 'button', class: 'plain' }, words('cancel'));
+    cancel.addEventListener('click', () => {
+      formOpen = false;
+      formError = '';
+      render();
+    });
+    const f = el(
+      'form',
+      {},
+      el('strong', {}, words('joinTitle')),
+      el('p', { class: 'hint' }, words('joinHint')),
+      el('label', {}, words('name'), name),
+      el('label', {}, words('code'), code),
+      error,
+      el('div', {}, el('button', { type: 'submit' }, words('submit')), ' ', cancel),
+    );
+    f.addEventListener('submit', (event) => {
+      event.preventDefault();
+      outbox
+        .join(name.value, code.value)
+        .then(() => {
+          formOpen = false;
+          formError = '';
+          if (joinCode !== null) history.replaceState(null, '', location.pathname);
+          render();
+        })
+        .catch((e: unknown) => {
+          formError = e instanceof JoinError || e instanceof Error ? e.message : String(e);
+          render();
+        });
+    });
+    return f;
+  };
+
+  outbox.onChange((status) => {
+    last = status;
+    render();
+  });
+  render();
+  return {
+    setVisible(next) {
+      if (next === visible) return;
+      visible = next;
+      render();
+    },
+  };
+}
