@@ -6,10 +6,12 @@ import * as Phaser from 'phaser';
 import { Boot } from './scenes/boot';
 import { Call } from './scenes/call';
 import { Debrief } from './scenes/debrief';
-import { GAME_EVENT } from './scenes/keys';
+import { GAME_EVENT, SCENE } from './scenes/keys';
 import { Menu } from './scenes/menu';
 import { Preloader } from './scenes/preloader';
 import { createServices } from './services';
+import { startResults } from './net';
+import { mountResultsPanel } from './net/results-panel';
 import { createGameAudio } from '../audio';
 import { howlerSoundPort } from '../audio/howler-sound-port';
 import { setSoundPort, sound } from './sound-port';
@@ -23,6 +25,9 @@ const services = createServices(document.getElementById('live'));
 setSoundPort(howlerSoundPort(createGameAudio(), { language: () => services.settings.value.language }));
 sound().setVolume(services.settings.value.volume);
 document.documentElement.lang = services.settings.value.language;
+// Attempts go to IndexedDB and on to the server when it answers (src/game/net).
+const results = startResults();
+const resultsPanel = results ? mountResultsPanel(results, () => services.settings.value.language) : null;
 
 let orientation: Orientation = orientationFor(window.innerWidth, window.innerHeight);
 const size = gameSize(orientation);
@@ -60,6 +65,7 @@ window.addEventListener('resize', () => {
 game.events.on(Phaser.Core.Events.STEP, () => {
   const active = game.scene.getScenes(true)[0];
   if (active) setHookScene(active.scene.key);
+  resultsPanel?.setVisible(active?.scene.key === SCENE.menu || active?.scene.key === SCENE.debrief);
 });
 
 installHook(window as unknown as Record<string, unknown>);
