@@ -71,6 +71,11 @@ async function main() {
     }
   });
 
+  // Longer than a load balancer's idle timeout (often 60 s), so the balancer closes idle connections first.
+  const http = server as import('node:http').Server;
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
