@@ -39,6 +39,9 @@ export const MIX = {
 
 export const FADE_MS = { duck: 150, unduck: 500, holdIn: 800, holdOut: 400, ambienceOut: 1500 } as const;
 
+/** After hangUp, the click waits this long for the caller's last words, and this long after each. */
+export const HANG_UP_MS = { settle: 300, afterLine: 700 } as const;
+
 /** How long a line may wait for its language's file to load before it is dropped (captions carry it). */
 export const LINE_LOAD_WAIT_MS = 2000;
 
@@ -102,6 +105,8 @@ export class CallAudio {
   /** The language lines were last asked for: its file is the one to load first. */
   private language: VoiceLanguage = 'zh-CN';
   private lineSerial = 0;
+  private hangingUp = false;
+  private hangUpTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<(event: AudioEvent) => void>();
 
   constructor(private readonly deps: CallAudioDeps) {
@@ -243,12 +248,14 @@ export class CallAudio {
 
   /** One ring of the phone, each time the engine counts one. */
   ring(): void {
+    this.cancelHangUp();
     this.startAmbience();
     if (this.ringId !== null) this.stopDesk('ring', this.ringId);
     this.ringId = this.playDesk('ring', MIX.ring);
   }
 
   pickUp(): void {
+    this.cancelHangUp();
     this.stopDesk('ring', this.ringId);
     this.ringId = null;
     this.startAmbience();
@@ -259,8 +266,32 @@ export class CallAudio {
   hangUp(): void {
     this.stopDesk('ring', this.ringId);
     this.ringId = null;
-    this.stopLine();
     this.hold(false);
+    this.hangingUp = true;
+    this.scheduleHangUp(HANG_UP_MS.settle);
+  }
+
+  /**
+   * The line goes dead once the caller has had his last words: the engine ends the call as it
+   * enters the ending, and the ending's lines are said after that. The click waits until no line
+   * has played for a moment. (To cut the caller off, the scene calls stopLine first.)
+   */
+  private scheduleHangUp(ms: number): void {
+    if (this.hangUpTimer !== null) clearTimeout(this.hangUpTimer);
+    this.hangUpTimer = setTimeout(() => {
+      this.hangUpTimer = null;
+      if (this.line === null) this.finishHangUp();
+    }, ms);
+  }
+
+  private cancelHangUp(): void {
+    if (this.hangUpTimer !== null) clearTimeout(this.hangUpTimer);
+    this.hangUpTimer = null;
+    this.hangingUp = false;
+  }
+
+  private finishHangUp(): void {
+    this.hangingUp = false;
     this.playDesk('hang-up', MIX.clicks);
     const ambience = this.ambienceId;
     if (ambience !== null && this.desk) {
@@ -294,6 +325,14 @@ export class CallAudio {
   }
 
   private duck(on: boolean): void {
+    // A line starting or ending moves a pending hang-up on: it comes after the caller's last word.
+    if (this.hangingUp) {
+      if (on && this.hangUpTimer !== null) {
+        clearTimeout(this.hangUpTimer);
+        this.hangUpTimer = null;
+      }
+      if (!on) this.scheduleHangUp(HANG_UP_MS.afterLine);
+    }
     if (this.ducked === on) return;
     this.ducked = on;
     this.emit({ type: 'duck', ducked: on });
@@ -430,6 +469,7 @@ export class CallAudio {
 
   /** Everything stops and every file is let go (leaving the game). */
   dispose(): void {
+    this.cancelHangUp();
     this.stopLine();
     for (const state of this.tracks.values()) state.howl.unload();
     this.tracks.clear();

@@ -4,7 +4,7 @@
  * settings kept across reloads, hold music, speech synthesis.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallAudio, FADE_MS, LINE_LOAD_WAIT_MS, MIX, type AudioEvent } from '../../src/audio/call-audio';
+import { CallAudio, FADE_MS, HANG_UP_MS, LINE_LOAD_WAIT_MS, MIX, type AudioEvent } from '../../src/audio/call-audio';
 import { howlerSoundPort } from '../../src/audio/howler-sound-port';
 import { DESK_SOUND_IDS, type DeskManifest, type DeskSound, type SpriteWindow, type VoiceManifest } from '../../src/audio/manifest';
 import { AUDIO_SETTINGS_KEY, DEFAULT_AUDIO_SETTINGS, SettingsStore, parseSettings } from '../../src/audio/settings';
@@ -149,20 +149,66 @@ describe('the phone', () => {
     expect(r.desk().plays('pick-up')).toHaveLength(1);
   });
 
-  it('hanging up stops the caller and the hold music, clicks, and fades the room out before stopping it', async () => {
-    const r = await ready();
-    r.audio.ring();
-    r.audio.pickUp();
-    r.audio.speak('a.1', 'zh-CN', 10);
-    const zh = r.fake.howl('test-call.zh-CN.mp3');
-    r.audio.hangUp();
-    expect(zh.played[0]?.stopped).toBe(true);
-    expect(r.desk().plays('hang-up')).toHaveLength(1);
-    const room = ambienceOf(r);
-    expect(room?.fades.at(-1)).toEqual([MIX.ambience, 0, FADE_MS.ambienceOut]);
-    expect(room?.stopped).toBe(false);
-    r.desk().completeFades();
-    expect(room?.stopped).toBe(true);
+  describe('hanging up', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    it('stops the ring and the hold music, clicks, and fades the room out before stopping it', async () => {
+      const r = await ready();
+      r.audio.ring();
+      r.audio.hold(true);
+      r.audio.hangUp();
+      expect(r.desk().plays('ring')[0]?.stopped).toBe(true);
+      expect(r.desk().plays('hold-music')[0]?.fades.at(-1)).toEqual([MIX.holdMusic, 0, FADE_MS.holdOut]);
+      await vi.advanceTimersByTimeAsync(HANG_UP_MS.settle);
+      expect(r.desk().plays('hang-up')).toHaveLength(1);
+      const room = ambienceOf(r);
+      expect(room?.fades.at(-1)).toEqual([MIX.ambience, 0, FADE_MS.ambienceOut]);
+      expect(room?.stopped).toBe(false);
+      r.desk().completeFades();
+      expect(room?.stopped).toBe(true);
+    });
+
+    it('lets the caller finish his last words before the line goes dead', async () => {
+      const r = await ready();
+      r.audio.ring();
+      r.audio.pickUp();
+      r.audio.hangUp();
+      // The ending's lines come just after the engine ends the call.
+      await vi.advanceTimersByTimeAsync(50);
+      r.audio.speak('a.1', 'zh-CN', 10);
+      await vi.advanceTimersByTimeAsync(5000);
+      const zh = r.fake.howl('test-call.zh-CN.mp3');
+      expect(zh.played[0]?.stopped).toBe(false);
+      expect(r.desk().plays('hang-up')).toHaveLength(0);
+      zh.end(zh.played[0]?.id as number);
+      await vi.advanceTimersByTimeAsync(HANG_UP_MS.afterLine - 10);
+      expect(r.desk().plays('hang-up')).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(r.desk().plays('hang-up')).toHaveLength(1);
+    });
+
+    it('cuts the caller off at once when the scene stops the line first', async () => {
+      const r = await ready();
+      r.audio.ring();
+      r.audio.pickUp();
+      r.audio.speak('a.1', 'zh-CN', 10);
+      r.audio.stopLine();
+      r.audio.hangUp();
+      expect(r.fake.howl('test-call.zh-CN.mp3').played[0]?.stopped).toBe(true);
+      await vi.advanceTimersByTimeAsync(HANG_UP_MS.settle);
+      expect(r.desk().plays('hang-up')).toHaveLength(1);
+    });
+
+    it('forgets a pending hang-up when the next call rings', async () => {
+      const r = await ready();
+      r.audio.ring();
+      r.audio.hangUp();
+      r.audio.ring();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(r.desk().plays('hang-up')).toHaveLength(0);
+      expect(ambienceOf(r)?.stopped).toBe(false);
+    });
   });
 
   it('plays hold music faded in while on hold, and fades it out and stops it after', async () => {
@@ -412,7 +458,9 @@ describe('the game’s sound port', () => {
     port.hold(true);
     port.ui('good');
     port.setVolume(0.5);
+    port.stopLine();
     port.hangUp();
+    await new Promise((resolve) => setTimeout(resolve, HANG_UP_MS.settle + 20));
     expect(r.desk().played.map((p) => p.sprite)).toEqual(['ambience', 'ring', 'pick-up', 'hold-music', 'ui-good', 'hang-up']);
     expect(r.fake.howl('test-call.en.mp3').played.map((p) => p.sprite)).toEqual(['a.1@heated']);
     expect(r.fake.volumeCalls.at(-1)).toBe(0.5);
