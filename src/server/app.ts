@@ -24,6 +24,8 @@ export const SESSION_COOKIE = 'htl_session';
 const SESSION_HOURS = 12;
 /** An attempt of 500 steps is about 40 KB; nothing else comes close to 4 KB. */
 export const BODY_LIMITS = { attempt: 64 * 1024, small: 4 * 1024 } as const;
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /** How far in the future a client's clock may put startedAt. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
@@ -167,6 +169,12 @@ export function createApp(options: AppOptions) {
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
+    c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  });
+  // The lead's page runs only its own scripts; inline styles stay allowed for bar widths and colours.
+  app.use('/dashboard.html', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', DASHBOARD_CSP);
   });
 
   // Cookie-authenticated changes must come from this origin (SameSite=Strict already refuses most).

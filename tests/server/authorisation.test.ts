@@ -130,3 +130,15 @@ describe('forged results', () => {
     expect(detail.json.attempt.total).toBeLessThan(50);
   });
 });
+
+describe('headers', () => {
+  it('sends a strict content security policy with the dashboard and the API', async () => {
+    const page = await service.app.request('http://localhost/dashboard.html');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    const api = await service.app.request('http://localhost/api/scenarios');
+    expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(api.headers.get('cache-control')).toBe('no-store');
+  });
+});
