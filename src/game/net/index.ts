@@ -4,7 +4,7 @@
  * `services().attempts`, which is then the IndexedDB store, and the menu reads `results().status()`.
  */
 import { setAttemptStore } from '../services';
-import type { AttemptRecord } from '../attempt-store';
+import { LocalAttemptStore, type AttemptRecord, type AttemptStore } from '../attempt-store';
 import { ResultsApi } from './api';
 import { IdbAttemptStore } from './idb-attempt-store';
 import { Outbox } from './outbox';
@@ -15,12 +15,21 @@ export { Outbox, type OutboxStatus } from './outbox';
 
 let current: Outbox | null = null;
 
-/** The store that sends: saving a record through it also starts sending. */
+/**
+ * The store that sends: saving a record through it also starts sending. It keeps the game's
+ * localStorage list up to date as well, a second copy in the format the game already reads.
+ */
 class SendingStore extends IdbAttemptStore {
   onSaved: (() => void) | null = null;
+  mirror: AttemptStore | null = null;
   override async save(record: AttemptRecord): Promise<void> {
     await super.save(record);
+    await this.mirror?.save(record).catch(() => undefined);
     this.onSaved?.();
+  }
+  override async markSent(id: string, at: string): Promise<void> {
+    await super.markSent(id, at);
+    await this.mirror?.markSent(id, at).catch(() => undefined);
   }
 }
 
@@ -34,6 +43,7 @@ export function startResults(base = ''): Outbox | null {
     legacy = null;
   }
   const store = new SendingStore(indexedDB, legacy);
+  if (legacy) store.mirror = new LocalAttemptStore(legacy);
   const locks = typeof navigator !== 'undefined' && 'locks' in navigator ? (navigator.locks as unknown as { request(name: string, cb: () => Promise<void>): Promise<void> }) : null;
   const outbox = new Outbox({ store, api: new ResultsApi(base), locks });
   store.onSaved = () => void outbox.flush();
