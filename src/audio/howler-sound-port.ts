@@ -6,6 +6,7 @@ import type { SoundPort } from '../game/sound-port';
 import type { CallAudio, LineTexts } from './call-audio';
 import { isVoiceLanguage } from './call-audio';
 import type { VoiceLanguage } from './manifest';
+import { loadLineTexts } from './assets';
 
 export interface SoundPortOptions {
   /** The language the trainee reads in: its voices load first when a scenario is prepared. */
@@ -16,10 +17,11 @@ export interface SoundPortOptions {
 
 export function howlerSoundPort(audio: CallAudio, options: SoundPortOptions = {}): SoundPort {
   const language = options.language ?? (() => 'zh-CN' as VoiceLanguage);
+  const texts = options.texts ?? loadLineTexts;
   return {
     async prepare(scenarioId) {
-      const texts = options.texts && audio.settings().speech === 'synthesis' ? await options.texts(scenarioId).catch(() => new Map()) : new Map();
-      await audio.scenario(scenarioId, language(), texts);
+      const lines = audio.settings().speech === 'synthesis' ? await texts(scenarioId).catch(() => new Map()) : new Map();
+      await audio.scenario(scenarioId, language(), lines);
     },
     ring: () => audio.ring(),
     pickUp: () => audio.pickUp(),

@@ -3,11 +3,9 @@
  * (localStorage, Howler loaded on the first gesture, the built audio files, speech synthesis);
  * scenes use the returned CallAudio through the game's sound port.
  */
-import type { Scenario } from '../engine/format/schema';
 import type { HowlerModule } from './backend';
-import { CallAudio, type AudioEvent, type LineTexts } from './call-audio';
+import { CallAudio, type AudioEvent } from './call-audio';
 import { deskManifest, deskUrl, loadVoices } from './assets';
-import { VOICE_LANGUAGES } from './manifest';
 import { SettingsStore } from './settings';
 import { SpeechVoice } from './speech';
 import { onFirstGesture } from './unlock';
@@ -15,20 +13,8 @@ import { onFirstGesture } from './unlock';
 export { CallAudio, UI_CUES, type AudioEvent, type UiCue } from './call-audio';
 export { AUDIO_SETTINGS_KEY, type AudioSettings, type SpeechSource } from './settings';
 export type { VoiceLanguage } from './manifest';
-
-/** Caption texts of a scenario's spoken lines, by line id (speech synthesis reads these). */
-export function lineTexts(scenario: Scenario): LineTexts {
-  const texts: LineTexts = new Map();
-  const lines = scenario.nodes.flatMap((node) => node.lines ?? []);
-  const silence = scenario.timing.silence?.line;
-  for (const line of silence ? [...lines, silence] : lines) {
-    if (line.narration) continue;
-    const text: Partial<Record<(typeof VOICE_LANGUAGES)[number], string>> = {};
-    for (const lang of VOICE_LANGUAGES) if (line.text[lang]) text[lang] = line.text[lang];
-    texts.set(line.id, text);
-  }
-  return texts;
-}
+export { lineTexts } from './line-texts';
+export { howlerSoundPort } from './howler-sound-port';
 
 function browserStorage(): Storage | null {
   try {

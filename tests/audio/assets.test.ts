@@ -26,3 +26,13 @@ describe('audio assets in the build', () => {
     expect(await loadVoices('no-such-caller')).toBeNull();
   });
 });
+
+describe('caption texts for speech synthesis', () => {
+  it('reads the spoken lines of a scenario, narration left out, the silence line in', async () => {
+    const { loadLineTexts } = await import('../../src/audio/assets');
+    const texts = await loadLineTexts('practice-call');
+    expect(texts.get('practice.ask.1')?.['zh-CN']).toMatch(/医院/);
+    expect(texts.get('practice.silence')?.en).toBeTruthy();
+    expect(await loadLineTexts('no-such-caller')).toEqual(new Map());
+  });
+});
