@@ -3,6 +3,7 @@
  * sprite window lies inside its file, and each window's peak and loudness are within the range
  * set in scripts/make-audio/levels.ts. Skips, saying why, only where sox is not installed.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DESK_SOUND_IDS, MOOD_BAND_IDS } from '../../src/audio/manifest';
@@ -26,6 +27,11 @@ const hasSox = soxAvailable();
 if (!hasSox) console.warn('tests/audio/levels.test.ts skipped: sox is not installed (apt-get install -y sox libsox-fmt-all)');
 
 describe.skipIf(!hasSox)('audio levels, measured with sox', () => {
+  it('has a sox that reads MP3', () => {
+    const formats = execFileSync('sox', ['-h'], { encoding: 'utf8' });
+    expect(/AUDIO FILE FORMATS:.*\bmp3\b/.test(formats), 'sox cannot read MP3: apt-get install -y libsox-fmt-all').toBe(true);
+  });
+
   it('decodes the desk sprite, with every window inside the file', async () => {
     const desk = readDeskManifest(root);
     const samples = await decode(join(root, AUDIO_DIR, desk.file));
