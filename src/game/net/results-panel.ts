@@ -1,5 +1,5 @@
 /**
- * A small page-level panel beside the canvas: which cohort the trainee sends results to, how many
+ * A small page-level panel over the canvas's bottom margin: which cohort the trainee sends results to, how many
  * wait to be sent, and a form to join a cohort (also opened by a `?join=CODE` link from the lead).
  * DOM rather than Phaser so the form gets real text inputs, IMEs and password managers; every text
  * goes in with textContent.
@@ -33,12 +33,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 const STYLE = `
-.htl-results { position: fixed; left: 8px; bottom: 8px; z-index: 10; font: 13px/1.4 system-ui, "Noto Sans CJK SC", sans-serif; color: #eef3fa; }
+.htl-results { position: fixed; left: 6px; bottom: 3px; z-index: 10; font: 12px/1.3 system-ui, "Noto Sans CJK SC", sans-serif; color: #eef3fa; }
 .htl-results[hidden] { display: none; }
-.htl-results .badge { display: flex; gap: 8px; align-items: center; background: rgba(14, 23, 38, 0.88); border: 1px solid #2c3e57; border-radius: 8px; padding: 4px 8px; }
-.htl-results button { font: inherit; color: #0e1726; background: #ffd84d; border: 0; border-radius: 6px; padding: 4px 10px; cursor: pointer; }
+.htl-results .badge { display: flex; gap: 8px; align-items: center; background: rgba(14, 23, 38, 0.92); border: 1px solid #2c3e57; border-radius: 6px; padding: 1px 6px; }
+.htl-results button { font: inherit; color: #0e1726; background: #ffd84d; border: 0; border-radius: 5px; padding: 2px 8px; cursor: pointer; }
 .htl-results button.plain { background: none; color: #cfe3ff; text-decoration: underline; }
-.htl-results form { background: #142238; border: 1px solid #2c3e57; border-radius: 10px; padding: 12px; margin-bottom: 6px; width: min(320px, calc(100vw - 16px)); display: grid; gap: 8px; }
+.htl-results .backdrop { position: fixed; inset: 0; background: rgba(6, 12, 22, 0.6); display: grid; place-items: center; }
+.htl-results form { font-size: 15px; background: #142238; border: 1px solid #2c3e57; border-radius: 12px; padding: 18px; width: min(360px, calc(100vw - 24px)); display: grid; gap: 10px; }
+.htl-results form button { padding: 6px 14px; }
 .htl-results label { display: grid; gap: 2px; }
 .htl-results input { font: inherit; padding: 6px 8px; border-radius: 6px; border: 1px solid #47607f; background: #0e1726; color: #eef3fa; }
 .htl-results .error { color: #ff9c8f; }
@@ -47,7 +49,7 @@ const STYLE = `
 `;
 
 export interface ResultsPanel {
-  /** Shown on the menu and the debrief, hidden during a call. */
+  /** Shown on the menu, hidden during a call and the debrief. */
   setVisible(visible: boolean): void;
 }
 
@@ -58,6 +60,8 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
   document.head.append(style);
   const root = el('div', { class: 'htl-results', role: 'region', 'aria-label': WORDS.join.en });
   parent.append(root);
+  // Phaser listens for keys on the window: what is typed here must not also steer the game.
+  for (const type of ['keydown', 'keyup', 'keypress'] as const) root.addEventListener(type, (event) => event.stopPropagation());
 
   const joinCode = new URLSearchParams(location.search).get('join');
   let formOpen = joinCode !== null;
@@ -73,7 +77,7 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
     root.setAttribute('aria-label', words('join'));
     const status = last;
     const children: Node[] = [];
-    if (formOpen) children.push(form());
+    if (formOpen) children.push(el('div', { class: 'backdrop' }, form()));
     const badge = el('div', { class: 'badge', 'aria-live': 'polite' });
     if (status?.identity && !status.needsJoin) {
       badge.append(el('span', {}, `✓ ${status.identity.trainee.name} · ${status.identity.cohort.name}`), el('span', {}, status.waiting ? words('waiting', status.waiting) : words('allSent')));
@@ -101,7 +105,7 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
     code.value = typedCode;
     name.addEventListener('input', () => (typedName = name.value));
     code.addEventListener('input', () => (typedCode = code.value));
-    const error = el('p', { class: 'error', role: 'alert' }, formError);
+    const error = formError ? el('p', { class: 'error', role: 'alert' }, formError) : '';
     const cancel = el('button', { type: 'button', class: 'plain' }, words('cancel'));
     cancel.addEventListener('click', () => {
       formOpen = false;
