@@ -43,7 +43,14 @@ describe.skipIf(!existsSync(CHROMIUM))('sound in the game, end to end', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    server = await createServer({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false } });
+    server = await createServer({
+      root,
+      logLevel: 'error',
+      // Its own dependency cache, so other browser tests starting Vite at the same time cannot race it.
+      cacheDir: join(root, 'node_modules/.vite-audio-e2e'),
+      optimizeDeps: { include: ['phaser', 'howler'] },
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
     await server.listen();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
