@@ -65,7 +65,7 @@ window.addEventListener('resize', () => {
 game.events.on(Phaser.Core.Events.STEP, () => {
   const active = game.scene.getScenes(true)[0];
   if (active) setHookScene(active.scene.key);
-  resultsPanel?.setVisible(active?.scene.key === SCENE.menu || active?.scene.key === SCENE.debrief);
+  resultsPanel?.setVisible(active?.scene.key === SCENE.menu);
 });
 
 installHook(window as unknown as Record<string, unknown>);
