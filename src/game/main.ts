@@ -30,7 +30,7 @@ const results = startResults();
 const resultsPanel = results ? mountResultsPanel(results, () => services.settings.value.language) : null;
 
 let orientation: Orientation = orientationFor(window.innerWidth, window.innerHeight);
-const size = gameSize(orientation);
+const size = gameSize(orientation, window.innerWidth, window.innerHeight);
 
 const game = new Phaser.Game({
   type: Phaser.AUTO,
@@ -57,7 +57,7 @@ window.addEventListener('resize', () => {
   const next = orientationFor(window.innerWidth, window.innerHeight);
   if (next === orientation) return;
   orientation = next;
-  const flipped = gameSize(next);
+  const flipped = gameSize(next, window.innerWidth, window.innerHeight);
   game.scale.setGameSize(flipped.width, flipped.height);
   game.events.emit(GAME_EVENT.relayout);
 });
@@ -68,4 +68,9 @@ game.events.on(Phaser.Core.Events.STEP, () => {
   resultsPanel?.setVisible(active?.scene.key === SCENE.menu);
 });
 
-installHook(window as unknown as Record<string, unknown>);
+installHook(window as unknown as Record<string, unknown>, (box) => {
+  const canvas = game.canvas.getBoundingClientRect();
+  const sx = canvas.width / game.scale.width;
+  const sy = canvas.height / game.scale.height;
+  return { x: canvas.left + box.x * sx, y: canvas.top + box.y * sy, width: box.width * sx, height: box.height * sy };
+});

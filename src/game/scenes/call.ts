@@ -15,7 +15,7 @@ import { kindLabel, pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { CAPTION_SCALE } from '../settings';
 import { sound } from '../sound-port';
-import { setHookCall } from '../test-hook';
+import { clearTargets, setHookCall, setTarget } from '../test-hook';
 import { colour, space } from '../theme';
 import { ActionBar } from '../ui/action-bar';
 import { Button } from '../ui/button';
@@ -72,15 +72,23 @@ function regions(frame: Frame): Regions {
   const m = space.l;
   if (frame.portrait) {
     const w = frame.width - m * 2;
+    // Fixed rows at the top and bottom; the transcript and the options share what is left.
+    const actionsHeight = 114;
+    const statusHeight = 64;
+    const flexTop = 456;
+    const flexBottom = frame.height - m - actionsHeight - space.m;
+    const flex = flexBottom - flexTop - statusHeight - space.s * 2;
+    const transcriptHeight = Math.round(flex * 0.45);
+    const statusY = flexTop + transcriptHeight + space.s;
     return {
       top: { x: 0, y: 0, width: frame.width, height: 88 },
-      portrait: { x: m, y: 96, width: w, height: 196 },
-      checklist: { x: m, y: 304, width: w, height: 132 },
-      transcript: { x: m, y: 448, width: w, height: 300 },
-      status: { x: m, y: 760, width: w, height: 64 },
-      choices: { x: m, y: 830, width: w, height: 300 },
-      actions: { x: m, y: 1142, width: w, height: 114 },
-      phone: { x: m, y: 96, width: w, height: 1160 },
+      portrait: { x: m, y: 100, width: w, height: 180 },
+      checklist: { x: m, y: 292, width: w, height: 152 },
+      transcript: { x: m, y: flexTop, width: w, height: transcriptHeight },
+      status: { x: m, y: statusY, width: w, height: statusHeight },
+      choices: { x: m, y: statusY + statusHeight + space.s, width: w, height: flexBottom - (statusY + statusHeight + space.s) },
+      actions: { x: m, y: frame.height - m - actionsHeight, width: w, height: actionsHeight },
+      phone: { x: m, y: 100, width: w, height: frame.height - 100 - m },
     };
   }
   const leftWidth = 300;
@@ -125,6 +133,7 @@ export class Call extends Phaser.Scene {
   private finishing = false;
   private leaveArmedUntil = 0;
   private unsubscribe: (() => void) | null = null;
+  private choiceTargets: string[] = [];
 
   constructor() {
     super(SCENE.call);
@@ -158,6 +167,7 @@ export class Call extends Phaser.Scene {
     this.cameras.main.setBackgroundColor(colour.backdrop);
     this.add.image(0, 0, 'desk').setOrigin(0).setDisplaySize(this.scale.width, this.scale.height).setAlpha(0.9);
     this.focus = new FocusManager(this);
+    clearTargets();
 
     const r = regions(this.frame);
     const language = this.language;
@@ -170,6 +180,8 @@ export class Call extends Phaser.Scene {
     this.choices = new ChoiceList(this, r.choices, language, this.frame, this.smooth, (choice) => this.choose(choice));
     this.actions = new ActionBar(this, r.actions, language, this.frame, (kind) => this.pressAction(kind));
     this.focus.add(this.skipButton, ...this.actions.buttons.values());
+    this.choiceTargets = [];
+    setTarget('skip', () => (this.skipButton.visible() && this.skipButton.enabled() ? this.skipButton.screenBounds() : null));
 
     const fresh = !data.session;
     data.session ??= new data.kit.CallSession({ scenario, ...(data.startAt ? { startAt: data.startAt } : {}) });
@@ -200,7 +212,9 @@ export class Call extends Phaser.Scene {
     const frame = this.frame;
     const language = this.language;
     this.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panelSunken, 0.92).setOrigin(0);
-    const title = makeText(this, space.l, rect.y + rect.height / 2, `${pick(scenario.title, language)} · ${callerName}`, {
+    // On a phone the caller's name is on the card just below; the bar keeps to the call's title.
+    const heading = frame.portrait ? pick(scenario.title, language) : `${pick(scenario.title, language)} · ${callerName}`;
+    const title = makeText(this, space.l, rect.y + rect.height / 2, heading, {
       size: frame.text('body'),
       bold: true,
       width: rect.width * (frame.portrait ? 0.55 : 0.6),
@@ -266,6 +280,8 @@ export class Call extends Phaser.Scene {
         this.phone = new RingingPhone(this, regions(this.frame).phone, this.language, this.frame, scenario.timing.answerWithinRings, scenario.timing.giveUpAfterRings, this.smooth, () => this.answer());
         this.focus.add(this.phone.answer);
         this.focus.focus(this.phone.answer);
+        const answer = this.phone.answer;
+        setTarget('answer', () => (answer.visible() ? answer.screenBounds() : null));
       }
       this.phone.setRings(call.rings);
       if (call.rings !== this.lastRings) {
@@ -288,6 +304,9 @@ export class Call extends Phaser.Scene {
     if (changed) {
       for (const item of changed.removed) this.focus.remove(item);
       this.focus.add(...changed.added);
+      for (const name of this.choiceTargets) setTarget(name, null);
+      this.choiceTargets = choices.map((c) => `choice:${c.id}`);
+      changed.added.forEach((item, i) => setTarget(this.choiceTargets[i] ?? '', () => item.screenBounds()));
     }
     const awaiting = phase === 'awaiting';
     this.choices.setEnabled(awaiting);
@@ -363,7 +382,7 @@ export class Call extends Phaser.Scene {
       const left = session.replyLeftMs() ?? 0;
       const limit = session.replyLimitMs();
       const ratio = Math.max(0, Math.min(1, left / limit));
-      this.timerFill.width = Math.max(12, this.timerTrack.width * ratio);
+      this.timerFill.setSize(Math.max(12, this.timerTrack.width * ratio), this.timerFill.height);
       this.timerFill.setFillStyle(ratio > 0.5 ? colour.good : ratio > 0.25 ? colour.warn : colour.bad);
       this.timerText.setText(t(this.language, 'call.secondsLeft', { s: Math.ceil(left / 1000) }));
     }

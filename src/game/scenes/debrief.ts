@@ -11,8 +11,9 @@ import type { CallResult, ChoiceReview } from '../../engine/scoring';
 import { kindLabel, outcomeLabel, pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { sound } from '../sound-port';
-import { setHookDebrief } from '../test-hook';
+import { clearTargets, setHookDebrief, setTarget } from '../test-hook';
 import { colour, radius, space } from '../theme';
+import { growBar } from '../ui/bar';
 import { Button } from '../ui/button';
 import { FocusManager, type Direction, type Focusable } from '../ui/focus';
 import { frameOf, type Frame } from '../ui/layout';
@@ -93,6 +94,7 @@ export class Debrief extends Phaser.Scene {
     this.rulebook = data.kit.defaultRulebook();
     this.cameras.main.setBackgroundColor(colour.backdrop);
     const focus = new FocusManager(this);
+    clearTargets();
     const relayout = () => this.scene.restart(this.data_);
     this.game.events.on(GAME_EVENT.relayout, relayout);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.game.events.off(GAME_EVENT.relayout, relayout));
@@ -136,6 +138,8 @@ export class Debrief extends Phaser.Scene {
     });
     makeText(this, m, buttonsY + buttonHeight / 2, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), { size: this.frame.text('small'), colour: data.saved ? 'textMuted' : 'bad' }).setOrigin(0, 0.5);
     focus.add(retry, another, new ScrollStop(list));
+    setTarget('retry', () => retry.screenBounds());
+    setTarget('another', () => another.screenBounds());
     focus.focus(retry);
 
     const verdict = t(language, result.passed ? 'debrief.passed' : 'debrief.failed');
@@ -195,8 +199,7 @@ export class Debrief extends Phaser.Scene {
       this.add.rectangle(rect.x + pad, barY, barWidth, 10, colour.panelSunken).setOrigin(0).setRounded(5);
       const fill = this.add.rectangle(rect.x + pad, barY, 10, 10, dimension.percent >= result.passMark ? colour.good : dimension.percent >= 50 ? colour.warn : colour.bad).setOrigin(0).setRounded(5);
       const target = Math.max(10, (barWidth * dimension.percent) / 100);
-      if (services().settings.value.reducedMotion) fill.width = target;
-      else this.tweens.add({ targets: fill, width: target, duration: 600, delay: 80 * i, ease: 'Cubic.easeOut' });
+      growBar(this, fill, target, !services().settings.value.reducedMotion, { duration: 600, delay: 80 * i });
     });
     // The pass mark as a line across every bar.
     const markX = rect.x + pad + (barWidth * result.passMark) / 100;

@@ -16,6 +16,7 @@ import { CallerCard } from '../ui/caller-card';
 import { FocusManager } from '../ui/focus';
 import { frameOf, type Frame } from '../ui/layout';
 import { makeText } from '../ui/text';
+import { clearTargets, setHookMenu, setTarget } from '../test-hook';
 import type { CallData } from './call';
 import { GAME_EVENT, SCENE } from './keys';
 
@@ -49,6 +50,8 @@ export class Menu extends Phaser.Scene {
     this.frame = frameOf(width, height);
     this.cameras.main.setBackgroundColor(colour.backdrop);
     this.focus = new FocusManager(this);
+    clearTargets();
+    setHookMenu(null);
     const relayout = () => this.scene.restart(this.data_);
     this.game.events.on(GAME_EVENT.relayout, relayout);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.game.events.off(GAME_EVENT.relayout, relayout));
@@ -160,6 +163,7 @@ export class Menu extends Phaser.Scene {
       const rect = new Phaser.Geom.Rectangle(margin + (i % cols) * (cardWidth + gap), gridTop + Math.floor(i / cols) * (cardHeight + gap), cardWidth, cardHeight);
       const card = new CallerCard(this, rect, entry, history.get(entry.id), language, frame, () => void this.pickCaller(entry, language));
       this.cards.push(card);
+      setTarget(`card:${entry.id}`, () => rect);
     });
 
     if (pages > 1) {
@@ -179,6 +183,8 @@ export class Menu extends Phaser.Scene {
       const back = entries.slice(page * perPage, (page + 1) * perPage).findIndex((e) => e.id === this.data_.focusId);
       this.focus.focus(this.cards[Math.max(0, back)] ?? null, back >= 0);
     }
+    setHookMenu({ language, cards: entries.map((e) => ({ id: e.id, best: history.get(e.id)?.best ?? null, attempts: history.get(e.id)?.attempts ?? 0, passed: history.get(e.id)?.passed ?? false })) });
+    this.settingsButtons.forEach((button, i) => setTarget(`setting:${['language', 'volume', 'captions', 'motion'][i]}`, () => button.screenBounds()));
     const live = services().live;
     live.clear();
     live.say(t(language, 'live.menu', { count: entries.length }));

@@ -31,19 +31,27 @@ export class FlowChecklist {
     const pad = space.m;
     const size = frame.text('small');
     const title = makeText(scene, rect.x + pad, rect.y + pad - 2, t(language, 'call.flow'), { size, bold: true, colour: 'textMuted' });
-    const top = title.y + title.height + space.s;
+    const top = title.y + title.height + space.xs;
     const chips = rect.width > rect.height * 2.2;
-    const columns = chips ? 4 : 1;
-    const cellWidth = (rect.width - pad * 2) / columns;
-    const rowHeight = chips ? (rect.y + rect.height - pad - top) / 2 : Math.min(size * 1.9, (rect.y + rect.height - pad - top) / FLOW.length);
+    const bottom = rect.y + rect.height - pad;
+    const rowHeight = chips ? size * 1.75 : Math.min(size * 1.9, (bottom - top) / FLOW.length);
+    let x = rect.x + pad;
+    let y = top;
     FLOW.forEach((step, i) => {
-      const x = rect.x + pad + (i % columns) * cellWidth;
-      const y = top + Math.floor(i / columns) * rowHeight;
+      const label = makeText(scene, 0, 0, `${i + 1}. ${stepLabel(language, step)}`, { size, colour: 'textFaint', width: rect.width - pad * 2 - 36, maxLines: 1 });
+      const chipWidth = 32 + label.width + space.l;
+      // Chips flow along the row and wrap; a column simply stacks.
+      if (chips && x + chipWidth > rect.x + rect.width - pad && x > rect.x + pad) {
+        x = rect.x + pad;
+        y += rowHeight;
+      }
       const cy = y + rowHeight / 2;
       const dot = scene.add.circle(x + 12, cy, 11, colour.panelSunken).setStrokeStyle(2, colour.line);
       const tick = makeText(scene, x + 12, cy, '✓', { size: size - 2, bold: true, colour: 'backdrop' }).setOrigin(0.5).setVisible(false);
-      const label = makeText(scene, x + 32, cy, `${i + 1}. ${stepLabel(language, step)}`, { size, colour: 'textFaint', width: cellWidth - 36, maxLines: 1 }).setOrigin(0, 0.5);
+      label.setPosition(x + 32, cy).setOrigin(0, 0.5);
       this.rows.push({ step, dot, tick, label, done: false });
+      if (chips) x += chipWidth;
+      else y += rowHeight;
     });
   }
 

@@ -18,6 +18,7 @@ class ChoiceButton implements Focusable {
   readonly background: Phaser.GameObjects.Rectangle;
   readonly top: number;
   readonly bottom: number;
+  readonly acceptsSpace = false;
 
   constructor(
     private readonly list: ChoiceList,

@@ -16,6 +16,8 @@ export interface Focusable {
   enabled(): boolean;
   visible(): boolean;
   activate(): void;
+  /** False for options a stray Space must not pick (Space also skips the caller's speech). */
+  acceptsSpace?: boolean;
   setFocused(focused: boolean): void;
   /** Let the widget handle an arrow key itself (a list moving its own selection). */
   arrow?(direction: Direction): boolean;
@@ -81,6 +83,11 @@ export class FocusManager {
   }
 
   private step(delta: number): void {
+    // The first key press shows where focus already is, rather than moving it away unseen.
+    if (!this.keyboardUsed && this.current?.enabled() && this.current.visible()) {
+      this.keyboardUsed = true;
+      return;
+    }
     const items = this.available();
     if (items.length === 0) return;
     const index = this.current ? items.indexOf(this.current) : -1;
@@ -92,6 +99,10 @@ export class FocusManager {
     const from = this.current;
     if (!from || !from.enabled() || !from.visible()) {
       this.step(1);
+      return;
+    }
+    if (!this.keyboardUsed) {
+      this.keyboardUsed = true;
       return;
     }
     if (from.arrow?.(direction)) return;
@@ -139,6 +150,7 @@ export class FocusManager {
         return;
       case 'Enter':
       case ' ':
+        if (event.key === ' ' && this.current?.acceptsSpace === false) return;
         if (this.current && this.current.enabled() && this.current.visible()) {
           this.keyboardUsed = true;
           this.current.activate();

@@ -14,8 +14,14 @@ export function orientationFor(viewportWidth: number, viewportHeight: number): O
   return viewportHeight > viewportWidth * 1.1 ? 'portrait' : 'landscape';
 }
 
-export function gameSize(orientation: Orientation): { width: number; height: number } {
-  return orientation === 'portrait' ? PORTRAIT : LANDSCAPE;
+/**
+ * Landscape is always 1280 × 720. Portrait is 720 wide and as tall as the phone's shape allows
+ * (within 1180–1600), so a tall phone shows more of the call instead of empty bands.
+ */
+export function gameSize(orientation: Orientation, viewportWidth: number = PORTRAIT.width, viewportHeight: number = PORTRAIT.height): { width: number; height: number } {
+  if (orientation === 'landscape') return LANDSCAPE;
+  const height = Math.round((PORTRAIT.width * viewportHeight) / Math.max(1, viewportWidth));
+  return { width: PORTRAIT.width, height: Math.max(1180, Math.min(1600, height)) };
 }
 
 export interface Frame {

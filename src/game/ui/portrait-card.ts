@@ -5,6 +5,7 @@ import { t, type Language } from '../i18n';
 import { colour, radius, space } from '../theme';
 import type { Rect } from './scroll-view';
 import type { Frame } from './layout';
+import { growBar } from './bar';
 import { makeText } from './text';
 
 const BAND_COLOUR: Record<PortraitMood, number> = { calm: colour.good, annoyed: colour.warn, angry: colour.bad };
@@ -54,9 +55,7 @@ export class PortraitCard {
     this.mood = mood;
     const width = Math.max(12, (this.meterWidth * Math.min(mood, moodLimit)) / Math.max(1, moodLimit));
     this.meterFill.setFillStyle(BAND_COLOUR[band]);
-    this.scene.tweens.killTweensOf(this.meterFill);
-    if (this.smooth()) this.scene.tweens.add({ targets: this.meterFill, width, duration: 350, ease: 'Sine.easeOut' });
-    else this.meterFill.width = width;
+    growBar(this.scene, this.meterFill, width, this.smooth());
     this.moodText.setText(t(this.language, `call.mood.${band}`)).setColor(`#${BAND_COLOUR[band].toString(16).padStart(6, '0')}`);
     if (band !== this.band) {
       const key = portraitTexture(this.portrait, band);

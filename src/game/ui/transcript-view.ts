@@ -61,10 +61,11 @@ export class TranscriptView {
       return;
     }
     if (item.kind === 'caller' && item.narration) {
-      const label = makeText(scene, x + space.m, y + space.xs, pick(item.text, this.language), { size: small, colour: 'textMuted', width: this.width - space.m * 2 });
-      label.setFontStyle('italic');
-      content.add(label);
-      this.height = label.y + label.height + space.s;
+      // A stage direction: set apart in a quiet box, not voiced, never italic (CJK has no true italic).
+      const label = makeText(scene, x + space.m, y + space.s, pick(item.text, this.language), { size: small, colour: 'textMuted', width: this.width - space.m * 2 });
+      const box = scene.add.rectangle(x, y, this.width, label.height + space.m, colour.panel, 0.9).setOrigin(0).setRounded(radius.s).setStrokeStyle(1, colour.line);
+      content.add([box, label]);
+      this.height = y + label.height + space.m + space.s;
       return;
     }
     const isCaller = item.kind === 'caller';

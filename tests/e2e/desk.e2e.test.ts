@@ -1,0 +1,220 @@
+/**
+ * The trainee's desk end to end, in Debian's Chromium on the production build: whole calls played
+ * by keyboard and by touch, the debrief checked against the CLI's scoring of the same choices, the
+ * reply timer's cost, the language switch, history after a reload, and no console errors.
+ * Screenshots of every scene go to test-results/screenshots/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkScenario, playSteps, stepsFromChoiceList, type Scenario } from '../../src/engine/index';
+import { ROOT, serveStatic, type StaticServer } from './support/build';
+import { debriefView, focusCard, liveText, menuView, openDesk, playCall, shoot, tap, waitForCall, waitForScene, untilReplyAwaited, type Desk, type Move } from './support/desk';
+
+function scenario(id: string): Scenario {
+  const { scenario: parsed } = checkScenario(readFileSync(join(ROOT, 'scenarios', `${id}.json`), 'utf8'), { structureOnly: true });
+  if (!parsed) throw new Error(`${id} does not check`);
+  return parsed;
+}
+
+function plan(id: string, name: string): { ring: number; choices: string[] } {
+  const file = JSON.parse(readFileSync(join(ROOT, 'scenarios', 'plans', `${id}.plans.json`), 'utf8')) as { plans: { name: string; ring: number; choices: string[] }[] };
+  const found = file.plans.find((p) => p.name === name);
+  if (!found) throw new Error(`no plan ${name} for ${id}`);
+  return found;
+}
+
+/** What `npm run scenario -- play FILE --choices ... --ring N` reports for the same choices. */
+function cli(id: string, choices: string[], ring: number) {
+  const { result, replay } = playSteps(scenario(id), stepsFromChoiceList(choices, ring));
+  if (!result) throw new Error(`the CLI could not play ${choices.join(',')}: ${replay.problem?.message}`);
+  return result;
+}
+
+async function pickCaller(desk: Desk, id: string): Promise<void> {
+  const menu = await menuView(desk.page);
+  const index = menu?.cards.findIndex((c) => c.id === id) ?? -1;
+  expect(index, `${id} is on the menu`).toBeGreaterThanOrEqual(0);
+  await focusCard(desk.page, index, 4);
+  await desk.page.keyboard.press('Enter');
+  await waitForScene(desk.page, 'Call');
+}
+
+async function expectDebriefMatchesCli(desk: Desk, id: string, choices: string[], ring: number): Promise<void> {
+  await waitForScene(desk.page, 'Debrief', 30_000);
+  const shown = await debriefView(desk.page);
+  const expected = cli(id, choices, ring);
+  expect(shown?.outcome).toBe(expected.outcome);
+  expect(shown?.total).toBe(expected.total);
+  expect(shown?.passed).toBe(expected.passed);
+  expect(shown?.dimensions).toEqual(Object.fromEntries(expected.dimensions.map((d) => [d.id, d.percent])));
+  // What a screen reader hears is the same result.
+  expect(await liveText(desk.page)).toContain(`${expected.total}%`);
+}
+
+let server: StaticServer;
+let desk: Desk | null = null;
+
+beforeAll(async () => {
+  server = await serveStatic(inject('deskDist'));
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+afterEach(async () => {
+  const errors = desk?.errors ?? [];
+  await desk?.close();
+  desk = null;
+  expect(errors, 'console errors').toEqual([]);
+});
+
+describe('the call desk', () => {
+  it('lists every scenario file and shows the preloader on the way', async () => {
+    desk = await openDesk(server.url);
+    const files = readFileSync(join(ROOT, 'scenarios', 'practice-call.json'), 'utf8');
+    expect(files.length).toBeGreaterThan(0);
+    const menu = await menuView(desk.page);
+    const { readdirSync } = await import('node:fs');
+    const ids = readdirSync(join(ROOT, 'scenarios'))
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+      .map((f) => (JSON.parse(readFileSync(join(ROOT, 'scenarios', f), 'utf8')) as { id: string }).id);
+    expect(menu?.cards.map((c) => c.id).sort()).toEqual(ids.sort());
+    expect(menu?.cards[0]?.id).toBe('practice-call');
+    await shoot(desk.page, '02-menu-en');
+
+    // The preloader, caught by slowing the art down.
+    let delayed = 0;
+    await desk.page.route('**/*.svg', async (route) => {
+      // The first files arrive at once, the rest only after a while: the bar stops part-way.
+      if (delayed++ > 8) await new Promise((done) => setTimeout(done, 1500));
+      await route.continue();
+    });
+    await desk.page.reload();
+    await waitForScene(desk.page, 'Preloader');
+    await desk.page.waitForTimeout(700);
+    await shoot(desk.page, '01-preloader');
+    await waitForScene(desk.page, 'Menu');
+  });
+
+  it('plays the practice call on its best path by keyboard alone, and the debrief scores it as the CLI does', async () => {
+    desk = await openDesk(server.url);
+    const { ring, choices } = plan('practice-call', 'best');
+    await pickCaller(desk, 'practice-call');
+    await shoot(desk.page, '03-call-ringing');
+    const moves: Move[] = choices.map((choice, i) => ({ choice, by: i % 2 === 0 ? 'number' : 'arrows' }));
+    const answeredOn = await playCall(desk.page, ring, moves, {
+      onDecision: async (n) => {
+        if (n === 2) await shoot(desk!.page, '04-call-choices');
+      },
+    });
+    // Still within the rings that keep answer-fast: this is the best path.
+    expect(answeredOn).toBeLessThanOrEqual(scenario('practice-call').timing.answerWithinRings);
+    await expectDebriefMatchesCli(desk, 'practice-call', choices, answeredOn);
+    await desk.page.waitForTimeout(800);
+    await shoot(desk.page, '05-debrief-best');
+
+    // The attempt is kept: after a reload the menu shows the best score.
+    await desk.page.reload();
+    await waitForScene(desk.page, 'Menu');
+    const card = (await menuView(desk.page))?.cards.find((c) => c.id === 'practice-call');
+    expect(card).toMatchObject({ best: 100, attempts: 1, passed: true });
+    const stored = await desk.page.evaluate(() => JSON.parse(localStorage.getItem('hold-the-line.attempts') ?? 'null'));
+    expect(stored.format).toBe(1);
+    expect(stored.records[0].attempt.steps).toEqual([{ type: 'answer', ring: answeredOn }, ...choices.map((choiceId) => ({ type: 'choose', choiceId, ms: expect.any(Number) }))]);
+    expect(stored.records[0].attempt.scenarioHash).toMatch(/^[0-9a-f]{64}$/);
+    await shoot(desk.page, '06-menu-history');
+  });
+
+  it('plays the wrong-charge call on its worst path and matches the CLI', async () => {
+    desk = await openDesk(server.url);
+    const { ring, choices } = plan('wrong-charge', 'worst');
+    await pickCaller(desk, 'wrong-charge');
+    const answeredOn = await playCall(desk.page, ring, choices.map((choice) => ({ choice })), {
+      onDecision: async (n) => {
+        if (n === choices.length - 1) await shoot(desk!.page, '07-call-angry');
+      },
+    });
+    await expectDebriefMatchesCli(desk, 'wrong-charge', choices, answeredOn);
+    await desk.page.waitForTimeout(800);
+    await shoot(desk.page, '08-debrief-worst');
+  });
+
+  it('lets the reply timer run out, at the cost the scenario sets', { timeout: 180_000 }, async () => {
+    desk = await openDesk(server.url);
+    const practice = scenario('practice-call');
+    const silence = practice.timing.silence;
+    expect(silence?.mood).toBeGreaterThan(0);
+    const { choices } = plan('practice-call', 'best');
+    await pickCaller(desk, 'practice-call');
+    await waitForCall(desk.page, (c) => c.rings >= 1);
+    await desk.page.keyboard.press('Enter');
+    const before = await untilReplyAwaited(desk.page, false);
+    const answeredOn = (before.recorded[0] as { ring: number }).ring;
+    expect(before.replyLeftMs).toBeGreaterThan((practice.timing.replySeconds - 2) * 1000);
+    // Say nothing: the timer runs out after replySeconds.
+    const started = Date.now();
+    const after = await waitForCall(desk.page, (c) => c.silences === 1, (practice.timing.replySeconds + 10) * 1000);
+    expect(Date.now() - started).toBeGreaterThan((practice.timing.replySeconds - 2) * 1000);
+    expect(after.mood - before.mood).toBe(silence?.mood);
+    for (const [dimension, points] of Object.entries(silence?.scores ?? {})) expect((after.scores[dimension] ?? 0) - (before.scores[dimension] ?? 0)).toBe(points);
+    expect(await liveText(desk.page)).toContain('the reply timer ran out');
+    await shoot(desk.page, '09-call-after-silence');
+    for (const choice of choices) {
+      const call = await untilReplyAwaited(desk.page, false);
+      await desk.page.keyboard.press(String(call.offered.indexOf(choice) + 1));
+      await waitForCall(desk.page, (c) => c.phase !== 'awaiting' || c.nodeId !== call.nodeId);
+    }
+    await expectDebriefMatchesCli(desk, 'practice-call', ['~', ...choices], answeredOn);
+  });
+
+  it('switches the language and remembers it after a reload', async () => {
+    desk = await openDesk(server.url, { locale: 'en-US' });
+    expect((await menuView(desk.page))?.language).toBe('en');
+    // Focus starts on the first caller; the first Tab shows it, Shift+Tab walks back to the settings.
+    await desk.page.keyboard.press('Tab');
+    for (let i = 0; i < 4; i++) await desk.page.keyboard.press('Shift+Tab');
+    await desk.page.keyboard.press('Enter');
+    await desk.page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await waitForScene(desk.page, 'Menu');
+    expect((await menuView(desk.page))?.language).toBe('zh-CN');
+    expect(await liveText(desk.page)).toContain('选择来电者');
+    await shoot(desk.page, '10-menu-zh');
+    await desk.page.reload();
+    await waitForScene(desk.page, 'Menu');
+    expect((await menuView(desk.page))?.language).toBe('zh-CN');
+    expect(await desk.page.title()).toContain('稳住');
+  });
+
+  it('defaults to Chinese for a Chinese browser and plays a call in Chinese', async () => {
+    desk = await openDesk(server.url, { locale: 'zh-CN' });
+    expect((await menuView(desk.page))?.language).toBe('zh-CN');
+    const { choices } = plan('water-cutoff', 'best');
+    await pickCaller(desk, 'water-cutoff');
+    await playCall(desk.page, 1, choices.slice(0, 4).map((choice) => ({ choice })));
+    await untilReplyAwaited(desk.page, false);
+    await shoot(desk.page, '11-call-zh');
+    expect(await liveText(desk.page)).toContain('你的选项');
+  });
+
+  it('plays on an upright phone by touch', async () => {
+    desk = await openDesk(server.url, { viewport: { width: 390, height: 844 }, touch: true });
+    await shoot(desk.page, '12-phone-menu');
+    const { ring, choices } = plan('practice-call', 'middling');
+    await tap(desk.page, 'card:practice-call', true);
+    await waitForScene(desk.page, 'Call');
+    await shoot(desk.page, '13-phone-ringing');
+    const answeredOn = await playCall(desk.page, ring, choices.map((choice) => ({ choice, by: 'tap' })), {
+      touch: true,
+      onDecision: async (n) => {
+        if (n === 1) await shoot(desk!.page, '14-phone-call');
+      },
+    });
+    await expectDebriefMatchesCli(desk, 'practice-call', choices, answeredOn);
+    await desk.page.waitForTimeout(800);
+    await shoot(desk.page, '15-phone-debrief');
+    await tap(desk.page, 'another', true);
+    await waitForScene(desk.page, 'Menu');
+  });
+});
