@@ -60,8 +60,11 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
   document.head.append(style);
   const root = el('div', { class: 'htl-results', role: 'region', 'aria-label': WORDS.join.en });
   parent.append(root);
-  // Phaser listens for keys on the window: what is typed here must not also steer the game.
-  for (const type of ['keydown', 'keyup', 'keypress'] as const) root.addEventListener(type, (event) => event.stopPropagation());
+  // Phaser listens for keys and pointer releases on the window: what is typed or clicked here must
+  // not also steer the game underneath.
+  for (const type of ['keydown', 'keyup', 'keypress', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'touchstart', 'touchend', 'click', 'wheel'] as const) {
+    root.addEventListener(type, (event) => event.stopPropagation());
+  }
 
   const joinCode = new URLSearchParams(location.search).get('join');
   let formOpen = joinCode !== null;
