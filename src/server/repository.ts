@@ -407,23 +407,25 @@ export class Repository {
       'SELECT id::int AS id, name, created_at FROM trainees WHERE cohort_id = $1 ORDER BY name, id',
       [cohortId],
     );
-    const cells = await this.db.query<{ trainee_id: number; scenario_id: string; attempts: number; best: number; last: number; passed: boolean; last_at: Date }>(
+    const cells = await this.db.query<{ trainee_id: number; scenario_id: string; attempts: number; best: number; last: number; last_id: string; passed: boolean; last_at: Date }>(
       `SELECT a.trainee_id::int AS trainee_id, a.scenario_id, count(*)::int AS attempts, max(a.total)::float8 AS best,
-         (array_agg(a.total ORDER BY a.started_at DESC, a.id DESC))[1]::float8 AS last, bool_or(a.passed) AS passed, max(a.started_at) AS last_at
+         (array_agg(a.total ORDER BY a.started_at DESC, a.id DESC))[1]::float8 AS last,
+         (array_agg(a.id ORDER BY a.started_at DESC, a.id DESC))[1]::text AS last_id,
+         bool_or(a.passed) AS passed, max(a.started_at) AS last_at
        FROM attempts a WHERE a.cohort_id = $1 AND ${filterSql(2)}
        GROUP BY a.trainee_id, a.scenario_id`,
       [cohortId, ...filterParams(filter)],
     );
-    const heat = await this.db.query<{ trainee_id: number; dimension: string; percent: number; calls: number }>(
-      `SELECT latest.trainee_id::int AS trainee_id, d.key AS dimension, avg(d.value::float8)::float8 AS percent, count(*)::int AS calls
-       FROM (
-         SELECT DISTINCT ON (a.trainee_id, a.scenario_id) a.trainee_id, a.dimensions
-         FROM attempts a WHERE a.cohort_id = $1 AND ${filterSql(2)}
-         ORDER BY a.trainee_id, a.scenario_id, a.started_at DESC, a.id DESC
-       ) latest, jsonb_each_text(latest.dimensions) d
-       GROUP BY latest.trainee_id, d.key`,
-      [cohortId, ...filterParams(filter)],
-    );
+    // The heat map reads only the latest attempt of each trainee on each caller: found above.
+    const heat = cells.length
+      ? await this.db.query<{ trainee_id: number; dimension: string; percent: number; calls: number }>(
+          `SELECT a.trainee_id::int AS trainee_id, d.key AS dimension, avg(d.value::float8)::float8 AS percent, count(*)::int AS calls
+           FROM attempts a, jsonb_each_text(a.dimensions) d
+           WHERE a.id = ANY($1::uuid[]) AND a.cohort_id = $2
+           GROUP BY a.trainee_id, d.key`,
+          [`{${cells.map((c) => c.last_id).join(',')}}`, cohortId],
+        )
+      : [];
     return {
       trainees: trainees.map((t) => ({ id: t.id, name: t.name, joinedAt: iso(t.created_at) })),
       cells: cells.map((c) => ({
