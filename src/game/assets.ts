@@ -7,6 +7,12 @@ import pack from '../../assets/art/pack.json';
 
 export const ART = { desk: 'desk', phoneBase: 'phone-base', handset: 'handset', logo: 'logo' } as const;
 
+/** Whether a pack section's textures are all loaded already (the loader would warn on repeats). */
+export function sectionLoaded(textures: { exists(key: string): boolean }, name: string): boolean {
+  const section = (pack as Record<string, { files: PackFile[] } | undefined>)[name];
+  return (section?.files ?? []).every((file) => textures.exists(file.key));
+}
+
 export const ICON = {
   say: 'icon-say',
   hold: 'icon-hold',
@@ -22,7 +28,7 @@ export const PORTRAIT_MOODS = ['calm', 'annoyed', 'angry'] as const;
 export type PortraitMood = (typeof PORTRAIT_MOODS)[number];
 export const GENERIC_PORTRAIT = 'generic';
 
-export const PACK_SECTION = { desk: 'desk', portraits: (portrait: string) => `portraits-${portrait}` } as const;
+export const PACK_SECTION = { menu: 'menu', desk: 'desk', portraits: (portrait: string) => `portraits-${portrait}` } as const;
 
 export function portraitTexture(portrait: string, mood: PortraitMood): string {
   return `portrait-${portrait}-${mood}`;

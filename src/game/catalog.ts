@@ -1,7 +1,9 @@
 /**
  * The callers on offer: whatever scenario files are in scenarios/. The menu needs only a few
  * fields of each, which the build keeps (named JSON imports, tree-shaken); the whole file is a
- * separate chunk fetched when the trainee picks that caller.
+ * separate chunk fetched when the trainee picks that caller. The `?menu` query makes the menu's
+ * view of a file a module of its own, so another part of the page importing the whole file (the
+ * audio's captions, lazily) cannot pull every scenario into the start-up chunk.
  */
 import type { Localised } from './i18n';
 
@@ -11,11 +13,11 @@ interface CallerMeta {
 }
 
 
-const ids = import.meta.glob<string>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { import: 'id', eager: true });
-const titles = import.meta.glob<Localised>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { import: 'title', eager: true });
-const summaries = import.meta.glob<Localised>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { import: 'summary', eager: true });
-const difficulties = import.meta.glob<number>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { import: 'difficulty', eager: true });
-const callers = import.meta.glob<CallerMeta>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { import: 'caller', eager: true });
+const ids = import.meta.glob<string>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'id', eager: true });
+const titles = import.meta.glob<Localised>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'title', eager: true });
+const summaries = import.meta.glob<Localised>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'summary', eager: true });
+const difficulties = import.meta.glob<number>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'difficulty', eager: true });
+const callers = import.meta.glob<CallerMeta>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'caller', eager: true });
 const texts = import.meta.glob<string>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?raw', import: 'default' });
 
 export interface CatalogEntry {

@@ -26,15 +26,17 @@ console.log(`wrote ${files.length} files to assets/art/`);
 
 /** The Phaser asset pack: one section the Preloader loads, and one per caller loaded with the call. */
 const svg = (key: string, url: string, size: number) => ({ type: 'svg', key, url, svgConfig: { width: size, height: size } });
+// The menu's art comes first (the Preloader); the desk's when the first call starts.
 const pack: Record<string, { files: unknown[] }> = {
+  menu: {
+    files: [svg('logo', 'logo.svg', 96), ...PORTRAIT_KEYS.map((key) => svg(`portrait-${key}-calm`, `portraits/${key}-calm.svg`, 256))],
+  },
   desk: {
     files: [
       { type: 'svg', key: 'desk', url: 'desk.svg', svgConfig: { width: 1280, height: 720 } },
       { type: 'svg', key: 'phone-base', url: 'phone-base.svg', svgConfig: { width: 360, height: 240 } },
       { type: 'svg', key: 'handset', url: 'handset.svg', svgConfig: { width: 300, height: 90 } },
-      svg('logo', 'logo.svg', 96),
       ...ICON_NAMES.map((name) => svg(`icon-${name}`, `icons/${name}.svg`, 40)),
-      ...PORTRAIT_KEYS.map((key) => svg(`portrait-${key}-calm`, `portraits/${key}-calm.svg`, 256)),
     ],
   },
 };

@@ -7,7 +7,7 @@ import * as Phaser from 'phaser';
 import type { Choice, ChoiceKind, Line, Scenario } from '../../engine/format/schema';
 import type { Attempt } from '../../engine/attempt';
 import type { AttemptRecord } from '../attempt-store';
-import { knownPortrait, PACK_SECTION, packSection } from '../assets';
+import { ART, knownPortrait, PACK_SECTION, packSection, sectionLoaded } from '../assets';
 import type { CallSession, CallSnapshot } from '../call/session';
 import type { Scorer, Scored } from '../call/scoring';
 import { answeredAt, choiceIndex, choicesAt, deskClock, lineIndex, moodBand, phaseOf, transcriptAt, type ChoiceView, type Phase, type TranscriptItem } from '../call/view';
@@ -152,8 +152,9 @@ export class Call extends Phaser.Scene {
   }
 
   preload(): void {
-    const portrait = knownPortrait(this.data_.scenario.caller.portrait);
-    if (!this.textures.exists(`portrait-${portrait}-angry`)) this.load.pack(PACK_SECTION.portraits(portrait), packSection(PACK_SECTION.portraits(portrait)));
+    // The desk's art and this caller's other moods: fetched with the first call, not at start-up.
+    const portraits = PACK_SECTION.portraits(knownPortrait(this.data_.scenario.caller.portrait));
+    for (const section of [PACK_SECTION.desk, portraits]) if (!sectionLoaded(this.textures, section)) this.load.pack(section, packSection(section));
   }
 
   private smooth = () => !services().settings.value.reducedMotion;
@@ -165,7 +166,7 @@ export class Call extends Phaser.Scene {
     this.lines = lineIndex(scenario);
     this.choiceTexts = choiceIndex(scenario);
     this.cameras.main.setBackgroundColor(colour.backdrop);
-    this.add.image(0, 0, 'desk').setOrigin(0).setDisplaySize(this.scale.width, this.scale.height).setAlpha(0.9);
+    this.add.image(0, 0, ART.desk).setOrigin(0).setDisplaySize(this.scale.width, this.scale.height).setAlpha(0.9);
     this.focus = new FocusManager(this);
     clearTargets();
 

@@ -20,6 +20,9 @@ import { clearTargets, setHookMenu, setTarget } from '../test-hook';
 import type { CallData } from './call';
 import { GAME_EVENT, SCENE } from './keys';
 
+/** A performance mark set once, when the menu first takes input. */
+export const MENU_READY_MARK = 'hold-the-line:menu-interactive';
+
 export interface MenuData {
   page?: number;
   /** Focus this caller's card (coming back from a debrief). */
@@ -188,6 +191,8 @@ export class Menu extends Phaser.Scene {
     const live = services().live;
     live.clear();
     live.say(t(language, 'live.menu', { count: entries.length }));
+    // The moment a trainee can pick a caller: what bench:web measures from navigation.
+    if (performance.getEntriesByName(MENU_READY_MARK).length === 0) performance.mark(MENU_READY_MARK);
   }
 
   private async pickCaller(entry: CatalogEntry, language: Language): Promise<void> {

@@ -1,4 +1,4 @@
-/** Preloader: loads the desk's art from the asset pack with a progress bar, then opens the menu. */
+/** Preloader: loads the menu's art from the asset pack with a progress bar, then opens the menu. */
 import * as Phaser from 'phaser';
 import { PACK_SECTION, packSection } from '../assets';
 import { t } from '../i18n';
@@ -32,7 +32,7 @@ export class Preloader extends Phaser.Scene {
       bar.fillStyle(colour.accent, 1).fillRoundedRect(x, y, Math.max(14, barWidth * value), 14, radius.s);
       label.setText(t(language, 'boot.loading', { percent: Math.round(value * 100) }));
     });
-    this.load.pack(PACK_SECTION.desk, packSection(PACK_SECTION.desk));
+    this.load.pack(PACK_SECTION.menu, packSection(PACK_SECTION.menu));
   }
 
   create(): void {
