@@ -2,7 +2,7 @@
  * One call in progress: the engine's actor, and the record of what the trainee did (the steps the
  * CLI and the server replay). Scenes send through `answer`, `choose` and `skip`, and draw snapshots.
  */
-import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, type Actor, type SimulatedClock, type SnapshotFrom } from 'xstate';
 import { callMachine, replySeconds } from '../../engine/call/machine';
 import type { AttemptStep } from '../../engine/call/replay';
 import type { Scenario } from '../../engine/format/schema';
@@ -15,6 +15,8 @@ export interface SessionOptions {
   /** Start at this node instead of the scenario's start (the trainer's preview). */
   startAt?: string;
   now?: () => number;
+  /** XState's clock for the machine's timers; tests pass a SimulatedClock. */
+  clock?: SimulatedClock;
 }
 
 export class CallSession {
@@ -30,6 +32,7 @@ export class CallSession {
     this.now = options.now ?? (() => performance.now());
     this.actor = createActor(callMachine, {
       input: { scenario: options.scenario, now: this.now, ...(options.startAt ? { startAt: options.startAt } : {}) },
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     // Subscribed before start, so every transition (a silence by the reply timer too) is recorded in order.
     this.actor.subscribe((snapshot) => this.record(snapshot));

@@ -1,7 +1,7 @@
 /** Text in the desk's type: the CJK font stack, sizes from the theme, and CJK-aware wrapping. */
 import * as Phaser from 'phaser';
 import { css, FONT_FAMILY, type PaletteName } from '../theme';
-import { wrapLines } from './wrap';
+import { clampLines, wrapLines } from './wrap';
 
 export interface TextOptions {
   size: number;
@@ -17,15 +17,6 @@ export interface TextOptions {
 
 /** Includes a CJK glyph so line height fits Chinese, not only Latin letters. */
 const TEST_STRING = '|MÃ‰qgy永';
-
-export function clampLines(lines: string[], maxLines: number | undefined, measure: (s: string) => number, width: number): string[] {
-  if (!maxLines || lines.length <= maxLines) return lines;
-  const kept = lines.slice(0, maxLines);
-  let last = kept[maxLines - 1] ?? '';
-  while (last && measure(`${last}…`) > width) last = Array.from(last).slice(0, -1).join('');
-  kept[maxLines - 1] = `${last.trimEnd()}…`;
-  return kept;
-}
 
 /**
  * Font metrics per font: Phaser measures them by drawing and scanning pixels for every new Text,

@@ -84,3 +84,13 @@ export function wrapLines(text: string, width: number, measure: Measure): string
   }
   return out;
 }
+
+/** Cuts wrapped lines to `maxLines`, ending the last with an ellipsis that still fits the width. */
+export function clampLines(lines: string[], maxLines: number | undefined, measure: (s: string) => number, width: number): string[] {
+  if (!maxLines || lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  let last = kept[maxLines - 1] ?? '';
+  while (last && measure(`${last}…`) > width) last = Array.from(last).slice(0, -1).join('');
+  kept[maxLines - 1] = `${last.trimEnd()}…`;
+  return kept;
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { TranscriptEntry } from '../../src/engine/call/logic';
+import { checkScenario, type Scenario } from '../../src/engine/index';
+import { choiceIndex, choicesAt, deskClock, lineIndex, moodBand, phaseOf, transcriptAt } from '../../src/game/call/view';
+
+const practice = checkScenario(readFileSync(new URL('../../scenarios/practice-call.json', import.meta.url), 'utf8'), { structureOnly: true }).scenario as Scenario;
+
+describe('what the desk shows', () => {
+  it('names the phase from the machine state', () => {
+    expect(phaseOf('ringing', false)).toBe('ringing');
+    expect(phaseOf({ connected: 'speaking' }, false)).toBe('speaking');
+    expect(phaseOf({ connected: 'awaitingReply' }, false)).toBe('awaiting');
+    expect(phaseOf({ connected: 'onHold' }, false)).toBe('hold');
+    expect(phaseOf('ended', true)).toBe('ended');
+  });
+
+  it('draws the portrait calm, annoyed or angry by how near the caller is to breaking off', () => {
+    expect(moodBand(0, 100)).toBe('calm');
+    expect(moodBand(39, 100)).toBe('calm');
+    expect(moodBand(40, 100)).toBe('annoyed');
+    expect(moodBand(69, 100)).toBe('annoyed');
+    expect(moodBand(70, 100)).toBe('angry');
+    expect(moodBand(35, 50)).toBe('angry');
+  });
+
+  it('numbers the options on offer in the scenario\'s order, 1 first', () => {
+    const greet = practice.nodes.find((n) => n.kind === 'decision');
+    if (greet?.kind !== 'decision') throw new Error('no decision');
+    const choices = choicesAt(greet, { flags: [], mood: 0 });
+    expect(choices.map((c) => c.number)).toEqual(choices.map((_, i) => i + 1));
+    expect(choices.map((c) => c.id)).toEqual(greet.choices.filter((c) => !c.when).map((c) => c.id));
+  });
+
+  it('reveals caller lines only when they are heard, unless the trainee skipped ahead', () => {
+    const lines = lineIndex(practice);
+    const [first, second] = [...lines.keys()];
+    const entries: TranscriptEntry[] = [
+      { kind: 'answer', ring: 1, late: false, at: 100 },
+      { kind: 'caller', nodeId: 'n', lineId: first as string, narration: false, at: 200 },
+      { kind: 'caller', nodeId: 'n', lineId: second as string, narration: false, at: 3000 },
+    ];
+    expect(transcriptAt(entries, lines, choiceIndex(practice), 1000, false).map((i) => i.kind)).toEqual(['note', 'caller']);
+    expect(transcriptAt(entries, lines, choiceIndex(practice), 1000, true)).toHaveLength(3);
+  });
+
+  it('runs the desk clock at the scenario\'s speed from pick-up', () => {
+    const timing = { clock: { start: '21:40', speed: 20 } };
+    expect(deskClock(timing, null, 50_000)).toBe('21:40');
+    expect(deskClock(timing, 1000, 1000 + 60_000)).toBe('22:00');
+    expect(deskClock({ clock: { start: '23:59', speed: 60 } }, 0, 2000)).toBe('00:01');
+    expect(deskClock({}, 0, 1000)).toBeNull();
+  });
+});
