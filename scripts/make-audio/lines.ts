@@ -9,6 +9,7 @@ import { answer, choose, enterNode, initialState, nodeIndex, offeredChoices, reo
 import { scenarioSchema, type Line, type Scenario } from '../../src/engine/format/schema';
 import { lineSeconds } from '../../src/engine/index';
 import { MOOD_BAND_IDS, moodBand, type MoodBand } from '../../src/audio/manifest';
+import { spokenLinesOf } from '../../src/audio/line-texts';
 
 export interface SpokenLine {
   id: string;
@@ -18,13 +19,9 @@ export interface SpokenLine {
   bands: MoodBand[];
 }
 
-/** The lines of a scenario that are spoken (not narration), in file order, silence line last. */
+/** The lines of a scenario that are spoken (not narration), wherever the format keeps them. */
 export function spokenLines(scenario: Scenario): Line[] {
-  const lines: Line[] = [];
-  for (const node of scenario.nodes) for (const line of node.lines ?? []) if (!line.narration) lines.push(line);
-  const silenceLine = scenario.timing.silence?.line;
-  if (silenceLine && !silenceLine.narration) lines.push(silenceLine);
-  return lines;
+  return spokenLinesOf(scenario);
 }
 
 const STATE_LIMIT = 100_000;

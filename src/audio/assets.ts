@@ -11,7 +11,7 @@ import { VOICE_LANGUAGES, type DeskManifest, type VoiceLanguage, type VoiceManif
 const fileUrls = import.meta.glob<string>('/assets/audio/**/*.mp3', { query: '?url', import: 'default', eager: true });
 const voiceManifests = import.meta.glob<VoiceManifest>('/assets/audio/voices/*.json', { import: 'default' });
 // Only for speech synthesis: a scenario's lines, fetched when the trainee has chosen it.
-const scenarioLines = import.meta.glob<Parameters<typeof lineTexts>[0]>(['/scenarios/*.json', '!/scenarios/*.schema.json'], { import: 'default' });
+const scenarioLines = import.meta.glob<unknown>(['/scenarios/*.json', '!/scenarios/*.schema.json'], { import: 'default' });
 
 export const deskManifest = deskJson as DeskManifest;
 

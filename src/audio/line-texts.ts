@@ -1,17 +1,50 @@
-/** Caption texts of a scenario's spoken lines, by line id: what speech synthesis reads. */
-import type { Line, Scenario } from '../engine/format/schema';
+/**
+ * The caller lines of a scenario, wherever the format keeps them: node lines, a decision's silence
+ * line, the scenario's silence line, and any place a later format version adds. A line is any
+ * object with exactly a line's fields (id, text, and optionally narration and seconds), so a new
+ * line-bearing field is voiced without a change here.
+ */
+import type { Line } from '../engine/format/schema';
 import type { LineTexts } from './call-audio';
 import { VOICE_LANGUAGES, type VoiceLanguage } from './manifest';
 
-/** A scenario as its file holds it: only the lines are read. */
-type LinesOf = Pick<Scenario, 'nodes'> & { timing?: { silence?: { line?: Line } } };
+const LINE_FIELDS = new Set(['id', 'text', 'narration', 'seconds']);
 
-export function lineTexts(scenario: LinesOf): LineTexts {
+function isLine(value: object): value is Line {
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.id === 'string' &&
+    typeof record.text === 'object' &&
+    record.text !== null &&
+    !Array.isArray(record.text) &&
+    Object.keys(record).every((key) => LINE_FIELDS.has(key))
+  );
+}
+
+/** Every spoken line (narration left out) in document order, each id once. */
+export function spokenLinesOf(scenario: unknown): Line[] {
+  const lines: Line[] = [];
+  const seen = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (isLine(value)) {
+      if (!value.narration && !seen.has(value.id)) {
+        seen.add(value.id);
+        lines.push(value);
+      }
+      return;
+    }
+    Object.values(value).forEach(walk);
+  };
+  walk(scenario);
+  return lines;
+}
+
+/** Caption texts of a scenario's spoken lines, by line id: what speech synthesis reads. */
+export function lineTexts(scenario: unknown): LineTexts {
   const texts: LineTexts = new Map();
-  const lines = scenario.nodes.flatMap((node) => node.lines ?? []);
-  const silence = scenario.timing?.silence?.line;
-  for (const line of silence ? [...lines, silence] : lines) {
-    if (line.narration) continue;
+  for (const line of spokenLinesOf(scenario)) {
     const text: Partial<Record<VoiceLanguage, string>> = {};
     for (const lang of VOICE_LANGUAGES) if (line.text[lang]) text[lang] = line.text[lang];
     texts.set(line.id, text);

@@ -49,7 +49,8 @@ describe.skipIf(!existsSync(CHROMIUM))('sound in the game, end to end', () => {
       // Its own dependency cache, so other browser tests starting Vite at the same time cannot race it.
       cacheDir: join(root, 'node_modules/.vite-audio-e2e'),
       optimizeDeps: { include: ['phaser', 'howler'] },
-      server: { host: '127.0.0.1', port: 0, strictPort: false },
+      // No watcher and no HMR: an edit elsewhere in the repository must not reload the page mid-call.
+      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
     });
     await server.listen();
     browser = await chromium.launch({
