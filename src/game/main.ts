@@ -18,6 +18,7 @@ import { setSoundPort, sound } from './sound-port';
 import { installHook, setHookScene } from './test-hook';
 import { colour } from './theme';
 import { gameSize, orientationFor, type Orientation } from './ui/layout';
+import { overflowingText } from './ui/overflow';
 
 const parent = document.getElementById('game');
 const services = createServices(document.getElementById('live'));
@@ -51,6 +52,14 @@ const game = new Phaser.Game({
   audio: { noAudio: true },
 });
 
+// The canvas takes part in the page's Tab order; inside it the desk moves its own focus.
+const canvasIntoTabOrder = () => {
+  game.canvas.tabIndex = 0;
+  game.canvas.setAttribute('aria-label', 'Hold the Line');
+};
+if (game.canvas) canvasIntoTabOrder();
+else game.events.once(Phaser.Core.Events.READY, canvasIntoTabOrder);
+
 // Each scene lays itself out from the game size; when the phone turns, the size flips and the
 // scene on screen draws itself again (a call in progress goes on).
 window.addEventListener('resize', () => {
@@ -73,4 +82,7 @@ installHook(window as unknown as Record<string, unknown>, (box) => {
   const sx = canvas.width / game.scale.width;
   const sy = canvas.height / game.scale.height;
   return { x: canvas.left + box.x * sx, y: canvas.top + box.y * sy, width: box.width * sx, height: box.height * sy };
+}, () => {
+  const active = game.scene.getScenes(true)[0];
+  return active ? overflowingText(active) : [];
 });

@@ -18,13 +18,18 @@ interface Hook {
   debrief: unknown;
   /** Named targets in CSS pixels of the page. */
   targets(): Record<string, Box>;
+  /** Text on the current scene that runs out of its box (should always be empty). */
+  overflow(): string[];
 }
 
 const targets = new Map<string, () => Box | null>();
 let toPage: (box: Box) => Box = (box) => box;
 
+let overflow: () => string[] = () => [];
+
 const hook: Hook = {
   scene: null,
+  overflow: () => overflow(),
   call: () => null,
   menu: null,
   debrief: null,
@@ -38,8 +43,9 @@ const hook: Hook = {
   },
 };
 
-export function installHook(target: Record<string, unknown>, gameToPage: (box: Box) => Box): void {
+export function installHook(target: Record<string, unknown>, gameToPage: (box: Box) => Box, findOverflow: () => string[] = () => []): void {
   toPage = gameToPage;
+  overflow = findOverflow;
   target.__holdTheLine = hook;
 }
 

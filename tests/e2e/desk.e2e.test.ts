@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkScenario, playSteps, stepsFromChoiceList, type Scenario } from '../../src/engine/index';
 import { ROOT, serveStatic, type StaticServer } from './support/build';
-import { debriefView, focusCard, liveText, menuView, openDesk, playCall, shoot, tap, waitForCall, waitForScene, untilReplyAwaited, type Desk, type Move } from './support/desk';
+import { debriefView, focusCard, liveText, menuView, openDesk, overflow, playCall, shoot, tap, waitForCall, waitForScene, untilReplyAwaited, type Desk, type Move } from './support/desk';
 
 function scenario(id: string): Scenario {
   const { scenario: parsed } = checkScenario(readFileSync(join(ROOT, 'scenarios', `${id}.json`), 'utf8'), { structureOnly: true });
@@ -71,10 +71,21 @@ afterEach(async () => {
 });
 
 describe('the call desk', () => {
-  it('lists every scenario file and shows the preloader on the way', async () => {
-    desk = await openDesk(server.url);
-    const files = readFileSync(join(ROOT, 'scenarios', 'practice-call.json'), 'utf8');
-    expect(files.length).toBeGreaterThan(0);
+  it('shows the preloader, then lists every scenario file', async () => {
+    let requested = 0;
+    desk = await openDesk(server.url, {
+      before: (page) =>
+        page.route('**/*.svg', async (route) => {
+          // The first files arrive at once, the rest after a while: the bar stops part-way.
+          if (requested++ > 3) await new Promise((done) => setTimeout(done, 2500));
+          await route.continue();
+        }),
+    });
+    await waitForScene(desk.page, 'Preloader');
+    await desk.page.waitForTimeout(1200);
+    await shoot(desk.page, '01-preloader');
+    await waitForScene(desk.page, 'Menu');
+    await desk.page.unroute('**/*.svg');
     const menu = await menuView(desk.page);
     const { readdirSync } = await import('node:fs');
     const ids = readdirSync(join(ROOT, 'scenarios'))
@@ -83,19 +94,6 @@ describe('the call desk', () => {
     expect(menu?.cards.map((c) => c.id).sort()).toEqual(ids.sort());
     expect(menu?.cards[0]?.id).toBe('practice-call');
     await shoot(desk.page, '02-menu-en');
-
-    // The preloader, caught by slowing the art down.
-    let delayed = 0;
-    await desk.page.route('**/*.svg', async (route) => {
-      // The first files arrive at once, the rest only after a while: the bar stops part-way.
-      if (delayed++ > 8) await new Promise((done) => setTimeout(done, 1500));
-      await route.continue();
-    });
-    await desk.page.reload();
-    await waitForScene(desk.page, 'Preloader');
-    await desk.page.waitForTimeout(700);
-    await shoot(desk.page, '01-preloader');
-    await waitForScene(desk.page, 'Menu');
   });
 
   it('plays the practice call on its best path by keyboard alone, and the debrief scores it as the CLI does', async () => {
@@ -185,35 +183,71 @@ describe('the call desk', () => {
     await waitForScene(desk.page, 'Menu');
     expect((await menuView(desk.page))?.language).toBe('zh-CN');
     expect(await desk.page.title()).toContain('稳住');
+
+    // Reduced motion, also by keyboard: language, volume, captions, motion.
+    await desk.page.keyboard.press('Tab');
+    for (let i = 0; i < 4; i++) await desk.page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 3; i++) await desk.page.keyboard.press('Tab');
+    await desk.page.keyboard.press('Enter');
+    await desk.page.waitForFunction(() => JSON.parse(localStorage.getItem('hold-the-line.settings') ?? '{}').reducedMotion === true);
+    await waitForScene(desk.page, 'Menu');
+    await pickCaller(desk, 'practice-call');
+    const { choices } = plan('practice-call', 'worst');
+    let most = 0;
+    await playCall(desk.page, 1, choices.slice(0, 2).map((choice) => ({ choice })), {
+      onDecision: async (_n, call) => {
+        most = Math.max(most, call.tweens);
+      },
+    });
+    const after = await untilReplyAwaited(desk.page, false);
+    expect(Math.max(most, after.tweens), 'animations under reduced motion').toBe(0);
+    // Esc twice leaves the call, unscored, back to the same caller's card.
+    await desk.page.keyboard.press('Escape');
+    await desk.page.keyboard.press('Escape');
+    await waitForScene(desk.page, 'Menu');
+    expect((await menuView(desk.page))?.cards.find((c) => c.id === 'practice-call')?.attempts).toBe(0);
   });
 
-  it('defaults to Chinese for a Chinese browser and plays a call in Chinese', async () => {
-    desk = await openDesk(server.url, { locale: 'zh-CN' });
-    expect((await menuView(desk.page))?.language).toBe('zh-CN');
-    const { choices } = plan('water-cutoff', 'best');
-    await pickCaller(desk, 'water-cutoff');
-    await playCall(desk.page, 1, choices.slice(0, 4).map((choice) => ({ choice })));
-    await untilReplyAwaited(desk.page, false);
-    await shoot(desk.page, '11-call-zh');
-    expect(await liveText(desk.page)).toContain('你的选项');
-  });
+  for (const [language, locale] of [['en', 'en-GB'], ['zh-CN', 'zh-CN']] as const) {
+    it(`wraps the longest options and feedback without overflow (${language}), defaulting to the browser's language`, { timeout: 180_000 }, async () => {
+      desk = await openDesk(server.url, { locale });
+      expect((await menuView(desk.page))?.language).toBe(language);
+      // The water cut-off holds the longest option text and much of the longest feedback.
+      const { ring, choices } = plan('water-cutoff', 'best');
+      await pickCaller(desk, 'water-cutoff');
+      const answeredOn = await playCall(desk.page, ring, choices.map((choice) => ({ choice })), {
+        onDecision: async (_n, call) => {
+          if (call.offered.includes('fe-explain')) await shoot(desk!.page, `11-call-longest-${language}`);
+          else expect(await overflow(desk!.page)).toEqual([]);
+        },
+      });
+      expect(await liveText(desk.page)).toContain(language === 'en' ? 'Your options' : '你的选项');
+      await expectDebriefMatchesCli(desk, 'water-cutoff', choices, answeredOn);
+      await desk.page.waitForTimeout(800);
+      await shoot(desk.page, `12-debrief-longest-${language}`);
+      // Down the whole review: every annotated choice drawn inside its box.
+      for (let i = 0; i < 6; i++) await desk.page.keyboard.press('PageDown');
+      await desk.page.waitForTimeout(300);
+      await shoot(desk.page, `13-debrief-scrolled-${language}`);
+    });
+  }
 
   it('plays on an upright phone by touch', async () => {
     desk = await openDesk(server.url, { viewport: { width: 390, height: 844 }, touch: true });
-    await shoot(desk.page, '12-phone-menu');
+    await shoot(desk.page, '14-phone-menu');
     const { ring, choices } = plan('practice-call', 'middling');
     await tap(desk.page, 'card:practice-call', true);
     await waitForScene(desk.page, 'Call');
-    await shoot(desk.page, '13-phone-ringing');
+    await shoot(desk.page, '15-phone-ringing');
     const answeredOn = await playCall(desk.page, ring, choices.map((choice) => ({ choice, by: 'tap' })), {
       touch: true,
       onDecision: async (n) => {
-        if (n === 1) await shoot(desk!.page, '14-phone-call');
+        if (n === 1) await shoot(desk!.page, '16-phone-call');
       },
     });
     await expectDebriefMatchesCli(desk, 'practice-call', choices, answeredOn);
     await desk.page.waitForTimeout(800);
-    await shoot(desk.page, '15-phone-debrief');
+    await shoot(desk.page, '17-phone-debrief');
     await tap(desk.page, 'another', true);
     await waitForScene(desk.page, 'Menu');
   });

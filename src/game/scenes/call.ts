@@ -75,7 +75,7 @@ function regions(frame: Frame): Regions {
     // Fixed rows at the top and bottom; the transcript and the options share what is left.
     const actionsHeight = 114;
     const statusHeight = 64;
-    const flexTop = 456;
+    const flexTop = 484;
     const flexBottom = frame.height - m - actionsHeight - space.m;
     const flex = flexBottom - flexTop - statusHeight - space.s * 2;
     const transcriptHeight = Math.round(flex * 0.45);
@@ -83,7 +83,7 @@ function regions(frame: Frame): Regions {
     return {
       top: { x: 0, y: 0, width: frame.width, height: 88 },
       portrait: { x: m, y: 100, width: w, height: 180 },
-      checklist: { x: m, y: 292, width: w, height: 152 },
+      checklist: { x: m, y: 292, width: w, height: 180 },
       transcript: { x: m, y: flexTop, width: w, height: transcriptHeight },
       status: { x: m, y: statusY, width: w, height: statusHeight },
       choices: { x: m, y: statusY + statusHeight + space.s, width: w, height: flexBottom - (statusY + statusHeight + space.s) },
@@ -154,7 +154,8 @@ export class Call extends Phaser.Scene {
   preload(): void {
     // The desk's art and this caller's other moods: fetched with the first call, not at start-up.
     const portraits = PACK_SECTION.portraits(knownPortrait(this.data_.scenario.caller.portrait));
-    for (const section of [PACK_SECTION.desk, portraits]) if (!sectionLoaded(this.textures, section)) this.load.pack(section, packSection(section));
+    // The menu's section holds the calm portrait: the preview page opens the desk without the menu.
+    for (const section of [PACK_SECTION.menu, PACK_SECTION.desk, portraits]) if (!sectionLoaded(this.textures, section)) this.load.pack(section, packSection(section));
   }
 
   private smooth = () => !services().settings.value.reducedMotion;
@@ -557,6 +558,8 @@ export class Call extends Phaser.Scene {
       offered: node?.kind === 'decision' ? choicesAt(node, s.context.call).map((c) => c.id) : [],
       silences: s.context.call.transcript.filter((e) => e.kind === 'silence').length,
       replyLeftMs: this.session.replyLeftMs(),
+      // Running animations: none while the trainee asks for reduced motion.
+      tweens: this.tweens.getTweens().length,
       recorded: this.session.steps.map((step) => ({ ...step })),
     };
   }

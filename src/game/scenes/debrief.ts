@@ -107,7 +107,7 @@ export class Debrief extends Phaser.Scene {
     let chartRect: Rect;
     let listRect: Rect;
     if (this.frame.portrait) {
-      chartRect = { x: m, y: headerBottom + space.m, width: width - m * 2, height: 7 * 50 + 60 };
+      chartRect = { x: m, y: headerBottom + space.m, width: width - m * 2, height: result.dimensions.length * 64 + 72 };
       listRect = { x: m, y: chartRect.y + chartRect.height + space.m, width: width - m * 2, height: buttonsY - space.m - (chartRect.y + chartRect.height + space.m) };
     } else {
       chartRect = { x: m, y: headerBottom + space.m, width: 380, height: buttonsY - space.m - headerBottom - space.m };
@@ -138,6 +138,16 @@ export class Debrief extends Phaser.Scene {
     });
     makeText(this, m, buttonsY + buttonHeight / 2, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), { size: this.frame.text('small'), colour: data.saved ? 'textMuted' : 'bad' }).setOrigin(0, 0.5);
     focus.add(retry, another, new ScrollStop(list));
+    // Page Up/Down, Home and End scroll the review wherever the focus is.
+    const onKey = (event: KeyboardEvent) => {
+      const page = list.rect.height * 0.85;
+      if (event.key === 'PageDown') list.scrollBy(page);
+      else if (event.key === 'PageUp') list.scrollBy(-page);
+      else if (event.key === 'Home') list.scrollTo(0);
+      else if (event.key === 'End') list.scrollToEnd();
+    };
+    this.input.keyboard?.on('keydown', onKey);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.input.keyboard?.off('keydown', onKey));
     setTarget('retry', () => retry.screenBounds());
     setTarget('another', () => another.screenBounds());
     focus.focus(retry);
@@ -188,7 +198,7 @@ export class Debrief extends Phaser.Scene {
     const title = makeText(this, rect.x + pad, rect.y + pad, t(language, 'debrief.skills'), { size: frame.text('body'), bold: true });
     const dimensions = result.dimensions;
     const top = title.y + title.height + space.m;
-    const rowHeight = Math.min(58, (rect.y + rect.height - pad - top) / Math.max(1, dimensions.length));
+    const rowHeight = Math.min(frame.portrait ? 64 : 58, (rect.y + rect.height - pad - top) / Math.max(1, dimensions.length));
     const barWidth = rect.width - pad * 2;
     const names = new Map(this.rulebook.dimensions.map((d) => [d.id, d.name]));
     dimensions.forEach((dimension, i) => {

@@ -1,7 +1,9 @@
 /**
  * Keyboard focus for widgets drawn on the canvas: Tab and Shift+Tab walk them in order, arrow keys
  * move to the nearest one in that direction (unless the focused widget uses them), Enter and Space
- * activate. The ring is drawn only once the keyboard is used, like :focus-visible.
+ * activate. The ring is drawn only once the keyboard is used, like :focus-visible. Tab past the
+ * last widget (or Shift+Tab before the first) leaves the canvas for the page's other controls, as
+ * on any web page; tabbing back in lands on the first (or last) widget.
  */
 import * as Phaser from 'phaser';
 import { colour, FOCUS_WIDTH, radius } from '../theme';
@@ -25,7 +27,8 @@ export interface Focusable {
   reveal?(): void;
 }
 
-const KEYS_TO_CAPTURE = 'TAB,SPACE,UP,DOWN,LEFT,RIGHT,ENTER';
+// Tab is not captured here: it is decided synchronously in onTab, where leaving the canvas is allowed.
+const KEYS_TO_CAPTURE = 'SPACE,UP,DOWN,LEFT,RIGHT,ENTER';
 
 export class FocusManager {
   private items: Focusable[] = [];
@@ -40,7 +43,12 @@ export class FocusManager {
     keyboard?.on('keydown', this.onKey, this);
     scene.input.on('pointerdown', this.onPointer, this);
     scene.events.on('postupdate', this.drawRing, this);
+    const canvas = scene.game.canvas;
+    window.addEventListener('keydown', this.onTab, true);
+    canvas.addEventListener('focus', this.onCanvasFocus);
     scene.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      window.removeEventListener('keydown', this.onTab, true);
+      canvas.removeEventListener('focus', this.onCanvasFocus);
       keyboard?.off('keydown', this.onKey, this);
       scene.input.off('pointerdown', this.onPointer, this);
       scene.events.off('postupdate', this.drawRing, this);
@@ -82,18 +90,45 @@ export class FocusManager {
     return this.items.filter((i) => i.enabled() && i.visible());
   }
 
-  private step(delta: number): void {
+  /** Moves along the Tab order; false at either end, where focus should leave the canvas. */
+  private step(delta: number, wrap = true): boolean {
     // The first key press shows where focus already is, rather than moving it away unseen.
     if (!this.keyboardUsed && this.current?.enabled() && this.current.visible()) {
       this.keyboardUsed = true;
-      return;
+      return true;
     }
     const items = this.available();
-    if (items.length === 0) return;
+    if (items.length === 0) return false;
     const index = this.current ? items.indexOf(this.current) : -1;
-    const next = index === -1 ? (delta > 0 ? 0 : items.length - 1) : (index + delta + items.length) % items.length;
+    let next = index === -1 ? (delta > 0 ? 0 : items.length - 1) : index + delta;
+    if (next < 0 || next >= items.length) {
+      if (!wrap) return false;
+      next = (next + items.length) % items.length;
+    }
     this.focus(items[next] ?? null, true);
+    return true;
   }
+
+  /** Tab, decided as the browser delivers it: move within the canvas, or let focus leave it. */
+  private readonly onTab = (event: KeyboardEvent): void => {
+    if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) return;
+    const active = document.activeElement;
+    // Focus is in one of the page's own controls: the browser moves it.
+    if (active && active !== document.body && active !== this.scene.game.canvas && active !== document.documentElement) return;
+    if (this.step(event.shiftKey ? -1 : 1, false)) {
+      event.preventDefault();
+      this.scene.game.canvas.focus({ preventScroll: true });
+    } else {
+      this.focus(null);
+      this.keyboardUsed = false;
+    }
+  };
+
+  private readonly onCanvasFocus = (): void => {
+    if (this.current) return;
+    const items = this.available();
+    this.focus(items[0] ?? null, true);
+  };
 
   private move(direction: Direction): void {
     const from = this.current;
@@ -133,9 +168,6 @@ export class FocusManager {
   private onKey(event: KeyboardEvent): void {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     switch (event.key) {
-      case 'Tab':
-        this.step(event.shiftKey ? -1 : 1);
-        return;
       case 'ArrowUp':
         this.move('up');
         return;

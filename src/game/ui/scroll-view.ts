@@ -5,6 +5,7 @@
  */
 import * as Phaser from 'phaser';
 import { colour } from '../theme';
+import { CLIP_WIDTH } from './overflow';
 
 let nextOrigin = 1;
 const ORIGIN_SPACING = 20_000;
@@ -35,6 +36,7 @@ export class ScrollView {
   ) {
     this.originX = ORIGIN_SPACING * nextOrigin++;
     this.content = scene.add.container(this.originX, 0);
+    this.content.setData(CLIP_WIDTH, rect.width);
     this.camera = scene.cameras.add(rect.x, rect.y, rect.width, rect.height);
     this.camera.setScroll(this.originX, 0);
     this.camera.transparent = true;

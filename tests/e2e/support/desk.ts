@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from './build';
 
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -24,6 +25,8 @@ export interface DeskOptions {
   viewport?: { width: number; height: number };
   locale?: string;
   touch?: boolean;
+  /** Runs before the page is opened (to route requests); the menu is then not waited for. */
+  before?: (page: Page) => Promise<unknown>;
 }
 
 export async function openDesk(url: string, options: DeskOptions = {}): Promise<Desk> {
@@ -42,8 +45,9 @@ export async function openDesk(url: string, options: DeskOptions = {}): Promise<
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+  await options.before?.(page);
   await page.goto(url);
-  await waitForScene(page, 'Menu');
+  if (!options.before) await waitForScene(page, 'Menu');
   return {
     context,
     page,
@@ -73,6 +77,7 @@ export interface CallView {
   offered: string[];
   silences: number;
   replyLeftMs: number | null;
+  tweens: number;
   recorded: unknown[];
 }
 
@@ -116,10 +121,14 @@ export async function tap(page: Page, target: string, touch = false): Promise<vo
   else await page.mouse.click(x, y);
 }
 
+/** Saves a screenshot, after checking that no text on screen runs out of its box. */
 export async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  expect(await overflow(page), `text overflowing in ${name}`).toEqual([]);
 }
+
+export const overflow = (page: Page) => page.evaluate(() => (window as unknown as { __holdTheLine: { overflow(): string[] } }).__holdTheLine.overflow());
 
 /** Moves the keyboard focus from the first caller card to card `index` of a grid `columns` wide. */
 export async function focusCard(page: Page, index: number, columns: number): Promise<void> {
@@ -151,7 +160,7 @@ export async function untilReplyAwaited(page: Page, touch: boolean, timeout = 60
  * Plays a call to its end as a trainee would: answer on `ring`, then each move in turn, skipping
  * the caller's speech with Space (or waiting it out when tapping). Returns the call before it ended.
  */
-export async function playCall(page: Page, ring: number, moves: readonly Move[], options: { touch?: boolean; onDecision?: (n: number) => Promise<void> } = {}): Promise<number> {
+export async function playCall(page: Page, ring: number, moves: readonly Move[], options: { touch?: boolean; onDecision?: (n: number, call: CallView) => Promise<void> } = {}): Promise<number> {
   await waitForCall(page, (c) => c.phase === 'ringing' && c.rings >= ring, 40_000);
   if (options.touch) await tap(page, 'answer', true);
   else await page.keyboard.press('Enter');
@@ -161,7 +170,7 @@ export async function playCall(page: Page, ring: number, moves: readonly Move[],
   let n = 0;
   for (const move of moves) {
     const call = await untilReplyAwaited(page, options.touch ?? false);
-    await options.onDecision?.(n++);
+    await options.onDecision?.(n++, call);
     if ('silence' in move) {
       const silences = call.silences;
       await waitForCall(page, (c) => c.silences > silences, 310_000);

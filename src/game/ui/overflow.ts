@@ -1,0 +1,27 @@
+/**
+ * Finds text that runs out of its box: wider than its wrap width, or past the edge of the screen
+ * or of the scrolled list it sits in. The end-to-end tests ask for it with the longest strings.
+ */
+import * as Phaser from 'phaser';
+
+export const CLIP_WIDTH = 'clipWidth';
+
+export function overflowingText(scene: Phaser.Scene): string[] {
+  const problems: string[] = [];
+  const visit = (object: Phaser.GameObjects.GameObject, clipWidth: number, offsetX: number) => {
+    if (object instanceof Phaser.GameObjects.Container) {
+      const clip = object.getData(CLIP_WIDTH) as number | undefined;
+      for (const child of object.list) visit(child, clip ?? clipWidth, clip !== undefined ? 0 : offsetX + object.x);
+      return;
+    }
+    if (!(object instanceof Phaser.GameObjects.Text) || !object.visible || object.text === '') return;
+    const label = JSON.stringify(object.text.slice(0, 40));
+    const wrap = object.style.wordWrapWidth;
+    if (wrap && object.width > wrap + (object.padding.left ?? 0) + (object.padding.right ?? 0) + 2) problems.push(`${label} is ${Math.round(object.width)} px wide, wrap width ${wrap}`);
+    const left = offsetX + object.x - object.displayWidth * object.originX;
+    const right = left + object.displayWidth;
+    if (left < -1 || right > clipWidth + 1) problems.push(`${label} spans ${Math.round(left)}–${Math.round(right)} px, outside 0–${Math.round(clipWidth)}`);
+  };
+  for (const object of scene.children.list) visit(object, scene.scale.width, 0);
+  return problems;
+}
