@@ -153,12 +153,13 @@ function render() {
     setTimeout(() => {
       const report = simulate(scenario, analysis, { runs: n, seed: 1 });
       frame.setAttribute('srcdoc', simulationHtml(scenario, analysis, report));
+      if (!frame.isConnected) sections.simulation.append(frame);
       simButton.removeAttribute('disabled');
       simButton.textContent = 'Simulate';
       announce(`Simulated ${n} plays: ${report.passed} passed.`);
     }, 20);
   });
-  sections.simulation.append(el('h2', {}, 'Simulation'), el('div', { class: 'row' }, el('label', { for: 'runs' }, 'Random plays '), runs, simButton), frame);
+  sections.simulation.append(el('h2', {}, 'Simulation'), el('div', { class: 'row' }, el('label', { for: 'runs' }, 'Random plays '), runs, simButton));
 }
 
 const choicesOf = (steps: readonly AttemptStep[]) => steps.flatMap((s) => (s.type === 'choose' ? [s.choiceId] : []));

@@ -10,6 +10,7 @@ import { Call, type CallData, type FinishedCall } from '../game/scenes/call';
 import { SCENE } from '../game/scenes/keys';
 import { createServices, services } from '../game/services';
 import { colour } from '../game/theme';
+import { installHook, setHookScene } from '../game/test-hook';
 import { gameSize, orientationFor } from '../game/ui/layout';
 import type { FinishedPlay } from './main';
 
@@ -82,6 +83,21 @@ async function play(scenario: Scenario, source: string, options: PlayOptions): P
       banner: false,
       audio: { noAudio: true },
       scene: [],
+    });
+    const running = game;
+    // Keys go to the desk, not to the page's button that opened it.
+    running.canvas.tabIndex = 0;
+    running.events.once(Phaser.Core.Events.READY, () => running.canvas.focus({ preventScroll: true }));
+    // The same read-only test hook as the trainee's page, so the desk's end-to-end helpers work here.
+    installHook(window as unknown as Record<string, unknown>, (box) => {
+      const canvas = running.canvas.getBoundingClientRect();
+      const sx = canvas.width / running.scale.width;
+      const sy = canvas.height / running.scale.height;
+      return { x: canvas.left + box.x * sx, y: canvas.top + box.y * sy, width: box.width * sx, height: box.height * sy };
+    });
+    running.events.on(Phaser.Core.Events.STEP, () => {
+      const active = running.scene.getScenes(true)[0];
+      if (active) setHookScene(active.scene.key);
     });
     game.scene.add(LOADER, PreviewLoader, false);
     game.scene.add(SCENE.call, Call, false);
