@@ -2,9 +2,11 @@
  * Dev-server help for trainers (`npm run dev` only): the preview page saves a play as a golden test
  * plan straight into scenarios/plans/, merged with the plans already there.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
+import { checkScenario } from '../engine/check/validate';
+import type { Diagnostic } from '../engine/check/diagnostics';
 import { planSchema, plansFileSchema, type PlansFile } from '../engine/plans';
 
 const MAX_BODY = 256 * 1024;
@@ -20,11 +22,49 @@ export function mergePlan(root: string, scenarioId: string, planInput: unknown):
   return { file, plans };
 }
 
+const SCENARIO_FILE = /\/scenarios\/([a-z0-9][a-z0-9-]*)\.json$/;
+
+/** Every scenario file in scenarios/ that has a problem, with the checker's diagnostics. */
+export function scenarioProblems(root: string): Array<{ file: string; diagnostics: Diagnostic[] }> {
+  const dir = join(root, 'scenarios');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+    .sort()
+    .map((f) => ({ file: `scenarios/${f}`, diagnostics: checkScenario(readFileSync(join(dir, f), 'utf8')).diagnostics }))
+    .filter((r) => r.diagnostics.length > 0);
+}
+
+/**
+ * A scenario saved half-written is not valid JSON; importing it would break the whole page. In the
+ * dev server such a file reads as an empty menu entry (the menu skips it) and the page lists the
+ * checker's diagnostics instead.
+ */
+export function guardedScenarioSource(file: string, text: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    void file;
+    return JSON.stringify({ id: null, title: null, summary: null, difficulty: null, caller: null });
+  }
+}
+
 export function trainerPlugin(root: string): Plugin {
   return {
     name: 'hold-the-line-trainer',
     apply: 'serve',
+    enforce: 'pre',
+    load(id) {
+      const [path = '', query = ''] = id.split('?');
+      if (!SCENARIO_FILE.test(path) || /(^|&)(raw|url)\b/.test(query)) return null;
+      if (!existsSync(path)) return null;
+      return guardedScenarioSource(path, readFileSync(path, 'utf8'));
+    },
     configureServer(server) {
+      server.middlewares.use('/__trainer/diagnostics', (_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(scenarioProblems(root)));
+      });
       server.middlewares.use('/__trainer/plans', (req, res) => {
         const reply = (status: number, body: unknown) => {
           res.statusCode = status;

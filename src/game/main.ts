@@ -86,3 +86,6 @@ installHook(window as unknown as Record<string, unknown>, (box) => {
   const active = game.scene.getScenes(true)[0];
   return active ? overflowingText(active) : [];
 });
+
+// Trainers on the dev server: a scenario file saved with a problem is listed over the game.
+if (import.meta.env.DEV) void import('../dev/scenario-overlay').then((overlay) => overlay.showScenarioProblems());

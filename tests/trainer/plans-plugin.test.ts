@@ -32,3 +32,23 @@ describe('saving a play as a golden plan from the preview page (dev server)', ()
     expect(() => mergePlan(root, 'practice-call', { name: 'x' })).toThrow();
   });
 });
+
+describe('live reload of a broken scenario on the dev server', () => {
+  it('serves a half-written file as an empty menu entry instead of breaking the page', async () => {
+    const { guardedScenarioSource } = await import('../../src/dev/trainer-plugin');
+    const good = readFileSync('scenarios/practice-call.json', 'utf8');
+    expect(guardedScenarioSource('x.json', good)).toBe(good);
+    expect(JSON.parse(guardedScenarioSource('x.json', good.replace('"revision": 1,', '"revision": 1,,')))).toEqual({ id: null, title: null, summary: null, difficulty: null, caller: null });
+  });
+
+  it('lists the checker\'s diagnostics for every scenario file with a problem, and none for good ones', async () => {
+    const { scenarioProblems } = await import('../../src/dev/trainer-plugin');
+    const root = tempRepo();
+    expect(scenarioProblems(root)).toEqual([]);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(root, 'scenarios', 'broken.json'), '{ "formatVersion": 1,, }');
+    const problems = scenarioProblems(root);
+    expect(problems.map((p) => p.file)).toEqual(['scenarios/broken.json']);
+    expect(problems[0]?.diagnostics[0]).toMatchObject({ code: 'HTL001', line: 1 });
+  });
+});
