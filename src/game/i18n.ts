@@ -107,6 +107,7 @@ const STRINGS = {
   'debrief.passMark': { en: 'Pass mark {n}%', 'zh-CN': '及格线 {n}%' },
   'debrief.skills': { en: 'Skills', 'zh-CN': '各项能力' },
   'debrief.facts': { en: 'Ring {ring} · {silences} silences · {duration}', 'zh-CN': '第 {ring} 声接起 · 沉默 {silences} 次 · 用时 {duration}' },
+  'debrief.factsUnanswered': { en: 'Not picked up · rang for {duration}', 'zh-CN': '未接起 · 响铃 {duration}' },
   'debrief.yourCall': { en: 'Your call, choice by choice', 'zh-CN': '你的通话,逐句点评' },
   'debrief.modelCall': { en: 'The model call', 'zh-CN': '示范通话' },
   'debrief.modelSame': { en: 'Same as the model', 'zh-CN': '与示范一致' },

@@ -77,14 +77,14 @@ describe('the call desk', () => {
       before: (page) =>
         page.route('**/*.svg', async (route) => {
           // The first files arrive at once, the rest after a while: the bar stops part-way.
-          if (requested++ > 3) await new Promise((done) => setTimeout(done, 2500));
+          if (requested++ > 3) await new Promise((done) => setTimeout(done, 8000));
           await route.continue();
         }),
     });
     await waitForScene(desk.page, 'Preloader');
-    await desk.page.waitForTimeout(1200);
+    await desk.page.waitForTimeout(300);
     await shoot(desk.page, '01-preloader');
-    await waitForScene(desk.page, 'Menu');
+    await waitForScene(desk.page, 'Menu', 30_000);
     await desk.page.unroute('**/*.svg');
     const menu = await menuView(desk.page);
     const { readdirSync } = await import('node:fs');
@@ -129,7 +129,8 @@ describe('the call desk', () => {
     desk = await openDesk(server.url);
     const { ring, choices } = plan('wrong-charge', 'worst');
     await pickCaller(desk, 'wrong-charge');
-    const answeredOn = await playCall(desk.page, ring, choices.map((choice) => ({ choice })), {
+    // This one by mouse: each option clicked where it is drawn.
+    const answeredOn = await playCall(desk.page, ring, choices.map((choice) => ({ choice, by: 'tap' })), {
       onDecision: async (n) => {
         if (n === choices.length - 1) await shoot(desk!.page, '07-call-angry');
       },
@@ -165,6 +166,44 @@ describe('the call desk', () => {
       await waitForCall(desk.page, (c) => c.phase !== 'awaiting' || c.nodeId !== call.nodeId);
     }
     await expectDebriefMatchesCli(desk, 'practice-call', ['~', ...choices], answeredOn);
+  });
+
+  it('runs the desk clock at the scenario\'s speed', async () => {
+    desk = await openDesk(server.url);
+    const abuser = scenario('hour-long-abuser');
+    const clock = abuser.timing.clock;
+    expect(clock).toBeDefined();
+    await pickCaller(desk, 'hour-long-abuser');
+    const ringing = await waitForCall(desk.page, (c) => c.rings >= 1);
+    expect(ringing.clock).toBe(clock?.start);
+    await desk.page.keyboard.press('Enter');
+    await untilReplyAwaited(desk.page, false);
+    const toMinutes = (hhmm: string | null) => (hhmm ? Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)) : NaN);
+    const before = Date.now();
+    const first = toMinutes((await waitForCall(desk.page, () => true)).clock);
+    await desk.page.waitForTimeout(6000);
+    const later = await waitForCall(desk.page, () => true);
+    const elapsedCallMinutes = ((Date.now() - before) / 1000) * (clock?.speed ?? 1) / 60;
+    expect(toMinutes(later.clock) - first).toBeGreaterThanOrEqual(Math.floor(elapsedCallMinutes) - 1);
+    expect(toMinutes(later.clock) - first).toBeLessThanOrEqual(Math.ceil(elapsedCallMinutes) + 1);
+    await shoot(desk.page, '18-call-desk-clock');
+  });
+
+  it('lets an unanswered phone ring out, keeps that result, and offers a retry', async () => {
+    desk = await openDesk(server.url);
+    const practice = scenario('practice-call');
+    await pickCaller(desk, 'practice-call');
+    await waitForScene(desk.page, 'Debrief', (practice.timing.giveUpAfterRings * practice.timing.ringSeconds + 15) * 1000);
+    expect(await debriefView(desk.page)).toMatchObject({ outcome: 'unanswered', passed: false, total: 0, choices: [] });
+    await shoot(desk.page, '19-debrief-unanswered');
+    // Retry has the focus: Enter rings the same caller again.
+    await desk.page.keyboard.press('Enter');
+    await waitForScene(desk.page, 'Call');
+    await waitForCall(desk.page, (c) => c.phase === 'ringing');
+    await desk.page.keyboard.press('Escape');
+    await desk.page.keyboard.press('Escape');
+    await waitForScene(desk.page, 'Menu');
+    expect((await menuView(desk.page))?.cards.find((c) => c.id === 'practice-call')).toMatchObject({ attempts: 1, best: 0, passed: false });
   });
 
   it('switches the language and remembers it after a reload', async () => {

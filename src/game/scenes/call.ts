@@ -354,7 +354,8 @@ export class Call extends Phaser.Scene {
         this.skipButton.setVisible(true).setEnabled(true).setLabel(t(language, 'call.resume'));
         break;
       case 'awaiting':
-        this.statusText.setText(`${t(language, 'call.yourReply')} · ${t(language, 'call.replyKeys', { n: Math.min(9, this.choices.items.length) })}`);
+        // Key hints are for keyboards: a phone shows the plain heading.
+        this.statusText.setText(this.frame.portrait ? t(language, 'call.yourReply') : `${t(language, 'call.yourReply')} · ${t(language, 'call.replyKeys', { n: Math.min(9, this.choices.items.length) })}`);
         this.skipButton.setVisible(false);
         break;
       case 'ended':
@@ -560,6 +561,7 @@ export class Call extends Phaser.Scene {
       replyLeftMs: this.session.replyLeftMs(),
       // Running animations: none while the trainee asks for reduced motion.
       tweens: this.tweens.getTweens().length,
+      clock: this.clockText?.text ?? null,
       recorded: this.session.steps.map((step) => ({ ...step })),
     };
   }

@@ -181,7 +181,8 @@ export class Debrief extends Phaser.Scene {
       .setPadding(14, 6, 14, 6)
       .setBackgroundColor(result.passed ? '#2a9d6a' : '#c8443d');
     void pill;
-    const facts = makeText(this, m, outcome.y + outcome.height + space.xs, t(language, 'debrief.facts', { ring: result.answerRing || '–', silences: result.silences, duration: formatDuration(result.durationMs) }), {
+    const factsText = result.answerRing > 0 ? t(language, 'debrief.facts', { ring: result.answerRing, silences: result.silences, duration: formatDuration(result.durationMs) }) : t(language, 'debrief.factsUnanswered', { duration: formatDuration(result.durationMs) });
+    const facts = makeText(this, m, outcome.y + outcome.height + space.xs, factsText, {
       size: frame.text('small'),
       colour: 'textMuted',
     });

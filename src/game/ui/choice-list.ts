@@ -6,7 +6,7 @@ import * as Phaser from 'phaser';
 import type { TicketTier } from '../../engine/format/schema';
 import { ICON } from '../assets';
 import type { ChoiceView } from '../call/view';
-import { kindLabel, pick, tierLabel, type Language } from '../i18n';
+import { kindLabel, pick, t, tierLabel, type Language } from '../i18n';
 import { colour, radius, space } from '../theme';
 import type { Focusable } from './focus';
 import type { Frame } from './layout';
@@ -103,6 +103,21 @@ export class ChoiceList {
     private readonly onChoose: (choice: ChoiceView) => void,
   ) {
     this.view = new ScrollView(scene, rect, smooth);
+    // A hint that more options wait below the fold: easy to miss with only a scrollbar.
+    this.more = makeText(scene, rect.x + rect.width - space.l, rect.y + rect.height - 4, `▼ ${t(language, 'call.scrollHint')}`, { size: frame.text('small'), bold: true, colour: 'text' })
+      .setOrigin(1, 1)
+      .setPadding(10, 4, 10, 4)
+      .setBackgroundColor('#3b8cf0')
+      .setDepth(6)
+      .setVisible(false);
+    this.view.onChange(() => this.updateMore());
+  }
+
+  private readonly more: Phaser.GameObjects.Text;
+
+  private updateMore(): void {
+    const below = this.view.maxOffset() - this.view.scrollOffset > 24;
+    this.more.setVisible(below && this.buttons.length > 0);
   }
 
   /** Replaces the options (when they change) and returns the new buttons for the focus manager. */

@@ -28,6 +28,7 @@ export class ScrollView {
   private dragFrom: number | null = null;
   private dragOffset = 0;
   private dragged = false;
+  private readonly listeners: (() => void)[] = [];
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -89,6 +90,11 @@ export class ScrollView {
     this.dragFrom = null;
   }
 
+  /** Called after every scroll and content change. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   /** True just after a drag, so a list can ignore the tap that ended it. */
   wasDragged(): boolean {
     return this.dragged;
@@ -117,6 +123,7 @@ export class ScrollView {
     if (animate && this.smooth()) this.scene.tweens.add({ targets: this.camera, scrollY: this.offset, duration: 180, ease: 'Sine.easeOut' });
     else this.camera.scrollY = this.offset;
     this.drawBar();
+    for (const listener of this.listeners) listener();
   }
 
   scrollToEnd(animate = true): void {

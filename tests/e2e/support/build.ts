@@ -13,7 +13,20 @@ export const E2E_DIST = join(ROOT, 'test-results', 'e2e-dist');
 
 export async function buildTraineePage(outDir = E2E_DIST): Promise<void> {
   const { build } = await import('vite');
+  // Vitest runs with NODE_ENV=test, and Vite takes import.meta.env.DEV from NODE_ENV: without this
+  // the "production" build would carry the dev server's helpers.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await buildWith(build, outDir);
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+async function buildWith(build: typeof import('vite').build, outDir: string): Promise<void> {
   await build({
+    mode: 'production',
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
     logLevel: 'warn',

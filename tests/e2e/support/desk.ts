@@ -45,6 +45,10 @@ export async function openDesk(url: string, options: DeskOptions = {}): Promise<
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+  // Name what failed to load: the console only says "404".
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+  });
   await options.before?.(page);
   await page.goto(url);
   if (!options.before) await waitForScene(page, 'Menu');
@@ -78,6 +82,7 @@ export interface CallView {
   silences: number;
   replyLeftMs: number | null;
   tweens: number;
+  clock: string | null;
   recorded: unknown[];
 }
 
