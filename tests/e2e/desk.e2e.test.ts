@@ -168,6 +168,23 @@ describe('the call desk', () => {
     await expectDebriefMatchesCli(desk, 'practice-call', ['~', ...choices], answeredOn);
   });
 
+  it('turns to an upright phone mid-call and the call goes on', async () => {
+    desk = await openDesk(server.url);
+    const { ring, choices } = plan('practice-call', 'best');
+    await pickCaller(desk, 'practice-call');
+    const answeredOn = await playCall(desk.page, ring, choices.map((choice) => ({ choice })), {
+      onDecision: async (n) => {
+        if (n !== 2) return;
+        await desk!.page.setViewportSize({ width: 390, height: 844 });
+        await desk!.page.waitForFunction(() => window.innerHeight > window.innerWidth);
+        await waitForScene(desk!.page, 'Call');
+        await desk!.page.waitForTimeout(500);
+        await shoot(desk!.page, '20-call-turned-portrait');
+      },
+    });
+    await expectDebriefMatchesCli(desk, 'practice-call', choices, answeredOn);
+  });
+
   it('runs the desk clock at the scenario\'s speed', async () => {
     desk = await openDesk(server.url);
     const abuser = scenario('hour-long-abuser');

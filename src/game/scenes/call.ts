@@ -195,6 +195,11 @@ export class Call extends Phaser.Scene {
     if (fresh) {
       services().live.clear();
       this.session.start();
+    } else {
+      // Drawn again after a re-layout: pick up where the call is, without replaying its sounds.
+      this.phase = this.session.phase;
+      this.lastRings = this.session.snapshot.context.call.rings;
+      if (this.phase === 'ended') this.endingAt = this.session.elapsedMs();
     }
     this.render(this.session.snapshot);
 
