@@ -145,17 +145,26 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
   };
 
   /** Moves into a node, following caller nodes; records visits, branches and broken references. */
+  // Where entering a node leads depends only on the node, the mood and the tested flags.
+  const arrivals = new Map<string, number>();
   const arrive = (state: CallState, nodeId: string): number => {
+    const arrivalKey = key(nodeId, state, tested);
+    const known = arrivals.get(arrivalKey);
+    if (known !== undefined) return known;
     const arrival = enterNode(scenario, index, { ...state, transcript: [] }, nodeId, 0);
     markVisited(arrival.state);
     recordBranches(arrival.state, nodeId);
+    let to: number;
     if (arrival.node === null) {
       const where = lastNodeId(arrival.state, nodeId);
       brokenNodes.add(where);
-      return intern(arrival.state, null, where);
+      to = intern(arrival.state, null, where);
+    } else {
+      reachableNodes.add(arrival.node.id);
+      to = intern(arrival.state, arrival.node, null);
     }
-    reachableNodes.add(arrival.node.id);
-    return intern(arrival.state, arrival.node, null);
+    arrivals.set(arrivalKey, to);
+    return to;
   };
 
   const recordBranches = (state: CallState, firstId: string) => {

@@ -158,21 +158,23 @@ export function leadsToHold(scenario: Scenario, state: CallState, choice: Choice
 }
 
 export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
-  const moodBefore = state.mood;
-  let next = applyEffect(state, choice);
-  if (choice.set) next = { ...next, flags: [...next.flags.filter((f) => !choice.set?.includes(f)), ...choice.set] };
-  if (choice.unset) next = { ...next, flags: next.flags.filter((f) => !choice.unset?.includes(f)) };
-  if (choice.step && !next.steps.includes(choice.step)) next = { ...next, steps: [...next.steps, choice.step] };
-  next = {
-    ...next,
-    transcript: [...next.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore, moodAfter: next.mood }],
-  };
-  if (next.mood >= scenario.caller.moodLimit) {
-    return { state: { ...next, transcript: [...next.transcript, { kind: 'mood-limit', nodeId: node.id, at }] }, next: scenario.caller.onMoodLimit, holdSeconds: 0 };
+  const effected = applyEffect(state, choice);
+  let flags = effected.flags;
+  if (choice.set) flags = [...flags.filter((f) => !choice.set?.includes(f)), ...choice.set];
+  if (choice.unset) flags = flags.filter((f) => !choice.unset?.includes(f));
+  const steps = choice.step && !effected.steps.includes(choice.step) ? [...effected.steps, choice.step] : effected.steps;
+  const mood = effected.mood;
+  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: mood }];
+  // One new state per choice: this runs for every edge the analysis walks.
+  const next: CallState = { ...effected, flags, steps, transcript };
+  if (mood >= scenario.caller.moodLimit) {
+    transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
+    return { state: next, next: scenario.caller.onMoodLimit, holdSeconds: 0 };
   }
   if (leadsToHold(scenario, state, choice)) {
     const seconds = choice.holdSeconds ?? DEFAULT_HOLD_SECONDS;
-    return { state: { ...next, transcript: [...next.transcript, { kind: 'hold', nodeId: node.id, seconds, at }] }, next: choice.next, holdSeconds: seconds };
+    transcript.push({ kind: 'hold', nodeId: node.id, seconds, at });
+    return { state: next, next: choice.next, holdSeconds: seconds };
   }
   return { state: next, next: choice.next, holdSeconds: 0 };
 }
