@@ -7,6 +7,7 @@ import { colour, radius } from '../theme';
 import { frameOf } from '../ui/layout';
 import { makeText } from '../ui/text';
 import { SCENE } from './keys';
+import { setHookScene } from '../test-hook';
 
 export class Preloader extends Phaser.Scene {
   constructor() {
@@ -14,6 +15,8 @@ export class Preloader extends Phaser.Scene {
   }
 
   preload(): void {
+    // A loading scene is not yet "running", so the game loop would not report it.
+    setHookScene(SCENE.preloader);
     const { width, height } = this.scale;
     const frame = frameOf(width, height);
     const language = services().settings.value.language;
