@@ -192,3 +192,15 @@ describe('the generated benchmark scenario', () => {
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });
+
+describe('the quick key scan', () => {
+  it('finds duplicate and forbidden keys at any depth, and none in clean JSON', async () => {
+    const { hasKeyProblem } = await import('../../src/engine/check/json-source');
+    expect(hasKeyProblem(sampleText)).toBe(false);
+    expect(hasKeyProblem('{"a":{"b":[{"c":1,"d":"x\\"y","c":2}]}}')).toBe(true);
+    expect(hasKeyProblem('{"a":[{"k":1},{"k":2}],"b":"a"}')).toBe(false);
+    expect(hasKeyProblem('{"list":["x","x"],"x":1}')).toBe(false);
+    expect(hasKeyProblem('{"a":{"constructor":1}}')).toBe(true);
+    expect(hasKeyProblem('{"\\u005f_proto__":{}}')).toBe(true);
+  });
+});

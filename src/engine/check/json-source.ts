@@ -264,3 +264,53 @@ export function readJson(text: string, options: { positions?: boolean } = {}): J
     throw error;
   }
 }
+
+/**
+ * Whether JSON text that JSON.parse accepts has a key JSON.parse would hide: one that appears twice
+ * in an object, or `__proto__`, `constructor` or `prototype`. A quick scan that builds no values:
+ * only a file that fails it is read again, slowly, to say where.
+ */
+export function hasKeyProblem(text: string): boolean {
+  const frames: Array<Set<string> | null> = [];
+  let expectKey = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: find its closing quote, skipping escaped ones.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1) {
+        let backslashes = 0;
+        for (let k = end - 1; text.charCodeAt(k) === 0x5c; k--) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (end === -1) return true;
+      const top = frames[frames.length - 1];
+      if (expectKey && top) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (FORBIDDEN_KEYS.has(key) || top.has(key)) return true;
+        top.add(key);
+        expectKey = false;
+      }
+      i = end + 1;
+      continue;
+    }
+    if (c === 0x7b) {
+      frames.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b) {
+      frames.push(null);
+      expectKey = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      frames.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      expectKey = frames[frames.length - 1] != null;
+    }
+    i++;
+  }
+  return false;
+}

@@ -8,7 +8,7 @@ import { SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, 
 import type { Rulebook } from '../format/rulebook';
 import { defaultRulebook } from '../rulebook-data';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
-import { childPath, readJson, type Position } from './json-source';
+import { childPath, hasKeyProblem, readJson, type JsonSource, type Position } from './json-source';
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 const scenarioHeaderSchema = scenarioSchema.omit({ nodes: true });
@@ -23,6 +23,18 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** The parsed scenario when it has no error. */
   scenario: Scenario | null;
+}
+
+function quickParse(text: string): JsonSource | null {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (hasKeyProblem(body)) return null;
+  return { value, positionOf: () => undefined, problems: [] };
 }
 
 export function validateScenario(input: unknown, options: CheckOptions = {}): Diagnostic[] {
@@ -40,7 +52,10 @@ export function checkScenario(input: unknown, options: CheckOptions = {}): Check
     if (bytes > MAX_SCENARIO_BYTES) {
       return { diagnostics: [diagnostic('HTL002', '$', `the file is ${bytes} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes (1 MB)`)], scenario: null };
     }
-    const source = readJson(input, { positions: false });
+    // The fast road for the usual file: native JSON.parse, and a scan for keys it would hide.
+    // Anything odd is read again by the positional reader, which says what and where.
+    const quick = quickParse(input);
+    const source = quick ?? readJson(input, { positions: false });
     // Positions are only needed to locate a diagnostic: read them on the first one.
     let located: ((path: string) => Position | undefined) | null = null;
     positionOf = (path) => (located ??= readJson(input).positionOf)(path);
