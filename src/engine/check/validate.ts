@@ -102,6 +102,12 @@ export function checkScenario(input: unknown, options: CheckOptions = {}): Check
   }
   if (diagnostics.some((d) => d.code === 'HTL004')) return finish(null);
 
+  // The usual file is valid as a whole: parse it in one go.
+  const whole = scenarioSchema.safeParse(raw);
+  if (whole.success) {
+    semanticChecks(whole.data, options, diagnostics);
+    return finish(whole.data);
+  }
   // Nodes are checked one by one so that one bad node does not hide the problems of the others.
   const rawNodes = Array.isArray(raw.nodes) ? raw.nodes : null;
   const goodNodes: ScenarioNode[] = [];
