@@ -272,10 +272,11 @@ function findTraps(states: StateInfo[]): Set<string> {
 const NONE = Number.NEGATIVE_INFINITY;
 
 /**
- * Highest sum of `value` over edges from `root` to an ending accepted by `accept`. Each state is
+ * Highest sum of `value` over edges from a state to an ending accepted by `accept`. Each state is
  * solved once; an edge back into the current path is skipped, so loops never add points twice.
+ * `choicesOnly` leaves out silence, for the path a trainee is shown.
  */
-function bestValue(states: StateInfo[], root: number, value: (delta: Record<string, number>) => number, accept: (s: StateInfo) => boolean): number {
+function bestSolver(states: StateInfo[], value: (delta: Record<string, number>) => number, accept: (s: StateInfo) => boolean, choicesOnly = false): (i: number) => number {
   const memo = new Map<number, number>();
   const onPath = new Set<number>();
   const solve = (i: number): number => {
@@ -288,7 +289,7 @@ function bestValue(states: StateInfo[], root: number, value: (delta: Record<stri
     onPath.add(i);
     let best = NONE;
     for (const e of s.edges) {
-      if (onPath.has(e.to)) continue;
+      if ((choicesOnly && e.choiceId === null) || onPath.has(e.to)) continue;
       const rest = solve(e.to);
       if (rest !== NONE) best = Math.max(best, value(e.delta) + rest);
     }
@@ -296,7 +297,11 @@ function bestValue(states: StateInfo[], root: number, value: (delta: Record<stri
     memo.set(i, best);
     return best;
   };
-  return solve(root);
+  return solve;
+}
+
+function bestValue(states: StateInfo[], root: number, value: (delta: Record<string, number>) => number, accept: (s: StateInfo) => boolean): number {
+  return bestSolver(states, value, accept)(root);
 }
 
 function findBestPath(states: StateInfo[], root: number): BestPath | null {
@@ -304,26 +309,7 @@ function findBestPath(states: StateInfo[], root: number): BestPath | null {
   const passable = (s: StateInfo) => s.outcome !== undefined && OUTCOMES[s.outcome as keyof typeof OUTCOMES]?.passable === true;
   const accept = bestValue(states, root, total, passable) !== NONE ? passable : () => true;
   // Walk greedily along edges whose value plus the best rest equals the best from here.
-  const memo = new Map<number, number>();
-  const onPath = new Set<number>();
-  const solve = (i: number): number => {
-    const cached = memo.get(i);
-    if (cached !== undefined) return cached;
-    const s = states[i];
-    if (!s) return NONE;
-    if (s.kind === 'ending') return accept(s) ? 0 : NONE;
-    if (s.kind === 'broken') return NONE;
-    onPath.add(i);
-    let best = NONE;
-    for (const e of s.edges) {
-      if (e.choiceId === null || onPath.has(e.to)) continue;
-      const rest = solve(e.to);
-      if (rest !== NONE) best = Math.max(best, total(e.delta) + rest);
-    }
-    onPath.delete(i);
-    memo.set(i, best);
-    return best;
-  };
+  const solve = bestSolver(states, total, accept, true);
   if (solve(root) === NONE) return null;
   const choices: string[] = [];
   const scores: Record<string, number> = {};
@@ -334,7 +320,7 @@ function findBestPath(states: StateInfo[], root: number): BestPath | null {
     if (!s) return null;
     if (s.kind === 'ending') return { choices, endingId: s.nodeId ?? '', outcome: s.outcome ?? '', scores };
     seen.add(at);
-    const here = memo.get(at) ?? NONE;
+    const here = solve(at);
     const edge = s.edges.find((e) => {
       if (e.choiceId === null || seen.has(e.to)) return false;
       const rest = solve(e.to);
