@@ -33,5 +33,6 @@ export function howlerSoundPort(audio: CallAudio, options: SoundPortOptions = {}
     hold: (on) => audio.hold(on),
     ui: (kind) => audio.ui(kind),
     setVolume: (volume) => audio.setVolume(volume),
+    setVoices: (on) => audio.setVoice(on),
   };
 }

@@ -24,6 +24,7 @@ const parent = document.getElementById('game');
 const services = createServices(document.getElementById('live'));
 // Howler plays the desk, the phone and the caller (src/audio); it starts on the first gesture.
 setSoundPort(howlerSoundPort(createGameAudio(), { language: () => services.settings.value.language }));
+sound().setVoices(services.settings.value.voices);
 sound().setVolume(services.settings.value.volume);
 document.documentElement.lang = services.settings.value.language;
 // Attempts go to IndexedDB and on to the server when it answers (src/game/net).

@@ -17,6 +17,8 @@ export interface Settings {
   volume: number;
   captionSize: CaptionSize;
   reducedMotion: boolean;
+  /** The callers' recorded voices; captions carry the call either way. */
+  voices: boolean;
 }
 
 export interface Environment {
@@ -25,7 +27,7 @@ export interface Environment {
 }
 
 export function defaultSettings(env: Environment): Settings {
-  return { language: browserLanguage(env.languages), volume: 0.75, captionSize: 'medium', reducedMotion: env.prefersReducedMotion };
+  return { language: browserLanguage(env.languages), volume: 0.75, captionSize: 'medium', reducedMotion: env.prefersReducedMotion, voices: true };
 }
 
 /** Reads what was stored, keeping each field that is still valid and defaulting the rest. */
@@ -45,6 +47,7 @@ export function parseSettings(raw: string | null, env: Environment): Settings {
     volume: typeof v.volume === 'number' && v.volume >= 0 && v.volume <= 1 ? v.volume : defaults.volume,
     captionSize: (CAPTION_SIZES as readonly unknown[]).includes(v.captionSize) ? (v.captionSize as CaptionSize) : defaults.captionSize,
     reducedMotion: typeof v.reducedMotion === 'boolean' ? v.reducedMotion : defaults.reducedMotion,
+    voices: typeof v.voices === 'boolean' ? v.voices : defaults.voices,
   };
 }
 

@@ -21,6 +21,8 @@ export interface SoundPort {
   ui(kind: UiSound): void;
   /** 0 to 1. */
   setVolume(volume: number): void;
+  /** Whether the callers' voices play (the desk's sounds do either way). */
+  setVoices(on: boolean): void;
 }
 
 export const silentSoundPort: SoundPort = {
@@ -33,6 +35,7 @@ export const silentSoundPort: SoundPort = {
   hold: () => undefined,
   ui: () => undefined,
   setVolume: () => undefined,
+  setVoices: () => undefined,
 };
 
 let current: SoundPort = silentSoundPort;

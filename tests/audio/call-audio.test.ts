@@ -465,4 +465,19 @@ describe('the game’s sound port', () => {
     expect(r.fake.howl('test-call.en.mp3').played.map((p) => p.sprite)).toEqual(['a.1@heated']);
     expect(r.fake.volumeCalls.at(-1)).toBe(0.5);
   });
+
+  it('turns the callers\' voices off from the menu\'s setting, keeping the desk sounds', async () => {
+    const r = rig();
+    await r.audio.unlock();
+    const port = howlerSoundPort(r.audio, { language: () => 'en' });
+    await port.prepare('test-call');
+    port.setVoices(false);
+    port.line('a.1', 'en', 20);
+    port.ring();
+    expect(r.fake.howl('test-call.en.mp3').played).toEqual([]);
+    expect(r.desk().played.map((p) => p.sprite)).toContain('ring');
+    port.setVoices(true);
+    port.line('a.1', 'en', 20);
+    expect(r.fake.howl('test-call.en.mp3').played.length).toBe(1);
+  });
 });

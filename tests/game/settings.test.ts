@@ -30,10 +30,10 @@ describe('settings', () => {
 
   it('keep each valid field of a damaged record and default the rest', () => {
     const raw = JSON.stringify({ format: 1, language: 'fr', volume: 0.5, captionSize: 'huge', reducedMotion: false });
-    expect(parseSettings(raw, env)).toEqual({ language: 'zh-CN', volume: 0.5, captionSize: 'medium', reducedMotion: false });
+    expect(parseSettings(raw, env)).toEqual({ language: 'zh-CN', volume: 0.5, captionSize: 'medium', reducedMotion: false, voices: true });
     expect(parseSettings('{not json', env).language).toBe('zh-CN');
     expect(parseSettings(JSON.stringify({ format: 99, language: 'en' }), env).language).toBe('zh-CN');
-    expect(parseSettings(serialiseSettings({ language: 'en', volume: 1, captionSize: 'small', reducedMotion: true }), env)).toEqual({ language: 'en', volume: 1, captionSize: 'small', reducedMotion: true });
+    expect(parseSettings(serialiseSettings({ language: 'en', volume: 1, captionSize: 'small', reducedMotion: true, voices: false }), env)).toEqual({ language: 'en', volume: 1, captionSize: 'small', reducedMotion: true, voices: false });
   });
 
   it('survive storage that refuses to work', () => {

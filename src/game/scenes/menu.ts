@@ -78,13 +78,15 @@ export class Menu extends Phaser.Scene {
     const logoSize = frame.portrait ? 72 : 56;
     this.add.image(margin, margin, ART.logo).setOrigin(0).setDisplaySize(logoSize, logoSize);
     const title = makeText(this, margin + logoSize + space.m, margin - 4, t(language, 'app.title'), { size: frame.text('title'), bold: true });
-    makeText(this, title.x, title.y + title.height + 2, t(language, 'app.tagline'), { size: frame.text('small'), colour: 'textMuted', width: width - title.x - margin });
+    const taglineAt = { x: title.x, y: title.y + title.height + 2 };
+    let tagline = makeText(this, taglineAt.x, taglineAt.y, t(language, 'app.tagline'), { size: frame.text('small'), colour: 'textMuted', width: width - title.x - margin });
 
     const settings = services().settings;
     const s = settings.value;
     const labels = [
       `${t(language, 'settings.language')}: ${t(language, `lang.${language === 'en' ? 'zh-CN' : 'en'}`)}`,
       `${t(language, 'settings.volume')}: ${s.volume === 0 ? t(language, 'settings.volume.off') : `${Math.round(s.volume * 100)}%`}`,
+      `${t(language, 'settings.voices')}: ${t(language, s.voices ? 'settings.voices.on' : 'settings.voices.off')}`,
       `${t(language, 'settings.captions')}: ${t(language, `settings.captions.${s.captionSize}`)}`,
       `${t(language, 'settings.motion')}: ${t(language, s.reducedMotion ? 'settings.motion.reduced' : 'settings.motion.full')}`,
     ];
@@ -95,6 +97,10 @@ export class Menu extends Phaser.Scene {
         settings.update({ volume });
         sound().setVolume(volume);
         sound().ui('choice');
+      },
+      () => {
+        settings.update({ voices: !s.voices });
+        sound().setVoices(!s.voices);
       },
       () => settings.update({ captionSize: nextInCycle(CAPTION_SIZES, s.captionSize) }),
       () => settings.update({ reducedMotion: !s.reducedMotion }),
@@ -123,7 +129,8 @@ export class Menu extends Phaser.Scene {
         const y = top + Math.floor(i / 2) * (height + space.s);
         buttons.push(new Button(this, { x, y, width: cellWidth, height, label, size, onPress: press(i) }));
       });
-      bottom = top + height * 2 + space.s;
+      const rows = Math.ceil(labels.length / 2);
+      bottom = top + height * rows + space.s * (rows - 1);
     } else {
       let x = width - margin;
       const y = margin + 4;
@@ -134,6 +141,13 @@ export class Menu extends Phaser.Scene {
         x -= space.s;
       }
       bottom = margin + logoSize;
+      // The settings row shares the header's line: the tagline wraps short of it.
+      const room = x - taglineAt.x;
+      if (tagline.x + tagline.width > x && room > 120) {
+        tagline.destroy();
+        tagline = makeText(this, taglineAt.x, taglineAt.y, t(language, 'app.tagline'), { size: frame.text('small'), colour: 'textMuted', width: room });
+        bottom = Math.max(bottom, tagline.y + tagline.height);
+      }
     }
     this.settingsButtons = buttons;
     return bottom;
@@ -187,7 +201,7 @@ export class Menu extends Phaser.Scene {
       this.focus.focus(this.cards[Math.max(0, back)] ?? null, back >= 0);
     }
     setHookMenu({ language, cards: entries.map((e) => ({ id: e.id, best: history.get(e.id)?.best ?? null, attempts: history.get(e.id)?.attempts ?? 0, passed: history.get(e.id)?.passed ?? false })) });
-    this.settingsButtons.forEach((button, i) => setTarget(`setting:${['language', 'volume', 'captions', 'motion'][i]}`, () => button.screenBounds()));
+    this.settingsButtons.forEach((button, i) => setTarget(`setting:${['language', 'volume', 'voices', 'captions', 'motion'][i]}`, () => button.screenBounds()));
     const live = services().live;
     live.clear();
     live.say(t(language, 'live.menu', { count: entries.length }));
