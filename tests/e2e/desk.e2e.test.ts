@@ -228,7 +228,7 @@ describe('the call desk', () => {
     expect((await menuView(desk.page))?.language).toBe('en');
     // Focus starts on the first caller; the first Tab shows it, Shift+Tab walks back to the settings.
     await desk.page.keyboard.press('Tab');
-    for (let i = 0; i < 4; i++) await desk.page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 5; i++) await desk.page.keyboard.press('Shift+Tab');
     await desk.page.keyboard.press('Enter');
     await desk.page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     await waitForScene(desk.page, 'Menu');
@@ -240,10 +240,10 @@ describe('the call desk', () => {
     expect((await menuView(desk.page))?.language).toBe('zh-CN');
     expect(await desk.page.title()).toContain('稳住');
 
-    // Reduced motion, also by keyboard: language, volume, captions, motion.
+    // Reduced motion, also by keyboard: language, volume, voices, captions, motion.
     await desk.page.keyboard.press('Tab');
-    for (let i = 0; i < 4; i++) await desk.page.keyboard.press('Shift+Tab');
-    for (let i = 0; i < 3; i++) await desk.page.keyboard.press('Tab');
+    for (let i = 0; i < 5; i++) await desk.page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 4; i++) await desk.page.keyboard.press('Tab');
     await desk.page.keyboard.press('Enter');
     await desk.page.waitForFunction(() => JSON.parse(localStorage.getItem('hold-the-line.settings') ?? '{}').reducedMotion === true);
     await waitForScene(desk.page, 'Menu');
