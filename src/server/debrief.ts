@@ -3,24 +3,12 @@
  * scenario version it was played on, with every line's text and every choice's feedback and rules,
  * as the trainee's debrief showed them.
  */
-import { defaultRulebook, playSteps, type AttemptStep, type CallResult, type Localised, type Scenario } from '../engine/index';
+import { defaultRulebook, playSteps, type AttemptStep, type CallResult, type ChoiceKind, type ChoiceReview, type Localised, type Scenario } from '../engine/index';
 
 export type DebriefEntry =
   | { kind: 'answer'; at: number; ring: number; late: boolean }
   | { kind: 'caller'; at: number; lineId: string; text: Localised; narration: boolean }
-  | {
-      kind: 'agent';
-      at: number;
-      choiceId: string;
-      choiceKind: string;
-      text: Localised;
-      feedback: Localised;
-      kept: string[];
-      broken: string[];
-      scores: Record<string, number>;
-      moodBefore: number;
-      moodAfter: number;
-    }
+  | ({ kind: 'agent'; choiceKind: ChoiceKind } & Omit<ChoiceReview, 'kind' | 'nodeId'>)
   | { kind: 'silence'; at: number; moodAfter: number }
   | { kind: 'hold'; at: number; seconds: number }
   | { kind: 'mood-limit'; at: number }
