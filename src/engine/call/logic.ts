@@ -2,7 +2,7 @@
  * The rules of a call as pure functions over plain data. The XState machine, the plain-loop
  * benchmark and the graph analysis all step a call with these, so they cannot disagree.
  */
-import type { Choice, Condition, DecisionNode, EndingNode, FlowStep, Line, Scenario, ScenarioNode } from '../format/schema';
+import type { CallerNode, Choice, Condition, DecisionNode, EndingNode, FlowStep, Line, Scenario, ScenarioNode } from '../format/schema';
 
 export const DEFAULT_LATE_ANSWER = { mood: 10, scores: { courtesy: -2 }, rules: { broken: ['answer-fast'] } } as const;
 export const DEFAULT_SILENCE = { mood: 10, scores: { listening: -1 }, rules: { broken: ['no-dead-air'] } } as const;
@@ -104,33 +104,52 @@ export interface Arrival {
 
 const MAX_AUTO_STEPS = 1000;
 
+/** Where entering a node leads: the caller nodes passed on the way, and the node the call stops at. */
+export interface Route {
+  /** Caller nodes the call passes through, in order, each with the branch it took (-1: `next`). */
+  passed: { node: CallerNode; branch: number }[];
+  /** A decision or an ending; null when a node is missing or a caller node has nowhere to go. */
+  stop: DecisionNode | EndingNode | null;
+  /** The last node id the route touched (the missing id, or the caller node that had nowhere to go). */
+  lastId: string;
+}
+
+/** Follows caller nodes from `nodeId`; caller nodes change nothing, so the mood and flags decide it. */
+export function route(index: Map<string, ScenarioNode>, state: Pick<CallState, 'flags' | 'mood'>, nodeId: string): Route {
+  const passed: Route['passed'] = [];
+  let id: string | undefined = nodeId;
+  let lastId = nodeId;
+  for (let guard = 0; id !== undefined && guard < MAX_AUTO_STEPS; guard++) {
+    lastId = id;
+    const node = index.get(id);
+    if (!node) return { passed, stop: null, lastId };
+    if (node.kind !== 'caller') return { passed, stop: node, lastId };
+    const branch = node.branches ? node.branches.findIndex((b) => conditionHolds(b.when, state)) : -1;
+    passed.push({ node, branch });
+    id = branch >= 0 ? node.branches?.[branch]?.next : node.next;
+  }
+  return { passed, stop: null, lastId };
+}
+
 /**
  * Enters a node and follows caller nodes until a decision or an ending, recording every line.
  * A broken scenario (missing node, caller node with nowhere to go) stops at null instead of throwing.
  */
 export function enterNode(scenario: Scenario, index: Map<string, ScenarioNode>, state: CallState, nodeId: string, at: number): Arrival {
-  let current = state;
-  let id: string | undefined = nodeId;
+  const { passed, stop } = route(index, state, nodeId);
+  const transcript = [...state.transcript];
   let speakingSeconds = 0;
-  for (let guard = 0; id !== undefined && guard < MAX_AUTO_STEPS; guard++) {
-    const node = index.get(id);
-    if (!node) return { state: { ...current, nodeId: null }, node: null, speakingSeconds };
-    const lines = node.lines ?? [];
-    const transcript = [...current.transcript];
-    for (const line of lines) {
+  const say = (node: ScenarioNode) => {
+    for (const line of node.lines ?? []) {
       transcript.push({ kind: 'caller', nodeId: node.id, lineId: line.id, narration: line.narration === true, at: at + speakingSeconds * 1000 });
       if (!line.narration) speakingSeconds += lineSeconds(line);
     }
-    current = { ...current, nodeId: node.id, transcript };
-    if (node.kind === 'ending') {
-      current = { ...current, transcript: [...current.transcript, { kind: 'end', nodeId: node.id, outcome: node.outcome, at: at + speakingSeconds * 1000 }] };
-      return { state: current, node, speakingSeconds };
-    }
-    if (node.kind === 'decision') return { state: current, node, speakingSeconds };
-    const branch = node.branches?.find((b) => conditionHolds(b.when, current));
-    id = branch ? branch.next : node.next;
-  }
-  return { state: { ...current, nodeId: null }, node: null, speakingSeconds };
+  };
+  for (const { node } of passed) say(node);
+  if (!stop) return { state: { ...state, nodeId: null, transcript }, node: null, speakingSeconds };
+  say(stop);
+  if (stop.kind === 'ending') transcript.push({ kind: 'end', nodeId: stop.id, outcome: stop.outcome, at: at + speakingSeconds * 1000 });
+  return { state: { ...state, nodeId: stop.id, transcript }, node: stop, speakingSeconds };
 }
 
 /** Records the ring on which the agent picked up and applies a late answer's effect. */
@@ -157,26 +176,41 @@ export function leadsToHold(scenario: Scenario, state: CallState, choice: Choice
   return choice.kind === 'hold' && clampMood(state.mood + (choice.mood ?? 0)) < scenario.caller.moodLimit;
 }
 
-export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
-  const effected = applyEffect(state, choice);
-  let flags = effected.flags;
+/** What decides where the call goes after a choice or a silence: the mood, the flags and the next node. */
+export interface Move {
+  mood: number;
+  flags: string[];
+  next: string;
+  /** The caller reached his limit; `next` is the scenario's `onMoodLimit`. */
+  moodLimit: boolean;
+}
+
+/** The move a choice makes. The analysis walks the call with this alone; `choose` adds the record. */
+export function moveOnChoice(scenario: Scenario, state: Pick<CallState, 'flags' | 'mood'>, choice: Choice): Move {
+  const mood = clampMood(state.mood + (choice.mood ?? 0));
+  let flags = state.flags;
   if (choice.set) flags = [...flags.filter((f) => !choice.set?.includes(f)), ...choice.set];
   if (choice.unset) flags = flags.filter((f) => !choice.unset?.includes(f));
+  if (mood >= scenario.caller.moodLimit) return { mood, flags, next: scenario.caller.onMoodLimit, moodLimit: true };
+  return { mood, flags, next: choice.next, moodLimit: false };
+}
+
+export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
+  const move = moveOnChoice(scenario, state, choice);
+  const effected = applyEffect(state, choice);
   const steps = choice.step && !effected.steps.includes(choice.step) ? [...effected.steps, choice.step] : effected.steps;
-  const mood = effected.mood;
-  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: mood }];
-  // One new state per choice: this runs for every edge the analysis walks.
-  const next: CallState = { ...effected, flags, steps, transcript };
-  if (mood >= scenario.caller.moodLimit) {
+  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: move.mood }];
+  const next: CallState = { ...effected, mood: move.mood, flags: move.flags, steps, transcript };
+  if (move.moodLimit) {
     transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
-    return { state: next, next: scenario.caller.onMoodLimit, holdSeconds: 0 };
+    return { state: next, next: move.next, holdSeconds: 0 };
   }
   if (leadsToHold(scenario, state, choice)) {
     const seconds = choice.holdSeconds ?? DEFAULT_HOLD_SECONDS;
     transcript.push({ kind: 'hold', nodeId: node.id, seconds, at });
-    return { state: next, next: choice.next, holdSeconds: seconds };
+    return { state: next, next: move.next, holdSeconds: seconds };
   }
-  return { state: next, next: choice.next, holdSeconds: 0 };
+  return { state: next, next: move.next, holdSeconds: 0 };
 }
 
 /** The line the caller says into a silence at this decision, if any. */
@@ -184,20 +218,28 @@ export function silenceLineAt(scenario: Scenario, node: DecisionNode): Line | un
   return node.silenceLine ?? scenario.timing.silence?.line;
 }
 
-/**
- * The reply timer ran out. Returns the node to enter next: the mood limit, the node's
- * `silenceNext`, or the same decision again.
- */
+/** What a silence does, with the defaults filled in. */
+export function silenceEffect(scenario: Scenario): Required<Pick<Effect, 'mood' | 'scores' | 'rules'>> {
+  const effect = scenario.timing.silence;
+  return { mood: effect?.mood ?? DEFAULT_SILENCE.mood, scores: effect?.scores ?? DEFAULT_SILENCE.scores, rules: effect?.rules ?? DEFAULT_SILENCE.rules };
+}
+
+/** The move a silence makes: the mood limit, the node's `silenceNext`, or the same decision again. */
+export function moveOnSilence(scenario: Scenario, state: Pick<CallState, 'flags' | 'mood'>, node: DecisionNode): Move {
+  const mood = clampMood(state.mood + silenceEffect(scenario).mood);
+  if (mood >= scenario.caller.moodLimit) return { mood, flags: state.flags, next: scenario.caller.onMoodLimit, moodLimit: true };
+  return { mood, flags: state.flags, next: node.silenceNext ?? node.id, moodLimit: false };
+}
+
+/** The reply timer ran out: the silence's effect and record, and where the call goes next. */
 export function silence(scenario: Scenario, state: CallState, node: DecisionNode, at: number): Step {
-  const effect = scenario.timing.silence ?? DEFAULT_SILENCE;
-  let next = applyEffect(state, { mood: effect.mood ?? DEFAULT_SILENCE.mood, scores: effect.scores ?? DEFAULT_SILENCE.scores, rules: effect.rules ?? DEFAULT_SILENCE.rules });
-  next = { ...next, transcript: [...next.transcript, { kind: 'silence', nodeId: node.id, at, moodAfter: next.mood }] };
+  const move = moveOnSilence(scenario, state, node);
+  const effected = applyEffect(state, silenceEffect(scenario));
+  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'silence', nodeId: node.id, at, moodAfter: move.mood }];
   const line = silenceLineAt(scenario, node);
-  if (line) next = { ...next, transcript: [...next.transcript, { kind: 'caller', nodeId: node.id, lineId: line.id, narration: false, at }] };
-  if (next.mood >= scenario.caller.moodLimit) {
-    return { state: { ...next, transcript: [...next.transcript, { kind: 'mood-limit', nodeId: node.id, at }] }, next: scenario.caller.onMoodLimit, holdSeconds: 0 };
-  }
-  return { state: next, next: node.silenceNext ?? node.id, holdSeconds: 0 };
+  if (line) transcript.push({ kind: 'caller', nodeId: node.id, lineId: line.id, narration: false, at });
+  if (move.moodLimit) transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
+  return { state: { ...effected, mood: move.mood, transcript }, next: move.next, holdSeconds: 0 };
 }
 
 /** Re-entering the same decision after silence must not repeat its lines: the caller already said them. */
