@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES, checkScenario, validateScenario, type Diagnostic, type DiagnosticCode } from '../../src/engine/index';
+import { DIAGNOSTIC_CODES, MAX_SCENARIO_BYTES, checkScenario, validateScenario, type Diagnostic, type DiagnosticCode } from '../../src/engine/index';
+import { readJson } from '../../src/engine/check/json-source';
+import { utf8Length } from '../../src/engine/check/validate';
 
 const sampleText = readFileSync(new URL('../../scenarios/practice-call.json', import.meta.url), 'utf8');
 type Json = Record<string, unknown> & { nodes: Array<Record<string, unknown> & { choices?: Array<Record<string, unknown>> }> };
@@ -202,5 +204,32 @@ describe('the quick key scan', () => {
     expect(hasKeyProblem('{"list":["x","x"],"x":1}')).toBe(false);
     expect(hasKeyProblem('{"a":{"constructor":1}}')).toBe(true);
     expect(hasKeyProblem('{"\\u005f_proto__":{}}')).toBe(true);
+  });
+
+  it('leaves every file it cannot judge quickly to the careful reader, which finds the real problems', async () => {
+    const { hasKeyProblem } = await import('../../src/engine/check/json-source');
+    // Escaped keys and very large objects are passed on, not judged; the careful reader finds nothing wrong.
+    const escaped = '{"formatVersion":1,"\\u0069d":"x"}';
+    expect(hasKeyProblem(escaped)).toBe(true);
+    const wide = `{${Array.from({ length: 100 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+    expect(hasKeyProblem(wide)).toBe(true);
+    expect(readJson(wide).problems).toEqual([]);
+    // A duplicate past the quick scan's reach is still found, with its place.
+    const late = `{${Array.from({ length: 100 }, (_, i) => `"k${i}":${i}`).join(',')},"k7":0}`;
+    expect(readJson(late).problems.map((p) => [p.kind, p.path])).toEqual([['duplicate-key', '$.k7']]);
+  });
+});
+
+describe('the file size limit', () => {
+  it('counts UTF-8 bytes as an encoder does, Chinese and emoji and lone surrogates included', () => {
+    for (const text of ['', 'plain', '投诉处理', 'é', '😀', 'a\ud800b', '\udc00', `${'中'.repeat(1000)}x😀`]) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
+  });
+
+  it('refuses a Chinese file over 1 MB even when it has fewer than a million characters', () => {
+    const text = `{"formatVersion":1,"pad":"${'中'.repeat(400_000)}"}`;
+    expect(text.length).toBeLessThan(MAX_SCENARIO_BYTES);
+    expect(validateScenario(text).map((d) => d.code)).toEqual(['HTL002']);
   });
 });

@@ -3,22 +3,24 @@
  * step functions the machine uses. Gives reachability, traps, the best path and the maximum score
  * per dimension: the numbers scoring normalises against, never written by hand in a file.
  */
-import { OUTCOMES, type DecisionNode, type Scenario, type ScenarioNode } from '../format/schema';
-import { answer, choose, conditionHolds, enterNode, initialState, nodeIndex, offeredChoices, silence, type CallState } from '../call/logic';
+import { OUTCOMES, type DecisionNode, type EndingNode, type Scenario } from '../format/schema';
+import { answer, initialState, moveOnChoice, moveOnSilence, nodeIndex, offeredChoices, route, silenceEffect } from '../call/logic';
 
 export const DEFAULT_STATE_LIMIT = 200_000;
 
-/** An edge of the state graph: the agent's choice, or silence (`choiceId` null). */
+/** An edge of the state graph: the agent's choice, or silence (`choiceId` null), with its points. */
 interface Edge {
   choiceId: string | null;
   to: number;
-  delta: Record<string, number>;
+  delta: Readonly<Record<string, number>>;
+  total: number;
 }
 
+/** A call state reduced to what decides its future: where it stands, the mood, and the tested flags. */
 interface StateInfo {
-  key: string;
   nodeId: string | null;
   mood: number;
+  /** Flags some condition tests, sorted. */
   flags: string[];
   kind: 'decision' | 'ending' | 'broken';
   outcome?: string;
@@ -53,37 +55,27 @@ export interface Analysis {
   complete: boolean;
 }
 
-function key(nodeId: string | null, state: CallState, tested: ReadonlySet<string>): string {
-  const flags = state.flags.length === 0 ? '' : state.flags.filter((f) => tested.has(f)).sort().join(',');
-  return `${nodeId ?? '∅'}|${state.mood}|${flags}`;
+function stateKey(nodeId: string, mood: number, flags: readonly string[]): string {
+  return flags.length === 0 ? `${nodeId}|${mood}|` : `${nodeId}|${mood}|${flags.join(',')}`;
 }
 
-function scoreDelta(before: CallState, after: CallState): Record<string, number> {
-  const delta: Record<string, number> = {};
-  for (const [d, v] of Object.entries(after.scores)) {
-    const diff = v - (before.scores[d] ?? 0);
-    if (diff !== 0) delta[d] = diff;
-  }
-  return delta;
+/** Keeps the flags some condition tests, sorted: flags set only for the record cannot change the future. */
+function leanFlags(flags: readonly string[], tested: ReadonlySet<string>): string[] {
+  if (flags.length === 0) return [];
+  const kept = flags.filter((f) => tested.has(f));
+  return kept.length > 1 ? kept.sort() : kept;
 }
 
-/**
- * A call state stripped of what cannot change the future: its history, and flags that no condition
- * ever tests. Without the second, every flag a scenario sets for the record would multiply the
- * states to walk.
- */
-function lean(state: CallState, testedFlags: ReadonlySet<string>): CallState {
-  return { ...state, flags: state.flags.filter((f) => testedFlags.has(f)), transcript: [], scores: {}, kept: [], broken: [], steps: [] };
+function sum(delta: Readonly<Record<string, number>>): number {
+  let total = 0;
+  for (const d in delta) total += delta[d] ?? 0;
+  return total;
 }
 
-/** The state after as many silences as it takes to reach the mood limit, from one silence's effect. */
-function silenceUntilLimit(scenario: Scenario, before: CallState, afterOne: CallState): { state: CallState; next: string; holdSeconds: number } {
-  const step = afterOne.mood - before.mood;
-  const times = step > 0 ? Math.ceil((scenario.caller.moodLimit - before.mood) / step) : 1;
-  const scores: Record<string, number> = { ...before.scores };
-  for (const [d, v] of Object.entries(afterOne.scores)) scores[d] = (before.scores[d] ?? 0) + (v - (before.scores[d] ?? 0)) * times;
-  const mood = Math.min(100, before.mood + step * times);
-  return { state: { ...afterOne, mood, scores }, next: mood >= scenario.caller.moodLimit ? scenario.caller.onMoodLimit : '', holdSeconds: 0 };
+function times(delta: Readonly<Record<string, number>>, n: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d in delta) out[d] = (delta[d] ?? 0) * n;
+  return out;
 }
 
 /** Whether repeated silence can be followed straight to where it ends without losing anything. */
@@ -111,6 +103,7 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
   const index = nodeIndex(scenario);
   const tested = testedFlags(scenario);
   const fastSilence = canFastForwardSilence(scenario);
+  const quiet = silenceEffect(scenario);
   const states: StateInfo[] = [];
   const ids = new Map<string, number>();
   const reachableNodes = new Set<string>();
@@ -118,116 +111,96 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
   const takenBranches = new Set<string>();
   const brokenNodes = new Set<string>();
   const emptyDecisions = new Set<string>();
-  const queue: { id: number; state: CallState }[] = [];
+  const queue: number[] = [];
   let complete = true;
 
-  const markVisited = (state: CallState) => {
-    for (const entry of state.transcript) if (entry.kind === 'caller' || entry.kind === 'end') reachableNodes.add(entry.nodeId);
-  };
-
-  const intern = (full: CallState, node: ScenarioNode | null, missing: string | null): number => {
-    const nodeId = node ? node.id : missing;
-    const k = key(nodeId, full, tested);
+  const intern = (nodeId: string, mood: number, flags: string[], node: DecisionNode | EndingNode | null): number => {
+    const k = stateKey(nodeId, mood, flags);
     const existing = ids.get(k);
     if (existing !== undefined) return existing;
-    const state = lean(full, tested);
     const kind = node === null ? 'broken' : node.kind === 'ending' ? 'ending' : 'decision';
-    const info: StateInfo = { key: k, nodeId, mood: state.mood, flags: state.flags, kind, edges: [] };
+    const info: StateInfo = { nodeId, mood, flags, kind, edges: [] };
     if (node?.kind === 'ending') info.outcome = node.outcome;
     const id = states.length;
     states.push(info);
     ids.set(k, id);
     if (kind === 'decision') {
       if (states.length > stateLimit) complete = false;
-      else queue.push({ id, state });
+      else queue.push(id);
     }
     return id;
   };
 
-  /** Moves into a node, following caller nodes; records visits, branches and broken references. */
   // Where entering a node leads depends only on the node, the mood and the tested flags.
   const arrivals = new Map<string, number>();
-  const arrive = (state: CallState, nodeId: string): number => {
-    const arrivalKey = key(nodeId, state, tested);
+  /** Moves into a node, following caller nodes; records visits, branches and broken references. */
+  const arrive = (mood: number, flags: string[], nodeId: string): number => {
+    const arrivalKey = stateKey(nodeId, mood, flags);
     const known = arrivals.get(arrivalKey);
     if (known !== undefined) return known;
-    const arrival = enterNode(scenario, index, { ...state, transcript: [] }, nodeId, 0);
-    markVisited(arrival.state);
-    recordBranches(arrival.state, nodeId);
+    const { passed, stop, lastId } = route(index, { mood, flags }, nodeId);
+    for (const { node, branch } of passed) {
+      reachableNodes.add(node.id);
+      takenBranches.add(branch >= 0 ? `${node.id}#${branch}` : `${node.id}#next`);
+    }
     let to: number;
-    if (arrival.node === null) {
-      const where = lastNodeId(arrival.state, nodeId);
-      brokenNodes.add(where);
-      to = intern(arrival.state, null, where);
+    if (stop === null) {
+      brokenNodes.add(lastId);
+      to = intern(lastId, mood, flags, null);
     } else {
-      reachableNodes.add(arrival.node.id);
-      to = intern(arrival.state, arrival.node, null);
+      reachableNodes.add(stop.id);
+      to = intern(stop.id, mood, flags, stop);
     }
     arrivals.set(arrivalKey, to);
     return to;
   };
 
-  const recordBranches = (state: CallState, firstId: string) => {
-    // Re-walk the caller chain to note which branch each caller node took.
-    let id: string | undefined = firstId;
-    for (let guard = 0; id !== undefined && guard < 1000; guard++) {
-      const node = index.get(id);
-      if (!node || node.kind !== 'caller') return;
-      const at = node.branches?.findIndex((b) => conditionHolds(b.when, state)) ?? -1;
-      takenBranches.add(at >= 0 ? `${node.id}#${at}` : `${node.id}#next`);
-      id = at >= 0 ? node.branches?.[at]?.next : node.next;
-    }
-  };
-
   const start = initialState(scenario);
   const onTime = answer(scenario, start, 1, 0);
-  const roots = [arrive(onTime, scenario.start)];
+  const roots = [arrive(onTime.mood, [], scenario.start)];
   // A late answer only makes the caller angrier; that can open new paths only where a condition
   // tests mood, and the same test decides whether silence may be fast-forwarded.
-  if (!fastSilence) roots.push(arrive(answer(scenario, start, scenario.timing.answerWithinRings + 1, 0), scenario.start));
+  if (!fastSilence) roots.push(arrive(answer(scenario, start, scenario.timing.answerWithinRings + 1, 0).mood, [], scenario.start));
 
-  while (queue.length > 0) {
-    const item = queue.shift();
-    if (!item) break;
-    const info = states[item.id];
+  for (let q = 0; q < queue.length; q++) {
+    const info = states[queue[q] ?? -1];
     if (!info || info.nodeId === null) continue;
+    const self = queue[q] ?? -1;
     const node = index.get(info.nodeId) as DecisionNode;
-    const offered = offeredChoices(node, item.state);
+    const offered = offeredChoices(node, info);
     if (offered.length === 0) emptyDecisions.add(node.id);
     for (const choice of offered) {
       offeredChoiceIds.add(choice.id);
-      const step = choose(scenario, item.state, node, choice, 0);
-      const to = arrive(step.state, step.next);
-      info.edges.push({ choiceId: choice.id, to, delta: scoreDelta(item.state, step.state) });
+      const move = moveOnChoice(scenario, info, choice);
+      const delta = choice.scores ?? {};
+      info.edges.push({ choiceId: choice.id, to: arrive(move.mood, leanFlags(move.flags, tested), move.next), delta, total: sum(delta) });
     }
-    let quiet = silence(scenario, item.state, node, 0);
-    if (quiet.next === node.id && fastSilence) {
+    let move = moveOnSilence(scenario, info, node);
+    let delta: Readonly<Record<string, number>> = quiet.scores;
+    if (move.next === node.id && fastSilence) {
       // Nothing tests mood and silence only costs: a silent trainee matters only where the
       // silences end (the mood limit), not at each angrier copy of this decision.
-      quiet = silenceUntilLimit(scenario, item.state, quiet.state);
+      const step = move.mood - info.mood;
+      const n = step > 0 ? Math.ceil((scenario.caller.moodLimit - info.mood) / step) : 1;
+      const mood = Math.min(100, info.mood + step * n);
+      const atLimit = mood >= scenario.caller.moodLimit;
+      delta = times(quiet.scores, n);
+      move = { ...move, mood, next: atLimit ? scenario.caller.onMoodLimit : '', moodLimit: atLimit };
     }
-    const to = quiet.next === node.id ? intern(quiet.state, node, null) : arrive(quiet.state, quiet.next);
-    if (to !== item.id) info.edges.push({ choiceId: null, to, delta: scoreDelta(item.state, quiet.state) });
+    const to = move.next === node.id ? intern(node.id, move.mood, info.flags, node) : arrive(move.mood, info.flags, move.next);
+    if (to !== self) info.edges.push({ choiceId: null, to, delta, total: sum(delta) });
   }
 
   const reachableEndings = new Set<string>();
   for (const s of states) if (s.kind === 'ending' && s.nodeId) reachableEndings.add(s.nodeId);
 
+  const root = roots[0] ?? 0;
   const trappedNodes = complete ? findTraps(states) : new Set<string>();
-  const dimensions = usedDimensions(scenario);
   const maxScores: Record<string, number> = {};
-  for (const d of dimensions) maxScores[d] = Math.max(0, bestValue(states, roots[0] ?? 0, (delta) => delta[d] ?? 0, () => true));
-  const bestPath = findBestPath(states, roots[0] ?? 0);
+  for (const d of usedDimensions(scenario)) maxScores[d] = Math.max(0, bestSolver(states, (e) => e.delta[d] ?? 0, () => true)(root));
+  const bestPath = findBestPath(states, root);
 
   return { maxScores, bestPath, reachableNodes, offeredChoiceIds, takenBranches, emptyDecisions, trappedNodes, brokenNodes, reachableEndings, stateCount: states.length, complete };
-}
-
-function lastNodeId(state: CallState, fallback: string): string {
-  for (let i = state.transcript.length - 1; i >= 0; i--) {
-    const entry = state.transcript[i];
-    if (entry && (entry.kind === 'caller' || entry.kind === 'end')) return entry.nodeId;
-  }
-  return fallback;
 }
 
 export function usedDimensions(scenario: Scenario): string[] {
@@ -274,40 +247,70 @@ const NONE = Number.NEGATIVE_INFINITY;
 /**
  * Highest sum of `value` over edges from a state to an ending accepted by `accept`. Each state is
  * solved once; an edge back into the current path is skipped, so loops never add points twice.
- * `choicesOnly` leaves out silence, for the path a trainee is shown.
+ * `choicesOnly` leaves out silence, for the path a trainee is shown. The walk keeps its own stack:
+ * a long call must not overflow the JavaScript one.
  */
-function bestSolver(states: StateInfo[], value: (delta: Record<string, number>) => number, accept: (s: StateInfo) => boolean, choicesOnly = false): (i: number) => number {
-  const memo = new Map<number, number>();
-  const onPath = new Set<number>();
-  const solve = (i: number): number => {
-    const cached = memo.get(i);
-    if (cached !== undefined) return cached;
+function bestSolver(states: StateInfo[], value: (edge: Edge) => number, accept: (s: StateInfo) => boolean, choicesOnly = false): (i: number) => number {
+  const memo = new Float64Array(states.length).fill(Number.NaN);
+  const onPath = new Uint8Array(states.length);
+  /** The value of a state already known without walking it, or NaN. */
+  const known = (i: number): number => {
     const s = states[i];
-    if (!s) return NONE;
+    if (!s || s.kind === 'broken') return NONE;
     if (s.kind === 'ending') return accept(s) ? 0 : NONE;
-    if (s.kind === 'broken') return NONE;
-    onPath.add(i);
-    let best = NONE;
-    for (const e of s.edges) {
-      if ((choicesOnly && e.choiceId === null) || onPath.has(e.to)) continue;
-      const rest = solve(e.to);
-      if (rest !== NONE) best = Math.max(best, value(e.delta) + rest);
-    }
-    onPath.delete(i);
-    memo.set(i, best);
-    return best;
+    return memo[i] ?? NONE;
   };
-  return solve;
-}
-
-function bestValue(states: StateInfo[], root: number, value: (delta: Record<string, number>) => number, accept: (s: StateInfo) => boolean): number {
-  return bestSolver(states, value, accept)(root);
+  const stateAt: number[] = [];
+  const edgeAt: number[] = [];
+  const bestAt: number[] = [];
+  return (root: number): number => {
+    const first = known(root);
+    if (!Number.isNaN(first)) return first;
+    stateAt.push(root);
+    edgeAt.push(0);
+    bestAt.push(NONE);
+    onPath[root] = 1;
+    let result = NONE;
+    while (stateAt.length > 0) {
+      const top = stateAt.length - 1;
+      const i = stateAt[top] as number;
+      const edges = (states[i] as StateInfo).edges;
+      const k = edgeAt[top] as number;
+      if (k < edges.length) {
+        edgeAt[top] = k + 1;
+        const e = edges[k] as Edge;
+        if ((choicesOnly && e.choiceId === null) || onPath[e.to] === 1) continue;
+        const rest = known(e.to);
+        if (Number.isNaN(rest)) {
+          stateAt.push(e.to);
+          edgeAt.push(0);
+          bestAt.push(NONE);
+          onPath[e.to] = 1;
+        } else if (rest !== NONE) bestAt[top] = Math.max(bestAt[top] as number, value(e) + rest);
+        continue;
+      }
+      // Every edge of this state is done: it is solved; hand its value to the edge that led here.
+      const best = bestAt[top] as number;
+      memo[i] = best;
+      onPath[i] = 0;
+      stateAt.pop();
+      edgeAt.pop();
+      bestAt.pop();
+      if (top === 0) result = best;
+      else if (best !== NONE) {
+        const parent = top - 1;
+        const via = (states[stateAt[parent] as number] as StateInfo).edges[(edgeAt[parent] as number) - 1] as Edge;
+        bestAt[parent] = Math.max(bestAt[parent] as number, value(via) + best);
+      }
+    }
+    return result;
+  };
 }
 
 function findBestPath(states: StateInfo[], root: number): BestPath | null {
-  const total = (delta: Record<string, number>) => Object.values(delta).reduce((a, b) => a + b, 0);
+  const total = (e: Edge) => e.total;
   const passable = (s: StateInfo) => s.outcome !== undefined && OUTCOMES[s.outcome as keyof typeof OUTCOMES]?.passable === true;
-  const accept = bestValue(states, root, total, passable) !== NONE ? passable : () => true;
+  const accept = bestSolver(states, total, passable)(root) !== NONE ? passable : () => true;
   // Walk greedily along edges whose value plus the best rest equals the best from here.
   const solve = bestSolver(states, total, accept, true);
   if (solve(root) === NONE) return null;
@@ -324,7 +327,7 @@ function findBestPath(states: StateInfo[], root: number): BestPath | null {
     const edge = s.edges.find((e) => {
       if (e.choiceId === null || seen.has(e.to)) return false;
       const rest = solve(e.to);
-      return rest !== NONE && total(e.delta) + rest === here;
+      return rest !== NONE && e.total + rest === here;
     });
     if (!edge || edge.choiceId === null) return null;
     choices.push(edge.choiceId);

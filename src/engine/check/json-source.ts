@@ -265,13 +265,34 @@ export function readJson(text: string, options: { positions?: boolean } = {}): J
   }
 }
 
+/** A key's hash, or ESCAPED when it has an escape (the quick scan does not decode those). */
+function keyHash(text: string, from: number, to: number): number {
+  let h = to - from;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x5c) return ESCAPED;
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  return h === ESCAPED ? 0 : h;
+}
+const ESCAPED = 0x7fffffff;
+
+const FORBIDDEN_HASHES = new Set([...FORBIDDEN_KEYS].map((key) => keyHash(key, 0, key.length)));
+/** Beyond this many keys in one object the quick scan gives up and leaves it to the careful reader. */
+const QUICK_SCAN_KEYS = 64;
+
 /**
- * Whether JSON text that JSON.parse accepts has a key JSON.parse would hide: one that appears twice
- * in an object, or `__proto__`, `constructor` or `prototype`. A quick scan that builds no values:
- * only a file that fails it is read again, slowly, to say where.
+ * Whether JSON text that JSON.parse accepts may have a key JSON.parse would hide: one that appears
+ * twice in an object, or `__proto__`, `constructor` or `prototype`. A quick scan that builds no
+ * values and compares keys by hash; it may say yes when the answer is no (an escaped key, a hash
+ * collision, a very large object), never the other way round. Only a file that fails it is read
+ * again, slowly, by `readJson`, which says what and where.
  */
 export function hasKeyProblem(text: string): boolean {
-  const frames: Array<Set<string> | null> = [];
+  // The key hashes of every open object, one after another; `starts` holds where each open
+  // object or array begins in it (-1 for an array).
+  const hashes: number[] = [];
+  const starts: number[] = [];
   let expectKey = false;
   let i = 0;
   const n = text.length;
@@ -287,28 +308,33 @@ export function hasKeyProblem(text: string): boolean {
         end = text.indexOf('"', end + 1);
       }
       if (end === -1) return true;
-      const top = frames[frames.length - 1];
-      if (expectKey && top) {
-        const raw = text.slice(i + 1, end);
-        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (FORBIDDEN_KEYS.has(key) || top.has(key)) return true;
-        top.add(key);
+      if (expectKey) {
+        const start = starts[starts.length - 1] ?? -1;
+        if (start >= 0) {
+          const h = keyHash(text, i + 1, end);
+          if (h === ESCAPED) return true;
+          if (FORBIDDEN_HASHES.has(h)) return true;
+          if (hashes.length - start >= QUICK_SCAN_KEYS) return true;
+          for (let k = start; k < hashes.length; k++) if (hashes[k] === h) return true;
+          hashes.push(h);
+        }
         expectKey = false;
       }
       i = end + 1;
       continue;
     }
     if (c === 0x7b) {
-      frames.push(new Set());
+      starts.push(hashes.length);
       expectKey = true;
     } else if (c === 0x5b) {
-      frames.push(null);
+      starts.push(-1);
       expectKey = false;
     } else if (c === 0x7d || c === 0x5d) {
-      frames.pop();
+      const start = starts.pop() ?? -1;
+      if (start >= 0) hashes.length = start;
       expectKey = false;
     } else if (c === 0x2c) {
-      expectKey = frames[frames.length - 1] != null;
+      expectKey = (starts[starts.length - 1] ?? -1) >= 0;
     }
     i++;
   }

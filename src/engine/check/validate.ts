@@ -25,6 +25,21 @@ export interface CheckResult {
   scenario: Scenario | null;
 }
 
+/** The UTF-8 size of a text, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 code units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
 function quickParse(text: string): JsonSource | null {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
@@ -48,7 +63,7 @@ export function checkScenario(input: unknown, options: CheckOptions = {}): Check
   let value: unknown = input;
 
   if (typeof input === 'string') {
-    const bytes = new TextEncoder().encode(input).length;
+    const bytes = utf8Length(input);
     if (bytes > MAX_SCENARIO_BYTES) {
       return { diagnostics: [diagnostic('HTL002', '$', `the file is ${bytes} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes (1 MB)`)], scenario: null };
     }
