@@ -196,27 +196,34 @@ describe('the generated benchmark scenario', () => {
 });
 
 describe('the quick key scan', () => {
-  it('finds duplicate and forbidden keys at any depth, and none in clean JSON', async () => {
+  const scan = async (text: string) => {
     const { hasKeyProblem } = await import('../../src/engine/check/json-source');
-    expect(hasKeyProblem(sampleText)).toBe(false);
-    expect(hasKeyProblem('{"a":{"b":[{"c":1,"d":"x\\"y","c":2}]}}')).toBe(true);
-    expect(hasKeyProblem('{"a":[{"k":1},{"k":2}],"b":"a"}')).toBe(false);
-    expect(hasKeyProblem('{"list":["x","x"],"x":1}')).toBe(false);
-    expect(hasKeyProblem('{"a":{"constructor":1}}')).toBe(true);
-    expect(hasKeyProblem('{"\\u005f_proto__":{}}')).toBe(true);
+    return hasKeyProblem(text, JSON.parse(text));
+  };
+
+  it('finds duplicate and forbidden keys at any depth, and none in clean JSON', async () => {
+    expect(await scan(sampleText)).toBe(false);
+    expect(await scan('{"a":{"b":[{"c":1,"d":"x\\"y","c":2}]}}')).toBe(true);
+    expect(await scan('{"a":[{"k":1},{"k":2}],"b":"a"}')).toBe(false);
+    expect(await scan('{"list":["x","x"],"x":1}')).toBe(false);
+    expect(await scan('{"a":{"constructor":1}}')).toBe(true);
+    expect(await scan('{"\\u005f_proto__":{}}')).toBe(true);
+    expect(await scan('{"a\\\\":1,"b":"at 10:30: \\"fine\\""}')).toBe(false);
+    const wide = `{${Array.from({ length: 500 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+    expect(await scan(wide)).toBe(false);
+    expect(await scan(`${wide.slice(0, -1)},"k7":0}`)).toBe(true);
   });
 
-  it('leaves every file it cannot judge quickly to the careful reader, which finds the real problems', async () => {
-    const { hasKeyProblem } = await import('../../src/engine/check/json-source');
-    // Escaped keys and very large objects are passed on, not judged; the careful reader finds nothing wrong.
-    const escaped = '{"formatVersion":1,"\\u0069d":"x"}';
-    expect(hasKeyProblem(escaped)).toBe(true);
-    const wide = `{${Array.from({ length: 100 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
-    expect(hasKeyProblem(wide)).toBe(true);
-    expect(readJson(wide).problems).toEqual([]);
-    // A duplicate past the quick scan's reach is still found, with its place.
-    const late = `{${Array.from({ length: 100 }, (_, i) => `"k${i}":${i}`).join(',')},"k7":0}`;
-    expect(readJson(late).problems.map((p) => [p.kind, p.path])).toEqual([['duplicate-key', '$.k7']]);
+  it('leaves what it cannot judge to the careful reader, which finds the real problems or none', async () => {
+    // A string value that starts with a colon, and an escaped quote before a colon, are passed on.
+    for (const text of ['{"a":":b","c":1}', '{"a":"say \\"yes\\": now"}']) {
+      expect(await scan(text)).toBe(true);
+      expect(readJson(text).problems).toEqual([]);
+    }
+    expect(await scan('{ "a" :\n 1, "b"\t: 2 }')).toBe(false);
+    const spaced = '{"k" : 1, "k" : 2}';
+    expect(await scan(spaced)).toBe(true);
+    expect(readJson(spaced).problems.map((p) => [p.kind, p.path])).toEqual([['duplicate-key', '$.k']]);
   });
 });
 
@@ -227,9 +234,13 @@ describe('the file size limit', () => {
     }
   });
 
-  it('refuses a Chinese file over 1 MB even when it has fewer than a million characters', () => {
-    const text = `{"formatVersion":1,"pad":"${'中'.repeat(400_000)}"}`;
-    expect(text.length).toBeLessThan(MAX_SCENARIO_BYTES);
-    expect(validateScenario(text).map((d) => d.code)).toEqual(['HTL002']);
+  it('refuses a Chinese file over 1 MB even when it has fewer than a million characters, and takes one just under', () => {
+    const over = `{"formatVersion":1,"pad":"${'中'.repeat(400_000)}"}`;
+    expect(over.length).toBeLessThan(MAX_SCENARIO_BYTES);
+    expect(validateScenario(over).map((d) => d.code)).toEqual(['HTL002']);
+    expect(validateScenario(over)[0]?.message).toContain(`${new TextEncoder().encode(over).length} bytes`);
+    const under = `{"formatVersion":1,"pad":"${'中'.repeat(349_000)}"}`;
+    expect(new TextEncoder().encode(under).length).toBeLessThanOrEqual(MAX_SCENARIO_BYTES);
+    expect(validateScenario(under).map((d) => d.code)).not.toContain('HTL002');
   });
 });

@@ -265,78 +265,46 @@ export function readJson(text: string, options: { positions?: boolean } = {}): J
   }
 }
 
-/** A key's hash, or ESCAPED when it has an escape (the quick scan does not decode those). */
-function keyHash(text: string, from: number, to: number): number {
-  let h = to - from;
-  for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 0x5c) return ESCAPED;
-    h = (Math.imul(h, 31) + c) | 0;
-  }
-  return h === ESCAPED ? 0 : h;
-}
-const ESCAPED = 0x7fffffff;
-
-const FORBIDDEN_HASHES = new Set([...FORBIDDEN_KEYS].map((key) => keyHash(key, 0, key.length)));
-/** Beyond this many keys in one object the quick scan gives up and leaves it to the careful reader. */
-const QUICK_SCAN_KEYS = 64;
-
 /**
- * Whether JSON text that JSON.parse accepts may have a key JSON.parse would hide: one that appears
- * twice in an object, or `__proto__`, `constructor` or `prototype`. A quick scan that builds no
- * values and compares keys by hash; it may say yes when the answer is no (an escaped key, a hash
- * collision, a very large object), never the other way round. Only a file that fails it is read
- * again, slowly, by `readJson`, which says what and where.
+ * Whether JSON text that JSON.parse accepted may hide a key problem in the value it gave: a key that
+ * appears twice in an object (JSON.parse keeps the last one), or `__proto__`, `constructor` or
+ * `prototype`. It counts the keys written in the text and the keys in the value: a duplicate makes
+ * the value hold fewer. It may say yes when the answer is no (an escaped quote before a colon in a
+ * text, a string value that starts with a colon, a file nested very deep), never the other way round: only a
+ * file that fails it is read again, slowly, by `readJson`, which says what and where.
  */
-export function hasKeyProblem(text: string): boolean {
-  // The key hashes of every open object, one after another; `starts` holds where each open
-  // object or array begins in it (-1 for an array).
-  const hashes: number[] = [];
-  const starts: number[] = [];
-  let expectKey = false;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // A string: find its closing quote, skipping escaped ones.
-      let end = text.indexOf('"', i + 1);
-      while (end !== -1) {
-        let backslashes = 0;
-        for (let k = end - 1; text.charCodeAt(k) === 0x5c; k--) backslashes++;
-        if (backslashes % 2 === 0) break;
-        end = text.indexOf('"', end + 1);
-      }
-      if (end === -1) return true;
-      if (expectKey) {
-        const start = starts[starts.length - 1] ?? -1;
-        if (start >= 0) {
-          const h = keyHash(text, i + 1, end);
-          if (h === ESCAPED) return true;
-          if (FORBIDDEN_HASHES.has(h)) return true;
-          if (hashes.length - start >= QUICK_SCAN_KEYS) return true;
-          for (let k = start; k < hashes.length; k++) if (hashes[k] === h) return true;
-          hashes.push(h);
-        }
-        expectKey = false;
-      }
-      i = end + 1;
-      continue;
-    }
-    if (c === 0x7b) {
-      starts.push(hashes.length);
-      expectKey = true;
-    } else if (c === 0x5b) {
-      starts.push(-1);
-      expectKey = false;
-    } else if (c === 0x7d || c === 0x5d) {
-      const start = starts.pop() ?? -1;
-      if (start >= 0) hashes.length = start;
-      expectKey = false;
-    } else if (c === 0x2c) {
-      expectKey = (starts[starts.length - 1] ?? -1) >= 0;
-    }
-    i++;
+export function hasKeyProblem(text: string, value: unknown): boolean {
+  // Every key is a string followed by a colon; a colon inside a string is not preceded by a closing
+  // quote unless that quote is escaped, which can only make this count too high, never too low.
+  let written = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
+    let k = at - 1;
+    let c = text.charCodeAt(k);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(--k);
+    if (c === 0x22) written++;
   }
-  return false;
+  const held = countKeys(value, 0);
+  return held < 0 || held !== written;
+}
+
+/** The keys in a parsed JSON value, or -1 when it has a forbidden key or is nested too deep. */
+function countKeys(value: unknown, depth: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depth > MAX_DEPTH) return -1;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const inner = countKeys(item, depth + 1);
+      if (inner < 0) return -1;
+      count += inner;
+    }
+    return count;
+  }
+  for (const key of FORBIDDEN_KEYS) if (Object.prototype.hasOwnProperty.call(value, key)) return -1;
+  for (const key in value) {
+    const inner = countKeys((value as Record<string, unknown>)[key], depth + 1);
+    if (inner < 0) return -1;
+    count += inner + 1;
+  }
+  return count;
 }

@@ -40,6 +40,17 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+let scratch: Uint8Array | null = null;
+
+/** Whether a text is over the size limit in UTF-8: encoded into a reused buffer, which is quicker than counting. */
+function overSizeLimit(text: string): boolean {
+  if (text.length > MAX_SCENARIO_BYTES) return true;
+  if (text.length * 3 <= MAX_SCENARIO_BYTES) return false;
+  scratch ??= new Uint8Array(MAX_SCENARIO_BYTES + 4);
+  const { read, written } = new TextEncoder().encodeInto(text, scratch);
+  return read < text.length || written > MAX_SCENARIO_BYTES;
+}
+
 function quickParse(text: string): JsonSource | null {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
@@ -48,7 +59,7 @@ function quickParse(text: string): JsonSource | null {
   } catch {
     return null;
   }
-  if (hasKeyProblem(body)) return null;
+  if (hasKeyProblem(body, value)) return null;
   return { value, positionOf: () => undefined, problems: [] };
 }
 
@@ -56,73 +67,90 @@ export function validateScenario(input: unknown, options: CheckOptions = {}): Di
   return checkScenario(input, options).diagnostics;
 }
 
-/** Checks a scenario given as file text or as a parsed value; returns it parsed when it has no error. */
+/** The value read from the input, and where each path sits in the file (when it came from one). */
+interface Read {
+  /** Cleared once the schema has parsed it, so the raw tree can be collected while the analysis runs. */
+  value: unknown;
+  positionOf: (path: string) => Position | undefined;
+}
+
+/**
+ * Checks a scenario given as file text or as a parsed value; returns it parsed when it has no error.
+ * Three stages, each stopping at problems the next could not see past: reading the JSON, parsing it
+ * against the schema, and the checks of meaning (references, translations, the play analysis).
+ */
 export function checkScenario(input: unknown, options: CheckOptions = {}): CheckResult {
   const diagnostics: Diagnostic[] = [];
-  let positionOf: (path: string) => Position | undefined = () => undefined;
-  let value: unknown = input;
-
-  if (typeof input === 'string') {
-    const bytes = utf8Length(input);
-    if (bytes > MAX_SCENARIO_BYTES) {
-      return { diagnostics: [diagnostic('HTL002', '$', `the file is ${bytes} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes (1 MB)`)], scenario: null };
-    }
-    // The fast road for the usual file: native JSON.parse, and a scan for keys it would hide.
-    // Anything odd is read again by the positional reader, which says what and where.
-    const quick = quickParse(input);
-    const source = quick ?? readJson(input, { positions: false });
-    // Positions are only needed to locate a diagnostic: read them on the first one.
-    let located: ((path: string) => Position | undefined) | null = null;
-    positionOf = (path) => (located ??= readJson(input).positionOf)(path);
-    for (const problem of source.problems) {
-      const code = problem.kind === 'syntax' ? 'HTL001' : problem.kind === 'forbidden-key' ? 'HTL004' : 'HTL005';
-      diagnostics.push({ ...diagnostic(code, problem.path, problem.kind === 'syntax' ? `not valid JSON: ${problem.message}` : problem.message), line: problem.position.line, column: problem.position.column });
-    }
-    if (source.problems.some((p) => p.kind === 'syntax')) return { diagnostics, scenario: null };
-    value = source.value;
-  } else {
-    findForbiddenKeys(input, '$', diagnostics, 0);
-  }
+  const read = readInput(input, diagnostics);
+  if (read === null) return { diagnostics, scenario: null };
+  const scenario = parseScenario(read, options, diagnostics);
+  if (scenario) semanticChecks(scenario, options, diagnostics);
 
   const locate = (d: Diagnostic): Diagnostic => {
     if (d.line !== undefined) return d;
     // Walk up the path until a position is known (a missing field sits in its parent object).
     let path = d.path;
     for (;;) {
-      const pos = positionOf(path);
+      const pos = read.positionOf(path);
       if (pos) return { ...d, line: pos.line, column: pos.column };
       const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
       if (cut <= 0) return d;
       path = path.slice(0, cut);
     }
   };
-  const finish = (scenario: Scenario | null): CheckResult => {
-    const located = diagnostics.map(locate);
-    return { diagnostics: located, scenario: hasErrors(located) ? null : scenario };
-  };
+  const located = diagnostics.map(locate);
+  return { diagnostics: located, scenario: hasErrors(located) ? null : scenario };
+}
 
+/** Reads file text (size, JSON syntax, hidden keys) or takes a value; null when nothing can be read. */
+function readInput(input: unknown, diagnostics: Diagnostic[]): Read | null {
+  if (typeof input !== 'string') {
+    findForbiddenKeys(input, '$', diagnostics, 0);
+    return { value: input, positionOf: () => undefined };
+  }
+  if (overSizeLimit(input)) {
+    diagnostics.push(diagnostic('HTL002', '$', `the file is ${utf8Length(input)} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes (1 MB)`));
+    return null;
+  }
+  // The fast road for the usual file: native JSON.parse, and a scan for keys it would hide.
+  // Anything odd is read again by the positional reader, which says what and where.
+  const source = quickParse(input) ?? readJson(input, { positions: false });
+  for (const problem of source.problems) {
+    const code = problem.kind === 'syntax' ? 'HTL001' : problem.kind === 'forbidden-key' ? 'HTL004' : 'HTL005';
+    diagnostics.push({ ...diagnostic(code, problem.path, problem.kind === 'syntax' ? `not valid JSON: ${problem.message}` : problem.message), line: problem.position.line, column: problem.position.column });
+  }
+  if (source.problems.some((p) => p.kind === 'syntax')) return null;
+  // Positions are only needed to locate a diagnostic: read them on the first one.
+  let located: ((path: string) => Position | undefined) | null = null;
+  return { value: source.value, positionOf: (path) => (located ??= readJson(input).positionOf)(path) };
+}
+
+/**
+ * Parses the value against the schema. Returns the scenario when it parses; otherwise reports every
+ * schema problem, and cross-references what did parse so the trainer sees those in the same pass.
+ */
+function parseScenario(read: Read, options: CheckOptions, diagnostics: Diagnostic[]): Scenario | null {
+  const value = read.value;
+  read.value = undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const found = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     diagnostics.push(diagnostic('HTL003', '$', `the file holds ${found}, not a scenario object`));
-    return finish(null);
+    return null;
   }
   const raw = value as Record<string, unknown>;
   if (!('formatVersion' in raw)) {
     diagnostics.push(diagnostic('HTL010', '$', 'the file has no "formatVersion", so it cannot be read as a scenario'));
-    return finish(null);
+    return null;
   }
   if (!SUPPORTED_FORMAT_VERSIONS.includes(raw.formatVersion as 1)) {
     diagnostics.push(diagnostic('HTL011', '$.formatVersion', `formatVersion ${JSON.stringify(raw.formatVersion)} is not one this version reads (${SUPPORTED_FORMAT_VERSIONS.join(', ')})`));
-    return finish(null);
+    return null;
   }
-  if (diagnostics.some((d) => d.code === 'HTL004')) return finish(null);
+  if (diagnostics.some((d) => d.code === 'HTL004')) return null;
 
   // The usual file is valid as a whole: parse it in one go.
   const whole = scenarioSchema.safeParse(raw);
-  if (whole.success) {
-    semanticChecks(whole.data, options, diagnostics);
-    return finish(whole.data);
-  }
+  if (whole.success) return whole.data;
   // Nodes are checked one by one so that one bad node does not hide the problems of the others.
   const rawNodes = Array.isArray(raw.nodes) ? raw.nodes : null;
   const goodNodes: ScenarioNode[] = [];
@@ -146,16 +174,11 @@ export function checkScenario(input: unknown, options: CheckOptions = {}): Check
   const { nodes: _nodes, ...rawHeader } = raw;
   const header = scenarioHeaderSchema.safeParse(rawHeader);
   if (!header.success) pushSchemaIssues(header.error.issues.filter((issue) => issue.path[0] !== 'nodes'), '$', diagnostics);
+  if (header.success && nodesValid && goodNodes.length > 0) return { ...header.data, nodes: goodNodes };
   const rulebook = options.rulebook ?? defaultRulebook();
-  if (!header.success || !nodesValid || goodNodes.length === 0) {
-    // Cross-reference what did parse, so the trainer sees those problems in the same pass.
-    checkNodes(goodNodes, knownIds, rulebook, diagnostics, '$', rawNodes ?? undefined);
-    if (header.success) checkTop({ ...header.data, nodes: goodNodes }, knownIds, rulebook, diagnostics);
-    return finish(null);
-  }
-  const scenario: Scenario = { ...header.data, nodes: goodNodes };
-  semanticChecks(scenario, options, diagnostics);
-  return finish(scenario);
+  checkNodes(goodNodes, knownIds, rulebook, diagnostics, '$', rawNodes ?? undefined);
+  if (header.success) checkTop({ ...header.data, nodes: goodNodes }, knownIds, rulebook, diagnostics);
+  return null;
 }
 
 function pushSchemaIssues(issues: readonly z.core.$ZodIssue[], base: string, out: Diagnostic[]) {
