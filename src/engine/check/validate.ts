@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { analyseScenario } from '../analysis/explore';
-import { SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, type Localised, type Scenario, type ScenarioNode } from '../format/schema';
+import { LANGUAGES, SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, type Localised, type Scenario, type ScenarioNode } from '../format/schema';
 import type { Rulebook } from '../format/rulebook';
 import { defaultRulebook } from '../rulebook-data';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
@@ -204,11 +204,12 @@ function findForbiddenKeys(value: unknown, path: string, out: Diagnostic[], dept
   }
 }
 
-function localisedProblems(text: Localised | undefined, path: string, out: Diagnostic[]) {
+/** Missing or empty translations of the text at `parent.field` (the path is built only for a problem). */
+function localisedProblems(text: Localised | undefined, parent: string, field: string, out: Diagnostic[]) {
   if (!text) return;
-  for (const lang of ['zh-CN', 'en'] as const) {
+  for (const lang of LANGUAGES) {
     const s = text[lang];
-    if (s === undefined || s.trim() === '') out.push(diagnostic('HTL037', childPath(path, lang), `the ${lang} text is ${s === undefined ? 'missing' : 'empty'}`));
+    if (s === undefined || s.trim() === '') out.push(diagnostic('HTL037', childPath(childPath(parent, field), lang), `the ${lang} text is ${s === undefined ? 'missing' : 'empty'}`));
   }
 }
 
@@ -226,10 +227,10 @@ function conditionProblems(when: Condition | undefined, path: string, flagsSet: 
 function checkTop(scenario: Scenario, nodeIds: Set<string>, rulebook: Rulebook, out: Diagnostic[]) {
   if (!nodeIds.has(scenario.start)) out.push(diagnostic('HTL030', '$.start', `start names node "${scenario.start}", which does not exist`));
   if (!nodeIds.has(scenario.caller.onMoodLimit)) out.push(diagnostic('HTL030', '$.caller.onMoodLimit', `onMoodLimit names node "${scenario.caller.onMoodLimit}", which does not exist`));
-  localisedProblems(scenario.title, '$.title', out);
-  localisedProblems(scenario.summary, '$.summary', out);
-  localisedProblems(scenario.caller.name, '$.caller.name', out);
-  localisedProblems(scenario.caller.persona, '$.caller.persona', out);
+  localisedProblems(scenario.title, '$', 'title', out);
+  localisedProblems(scenario.summary, '$', 'summary', out);
+  localisedProblems(scenario.caller.name, '$.caller', 'name', out);
+  localisedProblems(scenario.caller.persona, '$.caller', 'persona', out);
   const ruleIds = new Set(rulebook.rules.map((r) => r.id));
   const dimensionIds = new Set(rulebook.dimensions.map((d) => d.id));
   for (const [name, effect] of [['lateAnswer', scenario.timing.lateAnswer], ['silence', scenario.timing.silence]] as const) {
@@ -243,11 +244,17 @@ function checkTop(scenario: Scenario, nodeIds: Set<string>, rulebook: Rulebook, 
     for (const d of Object.keys(effect.scores ?? {})) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', `${base}.scores.${d}`, `unknown dimension "${d}"`));
   }
   const silenceLine = scenario.timing.silence?.line;
-  if (silenceLine) localisedProblems(silenceLine.text, '$.timing.silence.line.text', out);
+  if (silenceLine) localisedProblems(silenceLine.text, '$.timing.silence.line', 'text', out);
 }
 
 function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Rulebook, out: Diagnostic[], base: string, allNodes?: readonly unknown[]) {
-  const rawIndex = (node: ScenarioNode, position: number) => (allNodes ? allNodes.findIndex((n) => typeof n === 'object' && n !== null && (n as { id?: unknown }).id === node.id) : position);
+  // Where each node sits in the file, when only some of its nodes parsed.
+  const firstAt = new Map<unknown, number>();
+  allNodes?.forEach((n, i) => {
+    const id = typeof n === 'object' && n !== null ? (n as { id?: unknown }).id : undefined;
+    if (!firstAt.has(id)) firstAt.set(id, i);
+  });
+  const rawIndex = (node: ScenarioNode, position: number) => (allNodes ? (firstAt.get(node.id) ?? -1) : position);
   const ruleIds = new Set(rulebook.rules.map((r) => r.id));
   const dimensionIds = new Set(rulebook.dimensions.map((d) => d.id));
   const flagsSet = new Set<string>();
@@ -266,37 +273,37 @@ function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Ruleb
       const lp = `${np}.lines[${k}]`;
       if (seenLines.has(line.id)) out.push(diagnostic('HTL031', `${lp}.id`, `line id "${line.id}" is used twice (first at ${seenLines.get(line.id)})`));
       else seenLines.set(line.id, lp);
-      localisedProblems(line.text, `${lp}.text`, out);
+      localisedProblems(line.text, lp, 'text', out);
     });
-    const ref = (target: string | undefined, path: string, what: string) => {
-      if (target !== undefined && !nodeIds.has(target)) out.push(diagnostic('HTL030', path, `${what} names node "${target}", which does not exist`));
+    const ref = (target: string | undefined, parent: string, field: string, what: string) => {
+      if (target !== undefined && !nodeIds.has(target)) out.push(diagnostic('HTL030', childPath(parent, field), `${what} names node "${target}", which does not exist`));
     };
     if (node.kind === 'caller') {
-      ref(node.next, `${np}.next`, 'next');
+      ref(node.next, np, 'next', 'next');
       node.branches?.forEach((b, k) => {
-        ref(b.next, `${np}.branches[${k}].next`, 'the branch');
-        conditionProblems(b.when, `${np}.branches[${k}].when`, flagsSet, out);
+        ref(b.next, `${np}.branches[${k}]`, 'next', 'the branch');
+        if (b.when) conditionProblems(b.when, `${np}.branches[${k}].when`, flagsSet, out);
       });
       if (node.next === undefined && (node.branches ?? []).length === 0) out.push(diagnostic('HTL033', np, `caller node "${node.id}" has neither next nor branches`));
     } else if (node.kind === 'decision') {
-      localisedProblems(node.prompt, `${np}.prompt`, out);
+      localisedProblems(node.prompt, np, 'prompt', out);
       if (node.silenceLine) {
         const lp = `${np}.silenceLine`;
         if (seenLines.has(node.silenceLine.id)) out.push(diagnostic('HTL031', `${lp}.id`, `line id "${node.silenceLine.id}" is used twice (first at ${seenLines.get(node.silenceLine.id)})`));
         else seenLines.set(node.silenceLine.id, lp);
-        localisedProblems(node.silenceLine.text, `${lp}.text`, out);
+        localisedProblems(node.silenceLine.text, lp, 'text', out);
       }
-      ref(node.silenceNext, `${np}.silenceNext`, 'silenceNext');
+      ref(node.silenceNext, np, 'silenceNext', 'silenceNext');
       if (node.choices.length === 0) out.push(diagnostic('HTL033', `${np}.choices`, `decision "${node.id}" offers no choices`));
       else if (node.choices.length < 3) out.push(diagnostic('HTL044', `${np}.choices`, `decision "${node.id}" offers only ${node.choices.length} option(s)`));
       node.choices.forEach((c, k) => {
         const cp = `${np}.choices[${k}]`;
         if (seenChoices.has(c.id)) out.push(diagnostic('HTL031', `${cp}.id`, `choice id "${c.id}" is used twice (first at ${seenChoices.get(c.id)})`));
         else seenChoices.set(c.id, cp);
-        ref(c.next, `${cp}.next`, 'next');
-        localisedProblems(c.text, `${cp}.text`, out);
-        localisedProblems(c.feedback, `${cp}.feedback`, out);
-        conditionProblems(c.when, `${cp}.when`, flagsSet, out);
+        ref(c.next, cp, 'next', 'next');
+        localisedProblems(c.text, cp, 'text', out);
+        localisedProblems(c.feedback, cp, 'feedback', out);
+        if (c.when) conditionProblems(c.when, `${cp}.when`, flagsSet, out);
         for (const kind of ['kept', 'broken'] as const) {
           c.rules?.[kind]?.forEach((r, j) => {
             if (!ruleIds.has(r)) out.push(diagnostic('HTL035', `${cp}.rules.${kind}[${j}]`, `unknown rule "${r}"`));
@@ -310,8 +317,8 @@ function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Ruleb
         }
       });
     } else {
-      localisedProblems(node.title, `${np}.title`, out);
-      localisedProblems(node.summary, `${np}.summary`, out);
+      localisedProblems(node.title, np, 'title', out);
+      localisedProblems(node.summary, np, 'summary', out);
     }
   });
 }
