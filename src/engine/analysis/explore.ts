@@ -60,8 +60,10 @@ function stateKey(nodeId: string, mood: number, flags: readonly string[]): strin
 }
 
 /** Keeps the flags some condition tests, sorted: flags set only for the record cannot change the future. */
+const NO_FLAGS: string[] = [];
+
 function leanFlags(flags: readonly string[], tested: ReadonlySet<string>): string[] {
-  if (flags.length === 0) return [];
+  if (flags.length === 0 || tested.size === 0) return NO_FLAGS;
   const kept = flags.filter((f) => tested.has(f));
   return kept.length > 1 ? kept.sort() : kept;
 }
@@ -90,11 +92,12 @@ function canFastForwardSilence(scenario: Scenario): boolean {
 export function testedFlags(scenario: Scenario): Set<string> {
   const tested = new Set<string>();
   const add = (when: { flags?: string[]; notFlags?: string[] } | undefined) => {
-    for (const f of [...(when?.flags ?? []), ...(when?.notFlags ?? [])]) tested.add(f);
+    if (when?.flags) for (const f of when.flags) tested.add(f);
+    if (when?.notFlags) for (const f of when.notFlags) tested.add(f);
   };
   for (const node of scenario.nodes) {
     if (node.kind === 'decision') for (const c of node.choices) add(c.when);
-    if (node.kind === 'caller') for (const b of node.branches ?? []) add(b.when);
+    if (node.kind === 'caller' && node.branches) for (const b of node.branches) add(b.when);
   }
   return tested;
 }
@@ -157,10 +160,10 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
 
   const start = initialState(scenario);
   const onTime = answer(scenario, start, 1, 0);
-  const roots = [arrive(onTime.mood, [], scenario.start)];
+  const roots = [arrive(onTime.mood, NO_FLAGS, scenario.start)];
   // A late answer only makes the caller angrier; that can open new paths only where a condition
   // tests mood, and the same test decides whether silence may be fast-forwarded.
-  if (!fastSilence) roots.push(arrive(answer(scenario, start, scenario.timing.answerWithinRings + 1, 0).mood, [], scenario.start));
+  if (!fastSilence) roots.push(arrive(answer(scenario, start, scenario.timing.answerWithinRings + 1, 0).mood, NO_FLAGS, scenario.start));
 
   for (let q = 0; q < queue.length; q++) {
     const info = states[queue[q] ?? -1];
@@ -207,7 +210,10 @@ export function usedDimensions(scenario: Scenario): string[] {
   const used = new Set<string>();
   for (const node of scenario.nodes) {
     if (node.kind !== 'decision') continue;
-    for (const choice of node.choices) for (const [d, v] of Object.entries(choice.scores ?? {})) if (v > 0) used.add(d);
+    for (const choice of node.choices) {
+      const scores = choice.scores;
+      if (scores) for (const d in scores) if ((scores[d] ?? 0) > 0) used.add(d);
+    }
   }
   return [...used].sort();
 }

@@ -11,6 +11,7 @@ import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
 import { childPath, hasKeyProblem, readJson, type JsonSource, type Position } from './json-source';
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
+const RULE_KINDS = ['kept', 'broken'] as const;
 const scenarioHeaderSchema = scenarioSchema.omit({ nodes: true });
 
 export interface CheckOptions {
@@ -236,12 +237,12 @@ function checkTop(scenario: Scenario, nodeIds: Set<string>, rulebook: Rulebook, 
   for (const [name, effect] of [['lateAnswer', scenario.timing.lateAnswer], ['silence', scenario.timing.silence]] as const) {
     if (!effect) continue;
     const base = `$.timing.${name}`;
-    for (const kind of ['kept', 'broken'] as const) {
+    for (const kind of RULE_KINDS) {
       effect.rules?.[kind]?.forEach((r, k) => {
         if (!ruleIds.has(r)) out.push(diagnostic('HTL035', `${base}.rules.${kind}[${k}]`, `unknown rule "${r}"`));
       });
     }
-    for (const d of Object.keys(effect.scores ?? {})) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', `${base}.scores.${d}`, `unknown dimension "${d}"`));
+    for (const d of Object.keys(effect.scores ?? {})) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', childPath(`${base}.scores`, d), `unknown dimension "${d}"`));
   }
   const silenceLine = scenario.timing.silence?.line;
   if (silenceLine) localisedProblems(silenceLine.text, '$.timing.silence.line', 'text', out);
@@ -304,13 +305,15 @@ function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Ruleb
         localisedProblems(c.text, cp, 'text', out);
         localisedProblems(c.feedback, cp, 'feedback', out);
         if (c.when) conditionProblems(c.when, `${cp}.when`, flagsSet, out);
-        for (const kind of ['kept', 'broken'] as const) {
-          c.rules?.[kind]?.forEach((r, j) => {
-            if (!ruleIds.has(r)) out.push(diagnostic('HTL035', `${cp}.rules.${kind}[${j}]`, `unknown rule "${r}"`));
-          });
+        if (c.rules) {
+          for (const kind of RULE_KINDS) {
+            c.rules[kind]?.forEach((r, j) => {
+              if (!ruleIds.has(r)) out.push(diagnostic('HTL035', `${cp}.rules.${kind}[${j}]`, `unknown rule "${r}"`));
+            });
+          }
+          for (const r of c.rules.kept ?? []) if (c.rules.broken?.includes(r)) out.push(diagnostic('HTL043', `${cp}.rules`, `rule "${r}" is both kept and broken`));
         }
-        for (const r of c.rules?.kept ?? []) if (c.rules?.broken?.includes(r)) out.push(diagnostic('HTL043', `${cp}.rules`, `rule "${r}" is both kept and broken`));
-        for (const d of Object.keys(c.scores ?? {})) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', `${cp}.scores.${d}`, `unknown dimension "${d}"`));
+        if (c.scores) for (const d in c.scores) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', childPath(`${cp}.scores`, d), `unknown dimension "${d}"`));
         if (c.kind === 'hang-up' && nodeIds.has(c.next)) {
           const target = ending.get(c.next);
           if (!target || target.outcome !== 'agent-hung-up') out.push(diagnostic('HTL042', `${cp}.next`, `hang-up choice "${c.id}" leads to "${c.next}", not to an agent-hung-up ending`));
