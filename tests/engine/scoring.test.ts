@@ -68,3 +68,18 @@ describe('scoring', () => {
     expect(replay.problem?.message).toMatch(/reply time/);
   });
 });
+
+describe('graph analysis on a long call', () => {
+  it('solves a chain of 20,000 decisions without running out of stack, with maxima the chain implies', async () => {
+    const { generateScenario } = await import('../../bench/generate-scenario');
+    const { analyseScenario } = await import('../../src/engine/analysis/explore');
+    const long = scenarioSchema.parse(generateScenario(20_000));
+    const analysis = analyseScenario(long);
+    expect(analysis.complete).toBe(true);
+    // Every decision offers one courtesy point (a) and one listening point (b); b skips a decision.
+    const decisions = long.nodes.filter((n) => n.kind === 'decision').length;
+    expect(analysis.maxScores.courtesy).toBe(decisions);
+    expect(analysis.bestPath?.choices.length).toBe(decisions);
+    expect(analysis.bestPath?.outcome).toBe('resolved');
+  });
+});
