@@ -59,9 +59,9 @@ function stateKey(nodeId: string, mood: number, flags: readonly string[]): strin
   return flags.length === 0 ? `${nodeId}|${mood}|` : `${nodeId}|${mood}|${flags.join(',')}`;
 }
 
-/** Keeps the flags some condition tests, sorted: flags set only for the record cannot change the future. */
 const NO_FLAGS: string[] = [];
 
+/** Keeps the flags some condition tests, sorted: flags set only for the record cannot change the future. */
 function leanFlags(flags: readonly string[], tested: ReadonlySet<string>): string[] {
   if (flags.length === 0 || tested.size === 0) return NO_FLAGS;
   const kept = flags.filter((f) => tested.has(f));
@@ -166,9 +166,9 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
   if (!fastSilence) roots.push(arrive(answer(scenario, start, scenario.timing.answerWithinRings + 1, 0).mood, NO_FLAGS, scenario.start));
 
   for (let q = 0; q < queue.length; q++) {
-    const info = states[queue[q] ?? -1];
-    if (!info || info.nodeId === null) continue;
     const self = queue[q] ?? -1;
+    const info = states[self];
+    if (!info || info.nodeId === null) continue;
     const node = index.get(info.nodeId) as DecisionNode;
     const offered = offeredChoices(node, info);
     if (offered.length === 0) emptyDecisions.add(node.id);
@@ -183,12 +183,11 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
     if (move.next === node.id && fastSilence) {
       // Nothing tests mood and silence only costs: a silent trainee matters only where the
       // silences end (the mood limit), not at each angrier copy of this decision.
+      // The last of the n silences is the one that reaches the limit: step it as any other.
       const step = move.mood - info.mood;
       const n = step > 0 ? Math.ceil((scenario.caller.moodLimit - info.mood) / step) : 1;
-      const mood = Math.min(100, info.mood + step * n);
-      const atLimit = mood >= scenario.caller.moodLimit;
+      move = moveOnSilence(scenario, { mood: info.mood + step * (n - 1), flags: info.flags }, node);
       delta = times(quiet.scores, n);
-      move = { ...move, mood, next: atLimit ? scenario.caller.onMoodLimit : '', moodLimit: atLimit };
     }
     const to = move.next === node.id ? intern(node.id, move.mood, info.flags, node) : arrive(move.mood, info.flags, move.next);
     if (to !== self) info.edges.push({ choiceId: null, to, delta, total: sum(delta) });
