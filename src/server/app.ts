@@ -413,11 +413,12 @@ export function createApp(options: AppOptions) {
   async function buildReport(c: Context<Env>) {
     const query = reportQueryOf(c);
     const leadId = c.get('lead').id;
-    const report = await repository.report(leadId, query.cohort, filterOf(query));
-    const cohortName = report ? await repository.cohortName(leadId, query.cohort) : null;
-    if (!report || cohortName === null) return fail(404, `no cohort ${query.cohort} of yours`);
-    const titles = await repository.scenarioTitles();
+    const found = await repository.report(leadId, query.cohort, filterOf(query));
+    if (!found) return fail(404, `no cohort ${query.cohort} of yours`);
+    const { cohortName, ...report } = found;
     const played = new Set(report.cells.map((cell) => cell.scenarioId));
+    // Titles of callers no longer on disk come from the stored versions (one more query, only then).
+    const titles = [...played].every((id) => catalogue.title(id)) ? new Map<string, unknown>() : await repository.scenarioTitles();
     const scenarioIds = [...new Set([...catalogue.list().map((s) => s.id), ...played])].filter((id) => !query.scenario || id === query.scenario);
     const scenarios = scenarioIds.map((id) => ({ id, title: catalogue.title(id) ?? (titles.get(id) as S.ReportAnswer['scenarios'][number]['title'] | undefined) ?? { en: id } }));
     const dimensions = defaultRulebook().dimensions.map((d) => ({ id: d.id, name: d.name }));

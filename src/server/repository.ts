@@ -67,10 +67,19 @@ export interface ReportCell {
 }
 
 export interface Report {
+  cohortName: string;
   trainees: { id: number; name: string; joinedAt: string }[];
   cells: ReportCell[];
   /** Mean percent per dimension over each trainee's latest attempt on each caller. */
   heat: { traineeId: number; dimension: string; percent: number; calls: number }[];
+}
+
+/** The report as the database builds it (json_build_object): ids may come back as numbers or strings, dates as text. */
+interface ReportJson {
+  cohortName: string;
+  trainees: { id: number | string; name: string; joinedAt: string }[];
+  cells: (Omit<ReportCell, 'traineeId'> & { traineeId: number | string })[];
+  heat: { traineeId: number | string; dimension: string; percent: number | string; calls: number | string }[];
 }
 
 export interface ScenarioVersionRow {
@@ -213,7 +222,7 @@ export class Repository {
     const cohorts = await this.db.query<{ id: number; name: string; created_at: Date; trainees: number; attempts: number }>(
       `SELECT c.id::int AS id, c.name, c.created_at,
          (SELECT count(*)::int FROM trainees t WHERE t.cohort_id = c.id) AS trainees,
-         (SELECT count(*)::int FROM attempts a WHERE a.cohort_id = c.id) AS attempts
+         (SELECT coalesce(sum(s.attempts), 0)::int FROM attempt_summaries s WHERE s.cohort_id = c.id) AS attempts
        FROM cohorts c WHERE c.lead_id = $1 ORDER BY c.created_at, c.id`,
       [leadId],
     );
@@ -400,44 +409,49 @@ export class Repository {
     return rows[0]?.n ?? 0;
   }
 
-  /** The dashboard's report for one cohort the lead owns; null when the lead does not own it. */
+  /**
+   * The dashboard's report for one cohort the lead owns; null when the lead does not own it. Without a
+   * date range it reads the per-trainee-per-caller summaries the insert trigger keeps (migrations):
+   * about trainees × callers rows, whatever the history's length. A date range needs the attempts
+   * themselves and reads them through the (cohort_id, started_at, id) index.
+   */
   async report(leadId: number, cohortId: number, filter: AttemptFilter): Promise<Report | null> {
-    if (!(await this.ownsCohort(leadId, cohortId))) return null;
-    const trainees = await this.db.query<{ id: number; name: string; created_at: Date }>(
-      'SELECT id::int AS id, name, created_at FROM trainees WHERE cohort_id = $1 ORDER BY name, id',
-      [cohortId],
+    const dated = filter.from !== undefined || filter.to !== undefined;
+    // One round trip: ownership, the trainees, the cells and the heat map in one statement.
+    const cellsSql = dated
+      ? `SELECT a.trainee_id, a.scenario_id, count(*)::int AS attempts, max(a.total)::float8 AS best,
+           (array_agg(a.total ORDER BY a.started_at DESC, a.id DESC))[1]::float8 AS last,
+           (array_agg(a.dimensions ORDER BY a.started_at DESC, a.id DESC))[1] AS last_dimensions,
+           bool_or(a.passed) AS passed, max(a.started_at) AS last_at
+         FROM attempts a, owner WHERE a.cohort_id = owner.id AND ${filterSql(3)}
+         GROUP BY a.trainee_id, a.scenario_id`
+      : `SELECT s.trainee_id, s.scenario_id, s.attempts, s.best, s.last_total AS last, s.last_dimensions, s.passed, s.last_started_at AS last_at
+         FROM attempt_summaries s, owner
+         WHERE s.cohort_id = owner.id AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL AND ($5::text IS NULL OR s.scenario_id = $5::text)`;
+    const rows = await this.db.query<{ report: ReportJson | string | null }>(
+      `WITH owner AS (SELECT id FROM cohorts WHERE id = $1 AND lead_id = $2),
+       cells AS (${cellsSql}),
+       heat AS (
+         SELECT c.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
+         FROM cells c, jsonb_each_text(c.last_dimensions) d GROUP BY c.trainee_id, d.key)
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM owner) THEN json_build_object(
+         'cohortName', (SELECT name FROM cohorts WHERE id = $1),
+         'trainees', (SELECT coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'joinedAt', t.created_at) ORDER BY t.name, t.id), '[]')
+                      FROM trainees t, owner WHERE t.cohort_id = owner.id),
+         'cells', (SELECT coalesce(json_agg(json_build_object('traineeId', c.trainee_id, 'scenarioId', c.scenario_id, 'attempts', c.attempts,
+                      'best', c.best, 'last', c.last, 'passed', c.passed, 'lastAt', c.last_at) ORDER BY c.trainee_id, c.scenario_id), '[]') FROM cells c),
+         'heat', (SELECT coalesce(json_agg(json_build_object('traineeId', h.trainee_id, 'dimension', h.dimension, 'percent', round(h.percent::numeric, 1),
+                      'calls', h.calls) ORDER BY h.trainee_id, h.dimension), '[]') FROM heat h)
+       ) END AS report`,
+      [cohortId, leadId, ...filterParams(filter)],
     );
-    const cells = await this.db.query<{ trainee_id: number; scenario_id: string; attempts: number; best: number; last: number; last_id: string; passed: boolean; last_at: Date }>(
-      `SELECT a.trainee_id::int AS trainee_id, a.scenario_id, count(*)::int AS attempts, max(a.total)::float8 AS best,
-         (array_agg(a.total ORDER BY a.started_at DESC, a.id DESC))[1]::float8 AS last,
-         (array_agg(a.id ORDER BY a.started_at DESC, a.id DESC))[1]::text AS last_id,
-         bool_or(a.passed) AS passed, max(a.started_at) AS last_at
-       FROM attempts a WHERE a.cohort_id = $1 AND ${filterSql(2)}
-       GROUP BY a.trainee_id, a.scenario_id`,
-      [cohortId, ...filterParams(filter)],
-    );
-    // The heat map reads only the latest attempt of each trainee on each caller: found above.
-    const heat = cells.length
-      ? await this.db.query<{ trainee_id: number; dimension: string; percent: number; calls: number }>(
-          `SELECT a.trainee_id::int AS trainee_id, d.key AS dimension, avg(d.value::float8)::float8 AS percent, count(*)::int AS calls
-           FROM attempts a, jsonb_each_text(a.dimensions) d
-           WHERE a.id = ANY($1::uuid[]) AND a.cohort_id = $2
-           GROUP BY a.trainee_id, d.key`,
-          [`{${cells.map((c) => c.last_id).join(',')}}`, cohortId],
-        )
-      : [];
+    const report = parsed<ReportJson | null>(rows[0]?.report ?? null);
+    if (!report) return null;
     return {
-      trainees: trainees.map((t) => ({ id: t.id, name: t.name, joinedAt: iso(t.created_at) })),
-      cells: cells.map((c) => ({
-        traineeId: c.trainee_id,
-        scenarioId: c.scenario_id,
-        attempts: c.attempts,
-        best: c.best,
-        last: c.last,
-        passed: c.passed,
-        lastAt: iso(c.last_at),
-      })),
-      heat: heat.map((h) => ({ traineeId: h.trainee_id, dimension: h.dimension, percent: Math.round(h.percent * 10) / 10, calls: h.calls })),
+      cohortName: report.cohortName,
+      trainees: report.trainees.map((t) => ({ id: Number(t.id), name: t.name, joinedAt: iso(t.joinedAt) })),
+      cells: report.cells.map((c) => ({ ...c, traineeId: Number(c.traineeId), lastAt: iso(c.lastAt) })),
+      heat: report.heat.map((h) => ({ ...h, traineeId: Number(h.traineeId), percent: Number(h.percent), calls: Number(h.calls) })),
     };
   }
 }

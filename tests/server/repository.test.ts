@@ -196,5 +196,82 @@ for (const target of targets) {
       const series = await repo.listTraineeAttempts(cy, { scenarioId: 'practice-call' });
       expect(series.map((a) => a.total)).toEqual([40, 90, 70]);
     });
+
+    it('keeps a summary per trainee and caller at insert, whatever order the attempts arrive in', async () => {
+      const cohort = (await repo.createCohort(leadA, 'Summaries', 'SUMMARY1')) as number;
+      const ids = [] as number[];
+      for (const name of ['Eve', 'Fay', 'Gus']) ids.push(((await repo.joinCohort('SUMMARY1', name, `token-${name}`)) as { id: number }).id);
+      // Offline attempts arrive late: started_at out of order, some on the same second (the id decides).
+      let seed = 7;
+      const next = () => (seed = (seed * 48_271) % 2_147_483_647);
+      const scenarios = [['practice-call', HASH], ['wrong-charge', 'e'.repeat(64)]] as const;
+      const sent = [] as NewAttempt[];
+      for (let i = 0; i < 60; i++) {
+        const [scenarioId, scenarioHash] = scenarios[next() % 2]!;
+        const a = attempt({
+          traineeId: ids[next() % 3]!,
+          cohortId: cohort,
+          scenarioId,
+          scenarioHash,
+          startedAt: `2026-11-${String(1 + (next() % 9)).padStart(2, '0')}T10:00:00.000Z`,
+          total: next() % 101,
+          passed: next() % 2 === 0,
+          dimensions: { courtesy: next() % 101, closing: next() % 101 },
+        });
+        sent.push(a);
+        await repo.insertAttempt(a);
+        if (i % 7 === 0) await repo.insertAttempt(a); // a resend changes nothing
+      }
+      const rows = await db.query<{ trainee_id: number; scenario_id: string; attempts: number }>(
+        'SELECT trainee_id::int AS trainee_id, scenario_id, attempts FROM attempt_summaries WHERE cohort_id = $1',
+        [cohort],
+      );
+      expect(rows.reduce((n, r) => n + r.attempts, 0)).toBe(60);
+      // The summaries (no date range) agree with the attempts themselves (a date range that covers all).
+      const fromSummaries = (await repo.report(leadA, cohort, {}))!;
+      const fromAttempts = (await repo.report(leadA, cohort, { from: '2000-01-01T00:00:00Z' }))!;
+      expect(fromSummaries.cells).toEqual(fromAttempts.cells);
+      expect(fromSummaries.heat).toEqual(fromAttempts.heat);
+      // And with a plain recomputation here.
+      for (const cell of fromSummaries.cells) {
+        const mine = sent.filter((a) => a.traineeId === cell.traineeId && a.scenarioId === cell.scenarioId);
+        const latest = [...mine].sort((x, y) => (x.startedAt === y.startedAt ? (x.id < y.id ? 1 : -1) : x.startedAt < y.startedAt ? 1 : -1))[0]!;
+        expect(cell).toEqual({
+          traineeId: cell.traineeId,
+          scenarioId: cell.scenarioId,
+          attempts: mine.length,
+          best: Math.max(...mine.map((a) => a.total)),
+          last: latest.total,
+          passed: mine.some((a) => a.passed),
+          lastAt: latest.startedAt,
+        });
+      }
+      expect((await repo.listCohorts(leadA)).find((c) => c.id === cohort)?.attempts).toBe(60);
+    });
   });
 }
+
+describe('the summaries migration on a database that already holds attempts', () => {
+  it('fills the summaries from the attempts stored before it', async () => {
+    const { openDb } = await import('../../src/server/db');
+    const { Repository } = await import('../../src/server/repository');
+    const db = await openDb({ dataDir: 'memory://' });
+    try {
+      const all = readMigrations();
+      await migrate(db, all.slice(0, all.findIndex((m) => m.name.endsWith('_attempt_summaries'))));
+      const repo = new Repository(db);
+      await repo.saveScenarioVersion(HASH, 'practice-call', 1, { en: 'Warm-up' }, { id: 'practice-call' });
+      const lead = await repo.createLead('Old Lead', 'scrypt$x');
+      const cohort = (await repo.createCohort(lead, 'Old', 'OLDCODE1')) as number;
+      const hal = ((await repo.joinCohort('OLDCODE1', 'Hal', 'token-hal')) as { id: number }).id;
+      for (const [day, total] of [[3, 50], [1, 95], [2, 20]] as const) {
+        await repo.insertAttempt(attempt({ traineeId: hal, cohortId: cohort, startedAt: `2026-11-0${day}T10:00:00.000Z`, total, passed: total > 90 }));
+      }
+      await migrate(db, all);
+      const report = (await repo.report(lead, cohort, {}))!;
+      expect(report.cells).toEqual([{ traineeId: hal, scenarioId: 'practice-call', attempts: 3, best: 95, last: 50, passed: true, lastAt: '2026-11-03T10:00:00.000Z' }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
