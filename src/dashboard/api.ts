@@ -29,7 +29,7 @@ export interface Filter {
   scenario?: string;
 }
 
-export function filterQuery(filter: Partial<Filter>): string {
+export function filterQuery(filter: Partial<Filter> & { limit?: number }): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') params.set(key, String(value));
   return params.toString();
@@ -48,6 +48,16 @@ export const api = {
   newCode: (cohort: number) => request<{ code: string }>('POST', `/api/cohorts/${cohort}/codes`),
   revokeCode: (cohort: number, code: string) => request<{ ok: boolean }>('DELETE', `/api/cohorts/${cohort}/codes/${encodeURIComponent(code)}`),
   report: (filter: Filter) => request<ReportAnswer>('GET', `/api/report?${filterQuery(filter)}`),
-  traineeAttempts: (trainee: number, filter: Omit<Filter, 'cohort'>) => request<TraineeAttemptsAnswer>('GET', `/api/trainees/${trainee}/attempts?${filterQuery(filter)}`),
+  /** Every page of a trainee's attempts, following each page's `next` link. */
+  async traineeAttempts(trainee: number, filter: Omit<Filter, 'cohort'>): Promise<TraineeAttemptsAnswer> {
+    const first = await request<TraineeAttemptsAnswer>('GET', `/api/trainees/${trainee}/attempts?${filterQuery(filter)}`);
+    const attempts = [...first.attempts];
+    for (let next = first.next; next; ) {
+      const page = await request<TraineeAttemptsAnswer>('GET', next);
+      attempts.push(...page.attempts);
+      next = page.next;
+    }
+    return { ...first, attempts, next: null };
+  },
   attempt: (id: string) => request<AttemptDetailAnswer>('GET', `/api/attempts/${encodeURIComponent(id)}`),
 };

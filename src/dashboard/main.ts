@@ -234,7 +234,7 @@ function filters(report: ReportAnswer): HTMLElement {
     h('button', { type: 'button', onclick: () => void refresh() }, t('refresh')),
     h('span', { class: 'spacer' }),
     h('a', { class: 'button', href: `/api/report.csv?${query}`, download: `cohort-${report.cohort.id}.csv` }, t('export.csv')),
-    h('a', { class: 'button', href: `/api/xapi?${filterQuery(filter())}`, download: `cohort-${report.cohort.id}-xapi.json` }, t('export.xapi')),
+    h('a', { class: 'button', href: `/api/xapi?${filterQuery({ ...filter(), limit: 0 })}`, download: `cohort-${report.cohort.id}-xapi.json` }, t('export.xapi')),
   );
 }
 

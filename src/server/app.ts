@@ -15,7 +15,8 @@ import { decoyHash, hashPassword, newJoinCode, newToken, tokenHash, verifyPasswo
 import { toCsv } from './csv';
 import { buildDebrief } from './debrief';
 import { RateLimiter, type RateLimit } from './rate-limit';
-import type { AttemptFilter, Repository, StoredAttempt, TraineeRow } from './repository';
+import { jsonStream, nextLink } from './paging';
+import type { AttemptFilter, ListedAttempt, PageEnd, PageRequest, Repository, StoredAttempt, TraineeRow } from './repository';
 import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
 import { toStatement } from './xapi';
@@ -106,7 +107,7 @@ function send<T extends z.ZodType>(c: Context, schema: T, value: z.input<T>, sta
   return c.json(checked.data as object, status);
 }
 
-const summary = (a: StoredAttempt): z.input<typeof S.attemptSummary> => ({
+const summary = (a: ListedAttempt): z.input<typeof S.attemptSummary> => ({
   id: a.id,
   traineeId: a.traineeId,
   traineeName: a.traineeName,
@@ -243,8 +244,8 @@ export function createApp(options: AppOptions) {
   });
 
   app.get('/api/me/attempts', trainee, async (c) => {
-    const attempts = await repository.listTraineeAttempts(c.get('trainee').id, {});
-    return send(c, S.attemptListAnswer, { attempts: attempts.map(summary) });
+    const query = parse(S.pageQuery, c.req.query(), 'the query is not valid');
+    return streamList(c, '{"attempts":[', repository.traineeAttempts(c.get('trainee').id, {}, pageOf(query)));
   });
 
   app.post('/api/attempts', attemptBody, trainee, async (c) => {
@@ -450,16 +451,41 @@ export function createApp(options: AppOptions) {
     return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
+  // Lists and exports: paged by cursor and streamed (src/server/paging.ts).
+
+  /** A page of `limit` (default 1,000; 0 for everything, still streamed in chunks). */
+  const pageOf = (query: { after?: string | undefined; limit?: number | undefined }, defaultLimit = 1000): PageRequest => ({
+    after: query.after,
+    limit: query.limit === 0 ? undefined : (query.limit ?? defaultLimit),
+  });
+
+  /** `{…"attempts":[…],"next":"/api/…?after=…"}`, each item checked against its schema as it goes. */
+  async function streamList(c: Context, head: string, items: AsyncGenerator<ListedAttempt, PageEnd>) {
+    const body = await jsonStream({
+      head,
+      items,
+      render: (a) => JSON.stringify(S.attemptSummary.parse(summary(a))),
+      tail: (end) => `],"next":${JSON.stringify(nextLink(c.req.url, end.next))}}`,
+    });
+    return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  }
+
+  // xAPI's StatementResult: `statements` and `more`, the relative link to the next page ("" on the last).
   app.get('/api/xapi', lead, async (c) => {
-    const query = reportQueryOf(c);
+    const query = parse(S.xapiQuery, c.req.query(), 'the query is not valid');
     const leadId = c.get('lead').id;
     const cohortName = await repository.cohortName(leadId, query.cohort);
     if (cohortName === null) return fail(404, `no cohort ${query.cohort} of yours`);
-    const attempts = await repository.listCohortAttempts(leadId, query.cohort, filterOf(query));
-    const homePage = new URL(c.req.url).origin;
-    const statements = attempts.map((a) => toStatement(a, { homePage, cohortId: query.cohort, cohortName, scenarioTitle: (id) => catalogue.title(id) }));
-    c.header('Content-Disposition', `attachment; filename="cohort-${query.cohort}-xapi.json"`);
-    return c.json(statements);
+    const context = { homePage: new URL(c.req.url).origin, cohortId: query.cohort, cohortName, scenarioTitle: (id: string) => catalogue.title(id) };
+    const body = await jsonStream({
+      head: '{"statements":[',
+      items: repository.cohortAttempts(leadId, query.cohort, filterOf(query), pageOf(query)),
+      render: (a) => JSON.stringify(toStatement(a, context)),
+      tail: (end) => `],"more":${JSON.stringify(nextLink(c.req.url, end.next) ?? '')}}`,
+    });
+    c.header('X-Experience-API-Version', '1.0.3');
+    c.header('Content-Disposition', `attachment; filename="cohort-${query.cohort}-xapi${query.after ? '-more' : ''}.json"`);
+    return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
   });
 
   app.get('/api/trainees/:id/attempts', lead, async (c) => {
@@ -467,8 +493,8 @@ export function createApp(options: AppOptions) {
     const query = parse(S.traineeQuery, c.req.query(), 'the query is not valid');
     const found = await repository.traineeForLead(c.get('lead').id, traineeId);
     if (!found) return fail(404, `no trainee ${traineeId} in a cohort of yours`);
-    const attempts = await repository.listTraineeAttempts(traineeId, filterOf(query));
-    return send(c, S.traineeAttemptsAnswer, { trainee: { id: found.id, name: found.name, cohortId: found.cohortId }, attempts: attempts.map(summary) });
+    const head = `{"trainee":${JSON.stringify({ id: found.id, name: found.name, cohortId: found.cohortId })},"attempts":[`;
+    return streamList(c, head, repository.traineeAttempts(traineeId, filterOf(query), pageOf(query)));
   });
 
   app.all('/api/*', (c) => c.json({ error: `no ${c.req.method} ${c.req.path} here` }, 404));

@@ -50,6 +50,23 @@ export interface StoredAttempt extends NewAttempt {
   traineeName: string;
 }
 
+/** An attempt in a list or an export: everything but the steps. */
+export type ListedAttempt = Omit<StoredAttempt, 'steps'>;
+
+export interface PageRequest {
+  /** The cursor a previous page ended with. */
+  after?: string | undefined;
+  /** At most this many; undefined for all (streamed in chunks). */
+  limit?: number | undefined;
+  /** Rows per database query (tests make it small to cross chunk boundaries). */
+  chunk?: number | undefined;
+}
+
+/** What a page generator returns when it is done: the cursor of the next page, or null at the end. */
+export interface PageEnd {
+  next: string | null;
+}
+
 export interface AttemptFilter {
   from?: string | undefined;
   to?: string | undefined;
@@ -100,6 +117,12 @@ const filterSql = (first: number) =>
    AND ($${first + 2}::text IS NULL OR a.scenario_id = $${first + 2}::text)`;
 const filterParams = (f: AttemptFilter): SqlValue[] => [f.from ?? null, f.to ?? null, f.scenarioId ?? null];
 
+/** Lists and exports leave out the steps (the transcript): they are the bulk of a row and nobody reads them there. */
+const LISTED_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
+  a.started_at, a.received_at, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
+/** Rows per query of a list or an export: each query stays short, so submissions run between them. */
+const LIST_CHUNK = 250;
+
 const ATTEMPT_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
   a.started_at, a.received_at, a.steps, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
 
@@ -120,6 +143,48 @@ interface AttemptDbRow {
   dimensions: unknown;
   duration_ms: number;
   trainee_name: string;
+}
+
+type ListedDbRow = Omit<AttemptDbRow, 'steps'> & { key_us: string };
+
+function toListed(row: Omit<AttemptDbRow, 'steps'>): ListedAttempt {
+  return {
+    id: row.id,
+    traineeId: Number(row.trainee_id),
+    cohortId: Number(row.cohort_id),
+    scenarioId: row.scenario_id,
+    scenarioHash: row.scenario_hash,
+    scenarioRevision: row.scenario_revision,
+    language: row.language,
+    startedAt: iso(row.started_at),
+    receivedAt: iso(row.received_at),
+    outcome: row.outcome,
+    passed: row.passed,
+    total: row.total,
+    dimensions: parsed<Record<string, number>>(row.dimensions),
+    durationMs: row.duration_ms,
+    traineeName: row.trainee_name,
+  };
+}
+
+/** Where a page ends: (started_at in microseconds since 1970, id). Opaque to clients. */
+interface Cursor {
+  micros: string;
+  id: string;
+}
+const CURSOR = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const isCursor = (text: string): boolean => CURSOR.test(text);
+const cursorOf = (c: Cursor): string => `${c.micros}.${c.id}`;
+function parseCursor(text: string): Cursor {
+  const m = CURSOR.exec(text);
+  if (!m) throw new Error(`not a page cursor: ${text.slice(0, 80)}`);
+  return { micros: m[1]!, id: m[2]! };
+}
+
+async function collect<T>(items: AsyncGenerator<T, unknown>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
 }
 
 function toAttempt(row: AttemptDbRow): StoredAttempt {
@@ -385,25 +450,62 @@ export class Repository {
     return rows[0] ? toAttempt(rows[0]) : null;
   }
 
-  async listTraineeAttempts(traineeId: number, filter: AttemptFilter, limit = 1000): Promise<StoredAttempt[]> {
-    const rows = await this.db.query<AttemptDbRow>(
-      `SELECT ${ATTEMPT_COLUMNS} FROM attempts a JOIN trainees t ON t.id = a.trainee_id
-       WHERE a.trainee_id = $1 AND ${filterSql(2)} ORDER BY a.started_at, a.id LIMIT $5`,
-      [traineeId, ...filterParams(filter), limit],
+  /**
+   * A trainee's attempts, oldest first, one page at a time: keyset paging on (started_at, id), so a
+   * page deep in a long history costs what the first one does. Yields rows as the database gives
+   * them in chunks; never holds the whole list.
+   */
+  traineeAttempts(traineeId: number, filter: AttemptFilter, page: PageRequest = {}): AsyncGenerator<ListedAttempt, PageEnd> {
+    return this.pages(
+      `FROM attempts a JOIN trainees t ON t.id = a.trainee_id WHERE a.trainee_id = $1 AND ${filterSql(2)}`,
+      [traineeId, ...filterParams(filter)],
+      page,
     );
-    return rows.map(toAttempt);
   }
 
-  /** A cohort's attempts for a lead who owns it (exports), oldest first. */
-  async listCohortAttempts(leadId: number, cohortId: number, filter: AttemptFilter, limit = 50_000): Promise<StoredAttempt[]> {
-    const rows = await this.db.query<AttemptDbRow>(
-      `SELECT ${ATTEMPT_COLUMNS} FROM attempts a JOIN trainees t ON t.id = a.trainee_id JOIN cohorts c ON c.id = a.cohort_id
-       WHERE a.cohort_id = $1 AND c.lead_id = $2 AND ${filterSql(3)} ORDER BY a.started_at, a.id LIMIT $6`,
-      [cohortId, leadId, ...filterParams(filter), limit],
+  /** A cohort's attempts for a lead who owns it (exports), oldest first; paged and chunked as above. */
+  cohortAttempts(leadId: number, cohortId: number, filter: AttemptFilter, page: PageRequest = {}): AsyncGenerator<ListedAttempt, PageEnd> {
+    return this.pages(
+      `FROM attempts a JOIN trainees t ON t.id = a.trainee_id JOIN cohorts c ON c.id = a.cohort_id
+       WHERE a.cohort_id = $1 AND c.lead_id = $2 AND ${filterSql(3)}`,
+      [cohortId, leadId, ...filterParams(filter)],
+      page,
     );
-    return rows.map(toAttempt);
   }
 
+  /** Whole lists, for callers that want an array (tests, small histories). */
+  async listTraineeAttempts(traineeId: number, filter: AttemptFilter, page: PageRequest = {}): Promise<ListedAttempt[]> {
+    return collect(this.traineeAttempts(traineeId, filter, page));
+  }
+
+  async listCohortAttempts(leadId: number, cohortId: number, filter: AttemptFilter, page: PageRequest = {}): Promise<ListedAttempt[]> {
+    return collect(this.cohortAttempts(leadId, cohortId, filter, page));
+  }
+
+  private async *pages(from: string, params: SqlValue[], page: PageRequest): AsyncGenerator<ListedAttempt, PageEnd> {
+    const limit = page.limit ?? null;
+    const chunkSize = page.chunk ?? LIST_CHUNK;
+    let after = page.after ? parseCursor(page.after) : null;
+    let sent = 0;
+    const n = params.length;
+    for (;;) {
+      // One more row than the page needs tells whether there is a next page.
+      const want = limit === null ? chunkSize : Math.min(chunkSize, limit - sent + 1);
+      const rows = await this.db.query<ListedDbRow>(
+        `SELECT ${LISTED_COLUMNS}, (extract(epoch FROM a.started_at) * 1000000)::bigint::text AS key_us ${from}
+         AND ($${n + 1}::bigint IS NULL OR (a.started_at, a.id) > ('epoch'::timestamptz + $${n + 1}::bigint * interval '1 microsecond', $${n + 2}::uuid))
+         ORDER BY a.started_at, a.id LIMIT $${n + 3}`,
+        [...params, after?.micros ?? null, after?.id ?? null, want],
+      );
+      for (const row of rows) {
+        if (limit !== null && sent === limit) return { next: after ? cursorOf(after) : null };
+        yield toListed(row);
+        sent++;
+        after = { micros: row.key_us, id: row.id };
+      }
+      if (rows.length < want) return { next: null };
+    }
+  }
   async countAttempts(): Promise<number> {
     const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts');
     return rows[0]?.n ?? 0;

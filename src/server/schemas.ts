@@ -45,7 +45,18 @@ export const reportQuery = z
     lang: z.enum(['zh-CN', 'en']).optional(),
   })
   .strict();
-export const traineeQuery = reportQuery.omit({ cohort: true, lang: true });
+/** Paging of lists and exports: `after` is the cursor a page's next link carries; `limit` 0 asks for everything (streamed). */
+export const MAX_PAGE = 10_000;
+const page = {
+  after: z
+    .string()
+    .regex(/^\d{1,17}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'after is the cursor from a next or more link')
+    .optional(),
+  limit: z.coerce.number().int().min(0).max(MAX_PAGE, `a page holds at most ${MAX_PAGE}; 0 asks for everything`).optional(),
+};
+export const traineeQuery = reportQuery.omit({ cohort: true, lang: true }).extend(page);
+export const pageQuery = z.object(page).strict();
+export const xapiQuery = reportQuery.omit({ lang: true }).extend(page);
 
 // Answers
 
@@ -92,7 +103,8 @@ export const attemptSummary = z.object({
   dimensions: z.record(z.string(), z.number()),
   durationMs: z.number(),
 });
-export const attemptListAnswer = z.object({ attempts: z.array(attemptSummary) });
+/** A page of attempts; `next` is the link to the following page, null on the last. */
+export const attemptListAnswer = z.object({ attempts: z.array(attemptSummary), next: z.string().nullable() });
 
 const debriefEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('answer'), at: z.number(), ring: z.number(), late: z.boolean() }),
@@ -166,6 +178,7 @@ export const reportAnswer = z.object({
 export const traineeAttemptsAnswer = z.object({
   trainee: z.object({ id: z.number(), name: z.string(), cohortId: z.number() }),
   attempts: z.array(attemptSummary),
+  next: z.string().nullable(),
 });
 
 export type JoinAnswer = z.infer<typeof joinAnswer>;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Localised } from '../engine/index';
-import type { StoredAttempt } from './repository';
+import type { ListedAttempt } from './repository';
 
 const VERBS = {
   passed: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { 'en-US': 'passed', 'zh-CN': '通过' } },
@@ -48,7 +48,7 @@ export interface XapiContext {
   scenarioTitle: (scenarioId: string) => Localised | null;
 }
 
-export function toStatement(attempt: StoredAttempt, context: XapiContext) {
+export function toStatement(attempt: ListedAttempt, context: XapiContext) {
   const base = context.homePage.replace(/\/+$/, '');
   const verb = attempt.passed ? VERBS.passed : VERBS.failed;
   return {

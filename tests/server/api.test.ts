@@ -244,8 +244,11 @@ describe('the lead’s report and exports', () => {
   it('exports attempts as xAPI statements', async () => {
     const r = await call(service.app, 'GET', `/api/xapi?cohort=${reportCohort.id}`, { cookie });
     expect(r.status).toBe(200);
-    expect(r.json).toHaveLength(3);
-    const statement = r.json.find((s: { context: { registration: string } }) => s.context.registration === good.attemptId);
+    expect(r.headers.get('x-experience-api-version')).toBe('1.0.3');
+    // xAPI's StatementResult: everything fits one page, so `more` is the empty string.
+    expect(r.json.more).toBe('');
+    expect(r.json.statements).toHaveLength(3);
+    const statement = r.json.statements.find((s: { context: { registration: string } }) => s.context.registration === good.attemptId);
     expect(statement).toMatchObject({
       actor: { objectType: 'Agent', name: 'Ann', account: { homePage: 'http://localhost' } },
       verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
@@ -255,7 +258,7 @@ describe('the lead’s report and exports', () => {
     });
     expect(statement.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(statement.result.duration).toMatch(/^PT(\d+M)?[\d.]+S$/);
-    const failed = r.json.find((s: { context: { registration: string }; verb: { id: string } }) => s.context.registration !== good.attemptId && s.verb.id.endsWith('/failed'));
+    const failed = r.json.statements.find((s: { context: { registration: string }; verb: { id: string } }) => s.context.registration !== good.attemptId && s.verb.id.endsWith('/failed'));
     expect(failed).toBeDefined();
   });
 });
