@@ -121,6 +121,7 @@ const STRINGS = {
   'debrief.retry': { en: 'Try this caller again', 'zh-CN': '再练一次' },
   'debrief.another': { en: 'Another caller', 'zh-CN': '换一位来电者' },
   'debrief.saved': { en: 'Saved on this device', 'zh-CN': '已保存在本设备' },
+  'debrief.sent': { en: 'Sent to your team', 'zh-CN': '已发送给团队' },
   'debrief.notSaved': { en: 'Could not save on this device', 'zh-CN': '未能保存在本设备' },
   'debrief.mood': { en: 'mood {before} → {after}', 'zh-CN': '情绪 {before} → {after}' },
   'debrief.scrollHint': { en: '↑↓ or wheel to scroll', 'zh-CN': '↑↓ 或滚轮翻阅' },

@@ -149,3 +149,116 @@ describe('the outbox', () => {
     expect((await store.unsent()).map((r) => r.id)).toEqual([old.id]);
   });
 });
+
+/** A window and a document as the outbox's start() sees them. */
+function browser() {
+  const window = new EventTarget();
+  const document = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
+  return { target: Object.assign(window, { document }) as unknown as Window & { document: Document }, window, document };
+}
+
+const settle = async (outbox: Outbox) => {
+  // A kick starts a flush without waiting for it; wait until it is over.
+  for (let i = 0; i < 50 && (await outbox.status()).sending; i++) await new Promise((r) => setTimeout(r, 5));
+  await outbox.flush();
+};
+
+describe('the outbox’s retries', () => {
+  it('tries again at once when the browser is back online, without waiting for the back-off', async () => {
+    const { outbox, net, timers } = setup();
+    await outbox.join('Uma', code);
+    const { target, window } = browser();
+    net.state.online = false;
+    const stop = outbox.start(target);
+    const r = record();
+    await outbox.add(r);
+    await settle(outbox);
+    expect((await outbox.status()).waiting).toBe(1);
+    const timersBefore = timers.length;
+    net.state.online = true;
+    window.dispatchEvent(new Event('online'));
+    await settle(outbox);
+    expect((await outbox.status()).waiting).toBe(0);
+    expect(await storedCount(r.id)).toBe(1);
+    expect(timers.length).toBe(timersBefore); // no timer fired or was needed
+    stop();
+  });
+
+  it('tries again when the tab is shown, not while it is hidden', async () => {
+    const { outbox, net } = setup();
+    await outbox.join('Vic', code);
+    const { target, document } = browser();
+    net.state.online = false;
+    const stop = outbox.start(target);
+    await outbox.add(record());
+    await settle(outbox);
+    net.state.online = true;
+    const before = net.state.requests;
+    document.visibilityState = 'hidden';
+    document.dispatchEvent(new Event('visibilitychange'));
+    await settle(outbox);
+    // settle() itself flushes once; a hidden tab adds nothing beyond that.
+    expect(net.state.requests - before).toBeLessThanOrEqual(1);
+    net.state.online = false;
+    await outbox.add(record());
+    await settle(outbox);
+    expect((await outbox.status()).waiting).toBeGreaterThan(0);
+    net.state.online = true;
+    document.visibilityState = 'visible';
+    document.dispatchEvent(new Event('visibilitychange'));
+    await settle(outbox);
+    expect((await outbox.status()).waiting).toBe(0);
+    stop();
+  });
+
+  it('backs off to at most 30 s, even when the server asks for longer', async () => {
+    const store = new IdbAttemptStore(new IDBFactory());
+    const timers: number[] = [];
+    const server = { retryAfterMs: undefined as number | undefined };
+    const api = {
+      join: async () => ({ token: 't'.repeat(43), trainee: { id: 1, name: 'W' }, cohort: { id: 1, name: 'C' }, joinedAt: '' }),
+      send: async () => ({ kind: 'retry' as const, message: 'the server answered 503', retryAfterMs: server.retryAfterMs }),
+    } as unknown as ResultsApi;
+    const outbox = new Outbox({ store, api, setTimer: (_fn, ms) => timers.push(ms), clearTimer: () => undefined });
+    await outbox.join('W', 'CODE');
+    await outbox.add(record());
+    for (let i = 0; i < 12; i++) await outbox.flush();
+    expect(Math.max(...timers)).toBe(30_000);
+    expect(timers.slice(0, 3)).toEqual([2_000, 5_000, 10_000]);
+    server.retryAfterMs = 3_600_000;
+    await outbox.flush();
+    expect(timers.at(-1)).toBe(30_000);
+  });
+});
+
+describe('where an attempt is', () => {
+  it('says "waiting" while it is only on this device and "sent" once the server has it', async () => {
+    const { outbox, net } = setup();
+    await outbox.join('Xia', code);
+    net.state.online = false;
+    const r = record();
+    await outbox.add(r);
+    await outbox.flush();
+    const seen: string[] = [];
+    const stop = outbox.watch(r.id, (delivery) => seen.push(delivery));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['waiting']);
+    net.state.online = true;
+    await outbox.flush();
+    expect(seen).toEqual(['waiting', 'sent']);
+    expect(await storedCount(r.id)).toBe(1);
+    stop();
+  });
+
+  it('says "refused" for an attempt the server will never take', async () => {
+    const { outbox } = setup();
+    await outbox.join('Yan', code);
+    const bad = record(makeAttempt(service, 'practice-call', ['greet-standard', 'no-such-choice']));
+    await outbox.add(bad);
+    const seen: string[] = [];
+    outbox.watch(bad.id, (delivery) => seen.push(delivery));
+    await outbox.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.at(-1)).toBe('refused');
+  });
+});

@@ -273,5 +273,5 @@ describe('the summaries migration on a database that already holds attempts', ()
     } finally {
       await db.close();
     }
-  });
+  }, 120_000); // a fresh PGlite takes seconds on a busy machine
 });

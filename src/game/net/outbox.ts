@@ -1,15 +1,20 @@
 /**
  * Sends the attempts the game kept to the server, and keeps trying until each is acknowledged:
  * at start (so a reload or a reopened tab sends what a closed one did not), when the browser comes
- * back online, when the tab becomes visible, after each new call and on a backing-off timer. Sending
- * twice is harmless: the server stores an attempt id once.
+ * back online, when the tab becomes visible, after each new call and on a backing-off timer (at most
+ * 30 s between tries). Sending twice is harmless: the server stores an attempt id once.
  */
 import type { AttemptRecord } from '../attempt-store';
 import type { IdbAttemptStore, OutboxRecord } from './idb-attempt-store';
 import type { Identity, ResultsApi } from './api';
 
 export const IDENTITY_KEY = 'identity';
-const BACKOFF_MS = [2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+/** Waits between tries after failures; the last one repeats. Nothing, not even a server's Retry-After, waits longer. */
+export const BACKOFF_MS = [2_000, 5_000, 10_000, 20_000, 30_000] as const;
+export const MAX_BACKOFF_MS = 30_000;
+
+/** Where one attempt is: only on this device, with the server, or refused by it for good. */
+export type Delivery = 'waiting' | 'sent' | 'refused';
 
 export interface OutboxStatus {
   /** Attempts kept here that the server has not acknowledged. */
@@ -36,6 +41,7 @@ export interface OutboxOptions {
 
 export class Outbox {
   private readonly listeners = new Set<(status: OutboxStatus) => void>();
+  private readonly watchers = new Set<() => Promise<void>>();
   private flushing: Promise<void> | null = null;
   private again = false;
   private timer: unknown = null;
@@ -81,6 +87,19 @@ export class Outbox {
     return () => this.listeners.delete(listener);
   }
 
+  /** Tells the listener where one attempt is now and each time that may have changed (the debrief's "sent to your team"). */
+  watch(id: string, listener: (delivery: Delivery) => void): () => void {
+    let last: Delivery | null = null;
+    const check = async () => {
+      const record = await this.options.store.get(id).catch(() => null);
+      const delivery: Delivery = record?.sentAt ? 'sent' : record?.refused ? 'refused' : 'waiting';
+      if (delivery !== last && this.watchers.has(check)) listener((last = delivery));
+    };
+    this.watchers.add(check);
+    void check();
+    return () => this.watchers.delete(check);
+  }
+
   async status(): Promise<OutboxStatus> {
     const [unsent, refused, identity] = await Promise.all([this.options.store.unsent(), this.options.store.refused(), this.identity()]);
     return {
@@ -94,6 +113,7 @@ export class Outbox {
   }
 
   private async notify(): Promise<void> {
+    await Promise.all([...this.watchers].map((check) => check()));
     if (!this.listeners.size) return;
     const status = await this.status();
     for (const listener of this.listeners) listener(status);
@@ -166,7 +186,7 @@ export class Outbox {
 
   private schedule(afterMs?: number): void {
     if (this.timer !== null) this.clearTimer(this.timer);
-    const delay = afterMs ?? BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
+    const delay = Math.min(MAX_BACKOFF_MS, afterMs ?? BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!);
     this.failures++;
     this.timer = this.setTimer(() => {
       this.timer = null;
@@ -176,7 +196,13 @@ export class Outbox {
 
   /** Browser wiring: send at start, when back online, when the tab is shown again. */
   start(target: Pick<Window, 'addEventListener'> & { document?: Pick<Document, 'addEventListener' | 'visibilityState'> }): () => void {
-    const kick = () => void this.flush();
+    // Back online or shown again: try now, and start the back-off from its shortest wait.
+    const kick = () => {
+      this.failures = 0;
+      if (this.timer !== null) this.clearTimer(this.timer);
+      this.timer = null;
+      void this.flush();
+    };
     const visible = () => {
       if (target.document?.visibilityState === 'visible') kick();
     };

@@ -17,7 +17,7 @@ const WORDS = {
   submit: { en: 'Join', 'zh-CN': '加入' },
   cancel: { en: 'Not now', 'zh-CN': '以后再说' },
   waiting: { en: '{n} waiting to be sent', 'zh-CN': '{n} 条成绩待发送' },
-  allSent: { en: 'all results sent', 'zh-CN': '成绩已全部发送' },
+  allSent: { en: 'all results sent to your team', 'zh-CN': '成绩已全部发送给团队' },
   notJoined: { en: 'results stay on this device', 'zh-CN': '成绩仅保存在本设备' },
   rejoin: { en: 'Join again to send your results', 'zh-CN': '请重新加入学员组以发送成绩' },
   refused: { en: '{n} not accepted by the server', 'zh-CN': '{n} 条未被服务器接受' },

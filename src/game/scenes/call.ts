@@ -528,7 +528,7 @@ export class Call extends Phaser.Scene {
     } catch {
       saved = false;
     }
-    const debrief: DebriefData = { kit: data.kit, scenario, scenarioSource: data.scenarioSource, entryId: data.entryId, page: data.page ?? 0, result: scored.result, saved, transcript: session.snapshot.context.call.transcript };
+    const debrief: DebriefData = { kit: data.kit, scenario, scenarioSource: data.scenarioSource, entryId: data.entryId, page: data.page ?? 0, result: scored.result, saved, recordId: record.id, transcript: session.snapshot.context.call.transcript };
     this.scene.start(SCENE.debrief, debrief);
   }
 

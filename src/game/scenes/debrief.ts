@@ -9,6 +9,7 @@ import type { Choice, EndingNode, Scenario } from '../../engine/format/schema';
 import type { Rulebook } from '../../engine/format/rulebook';
 import type { CallResult, ChoiceReview } from '../../engine/scoring';
 import { kindLabel, outcomeLabel, pick, t, type Language } from '../i18n';
+import { results } from '../net/index';
 import { services } from '../services';
 import { sound } from '../sound-port';
 import { clearTargets, setHookDebrief, setTarget } from '../test-hook';
@@ -30,6 +31,8 @@ export interface DebriefData {
   page: number;
   result: CallResult;
   saved: boolean;
+  /** The saved record's id: the line under the buttons says "sent to your team" once the server has it. */
+  recordId?: string;
   transcript: TranscriptEntry[];
 }
 
@@ -136,7 +139,17 @@ export class Debrief extends Phaser.Scene {
       size: this.frame.text('body'),
       onPress: () => this.scene.start(SCENE.menu, { page: data.page, focusId: data.entryId }),
     });
-    makeText(this, m, buttonsY + buttonHeight / 2, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), { size: this.frame.text('small'), colour: data.saved ? 'textMuted' : 'bad' }).setOrigin(0, 0.5);
+    const savedLine = makeText(this, m, buttonsY + buttonHeight / 2, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), {
+      size: this.frame.text('small'),
+      colour: data.saved ? 'textMuted' : 'bad',
+    }).setOrigin(0, 0.5);
+    const outbox = results();
+    if (data.saved && data.recordId && outbox) {
+      const stop = outbox.watch(data.recordId, (delivery) => {
+        if (delivery === 'sent' && savedLine.active) savedLine.setText(`✓ ${t(language, 'debrief.sent')}`);
+      });
+      this.events.once(Phaser.Scenes.Events.SHUTDOWN, stop);
+    }
     focus.add(retry, another, new ScrollStop(list));
     // Page Up/Down, Home and End scroll the review wherever the focus is.
     const onKey = (event: KeyboardEvent) => {
