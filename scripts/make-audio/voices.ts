@@ -35,7 +35,7 @@ export const VOICES: Record<string, VoiceProfile> = {
   elderly: { variant: 'grandma', pitch: 66, rate: 0.8, wordGap: 3, wobbleCents: 0, synthesis: { pitch: 1.3, rate: 0.8 }, who: 'lonely old lady, slow' },
   drunk: { variant: 'm2', pitch: 38, rate: 0.85, wordGap: 4, wobbleCents: 45, synthesis: { pitch: 0.8, rate: 0.8 }, who: 'drunk man, slurred and wobbling' },
   timetable: { variant: 'm5', pitch: 48, rate: 1.0, wordGap: 1, wobbleCents: 0, synthesis: { pitch: 1.0, rate: 1.0 }, who: 'precise man checking every train' },
-  resident: { variant: 'f4', pitch: 50, rate: 1.05, wordGap: 0, wobbleCents: 0, synthesis: { pitch: 1.0, rate: 1.1 }, who: 'angry resident, a woman' },
+  resident: { variant: 'm4', pitch: 40, rate: 1.08, wordGap: 0, wobbleCents: 0, synthesis: { pitch: 0.85, rate: 1.1 }, who: 'angry man in his fifties, clipped' },
 };
 
 /** An unknown voice key still gets a voice (and a warning), so a new caller is never silent. */

@@ -33,7 +33,7 @@ export const CALLER_FEATURES = {
   elderly: { skin: '#f0cdb0', hair: '#c9c7c4', hairStyle: 'bun', clothes: '#8c6fa8', collar: '#f2e9f6', glasses: true, wrinkles: true },
   drunk: { skin: '#e8b48f', hair: '#2e2723', hairStyle: 'side-part', clothes: '#4b5563', collar: '#eef0f2', tie: '#9b2c2c', flushed: true, sleepyEyes: true, stubble: true },
   timetable: { skin: '#e6bb94', hair: '#4a4036', hairStyle: 'cap', clothes: '#7a6a4f', collar: '#d8cfbf', wrinkles: true },
-  resident: { skin: '#dcab83', hair: '#3b3733', hairStyle: 'short-grey', clothes: '#2f6d8f', collar: '#dfe9ef' },
+  resident: { skin: '#d6a47c', hair: '#5a544e', hairStyle: 'receding', clothes: '#2f6d8f', collar: '#dfe9ef', stubble: true, wrinkles: true },
   /** For a caller whose portrait key the desk does not know yet. */
   generic: { skin: '#d9c2ad', hair: '#57534e', hairStyle: 'short-grey', clothes: '#64748b', collar: '#e2e8f0' },
 } as const satisfies Record<string, Features>;
