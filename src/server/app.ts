@@ -255,9 +255,7 @@ export function createApp(options: AppOptions) {
     const attempt = await readJson(c, attemptSchema);
     if (Date.parse(attempt.startedAt) > now() + CLOCK_SKEW_MS) fail(400, `startedAt ${attempt.startedAt} is in the future; check the device's clock`);
 
-    const earlier = await repository.getAttempt(attempt.attemptId);
-    if (earlier) return answerRepeat(c, me, attempt, earlier);
-
+    // A repeat is found by the insert (ON CONFLICT), not by a read before it: one round trip.
     const entry = await catalogue.byContentHash(attempt.scenarioHash, repository);
     if (!entry) {
       const current = catalogue.current.get(attempt.scenarioId);

@@ -3,6 +3,7 @@
  * pages, see `Repository.pages`), each chunk is written out as soon as it is read, and the stream
  * pulls the next chunk only when the client has taken the last one. Nothing holds a whole list.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PageEnd } from './repository';
 
 /** Text per stream chunk before the stream yields to the socket. */
@@ -33,6 +34,9 @@ export async function jsonStream<T>(parts: JsonStreamParts<T>): Promise<Readable
     async pull(controller) {
       if (done) return;
       try {
+        // PGlite answers without going back to the event loop, and a fast reader keeps the socket
+        // writable: without this turn an export would run to its end before any other request.
+        await nextTurn();
         let text = started ? '' : parts.head;
         started = true;
         while (text.length < CHUNK_CHARS) {

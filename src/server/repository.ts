@@ -208,8 +208,113 @@ function toAttempt(row: AttemptDbRow): StoredAttempt {
   };
 }
 
+const ATTEMPT_INSERT_COLUMNS = 14;
+
+/** One statement for any number of attempts; the ids it stored (not those already there). */
+async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): Promise<Set<string>> {
+  const values: SqlValue[] = [];
+  const tuples = attempts.map((a, i) => {
+    values.push(a.id, a.traineeId, a.cohortId, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt);
+    values.push(json(a.steps), a.outcome, a.passed, a.total, json(a.dimensions), a.durationMs);
+    const p = (k: number) => `$${i * ATTEMPT_INSERT_COLUMNS + k}`;
+    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int)`;
+  });
+  const rows = await db.query<{ id: string }>(
+    `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
+       steps, outcome, passed, total, dimensions, duration_ms)
+     VALUES ${tuples.join(', ')}
+     ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
+    values,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+const TOKEN_CACHE_MS = 30_000;
+const TOKEN_CACHE_SIZE = 50_000;
+
+/** Most attempts in one statement: well under PostgreSQL's 65,535 parameters. */
+const MAX_BATCH = 200;
+
+interface Pending {
+  attempt: NewAttempt;
+  resolve: (outcome: 'stored' | 'exists') => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for attempts: while one write is under way, new attempts wait and then go together
+ * in the next. Each caller's promise settles after its statement has committed. If a batch fails
+ * (one bad row fails the statement), its attempts are written one by one, so only the bad one fails.
+ */
+export class BatchWriter {
+  private queue: Pending[] = [];
+  private writing = false;
+  /** Statements run and attempts written, for tests and the bench. */
+  readonly stats = { statements: 0, attempts: 0, largest: 0 };
+
+  constructor(private readonly db: Queryable) {}
+
+  add(attempt: NewAttempt): Promise<'stored' | 'exists'> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ attempt, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        // The same id twice in one statement: the first is written, the others are "exists" once it is.
+        const first = new Map<string, Pending>();
+        const repeats: Pending[] = [];
+        for (const p of batch) {
+          if (first.has(p.attempt.id)) repeats.push(p);
+          else first.set(p.attempt.id, p);
+        }
+        const unique = [...first.values()];
+        this.stats.statements++;
+        this.stats.attempts += unique.length;
+        this.stats.largest = Math.max(this.stats.largest, unique.length);
+        const failed = new Map<string, unknown>();
+        try {
+          const stored = await insertAttempts(this.db, unique.map((p) => p.attempt));
+          for (const p of unique) p.resolve(stored.has(p.attempt.id) ? 'stored' : 'exists');
+        } catch (error) {
+          // One bad row fails the statement: write them one by one so that only the bad one fails.
+          for (const p of unique) {
+            try {
+              const stored = unique.length === 1 ? Promise.reject(error) : insertAttempts(this.db, [p.attempt]);
+              p.resolve((await stored).has(p.attempt.id) ? 'stored' : 'exists');
+            } catch (single) {
+              failed.set(p.attempt.id, single);
+              p.reject(single);
+            }
+          }
+        }
+        for (const p of repeats) {
+          if (failed.has(p.attempt.id)) p.reject(failed.get(p.attempt.id));
+          else p.resolve('exists');
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
 export class Repository {
-  constructor(readonly db: Db) {}
+  private readonly writer: BatchWriter;
+
+  constructor(readonly db: Db) {
+    this.writer = new BatchWriter(db);
+  }
+
+  /** How the attempt writer grouped its statements (the bench prints it). */
+  get writerStats() {
+    return this.writer.stats;
+  }
 
   // Leads and their sessions
 
@@ -353,7 +458,25 @@ export class Repository {
     });
   }
 
+  /**
+   * The trainee a token belongs to. A token found is remembered for TOKEN_CACHE_MS, so that a
+   * submission's only database round trip is its insert; a token removed meanwhile (its lead or
+   * cohort deleted) then fails at the insert, whose foreign keys still hold.
+   */
   async findTraineeByToken(tokenHash: string): Promise<TraineeRow | null> {
+    const cached = this.tokens.get(tokenHash);
+    if (cached && cached.until > Date.now()) return cached.row;
+    const row = await this.lookUpToken(tokenHash);
+    if (row) {
+      if (this.tokens.size >= TOKEN_CACHE_SIZE) this.tokens.clear();
+      this.tokens.set(tokenHash, { row, until: Date.now() + TOKEN_CACHE_MS });
+    } else this.tokens.delete(tokenHash);
+    return row;
+  }
+
+  private readonly tokens = new Map<string, { row: TraineeRow; until: number }>();
+
+  private async lookUpToken(tokenHash: string): Promise<TraineeRow | null> {
     const rows = await this.db.query<{ id: number; name: string; cohort_id: number; cohort_name: string }>(
       `SELECT t.id::int AS id, t.name, t.cohort_id::int AS cohort_id, c.name AS cohort_name
        FROM trainees t JOIN cohorts c ON c.id = t.cohort_id WHERE t.token_hash = $1`,
@@ -401,31 +524,15 @@ export class Repository {
 
   // Attempts
 
-  /** Stores the attempt unless its id is already there; says which happened. */
-  async insertAttempt(a: NewAttempt, tx: Queryable = this.db): Promise<'stored' | 'exists'> {
-    const rows = await tx.query(
-      `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-         steps, outcome, passed, total, dimensions, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13::jsonb, $14)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        a.id,
-        a.traineeId,
-        a.cohortId,
-        a.scenarioId,
-        a.scenarioHash,
-        a.scenarioRevision,
-        a.language,
-        a.startedAt,
-        json(a.steps),
-        a.outcome,
-        a.passed,
-        a.total,
-        json(a.dimensions),
-        a.durationMs,
-      ],
-    );
-    return rows.length > 0 ? 'stored' : 'exists';
+  /**
+   * Stores the attempt unless its id is already there; says which happened, once it is committed.
+   * Attempts that arrive while a write is under way go in the next one, together: one multi-row
+   * statement, one commit (group commit), so the database's per-statement and per-commit cost is
+   * shared when many trainees send at once, and a lone attempt is written at once.
+   */
+  insertAttempt(a: NewAttempt, tx?: Queryable): Promise<'stored' | 'exists'> {
+    if (tx) return insertAttempts(tx, [a]).then((stored) => (stored.has(a.id) ? 'stored' : 'exists'));
+    return this.writer.add(a);
   }
 
   async getAttempt(id: string): Promise<StoredAttempt | null> {

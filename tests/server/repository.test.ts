@@ -157,6 +157,29 @@ for (const target of targets) {
       expect(stored).toMatchObject({ id: a.id, traineeName: 'Ann', steps: a.steps, dimensions: a.dimensions, startedAt: a.startedAt });
     });
 
+    it('writes attempts that arrive together in one statement, each acknowledged only once committed', async () => {
+      const before = { ...repo.writerStats };
+      const many = Array.from({ length: 120 }, () => attempt({ traineeId: ann, cohortId: cohortA }));
+      const twice = many[5]!;
+      const outcomes = await Promise.all([...many.map((a) => repo.insertAttempt(a)), repo.insertAttempt(twice)]);
+      expect(outcomes.filter((o) => o === 'stored')).toHaveLength(120);
+      expect(outcomes.at(-1)).toBe('exists');
+      const statements = repo.writerStats.statements - before.statements;
+      expect(statements).toBeLessThan(20); // grouped, not one per attempt
+      expect(repo.writerStats.largest).toBeGreaterThan(1);
+      const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts WHERE id = ANY($1::uuid[])', [`{${many.map((a) => a.id).join(',')}}`]);
+      expect(rows[0]!.n).toBe(120);
+    });
+
+    it('fails only the bad attempt of a group, and stores the others', async () => {
+      const good = Array.from({ length: 6 }, () => attempt({ traineeId: ann, cohortId: cohortA }));
+      const bad = attempt({ traineeId: 999_999, cohortId: cohortA }); // no such trainee
+      const settled = await Promise.allSettled([...good.slice(0, 3), bad, ...good.slice(3)].map((a) => repo.insertAttempt(a)));
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+      for (const a of good) expect(await repo.getAttempt(a.id)).not.toBeNull();
+      expect(await repo.getAttempt(bad.id)).toBeNull();
+    });
+
     it('lets a lead and a trainee read only attempts of their own', async () => {
       const a = attempt({ traineeId: bo, cohortId: cohortB });
       await repo.insertAttempt(a);
