@@ -6,10 +6,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { answer, choose, enterNode, initialState, nodeIndex, offeredChoices, reofferAfterSilence, silence, type CallState } from '../../src/engine/call/logic';
-import { scenarioSchema, type Line, type Scenario } from '../../src/engine/format/schema';
+import { scenarioSchema, startMoods, type Line, type Scenario } from '../../src/engine/format/schema';
 import { lineSeconds } from '../../src/engine/index';
 import { MOOD_BAND_IDS, moodBand, type MoodBand } from '../../src/audio/manifest';
-import { spokenLinesOf } from '../../src/audio/line-texts';
+import { baseLineIds, spokenLinesOf } from '../../src/audio/line-texts';
 
 export interface SpokenLine {
   id: string;
@@ -48,11 +48,13 @@ export function bandsByLine(scenario: Scenario): Map<string, Set<MoodBand>> | nu
     queue.push(lean(state));
   };
 
-  for (let ring = 1; ring <= scenario.timing.giveUpAfterRings; ring++) {
-    const answered = answer(scenario, initialState(scenario), ring, 0);
-    const arrival = enterNode(scenario, index, answered, scenario.start, 0);
-    record(arrival.state);
-    visit(arrival.state);
+  for (const mood of startMoods(scenario)) {
+    for (let ring = 1; ring <= scenario.timing.giveUpAfterRings; ring++) {
+      const answered = answer(scenario, { ...initialState(scenario), mood, startMood: mood }, ring, 0);
+      const arrival = enterNode(scenario, index, answered, scenario.start, 0);
+      record(arrival.state);
+      visit(arrival.state);
+    }
   }
   while (queue.length > 0) {
     if (seen.size > STATE_LIMIT) return null;
@@ -76,11 +78,15 @@ export function bandsByLine(scenario: Scenario): Map<string, Set<MoodBand>> | nu
   return heard;
 }
 
-/** Every spoken line with its bands. A line no play reaches still gets a calm take: it is in the file. */
+/**
+ * Every spoken line with its bands. A line no play reaches still gets a calm take: it is in the
+ * file. The walk says each line in its first wording; a variant is heard wherever its line is.
+ */
 export function planLines(scenario: Scenario): SpokenLine[] {
   const heard = bandsByLine(scenario);
+  const base = baseLineIds(scenario);
   return spokenLines(scenario).map((line) => {
-    const bands = heard ? heard.get(line.id) : new Set(MOOD_BAND_IDS);
+    const bands = heard ? heard.get(base.get(line.id) ?? line.id) : new Set(MOOD_BAND_IDS);
     return {
       id: line.id,
       line,

@@ -8,7 +8,7 @@ import type { Line } from '../engine/format/schema';
 import type { LineTexts } from './call-audio';
 import { VOICE_LANGUAGES, type VoiceLanguage } from './manifest';
 
-const LINE_FIELDS = new Set(['id', 'text', 'narration', 'seconds']);
+const LINE_FIELDS = new Set(['id', 'text', 'narration', 'seconds', 'variants']);
 
 function isLine(value: object): value is Line {
   const record = value as Record<string, unknown>;
@@ -21,24 +21,45 @@ function isLine(value: object): value is Line {
   );
 }
 
-/** Every spoken line (narration left out) in document order, each id once. */
+/** Every spoken line (narration left out) in document order, each id once; a line's variants follow it. */
 export function spokenLinesOf(scenario: unknown): Line[] {
   const lines: Line[] = [];
   const seen = new Set<string>();
+  const add = (line: Line) => {
+    if (seen.has(line.id)) return;
+    seen.add(line.id);
+    lines.push(line);
+  };
   const walk = (value: unknown): void => {
     if (typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) return value.forEach(walk);
     if (isLine(value)) {
-      if (!value.narration && !seen.has(value.id)) {
-        seen.add(value.id);
-        lines.push(value);
-      }
+      if (value.narration) return;
+      add(value);
+      for (const variant of value.variants ?? []) add({ id: variant.id, text: variant.text, ...(variant.seconds !== undefined ? { seconds: variant.seconds } : {}) });
       return;
     }
     Object.values(value).forEach(walk);
   };
   walk(scenario);
   return lines;
+}
+
+/** The line each variant id stands in for (a line stands for itself). */
+export function baseLineIds(scenario: unknown): Map<string, string> {
+  const base = new Map<string, string>();
+  const walk = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (isLine(value)) {
+      base.set(value.id, value.id);
+      for (const variant of value.variants ?? []) base.set(variant.id, value.id);
+      return;
+    }
+    Object.values(value).forEach(walk);
+  };
+  walk(scenario);
+  return base;
 }
 
 /** Caption texts of a scenario's spoken lines, by line id: what speech synthesis reads. */

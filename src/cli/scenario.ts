@@ -14,9 +14,11 @@ import {
   type CallResult,
   type Diagnostic,
   type Language,
+  spokenLine,
   type Scenario,
   type TranscriptEntry,
 } from '../engine/index';
+import { auditScenario, DEFAULT_RANDOM_PLAYS, RANDOM_PASS_LIMIT } from '../engine/analysis/audit';
 import { mermaidGraph } from '../engine/analysis/graph';
 import { SIMULATION_CHUNK, simulate } from '../engine/analysis/simulate';
 import { simulateParallel } from './parallel-simulate';
@@ -41,7 +43,10 @@ Commands:
       --seed S                      random seed (default 1)
       --html FILE                   also write an HTML report
       --json
-  best FILE                         the best path and the maximum score per dimension [--json]
+  best FILE                         the model call, the weights and the maximum per dimension [--json]
+  audit FILE...                     can a trainee pass without judging? naive strategies and a random player
+      --plays N                     random plays per file (default 2000)
+      --json
   graph FILE                        a Mermaid flowchart of the scenario [--lang zh-CN|en]
   new ID                            write scenarios/ID.json, a bilingual skeleton that validates and plays
 `;
@@ -54,7 +59,7 @@ interface Args {
   options: Map<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(['--choices', '--ring', '--lang', '--save-plan', '--runs', '--seed', '--html', '--dir']);
+const VALUE_OPTIONS = new Set(['--choices', '--ring', '--lang', '--save-plan', '--runs', '--seed', '--html', '--dir', '--plays']);
 const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
 
 export function parseArgs(argv: string[]): Args {
@@ -149,38 +154,88 @@ function intOption(args: Args, name: string, fallback: number, min: number, max:
   return n;
 }
 
+/** The transcript's own words in each language. */
+const WORDS = {
+  en: {
+    answered: (ring: number, late: boolean) => `answered on ring ${ring}${late ? ' (late)' : ''}`,
+    you: 'You',
+    mood: 'anger',
+    silence: '(silence: the reply timer ran out)',
+    hold: (s: number) => `(caller on hold for ${s} s)`,
+    limit: '(the caller has had enough)',
+    outcome: 'Outcome',
+    total: 'Total',
+    passMark: 'Pass mark',
+    passed: 'PASSED',
+    failed: 'FAILED',
+    critical: 'Failed on a critical rule',
+    weight: 'weight',
+    model: 'model call',
+    feedback: 'Feedback',
+    kept: 'kept',
+    broke: 'broke',
+    position: (p: number, n: number) => `option ${p} of ${n}`,
+    best: 'Model call',
+  },
+  'zh-CN': {
+    answered: (ring: number, late: boolean) => `第${ring}声铃响时接听${late ? '（接听过晚）' : ''}`,
+    you: '你',
+    mood: '怒气',
+    silence: '（沉默：回复时间已到）',
+    hold: (s: number) => `（用户等待${s}秒）`,
+    limit: '（用户忍无可忍）',
+    outcome: '结果',
+    total: '总分',
+    passMark: '及格线',
+    passed: '通过',
+    failed: '未通过',
+    critical: '触犯红线规则，本次通话不通过',
+    weight: '权重',
+    model: '示范通话',
+    feedback: '点评',
+    kept: '遵守',
+    broke: '违反',
+    position: (p: number, n: number) => `第${p}项，共${n}项`,
+    best: '示范通话',
+  },
+} as const;
+
 function printResult(scenario: Scenario, result: CallResult, transcript: readonly TranscriptEntry[], lang: Language, out: Out) {
-  const lines = new Map<string, string>();
-  for (const n of scenario.nodes) for (const l of n.lines ?? []) lines.set(l.id, l.text[lang] ?? '');
-  const silenceLine = scenario.timing.silence?.line;
-  if (silenceLine) lines.set(silenceLine.id, silenceLine.text[lang] ?? '');
-  for (const n of scenario.nodes) if (n.kind === 'decision' && n.silenceLine) lines.set(n.silenceLine.id, n.silenceLine.text[lang] ?? '');
+  const w = WORDS[lang];
+  const nodes = new Map(scenario.nodes.map((n) => [n.id, n]));
+  const lineText = (nodeId: string, lineId: string) => spokenLine(scenario, nodes.get(nodeId), lineId)?.text[lang] ?? lineId;
   const choices = new Map(scenario.nodes.flatMap((n) => (n.kind === 'decision' ? n.choices.map((c) => [c.id, c] as const) : [])));
   const time = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
   const caller = scenario.caller.name[lang] ?? 'Caller';
+  const colon = lang === 'zh-CN' ? '：' : ': ';
+  const rulebook = defaultRulebook();
+  const ruleText = new Map(rulebook.rules.map((r) => [r.id, r.text[lang] ?? r.id]));
+  for (const breach of result.criticalBreaches) out(`${w.critical}${colon}${ruleText.get(breach.ruleId) ?? breach.ruleId} (${breach.ruleId}, ${breach.choiceId ?? breach.nodeId})`);
+  if (result.criticalBreaches.length) out('');
   for (const e of transcript) {
-    if (e.kind === 'answer') out(`[${time(e.at)}] answered on ring ${e.ring}${e.late ? ' (late)' : ''}`);
-    else if (e.kind === 'caller') out(e.narration ? `[${time(e.at)}] (${lines.get(e.lineId) ?? e.lineId})` : `[${time(e.at)}] ${caller}: ${lines.get(e.lineId) ?? e.lineId}`);
+    if (e.kind === 'answer') out(`[${time(e.at)}] ${w.answered(e.ring, e.late)}`);
+    else if (e.kind === 'caller') out(e.narration ? `[${time(e.at)}] (${lineText(e.nodeId, e.lineId)})` : `[${time(e.at)}] ${caller}${colon}${lineText(e.nodeId, e.lineId)}`);
     else if (e.kind === 'agent') {
       const c = choices.get(e.choiceId);
-      out(`[${time(e.at)}] You (${e.choiceId}${c && c.kind !== 'say' ? `, ${c.kind}` : ''}): ${c?.text[lang] ?? ''}   mood ${e.moodBefore} → ${e.moodAfter}`);
-    } else if (e.kind === 'silence') out(`[${time(e.at)}] (silence: the reply timer ran out)   mood → ${e.moodAfter}`);
-    else if (e.kind === 'hold') out(`[${time(e.at)}] (caller on hold for ${e.seconds} s)`);
-    else if (e.kind === 'mood-limit') out(`[${time(e.at)}] (the caller has had enough)`);
+      out(`[${time(e.at)}] ${w.you} (${e.choiceId}${c && c.kind !== 'say' ? `, ${c.kind}` : ''}; ${w.position(e.position, e.shown.length)})${colon}${c?.text[lang] ?? ''}   ${w.mood} ${e.moodBefore} → ${e.moodAfter}`);
+    } else if (e.kind === 'silence') out(`[${time(e.at)}] ${w.silence}   ${w.mood} → ${e.moodAfter}`);
+    else if (e.kind === 'hold') out(`[${time(e.at)}] ${w.hold(e.seconds)}`);
+    else if (e.kind === 'mood-limit') out(`[${time(e.at)}] ${w.limit}`);
   }
   out('');
-  out(`Outcome: ${result.outcome}   Total: ${result.total}%   Pass mark: ${result.passMark}%   ${result.passed ? 'PASSED' : 'FAILED'}`);
-  const rulebook = defaultRulebook();
+  out(`${w.outcome}${colon}${result.outcome}   ${w.total}${colon}${result.total}%   ${w.passMark}${colon}${result.passMark}%   ${result.passed ? w.passed : w.failed}`);
   const dimName = new Map(rulebook.dimensions.map((d) => [d.id, d.name[lang] ?? d.id]));
-  for (const d of result.dimensions) out(`  ${(dimName.get(d.id) ?? d.id).padEnd(12)} ${String(d.raw).padStart(4)} / ${String(d.max).padEnd(4)} ${d.percent}%`);
-  out('');
-  out('Feedback:');
-  for (const c of result.choices) {
-    out(`  ${c.choiceId}: ${c.feedback[lang] ?? ''}`);
-    if (c.kept.length) out(`      kept: ${c.kept.join(', ')}`);
-    if (c.broken.length) out(`      broke: ${c.broken.join(', ')}`);
+  for (const d of result.dimensions) {
+    out(`  ${(dimName.get(d.id) ?? d.id).padEnd(12)} ${String(d.raw).padStart(4)} / ${String(d.model).padEnd(4)} ${`${d.percent}%`.padEnd(7)} ${w.weight} ${d.weight}${d.counted ? '' : ' (—)'}`);
   }
-  if (result.bestPath.length) out(`\nBest path: ${result.bestPath.join(',')}`);
+  out('');
+  out(`${w.feedback}${colon}`);
+  for (const c of result.choices) {
+    out(`  ${c.choiceId}${colon}${c.feedback[lang] ?? ''}`);
+    if (c.kept.length) out(`      ${w.kept}${colon}${c.kept.join(', ')}`);
+    if (c.broken.length) out(`      ${w.broke}${colon}${c.broken.join(', ')}`);
+  }
+  if (result.bestPath.length) out(`\n${w.best}${colon}${result.bestPath.join(',')}`);
 }
 
 function play(args: Args, out: Out): number {
@@ -217,15 +272,47 @@ function best(args: Args, out: Out): number {
   const scenario = requireOne(args);
   const analysis = analysisOf(scenario);
   if (args.options.has('--json')) {
-    out(JSON.stringify({ bestPath: analysis.bestPath, maxScores: analysis.maxScores, states: analysis.stateCount }, null, 2));
+    out(JSON.stringify({ bestPath: analysis.bestPath, models: analysis.models, weights: analysis.weights, maxScores: analysis.maxScores, states: analysis.stateCount }, null, 2));
     return 0;
   }
   const bestPath = analysis.bestPath;
-  out(`Best path (${bestPath?.choices.length ?? 0} decisions, ending "${bestPath?.endingId ?? '-'}", ${bestPath?.outcome ?? 'none'}):`);
+  out(`Model call (${bestPath?.choices.length ?? 0} decisions, ending "${bestPath?.endingId ?? '-'}", ${bestPath?.outcome ?? 'none'}):`);
   out(`  ${bestPath?.choices.join(',') ?? '(none)'}`);
-  out('Maximum score per dimension:');
-  for (const [d, max] of Object.entries(analysis.maxScores)) out(`  ${d.padEnd(12)} ${max}`);
+  const moods = Object.keys(analysis.models);
+  if (moods.length > 1) {
+    for (const mood of moods) out(`  starting anger ${mood}: ${analysis.models[Number(mood)]?.choices.join(',') ?? '(none)'}`);
+  }
+  out('Per dimension: weight, the model call\'s points, the most any play reaches:');
+  for (const [d, max] of Object.entries(analysis.maxScores)) out(`  ${d.padEnd(12)} ${String(analysis.weights[d] ?? 0).padStart(4)} ${String(bestPath?.scores[d] ?? 0).padStart(5)} ${String(max).padStart(5)}`);
   return 0;
+}
+
+function audit(args: Args, out: Out): number {
+  if (args.files.length === 0) throw new UsageError('audit needs at least one file');
+  const plays = intOption(args, '--plays', DEFAULT_RANDOM_PLAYS, 1, 1_000_000);
+  const reports = args.files.filter((f) => !isSchemaFile(f)).map((file) => {
+    const loaded = loadScenarioFile(file);
+    if (!loaded.scenario) return { file, error: `${file} has errors; run "npm run scenario -- validate ${file}"`, report: null };
+    return { file, error: null, report: auditScenario(loaded.scenario, analysisOf(loaded.scenario), defaultRulebook(), { randomPlays: plays }) };
+  });
+  if (args.options.has('--json')) out(JSON.stringify(reports, null, 2));
+  else {
+    for (const { file, error, report } of reports) {
+      if (!report) {
+        out(`${file}: ${error}`);
+        continue;
+      }
+      out(`${file} (${report.scenarioId})`);
+      for (const s of report.strategies) out(`  ${s.strategy.padEnd(18)} ${s.outcome.padEnd(20)} ${`${s.total}%`.padStart(6)}  ${s.passed ? 'PASSES' : 'fails'}`);
+      const rate = (report.random.passRate * 100).toFixed(2);
+      out(`  ${'random'.padEnd(18)} ${`${report.random.passed} of ${report.random.plays} plays pass`.padEnd(27)} ${rate}%  ${report.random.passRate > RANDOM_PASS_LIMIT ? 'TOO MANY' : 'ok'}`);
+      const { decisions, histogram } = report.bestPosition;
+      out(`  best option's place over ${decisions} decision(s) with one best option: ${histogram.map((n, i) => `${i + 1}:${n}`).join('  ')}`);
+      out(`  best option is the longest: zh-CN ${report.bestLongest['zh-CN']} of ${decisions}, en ${report.bestLongest.en} of ${decisions}`);
+    }
+  }
+  const guessable = reports.some((r) => r.report && (r.report.passing.length > 0 || r.report.random.passRate > RANDOM_PASS_LIMIT));
+  return reports.some((r) => r.error) ? 1 : guessable ? 3 : 0;
 }
 
 async function simulateCommand(args: Args, out: Out): Promise<number> {
@@ -285,6 +372,8 @@ export async function run(argv: string[], out: Out = console.log, err: Out = con
         return await simulateCommand(args, out);
       case 'best':
         return best(args, out);
+      case 'audit':
+        return audit(args, out);
       case 'graph':
         return graph(args, out);
       case 'new':

@@ -6,6 +6,6 @@ import { parseRulebook, type Rulebook } from './format/rulebook';
 let cached: Rulebook | null = null;
 
 export function defaultRulebook(): Rulebook {
-  cached ??= parseRulebook({ dimensions: dimensions.dimensions, rules: rules.rules });
+  cached ??= parseRulebook({ dimensions: dimensions.dimensions, rules: rules.rules, stockPhrases: rules.stockPhrases });
   return cached;
 }

@@ -10,7 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { attemptSchema, canonicalJson, defaultRulebook, playSteps, type Attempt } from '../engine/index';
+import { attemptSchema, attemptSeed, canonicalJson, defaultRulebook, playSteps, type Attempt } from '../engine/index';
 import { decoyHash, hashPassword, newJoinCode, newToken, tokenHash, verifyPassword } from './auth';
 import { toCsv } from './csv';
 import { buildDebrief } from './debrief';
@@ -269,7 +269,8 @@ export function createApp(options: AppOptions) {
     if (entry.scenario.id !== attempt.scenarioId || entry.scenario.revision !== attempt.scenarioRevision) {
       fail(400, `the hash names scenario “${entry.scenario.id}” revision ${entry.scenario.revision}, not “${attempt.scenarioId}” revision ${attempt.scenarioRevision}`);
     }
-    const { replay, result } = playSteps(entry.scenario, attempt.steps);
+    const seed = attemptSeed(attempt);
+    const { replay, result } = playSteps(entry.scenario, attempt.steps, seed !== undefined ? { seed } : {});
     if (replay.problem) {
       const { step, message, offered } = replay.problem;
       fail(400, `step ${step + 1} is not possible in “${attempt.scenarioId}”: ${message}${offered.length ? ` (on offer: ${offered.join(', ')})` : ''}`);
@@ -287,6 +288,8 @@ export function createApp(options: AppOptions) {
       language: attempt.language,
       startedAt: attempt.startedAt,
       steps: attempt.steps,
+      seed: seed ?? null,
+      mode: attempt.format === 2 ? attempt.mode : 'practice',
       outcome: result.outcome,
       passed: result.passed,
       total: result.total,
@@ -304,7 +307,7 @@ export function createApp(options: AppOptions) {
   /** The same attempt again is acknowledged with the stored result; a changed one is refused. */
   function answerRepeat(c: Context, me: TraineeRow, attempt: Attempt, earlier: StoredAttempt) {
     if (earlier.traineeId !== me.id) return fail(409, `attempt id ${attempt.attemptId} is already taken; make a new id for a new attempt`);
-    if (earlier.scenarioHash !== attempt.scenarioHash || canonicalJson(earlier.steps) !== canonicalJson(attempt.steps)) {
+    if (earlier.scenarioHash !== attempt.scenarioHash || canonicalJson(earlier.steps) !== canonicalJson(attempt.steps) || earlier.seed !== (attemptSeed(attempt) ?? null)) {
       return fail(409, `attempt ${attempt.attemptId} was already stored with other steps; a stored attempt cannot be changed`);
     }
     return send(c, S.attemptAnswer, {
@@ -328,7 +331,7 @@ export function createApp(options: AppOptions) {
     if (!attempt) return fail(404, `no attempt ${id} that you may read`);
     const entry = await catalogue.byContentHash(attempt.scenarioHash, repository);
     if (!entry) return fail(500, `the scenario version ${attempt.scenarioHash.slice(0, 12)}… of this attempt is missing`);
-    const debrief = buildDebrief(entry.scenario, attempt.steps as Attempt['steps']);
+    const debrief = buildDebrief(entry.scenario, attempt.steps as Attempt['steps'], attempt.seed);
     if (!debrief) return fail(500, 'this attempt no longer replays');
     return send(c, S.attemptDetailAnswer, {
       attempt: summary(attempt),

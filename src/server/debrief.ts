@@ -3,7 +3,7 @@
  * scenario version it was played on, with every line's text and every choice's feedback and rules,
  * as the trainee's debrief showed them.
  */
-import { defaultRulebook, playSteps, type AttemptStep, type CallResult, type ChoiceKind, type ChoiceReview, type Localised, type Scenario } from '../engine/index';
+import { defaultRulebook, playSteps, spokenLine, type AttemptStep, type CallResult, type ChoiceKind, type ChoiceReview, type Localised, type Scenario } from '../engine/index';
 
 export type DebriefEntry =
   | { kind: 'answer'; at: number; ring: number; late: boolean }
@@ -20,8 +20,8 @@ export interface Debrief {
   rules: Record<string, Localised>;
 }
 
-export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[]): Debrief | null {
-  const { replay, result } = playSteps(scenario, steps);
+export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[], seed: string | null = null): Debrief | null {
+  const { replay, result } = playSteps(scenario, steps, seed !== null ? { seed } : {});
   if (!result) return null;
   const nodes = new Map(scenario.nodes.map((n) => [n.id, n]));
   const reviews = [...result.choices];
@@ -32,8 +32,7 @@ export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[]):
         transcript.push({ kind: 'answer', at: entry.at, ring: entry.ring, late: entry.late });
         break;
       case 'caller': {
-        const line = nodes.get(entry.nodeId)?.lines?.find((l) => l.id === entry.lineId) ?? (scenario.timing.silence?.line?.id === entry.lineId ? scenario.timing.silence.line : undefined);
-        transcript.push({ kind: 'caller', at: entry.at, lineId: entry.lineId, text: line?.text ?? {}, narration: entry.narration });
+        transcript.push({ kind: 'caller', at: entry.at, lineId: entry.lineId, text: spokenLine(scenario, nodes.get(entry.nodeId), entry.lineId)?.text ?? {}, narration: entry.narration });
         break;
       }
       case 'agent': {
@@ -51,6 +50,8 @@ export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[]):
           scores: review.scores,
           moodBefore: review.moodBefore,
           moodAfter: review.moodAfter,
+          shown: review.shown,
+          position: review.position,
         });
         break;
       }

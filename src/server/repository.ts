@@ -37,6 +37,9 @@ export interface NewAttempt {
   language: string;
   startedAt: string;
   steps: unknown;
+  /** The seed the call was played with; null for attempts made before seeds. */
+  seed: string | null;
+  mode: 'practice' | 'assessment';
   outcome: string;
   passed: boolean;
   total: number;
@@ -124,7 +127,7 @@ const LISTED_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenar
 const LIST_CHUNK = 250;
 
 const ATTEMPT_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
-  a.started_at, a.received_at, a.steps, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
+  a.started_at, a.received_at, a.steps, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
 
 interface AttemptDbRow {
   id: string;
@@ -137,6 +140,8 @@ interface AttemptDbRow {
   started_at: Date | string;
   received_at: Date | string;
   steps: unknown;
+  seed: string | null;
+  mode: string;
   outcome: string;
   passed: boolean;
   total: number;
@@ -199,6 +204,8 @@ function toAttempt(row: AttemptDbRow): StoredAttempt {
     startedAt: iso(row.started_at),
     receivedAt: iso(row.received_at),
     steps: parsed(row.steps),
+    seed: row.seed,
+    mode: row.mode === 'assessment' ? 'assessment' : 'practice',
     outcome: row.outcome,
     passed: row.passed,
     total: row.total,
@@ -208,20 +215,20 @@ function toAttempt(row: AttemptDbRow): StoredAttempt {
   };
 }
 
-const ATTEMPT_INSERT_COLUMNS = 14;
+const ATTEMPT_INSERT_COLUMNS = 16;
 
 /** One statement for any number of attempts; the ids it stored (not those already there). */
 async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): Promise<Set<string>> {
   const values: SqlValue[] = [];
   const tuples = attempts.map((a, i) => {
     values.push(a.id, a.traineeId, a.cohortId, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt);
-    values.push(json(a.steps), a.outcome, a.passed, a.total, json(a.dimensions), a.durationMs);
+    values.push(json(a.steps), a.outcome, a.passed, a.total, json(a.dimensions), a.durationMs, a.seed, a.mode);
     const p = (k: number) => `$${i * ATTEMPT_INSERT_COLUMNS + k}`;
-    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int)`;
+    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)})`;
   });
   const rows = await db.query<{ id: string }>(
     `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-       steps, outcome, passed, total, dimensions, duration_ms)
+       steps, outcome, passed, total, dimensions, duration_ms, seed, mode)
      VALUES ${tuples.join(', ')}
      ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
     values,

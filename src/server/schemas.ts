@@ -121,6 +121,9 @@ const debriefEntry = z.discriminatedUnion('kind', [
     scores: z.record(z.string(), z.number()),
     moodBefore: z.number(),
     moodAfter: z.number(),
+    /** The options in the order the trainee saw them, and the place chosen (from 1). */
+    shown: z.array(z.string()),
+    position: z.number(),
   }),
   z.object({ kind: z.literal('silence'), at: z.number(), moodAfter: z.number() }),
   z.object({ kind: z.literal('hold'), at: z.number(), seconds: z.number() }),

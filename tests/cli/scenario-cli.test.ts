@@ -57,11 +57,11 @@ describe('npm run scenario -- play', () => {
   it('names the choices on offer when a choice id is not', async () => {
     const r = await cli('play', SAMPLE, '--choices', 'greet-standard,bye-standard');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/"bye-standard" is not on offer at node "ask".*On offer there: ask-confirm, ask-lookup-silent, ask-rush/);
+    expect(r.err).toMatch(/"bye-standard" is not on offer at node "ask".*On offer there: ask-again, ask-sorry, ask-confirm, ask-lookup-silent/);
   });
 
   it('gives the result as JSON', async () => {
-    const r = await cli('play', SAMPLE, '--choices', 'greet-wei,ask-rush,number-fast,close-hang-up', '--json');
+    const r = await cli('play', SAMPLE, '--choices', 'greet-wei,ask-again,number-fast,close-hang-up', '--json');
     const parsed = JSON.parse(r.out) as { result: { outcome: string; passed: boolean } };
     expect(parsed.result).toMatchObject({ outcome: 'agent-hung-up', passed: false });
   });
@@ -99,10 +99,37 @@ describe('npm run scenario -- simulate, best, graph, new', () => {
     expect(html).toContain('greet-standard');
   });
 
-  it('prints the best path and the maximum per dimension', async () => {
+  it('prints the model call and, per dimension, the weight, the model call\'s points and the maximum', async () => {
     const r = await cli('best', SAMPLE);
     expect(r.out).toMatch(/greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard/);
-    expect(r.out).toMatch(/courtesy +4/);
+    expect(r.out).toMatch(/courtesy +1 +3 +3/);
+  });
+
+  it('fails a call that breaks a critical rule and opens with the rule in its own words', async () => {
+    const r = await cli('play', SAMPLE, '--choices', 'greet-standard,ask-confirm,number-promise,close-ask-more,bye-standard');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toMatch(/^Failed on a critical rule: .+ \(no-overpromise, number-promise\)$/);
+    expect(r.out).toMatch(/Outcome: resolved .*FAILED/);
+  });
+
+  it('writes the transcript\'s own words in Chinese with --lang zh-CN', async () => {
+    const r = await cli('play', SAMPLE, '--choices', 'greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard', '--lang', 'zh-CN');
+    expect(r.out).toMatch(/第1声铃响时接听/);
+    expect(r.out).toMatch(/你 \(greet-standard；?/);
+    expect(r.out).not.toMatch(/You \(|answered on ring/);
+  });
+
+  it('audits a scenario: each naive strategy\'s outcome and score, and the random player', async () => {
+    const good = await cli('audit', SAMPLE, '--json');
+    expect(good.code).toBe(0);
+    const [report] = JSON.parse(good.out) as Array<{ report: { strategies: Array<{ strategy: string; passed: boolean }>; random: { plays: number; passRate: number } } }>;
+    expect(report?.report.strategies.map((s) => s.strategy)).toEqual(['first', 'last', 'longest-zh', 'longest-en', 'shortest-zh', 'shortest-en', 'stock-phrases-zh', 'stock-phrases-en']);
+    expect(report?.report.strategies.some((s) => s.passed)).toBe(false);
+    expect(report?.report.random.passRate).toBeLessThanOrEqual(0.01);
+    // The warm-up as it was before the audit: its best option stood first at four decisions of five.
+    const guessable = await cli('audit', 'tests/fixtures/sample-call.json');
+    expect(guessable.code).toBe(3);
+    expect(guessable.out).toMatch(/first +resolved +91.7% +PASSES/);
   });
 
   it('draws a Mermaid flowchart', async () => {

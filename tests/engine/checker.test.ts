@@ -20,8 +20,8 @@ const BAD: Record<DiagnosticCode, () => unknown> = {
   HTL001: () => '{ "formatVersion": 1,\n  "id": "x",\n  "title": { "en": "a" } oops }',
   HTL002: () => `{"formatVersion":1,"pad":"${'x'.repeat(1024 * 1024)}"}`,
   HTL003: () => '[1, 2, 3]',
-  HTL004: () => sampleText.replace('"revision": 1,', '"revision": 1, "__proto__": { "polluted": true },'),
-  HTL005: () => sampleText.replace('"revision": 1,', '"revision": 1, "revision": 2,'),
+  HTL004: () => sampleText.replace('"revision": 2,', '"revision": 2, "__proto__": { "polluted": true },'),
+  HTL005: () => sampleText.replace('"revision": 2,', '"revision": 2, "revision": 3,'),
   HTL010: () => {
     const s = sample();
     delete s.formatVersion;
@@ -57,6 +57,7 @@ const BAD: Record<DiagnosticCode, () => unknown> = {
     for (const c of [...choices(s, 'goodbye'), ...choices(s, 'anything-else')]) {
       c.kind = 'say';
       delete c.mood;
+      delete c.scores;
     }
     return s;
   },
@@ -80,12 +81,6 @@ const BAD: Record<DiagnosticCode, () => unknown> = {
     choices(s, 'greet')[2]!.when = { flags: ['never-set'] };
     return s;
   },
-  HTL039: () => {
-    const s = sample();
-    // A flattering choice that can only end in failure raises the maximum beyond any passing play.
-    choices(s, 'greet').push({ id: 'greet-flatter', text: { 'zh-CN': '您好!', en: 'Hello!' }, next: 'end-hung-up', scores: { courtesy: 12 }, feedback: { 'zh-CN': '好', en: 'Good' } });
-    return { ...s, passMark: 95 };
-  },
   HTL040: () => {
     const s = sample();
     node(s, 'end-resolved').outcome = 'complaint';
@@ -98,7 +93,7 @@ const BAD: Record<DiagnosticCode, () => unknown> = {
   },
   HTL042: () => {
     const s = sample();
-    choices(s, 'goodbye')[2]!.next = 'end-resolved';
+    choices(s, 'goodbye').find((c) => c.kind === 'hang-up')!.next = 'end-resolved';
     return s;
   },
   HTL043: () => {
@@ -116,7 +111,52 @@ const BAD: Record<DiagnosticCode, () => unknown> = {
     (s.timing as Record<string, unknown>).silence = { mood: 0 };
     return s;
   },
+  HTL046: () => {
+    const s = sample();
+    // "Mm, bye" now leads back to "anything else?", and both earn closing points: round and round.
+    const curt = choices(s, 'goodbye').find((c) => c.id === 'bye-curt')!;
+    curt.next = 'anything-else';
+    curt.scores = { closing: 1 };
+    return s;
+  },
+  HTL047: () => {
+    const s = sample();
+    // The model trainee's option first at every decision: "always the first option" passes.
+    for (const n of s.nodes) if (n.choices) n.choices.sort((a, b) => Number(MODEL.includes(String(b.id))) - Number(MODEL.includes(String(a.id))));
+    return s;
+  },
+  HTL048: () => ({ ...sample(), passMark: 0 }),
+  HTL049: () => {
+    const s = sample();
+    for (const n of s.nodes) {
+      for (const c of n.choices ?? []) {
+        if (!MODEL.includes(String(c.id))) continue;
+        const text = c.text as Record<string, string>;
+        c.text = { 'zh-CN': `${text['zh-CN']}我们会尽快为您处理好这件事情，请您放心。`, en: `${text.en} We will see to it as quickly as we can; please rest assured.` };
+      }
+    }
+    return s;
+  },
+  HTL050: () => {
+    const s = sample();
+    (s.title as Record<string, string>)['zh-CN'] = '热身,第一通电话';
+    return s;
+  },
+  HTL051: () => {
+    const s = sample();
+    // Empathy points only on an option that breaks a critical rule: the model call never earns them.
+    choices(s, 'give-number').find((c) => c.id === 'number-promise')!.scores = { resolution: 1, empathy: 2 };
+    return s;
+  },
+  HTL052: () => {
+    const s = sample();
+    choices(s, 'give-number').find((c) => c.id === 'number-sms')!.kind = 'ticket';
+    return s;
+  },
 };
+
+/** The model call of the sample, one choice per decision. */
+const MODEL = ['greet-standard', 'ask-confirm', 'number-sms', 'close-ask-more', 'bye-standard'];
 
 describe('the checker', () => {
   it('accepts the sample scenario with no problem at all', () => {
@@ -149,7 +189,8 @@ describe('the checker', () => {
   });
 
   it('gives the line of the field a problem is about', () => {
-    const text = sampleText.replace('"next": "ask", "mood": -5', '"next": "nowhere", "mood": -5');
+    // The first "next" in the file is that of the first option of the first decision.
+    const text = sampleText.replace('"next": "ask"', '"next": "nowhere"');
     const d = validateScenario(text).find((x) => x.code === 'HTL030');
     expect(d?.path).toBe('$.nodes[0].choices[0].next');
     const lineOfNowhere = text.split('\n').findIndex((l) => l.includes('"nowhere"')) + 1;

@@ -3,7 +3,7 @@ import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { callMachine, scenarioSchema, type Scenario } from '../../src/engine/index';
 
-const base = JSON.parse(readFileSync(new URL('../../scenarios/practice-call.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const base = JSON.parse(readFileSync(new URL('../fixtures/sample-call.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 // Test fixtures are patched as loose JSON before the schema parses them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = Record<string, any>;

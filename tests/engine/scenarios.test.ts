@@ -11,17 +11,38 @@ describe('the rulebook', () => {
     const product = readText(new URL('../../../shared/docs/PRODUCT.md', import.meta.url).pathname);
     const productRules = [...product.matchAll(/^\| ([a-z-]+) \| .* \| (\d{3}(?:, \d{3})*) \|$/gm)].map((m) => m[1]);
     expect(productRules.length).toBeGreaterThanOrEqual(20);
-    expect(rulebook.rules.map((r) => r.id).sort()).toEqual([...productRules].sort());
+    // The greeting's words have their own rule, split from answer-fast (pick-up time only).
+    expect(rulebook.rules.map((r) => r.id).sort()).toEqual([...productRules, 'greeting'].sort());
     expect(rulebook.dimensions.map((d) => d.id).sort()).toEqual(['closing', 'compliance', 'composure', 'courtesy', 'empathy', 'listening', 'resolution']);
     for (const rule of rulebook.rules) expect(rule.sources.length, rule.id).toBeGreaterThan(0);
   });
+
+  it('marks the cardinal rules of PRODUCT.md critical: hanging up first, provoking, over-promising, judging the person, the four nevers', () => {
+    const critical = defaultRulebook().rules.filter((r) => r.critical).map((r) => r.id);
+    expect(critical).toEqual(expect.arrayContaining(['never-hang-up-first', 'never-provoke', 'no-overpromise', 'issue-not-person', 'four-nevers']));
+  });
+
+  it('holds stock phrases in both languages for the guessability audit', () => {
+    const phrases = defaultRulebook().stockPhrases;
+    expect(phrases?.['zh-CN'].length).toBeGreaterThan(5);
+    expect(phrases?.en.length).toBeGreaterThan(5);
+  });
 });
+
+/**
+ * Callers written before the guessability audit and the punctuation check: until each is
+ * rewritten (issue 13) these warnings are expected of it, and no others. Take a caller off this
+ * list when it is rewritten.
+ */
+const AWAITING_REWRITE = new Set(['drunk-caller', 'gamer-complainant', 'hour-long-abuser', 'lonely-elderly', 'timetable-114', 'water-cutoff', 'wrong-charge']);
+const REWRITE_WARNINGS = new Set(['HTL047', 'HTL048', 'HTL049', 'HTL050']);
 
 describe.each(files.map((f) => [basename(f), f]))('scenario %s', (_name, file) => {
   const { diagnostics, scenario } = checkScenario(readText(file));
 
   it('validates with no error and no warning', () => {
-    expect(diagnostics.map((d) => `${d.code} ${d.path} ${d.message}`)).toEqual([]);
+    const expected = AWAITING_REWRITE.has(basename(file, '.json')) ? (d: { code: string }) => !REWRITE_WARNINGS.has(d.code) : () => true;
+    expect(diagnostics.filter(expected).map((d) => `${d.code} ${d.path} ${d.message}`)).toEqual([]);
   });
 
   it('has its id as its file name, at least three outcomes, and every ending reachable', () => {

@@ -78,5 +78,5 @@ export function makeAttempt(service: Service, scenarioId: string, choices?: stri
     language: 'zh-CN',
     steps: steps as Attempt['steps'],
     ...extra,
-  };
+  } as Attempt;
 }

@@ -51,6 +51,8 @@ function attempt(over: Partial<NewAttempt> & Pick<NewAttempt, 'traineeId' | 'coh
     language: 'zh-CN',
     startedAt: '2026-11-20T09:00:00.000Z',
     steps: [{ type: 'answer', ring: 1 }],
+    seed: null,
+    mode: 'practice',
     outcome: 'resolved',
     passed: true,
     total: 80,

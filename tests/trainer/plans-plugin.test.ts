@@ -38,7 +38,7 @@ describe('live reload of a broken scenario on the dev server', () => {
     const { guardedScenarioSource } = await import('../../src/dev/trainer-plugin');
     const good = readFileSync('scenarios/practice-call.json', 'utf8');
     expect(guardedScenarioSource('x.json', good)).toBe(good);
-    expect(JSON.parse(guardedScenarioSource('x.json', good.replace('"revision": 1,', '"revision": 1,,')))).toEqual({ id: null, title: null, summary: null, difficulty: null, caller: null });
+    expect(JSON.parse(guardedScenarioSource('x.json', good.replace('"revision": 2,', '"revision": 2,,')))).toEqual({ id: null, title: null, summary: null, difficulty: null, caller: null });
   });
 
   it('lists the checker\'s diagnostics for every scenario file with a problem, and none for good ones', async () => {

@@ -1,10 +1,18 @@
 /**
- * Analyses a scenario by walking every state a call can be in (node, mood, flags), with the same
- * step functions the machine uses. Gives reachability, traps, the best path and the maximum score
- * per dimension: the numbers scoring normalises against, never written by hand in a file.
+ * Analyses a scenario by walking every state a call can be in (node, mood, tested flags), with the
+ * same step functions the machine uses. Gives reachability, traps, loops that gain points, the
+ * maximum per dimension and the model call: the numbers scoring compares against, never written by
+ * hand in a file.
+ *
+ * Best values are longest paths in the state graph (./longest). A loop whose points add up to more
+ * than zero would make them endless, so such a loop is reported (`gainfulLoops`) rather than walked;
+ * every other loop gains nothing and is never worth taking.
  */
-import { OUTCOMES, type DecisionNode, type EndingNode, type Scenario } from '../format/schema';
+import { baseMood, OUTCOMES, startMoods, type DecisionNode, type EndingNode, type Scenario } from '../format/schema';
 import { answer, initialState, moveOnChoice, moveOnSilence, nodeIndex, offeredChoices, route, silenceEffect } from '../call/logic';
+import { criticalRules } from '../format/rulebook';
+import { defaultRulebook } from '../rulebook-data';
+import { buildGraph, EPSILON, longestPaths, NONE, type StateGraph } from './longest';
 
 export const DEFAULT_STATE_LIMIT = 200_000;
 
@@ -13,7 +21,8 @@ interface Edge {
   choiceId: string | null;
   to: number;
   delta: Readonly<Record<string, number>>;
-  total: number;
+  /** The choice breaks a critical rule: a call that takes it fails. */
+  critical: boolean;
 }
 
 /** A call state reduced to what decides its future: where it stands, the mood, and the tested flags. */
@@ -35,11 +44,36 @@ export interface BestPath {
   scores: Record<string, number>;
 }
 
+/** A loop of the call in which a play gains points each time round (a checker error). */
+export interface GainfulLoop {
+  /** The dimension that grows without end. */
+  dimension: string;
+  /** Choice ids round the loop, in order; null stands for a silence. */
+  choices: (string | null)[];
+  /** Points gained in that dimension each time round. */
+  gain: number;
+}
+
 export interface Analysis {
-  /** Highest raw score any complete play can reach, per dimension used by the scenario. */
+  /** Highest raw score any complete play can reach, per dimension used by the scenario (0 at least). */
   maxScores: Record<string, number>;
-  /** The play that maximises the total, among endings that can pass (else any ending). */
+  /** The weight of each dimension in the total: the scenario's, else 1 (dimensions the call scores). */
+  weights: Record<string, number>;
+  /** The model call from the lowest starting anger (see `models`). */
   bestPath: BestPath | null;
+  /**
+   * The model call for each starting anger: the play of choices alone, answered on time, with the
+   * most weighted points among plays that end resolved or escalated and break no critical rule.
+   * Null where no such play exists.
+   */
+  models: Record<number, BestPath | null>;
+  /**
+   * For each decision that can lead to a pass, the choices that keep the model call's value from
+   * where the call first reaches it (the options a model trainee would pick there).
+   */
+  bestChoices: Map<string, string[]>;
+  /** Loops that gain points each time round; maxima and the model call are not valid while any exists. */
+  gainfulLoops: GainfulLoop[];
   reachableNodes: Set<string>;
   /** Choice ids offered in at least one reachable state; branch keys `node#i` taken at least once. */
   offeredChoiceIds: Set<string>;
@@ -55,6 +89,12 @@ export interface Analysis {
   complete: boolean;
 }
 
+export interface AnalysisOptions {
+  stateLimit?: number;
+  /** Rule ids whose breach fails a call; the shipped rulebook's critical rules by default. */
+  criticalRules?: ReadonlySet<string>;
+}
+
 function stateKey(nodeId: string, mood: number, flags: readonly string[]): string {
   return flags.length === 0 ? `${nodeId}|${mood}|` : `${nodeId}|${mood}|${flags.join(',')}`;
 }
@@ -66,27 +106,6 @@ function leanFlags(flags: readonly string[], tested: ReadonlySet<string>): strin
   if (flags.length === 0 || tested.size === 0) return NO_FLAGS;
   const kept = flags.filter((f) => tested.has(f));
   return kept.length > 1 ? kept.sort() : kept;
-}
-
-function sum(delta: Readonly<Record<string, number>>): number {
-  let total = 0;
-  for (const d in delta) total += delta[d] ?? 0;
-  return total;
-}
-
-function times(delta: Readonly<Record<string, number>>, n: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const d in delta) out[d] = (delta[d] ?? 0) * n;
-  return out;
-}
-
-/** Whether repeated silence can be followed straight to where it ends without losing anything. */
-function canFastForwardSilence(scenario: Scenario): boolean {
-  const effect = scenario.timing.silence;
-  if ((effect?.mood ?? 10) <= 0) return false;
-  if (Object.values(effect?.scores ?? {}).some((v) => v > 0)) return false;
-  const testsMood = (when: { moodMin?: number; moodMax?: number } | undefined) => when?.moodMin !== undefined || when?.moodMax !== undefined;
-  return !scenario.nodes.some((n) => (n.kind === 'decision' && n.choices.some((c) => testsMood(c.when))) || (n.kind === 'caller' && (n.branches ?? []).some((b) => testsMood(b.when))));
 }
 
 export function testedFlags(scenario: Scenario): Set<string> {
@@ -102,11 +121,39 @@ export function testedFlags(scenario: Scenario): Set<string> {
   return tested;
 }
 
-export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_LIMIT): Analysis {
+/** The dimensions a call scores: those some choice gives points in. */
+export function usedDimensions(scenario: Scenario): string[] {
+  const used = new Set<string>();
+  for (const node of scenario.nodes) {
+    if (node.kind !== 'decision') continue;
+    for (const choice of node.choices) {
+      const scores = choice.scores;
+      if (scores) for (const d in scores) if ((scores[d] ?? 0) > 0) used.add(d);
+    }
+  }
+  return [...used].sort();
+}
+
+/** Each scored dimension's weight in the total: the scenario's `scoring.weights`, else 1. */
+export function dimensionWeights(scenario: Scenario): Record<string, number> {
+  const weights: Record<string, number> = {};
+  const given = scenario.scoring?.weights ?? {};
+  for (const d of usedDimensions(scenario)) weights[d] = given[d] ?? 1;
+  return weights;
+}
+
+function passableOutcome(outcome: string | undefined): boolean {
+  return outcome !== undefined && OUTCOMES[outcome as keyof typeof OUTCOMES]?.passable === true;
+}
+
+export function analyseScenario(scenario: Scenario, options: AnalysisOptions | number = {}): Analysis {
+  const opts: AnalysisOptions = typeof options === 'number' ? { stateLimit: options } : options;
+  const stateLimit = opts.stateLimit ?? DEFAULT_STATE_LIMIT;
+  const critical = opts.criticalRules ?? criticalRules(defaultRulebook());
   const index = nodeIndex(scenario);
   const tested = testedFlags(scenario);
-  const fastSilence = canFastForwardSilence(scenario);
   const quiet = silenceEffect(scenario);
+  const silenceCritical = (quiet.rules.broken ?? []).some((r) => critical.has(r));
   const states: StateInfo[] = [];
   const ids = new Map<string, number>();
   const reachableNodes = new Set<string>();
@@ -158,12 +205,22 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
     return to;
   };
 
-  const start = initialState(scenario);
-  const onTime = answer(scenario, start, 1, 0);
-  const roots = [arrive(onTime.mood, NO_FLAGS, scenario.start)];
-  // A late answer only makes the caller angrier; that can open new paths only where a condition
-  // tests mood, and the same test decides whether silence may be fast-forwarded.
-  if (!fastSilence) roots.push(arrive(answer(scenario, start, scenario.timing.answerWithinRings + 1, 0).mood, NO_FLAGS, scenario.start));
+  // Every starting anger, answered on time and late (a late answer angers the caller, which can
+  // open other paths where a condition tests the mood).
+  interface Root {
+    state: number;
+    delta: Readonly<Record<string, number>>;
+    onTime: boolean;
+    mood: number;
+  }
+  const roots: Root[] = [];
+  for (const mood of startMoods(scenario)) {
+    const start = { ...initialState(scenario), mood, startMood: mood };
+    for (const ring of [1, scenario.timing.answerWithinRings + 1]) {
+      const answered = answer(scenario, start, ring, 0);
+      roots.push({ state: arrive(answered.mood, NO_FLAGS, scenario.start), delta: answered.scores, onTime: ring === 1, mood });
+    }
+  }
 
   for (let q = 0; q < queue.length; q++) {
     const self = queue[q] ?? -1;
@@ -175,46 +232,89 @@ export function analyseScenario(scenario: Scenario, stateLimit = DEFAULT_STATE_L
     for (const choice of offered) {
       offeredChoiceIds.add(choice.id);
       const move = moveOnChoice(scenario, info, choice);
-      const delta = choice.scores ?? {};
-      info.edges.push({ choiceId: choice.id, to: arrive(move.mood, leanFlags(move.flags, tested), move.next), delta, total: sum(delta) });
+      const breaks = (choice.rules?.broken ?? []).some((r) => critical.has(r));
+      info.edges.push({ choiceId: choice.id, to: arrive(move.mood, leanFlags(move.flags, tested), move.next), delta: choice.scores ?? {}, critical: breaks });
     }
-    let move = moveOnSilence(scenario, info, node);
-    let delta: Readonly<Record<string, number>> = quiet.scores;
-    if (move.next === node.id && fastSilence) {
-      // Nothing tests mood and silence only costs: a silent trainee matters only where the
-      // silences end (the mood limit), not at each angrier copy of this decision.
-      // The last of the n silences is the one that reaches the limit: step it as any other.
-      const step = move.mood - info.mood;
-      const n = step > 0 ? Math.ceil((scenario.caller.moodLimit - info.mood) / step) : 1;
-      move = moveOnSilence(scenario, { mood: info.mood + step * (n - 1), flags: info.flags }, node);
-      delta = times(quiet.scores, n);
-    }
+    const move = moveOnSilence(scenario, info, node);
     const to = move.next === node.id ? intern(node.id, move.mood, info.flags, node) : arrive(move.mood, info.flags, move.next);
-    if (to !== self) info.edges.push({ choiceId: null, to, delta, total: sum(delta) });
+    info.edges.push({ choiceId: null, to, delta: quiet.scores, critical: silenceCritical });
   }
 
   const reachableEndings = new Set<string>();
   for (const s of states) if (s.kind === 'ending' && s.nodeId) reachableEndings.add(s.nodeId);
-
-  const root = roots[0] ?? 0;
   const trappedNodes = complete ? findTraps(states) : new Set<string>();
+
+  const weights = dimensionWeights(scenario);
+  const dimensions = usedDimensions(scenario);
+  // On an incomplete analysis the values are lower bounds: unexplored states lead nowhere.
+  const graph = buildGraph(states.map((info) => info.edges.map((e) => e.to)));
+  const edges: Edge[] = states.flatMap((info) => info.edges);
+  const terminal = new Uint8Array(states.length);
+  const anyEnding = new Uint8Array(states.length);
+  const passable = new Uint8Array(states.length);
+  states.forEach((info, s) => {
+    terminal[s] = info.kind === 'decision' ? 0 : 1;
+    anyEnding[s] = info.kind === 'ending' ? 1 : 0;
+    passable[s] = info.kind === 'ending' && passableOutcome(info.outcome) ? 1 : 0;
+  });
+  const everyEdge = new Uint8Array(edges.length).fill(1);
+  const gainfulLoops: GainfulLoop[] = [];
   const maxScores: Record<string, number> = {};
-  for (const d of usedDimensions(scenario)) maxScores[d] = Math.max(0, bestSolver(states, (e) => e.delta[d] ?? 0, () => true)(root));
-  const bestPath = findBestPath(states, root);
-
-  return { maxScores, bestPath, reachableNodes, offeredChoiceIds, takenBranches, emptyDecisions, trappedNodes, brokenNodes, reachableEndings, stateCount: states.length, complete };
-}
-
-export function usedDimensions(scenario: Scenario): string[] {
-  const used = new Set<string>();
-  for (const node of scenario.nodes) {
-    if (node.kind !== 'decision') continue;
-    for (const choice of node.choices) {
-      const scores = choice.scores;
-      if (scores) for (const d in scores) if ((scores[d] ?? 0) > 0) used.add(d);
+  for (const d of dimensions) {
+    const points = new Float64Array(edges.length);
+    edges.forEach((e, k) => {
+      points[k] = e.delta[d] ?? 0;
+    });
+    const solved = longestPaths(graph, points, everyEdge, anyEnding, terminal);
+    if (solved.loop) gainfulLoops.push({ dimension: d, choices: solved.loop.map((e) => (edges[e] as Edge).choiceId), gain: solved.loop.reduce((sum, e) => sum + (points[e] as number), 0) });
+    let best = 0;
+    for (const root of roots) {
+      const rest = solved.value[root.state] as number;
+      if (rest !== NONE) best = Math.max(best, (root.delta[d] ?? 0) + rest);
     }
+    maxScores[d] = best;
   }
-  return [...used].sort();
+
+  const models: Record<number, BestPath | null> = {};
+  const bestChoices = new Map<string, string[]>();
+  if (gainfulLoops.length === 0) {
+    const worth = new Float64Array(edges.length);
+    const usable = new Uint8Array(edges.length);
+    edges.forEach((e, k) => {
+      let total = 0;
+      for (const d of dimensions) total += (weights[d] ?? 0) * (e.delta[d] ?? 0);
+      worth[k] = total;
+      usable[k] = e.choiceId !== null && !e.critical ? 1 : 0;
+    });
+    const { value } = longestPaths(graph, worth, usable, passable, terminal);
+    /** Whether edge e (leaving state s) keeps the best value from s. */
+    const tight = (e: number, s: number) => usable[e] === 1 && (value[graph.to[e] as number] as number) !== NONE && Math.abs((worth[e] as number) + (value[graph.to[e] as number] as number) - (value[s] as number)) <= EPSILON;
+    for (const root of roots) if (root.onTime) models[root.mood] = modelPath(states, edges, graph, tight, root.state);
+    states.forEach((info, s) => {
+      if (info.kind !== 'decision' || info.nodeId === null || value[s] === NONE || bestChoices.has(info.nodeId)) return;
+      const keep: string[] = [];
+      for (let e = graph.first[s] as number; e < (graph.first[s + 1] as number); e++) if (tight(e, s)) keep.push((edges[e] as Edge).choiceId as string);
+      bestChoices.set(info.nodeId, keep);
+    });
+  }
+
+  return {
+    maxScores,
+    weights,
+    bestPath: models[baseMood(scenario)] ?? null,
+    models,
+    bestChoices,
+    gainfulLoops,
+    reachableNodes,
+    offeredChoiceIds,
+    takenBranches,
+    emptyDecisions,
+    trappedNodes,
+    brokenNodes,
+    reachableEndings,
+    stateCount: states.length,
+    complete,
+  };
 }
 
 /** States from which no ending can be reached by the agent's choices (silence does not count). */
@@ -247,96 +347,41 @@ function findTraps(states: StateInfo[]): Set<string> {
   return traps;
 }
 
-const NONE = Number.NEGATIVE_INFINITY;
-
 /**
- * Highest sum of `value` over edges from a state to an ending accepted by `accept`. Each state is
- * solved once; an edge back into the current path is skipped, so loops never add points twice.
- * `choicesOnly` leaves out silence, for the path a trainee is shown. The walk keeps its own stack:
- * a long call must not overflow the JavaScript one.
+ * The model call from a root: among the edges that keep the best value, the fewest decisions to an
+ * accepted ending (breadth first, choices in the file's order), so loops that gain nothing are
+ * never walked.
  */
-function bestSolver(states: StateInfo[], value: (edge: Edge) => number, accept: (s: StateInfo) => boolean, choicesOnly = false): (i: number) => number {
-  const memo = new Float64Array(states.length).fill(Number.NaN);
-  const onPath = new Uint8Array(states.length);
-  /** The value of a state already known without walking it, or NaN. */
-  const known = (i: number): number => {
-    const s = states[i];
-    if (!s || s.kind === 'broken') return NONE;
-    if (s.kind === 'ending') return accept(s) ? 0 : NONE;
-    return memo[i] ?? NONE;
-  };
-  const stateAt: number[] = [];
-  const edgeAt: number[] = [];
-  const bestAt: number[] = [];
-  return (root: number): number => {
-    const first = known(root);
-    if (!Number.isNaN(first)) return first;
-    stateAt.push(root);
-    edgeAt.push(0);
-    bestAt.push(NONE);
-    onPath[root] = 1;
-    let result = NONE;
-    while (stateAt.length > 0) {
-      const top = stateAt.length - 1;
-      const i = stateAt[top] as number;
-      const edges = (states[i] as StateInfo).edges;
-      const k = edgeAt[top] as number;
-      if (k < edges.length) {
-        edgeAt[top] = k + 1;
-        const e = edges[k] as Edge;
-        if ((choicesOnly && e.choiceId === null) || onPath[e.to] === 1) continue;
-        const rest = known(e.to);
-        if (Number.isNaN(rest)) {
-          stateAt.push(e.to);
-          edgeAt.push(0);
-          bestAt.push(NONE);
-          onPath[e.to] = 1;
-        } else if (rest !== NONE) bestAt[top] = Math.max(bestAt[top] as number, value(e) + rest);
-        continue;
-      }
-      // Every edge of this state is done: it is solved; hand its value to the edge that led here.
-      const best = bestAt[top] as number;
-      memo[i] = best;
-      onPath[i] = 0;
-      stateAt.pop();
-      edgeAt.pop();
-      bestAt.pop();
-      if (top === 0) result = best;
-      else if (best !== NONE) {
-        const parent = top - 1;
-        const via = (states[stateAt[parent] as number] as StateInfo).edges[(edgeAt[parent] as number) - 1] as Edge;
-        bestAt[parent] = Math.max(bestAt[parent] as number, value(via) + best);
-      }
+function modelPath(states: StateInfo[], edges: Edge[], graph: StateGraph, tight: (e: number, s: number) => boolean, root: number): BestPath | null {
+  const parent = new Map<number, number>();
+  const frontier = [root];
+  const seen = new Set([root]);
+  let found = -1;
+  for (let head = 0; head < frontier.length; head++) {
+    const at = frontier[head] as number;
+    if ((states[at] as StateInfo).kind === 'ending') {
+      found = at;
+      break;
     }
-    return result;
-  };
-}
-
-function findBestPath(states: StateInfo[], root: number): BestPath | null {
-  const total = (e: Edge) => e.total;
-  const passable = (s: StateInfo) => s.outcome !== undefined && OUTCOMES[s.outcome as keyof typeof OUTCOMES]?.passable === true;
-  const accept = bestSolver(states, total, passable)(root) !== NONE ? passable : () => true;
-  // Walk greedily along edges whose value plus the best rest equals the best from here.
-  const solve = bestSolver(states, total, accept, true);
-  if (solve(root) === NONE) return null;
-  const choices: string[] = [];
-  const scores: Record<string, number> = {};
-  let at = root;
-  const seen = new Set<number>();
-  for (;;) {
-    const s = states[at];
-    if (!s) return null;
-    if (s.kind === 'ending') return { choices, endingId: s.nodeId ?? '', outcome: s.outcome ?? '', scores };
-    seen.add(at);
-    const here = solve(at);
-    const edge = s.edges.find((e) => {
-      if (e.choiceId === null || seen.has(e.to)) return false;
-      const rest = solve(e.to);
-      return rest !== NONE && e.total + rest === here;
-    });
-    if (!edge || edge.choiceId === null) return null;
-    choices.push(edge.choiceId);
-    for (const [d, v] of Object.entries(edge.delta)) scores[d] = (scores[d] ?? 0) + v;
-    at = edge.to;
+    for (let e = graph.first[at] as number; e < (graph.first[at + 1] as number); e++) {
+      const next = graph.to[e] as number;
+      if (seen.has(next) || !tight(e, at)) continue;
+      seen.add(next);
+      parent.set(next, e);
+      frontier.push(next);
+    }
   }
+  if (found < 0) return null;
+  const path: Edge[] = [];
+  for (let at = found; at !== root; ) {
+    const e = parent.get(at);
+    if (e === undefined) return null;
+    path.push(edges[e] as Edge);
+    at = graph.from[e] as number;
+  }
+  path.reverse();
+  const scores: Record<string, number> = {};
+  for (const e of path) for (const [d, v] of Object.entries(e.delta)) scores[d] = (scores[d] ?? 0) + v;
+  const end = states[found] as StateInfo;
+  return { choices: path.map((e) => e.choiceId as string), endingId: end.nodeId ?? '', outcome: end.outcome ?? '', scores };
 }

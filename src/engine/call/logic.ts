@@ -2,7 +2,8 @@
  * The rules of a call as pure functions over plain data. The XState machine, the plain-loop
  * benchmark and the graph analysis all step a call with these, so they cannot disagree.
  */
-import type { CallerNode, Choice, Condition, DecisionNode, EndingNode, FlowStep, Line, Scenario, ScenarioNode } from '../format/schema';
+import type { CallerNode, Choice, Condition, DecisionNode, EndingNode, FlowStep, Line, LineVariant, Scenario, ScenarioNode } from '../format/schema';
+import { lineVariant, optionOrder, startMood } from './variation';
 
 export const DEFAULT_LATE_ANSWER = { mood: 10, scores: { courtesy: -2 }, rules: { broken: ['answer-fast'] } } as const;
 export const DEFAULT_SILENCE = { mood: 10, scores: { listening: -1 }, rules: { broken: ['no-dead-air'] } } as const;
@@ -15,7 +16,8 @@ export type TranscriptEntry =
   | { kind: 'ring'; ring: number; at: number }
   | { kind: 'answer'; ring: number; late: boolean; at: number }
   | { kind: 'caller'; nodeId: string; lineId: string; narration: boolean; at: number }
-  | { kind: 'agent'; nodeId: string; choiceId: string; at: number; moodBefore: number; moodAfter: number }
+  /** `shown`: the options in the order the trainee saw them; `position`: the place chosen, from 1. */
+  | { kind: 'agent'; nodeId: string; choiceId: string; at: number; moodBefore: number; moodAfter: number; shown: string[]; position: number }
   | { kind: 'silence'; nodeId: string; at: number; moodAfter: number }
   | { kind: 'hold'; nodeId: string; seconds: number; at: number }
   | { kind: 'mood-limit'; nodeId: string; at: number }
@@ -33,6 +35,10 @@ export interface CallState {
   broken: string[];
   transcript: TranscriptEntry[];
   rings: number;
+  /** The attempt's seed (option order, wording, starting anger); null: nothing varies. */
+  seed: string | null;
+  /** The anger the caller started at. */
+  startMood: number;
 }
 
 export function nodeIndex(scenario: Scenario): Map<string, ScenarioNode> {
@@ -41,8 +47,9 @@ export function nodeIndex(scenario: Scenario): Map<string, ScenarioNode> {
   return index;
 }
 
-export function initialState(scenario: Scenario): CallState {
-  return { nodeId: null, mood: clampMood(scenario.caller.mood), flags: [], scores: {}, steps: [], kept: [], broken: [], transcript: [], rings: 0 };
+export function initialState(scenario: Scenario, seed: string | null = null): CallState {
+  const mood = clampMood(startMood(scenario, seed));
+  return { nodeId: null, mood, flags: [], scores: {}, steps: [], kept: [], broken: [], transcript: [], rings: 0, seed, startMood: mood };
 }
 
 export function clampMood(mood: number): number {
@@ -63,8 +70,24 @@ export function offeredChoices(node: DecisionNode, state: Pick<CallState, 'flags
   return node.choices.filter((c) => conditionHolds(c.when, state));
 }
 
+/**
+ * The line or variant a transcript entry names: the node's lines, a decision's silence line and the
+ * scenario's silence line, with their variants.
+ */
+export function spokenLine(scenario: Scenario, node: ScenarioNode | undefined, lineId: string): Line | LineVariant | undefined {
+  const candidates: Line[] = [...(node?.lines ?? [])];
+  if (node?.kind === 'decision' && node.silenceLine) candidates.push(node.silenceLine);
+  if (scenario.timing.silence?.line) candidates.push(scenario.timing.silence.line);
+  for (const line of candidates) {
+    if (line.id === lineId) return line;
+    const variant = line.variants?.find((v) => v.id === lineId);
+    if (variant) return variant;
+  }
+  return undefined;
+}
+
 /** Estimated speaking time of caller lines, from the Chinese text length unless the line says. */
-export function lineSeconds(line: Line): number {
+export function lineSeconds(line: Pick<Line | LineVariant, 'text' | 'seconds'>): number {
   if (line.seconds !== undefined) return line.seconds;
   const length = (line.text['zh-CN'] ?? line.text.en ?? '').length;
   return Math.min(12, Math.max(1.5, length * 0.18));
@@ -141,8 +164,9 @@ export function enterNode(scenario: Scenario, index: Map<string, ScenarioNode>, 
   let speakingSeconds = 0;
   const say = (node: ScenarioNode) => {
     for (const line of node.lines ?? []) {
-      transcript.push({ kind: 'caller', nodeId: node.id, lineId: line.id, narration: line.narration === true, at: at + speakingSeconds * 1000 });
-      if (!line.narration) speakingSeconds += lineSeconds(line);
+      const said = lineVariant(state.seed, line, transcript.length);
+      transcript.push({ kind: 'caller', nodeId: node.id, lineId: said.id, narration: line.narration === true, at: at + speakingSeconds * 1000 });
+      if (!line.narration) speakingSeconds += lineSeconds(said);
     }
   };
   for (const { node } of passed) say(node);
@@ -195,11 +219,24 @@ export function moveOnChoice(scenario: Scenario, state: Pick<CallState, 'flags' 
   return { mood, flags, next: choice.next, moodLimit: false };
 }
 
+/** How many times the agent has already answered at this decision: each visit shuffles anew. */
+function visitsTo(state: CallState, nodeId: string): number {
+  let visits = 0;
+  for (const entry of state.transcript) if (entry.kind === 'agent' && entry.nodeId === nodeId) visits++;
+  return visits;
+}
+
+/** The options the trainee sees at this decision now, in the order shown. */
+export function shownChoices(state: CallState, node: DecisionNode): Choice[] {
+  return optionOrder(state.seed, node, visitsTo(state, node.id), offeredChoices(node, state));
+}
+
 export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
+  const shown = shownChoices(state, node).map((c) => c.id);
   const move = moveOnChoice(scenario, state, choice);
   const effected = applyEffect(state, choice);
   const steps = choice.step && !effected.steps.includes(choice.step) ? [...effected.steps, choice.step] : effected.steps;
-  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: move.mood }];
+  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: move.mood, shown, position: shown.indexOf(choice.id) + 1 }];
   const next: CallState = { ...effected, mood: move.mood, flags: move.flags, steps, transcript };
   if (move.moodLimit) {
     transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
@@ -237,7 +274,7 @@ export function silence(scenario: Scenario, state: CallState, node: DecisionNode
   const effected = applyEffect(state, silenceEffect(scenario));
   const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'silence', nodeId: node.id, at, moodAfter: move.mood }];
   const line = silenceLineAt(scenario, node);
-  if (line) transcript.push({ kind: 'caller', nodeId: node.id, lineId: line.id, narration: false, at });
+  if (line) transcript.push({ kind: 'caller', nodeId: node.id, lineId: lineVariant(state.seed, line, transcript.length).id, narration: false, at });
   if (move.moodLimit) transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
   return { state: { ...effected, mood: move.mood, transcript }, next: move.next, holdSeconds: 0 };
 }

@@ -5,7 +5,8 @@
  */
 import { assertEvent, assign, setup } from 'xstate';
 import type { DecisionNode, EndingNode, Scenario, ScenarioNode } from '../format/schema';
-import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoices, recordUnanswered, reofferAfterSilence, silence, type Arrival, type CallState } from './logic';
+import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoices, recordUnanswered, reofferAfterSilence, shownChoices, silence, type Arrival, type CallState } from './logic';
+import type { Choice } from '../format/schema';
 
 export interface CallInput {
   scenario: Scenario;
@@ -13,6 +14,8 @@ export interface CallInput {
   now?: () => number;
   /** Start the call at this node instead of `start` (trainers previewing one part of a call). */
   startAt?: string;
+  /** The attempt's seed: option order, wording and starting anger. Absent: nothing varies. */
+  seed?: string;
 }
 
 export type CallEvent =
@@ -44,6 +47,12 @@ function arrived(context: CallContext, arrival: Arrival): Partial<CallContext> {
 export function replySeconds(context: Pick<CallContext, 'scenario' | 'node'>): number {
   const node = context.node;
   return node?.kind === 'decision' && node.replySeconds !== undefined ? node.replySeconds : context.scenario.timing.replySeconds;
+}
+
+/** The options on offer now, in the order the trainee sees them; empty unless at a decision. */
+export function shownChoicesOf(context: Pick<CallContext, 'call' | 'node'>): Choice[] {
+  const node = context.node;
+  return node?.kind === 'decision' ? shownChoices(context.call, node) : [];
 }
 
 export const callMachine = setup({
@@ -121,7 +130,7 @@ export const callMachine = setup({
       index: nodeIndex(input.scenario),
       now,
       startedAt: now(),
-      call: initialState(input.scenario),
+      call: initialState(input.scenario, input.seed ?? null),
       node: null,
       speakingSeconds: 0,
       holdSeconds: 0,

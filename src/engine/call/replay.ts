@@ -5,13 +5,13 @@
  */
 import { createActor, SimulatedClock } from 'xstate';
 import type { Scenario } from '../format/schema';
-import { callMachine, replySeconds, type CallContext } from './machine';
-import { offeredChoices } from './logic';
+import { callMachine, replySeconds, shownChoicesOf, type CallContext } from './machine';
 
 /** One thing the agent did. `ms` is how long the agent took, counted from when the choices were offered. */
 export type AttemptStep =
   | { type: 'answer'; ring: number }
-  | { type: 'choose'; choiceId: string; ms?: number }
+  /** `position`: where the option stood in the list shown (from 1); checked against the seed's order. */
+  | { type: 'choose'; choiceId: string; ms?: number; position?: number }
   | { type: 'silence' };
 
 export interface ReplayProblem {
@@ -33,9 +33,14 @@ export function stepsFromChoiceList(choices: readonly string[], ring = 1): Attem
   return [{ type: 'answer', ring }, ...choices.map((c): AttemptStep => (c === '~' ? { type: 'silence' } : { type: 'choose', choiceId: c }))];
 }
 
-export function replayCall(scenario: Scenario, steps: readonly AttemptStep[]): Replay {
+export interface ReplayOptions {
+  /** The attempt's seed; without one the call does not vary (the CLI, golden plans). */
+  seed?: string;
+}
+
+export function replayCall(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
   const clock = new SimulatedClock();
-  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now() }, clock });
+  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now(), ...(options.seed !== undefined ? { seed: options.seed } : {}) }, clock });
   actor.start();
   const snapshot = () => actor.getSnapshot();
   const settle = () => {
@@ -50,7 +55,7 @@ export function replayCall(scenario: Scenario, steps: readonly AttemptStep[]): R
   const fail = (step: number, message: string): Replay => {
     const s = snapshot();
     const node = s.context.node;
-    const offered = node?.kind === 'decision' && s.matches({ connected: 'awaitingReply' }) ? offeredChoices(node, s.context.call).map((c) => c.id) : [];
+    const offered = node?.kind === 'decision' && s.matches({ connected: 'awaitingReply' }) ? shownChoicesOf(s.context).map((c) => c.id) : [];
     actor.stop();
     return { context: s.context, ended: s.status === 'done', problem: { step, message, offered } };
   };
@@ -77,6 +82,13 @@ export function replayCall(scenario: Scenario, steps: readonly AttemptStep[]): R
       clock.increment(limitMs);
       settle();
       continue;
+    }
+    if (step.position !== undefined) {
+      const shown = shownChoicesOf(s.context);
+      const at = shown[step.position - 1];
+      if (!at || at.id !== step.choiceId) {
+        return fail(i, `choice "${step.choiceId}" was not shown at position ${step.position} at node "${s.context.node?.id ?? '?'}"${at ? ` (option ${step.position} was "${at.id}")` : ` (${shown.length} options were shown)`}`);
+      }
     }
     const ms = step.ms ?? 0;
     if (!Number.isFinite(ms) || ms < 0 || ms >= limitMs) return fail(i, `a reply after ${ms} ms is outside the ${limitMs} ms reply time; it was silence`);

@@ -18,13 +18,19 @@ export const DIAGNOSTIC_CODES = {
   HTL036: { name: 'unknown-dimension', severity: 'error', hint: 'Use a dimension id from scenarios/rulebook/dimensions.json.' },
   HTL037: { name: 'missing-translation', severity: 'error', hint: 'Every text needs both "zh-CN" and "en".' },
   HTL038: { name: 'condition-never-holds', severity: 'warning', hint: 'Check the flags and mood bounds: no play of the call makes this condition true.' },
-  HTL039: { name: 'pass-mark-unreachable', severity: 'error', hint: 'Lower passMark or give the best path more points.' },
-  HTL040: { name: 'no-passing-ending', severity: 'error', hint: 'Add an ending with outcome "resolved" or "escalated" that some play reaches.' },
+  HTL040: { name: 'no-passing-ending', severity: 'error', hint: 'Add an ending with outcome "resolved" or "escalated" that some play reaches without breaking a critical rule.' },
   HTL041: { name: 'analysis-incomplete', severity: 'warning', hint: 'The call has too many states to analyse fully; use fewer flags or mood-conditioned branches.' },
   HTL042: { name: 'hang-up-not-ending', severity: 'warning', hint: 'A hang-up choice should lead to an ending with outcome "agent-hung-up".' },
   HTL043: { name: 'rule-kept-and-broken', severity: 'warning', hint: 'A choice either keeps or breaks a rule, not both.' },
   HTL044: { name: 'too-few-choices', severity: 'warning', hint: 'Offer at least three options at every decision, so the trainee has to think.' },
   HTL045: { name: 'silence-never-ends', severity: 'warning', hint: 'Silence does not raise the mood here and has no silenceNext: a silent trainee would wait forever.' },
+  HTL046: { name: 'gainful-loop', severity: 'error', hint: 'Going round this loop earns points every time, so no score would have a ceiling: give the loop no positive points, or let it be taken once (set a flag and test it).' },
+  HTL047: { name: 'naive-strategy-passes', severity: 'warning', hint: 'A trainee passes this caller without judging: make the wrong options real mistakes of the same length and register, and vary where the best option stands.' },
+  HTL048: { name: 'random-player-passes', severity: 'warning', hint: 'Choosing at random passes too often: make more wrong options cost points or break a critical rule.' },
+  HTL049: { name: 'best-option-longest', severity: 'warning', hint: 'The best option is too often the longest: write wrong options as long as the right one.' },
+  HTL050: { name: 'ascii-punctuation', severity: 'warning', hint: 'Chinese text takes full-width punctuation: ，。：；？！ instead of , . : ; ? !' },
+  HTL051: { name: 'dimension-not-in-model', severity: 'warning', hint: 'Give the model call points in this dimension, or give the dimension weight 0 in scoring.weights.' },
+  HTL052: { name: 'ticket-without-tier', severity: 'warning', hint: 'Give the ticket a "tier" (ordinary, serious, compensation, batch, unjustified): complaint-tiers decide how it is handled.' },
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

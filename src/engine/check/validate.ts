@@ -4,8 +4,10 @@
  */
 import type { z } from 'zod';
 import { analyseScenario } from '../analysis/explore';
+import { auditScenario, LONGEST_BEST_LIMIT, RANDOM_PASS_LIMIT, type AuditReport, type AuditStrategy } from '../analysis/audit';
+import { scoreDimensions } from '../scoring';
 import { LANGUAGES, SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, type Localised, type Scenario, type ScenarioNode } from '../format/schema';
-import type { Rulebook } from '../format/rulebook';
+import { criticalRules, type Rulebook } from '../format/rulebook';
 import { defaultRulebook } from '../rulebook-data';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
 import { childPath, hasKeyProblem, readJson, type JsonSource, type Position } from './json-source';
@@ -18,6 +20,8 @@ export interface CheckOptions {
   rulebook?: Rulebook;
   /** Skip the play analysis (reachability, traps, pass mark): for editors that check as you type. */
   structureOnly?: boolean;
+  /** Run the guessability audit and warn when a naive strategy passes (default true). */
+  audit?: boolean;
 }
 
 export interface CheckResult {
@@ -275,6 +279,12 @@ function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Ruleb
       if (seenLines.has(line.id)) out.push(diagnostic('HTL031', `${lp}.id`, `line id "${line.id}" is used twice (first at ${seenLines.get(line.id)})`));
       else seenLines.set(line.id, lp);
       localisedProblems(line.text, lp, 'text', out);
+      line.variants?.forEach((variant, v) => {
+        const vp = `${lp}.variants[${v}]`;
+        if (seenLines.has(variant.id)) out.push(diagnostic('HTL031', `${vp}.id`, `line id "${variant.id}" is used twice (first at ${seenLines.get(variant.id)})`));
+        else seenLines.set(variant.id, vp);
+        localisedProblems(variant.text, vp, 'text', out);
+      });
     });
     const ref = (target: string | undefined, parent: string, field: string, what: string) => {
       if (target !== undefined && !nodeIds.has(target)) out.push(diagnostic('HTL030', childPath(parent, field), `${what} names node "${target}", which does not exist`));
@@ -314,6 +324,7 @@ function checkNodes(nodes: ScenarioNode[], nodeIds: Set<string>, rulebook: Ruleb
           for (const r of c.rules.kept ?? []) if (c.rules.broken?.includes(r)) out.push(diagnostic('HTL043', `${cp}.rules`, `rule "${r}" is both kept and broken`));
         }
         if (c.scores) for (const d in c.scores) if (!dimensionIds.has(d)) out.push(diagnostic('HTL036', childPath(`${cp}.scores`, d), `unknown dimension "${d}"`));
+        if (c.kind === 'ticket' && c.tier === undefined) out.push(diagnostic('HTL052', cp, `ticket "${c.id}" names no complaint tier`));
         if (c.kind === 'hang-up' && nodeIds.has(c.next)) {
           const target = ending.get(c.next);
           if (!target || target.outcome !== 'agent-hung-up') out.push(diagnostic('HTL042', `${cp}.next`, `hang-up choice "${c.id}" leads to "${c.next}", not to an agent-hung-up ending`));
@@ -343,9 +354,18 @@ function semanticChecks(scenario: Scenario, options: CheckOptions, out: Diagnost
       if (n.kind === 'decision' && n.silenceNext === undefined) out.push(diagnostic('HTL045', `$.nodes[${i}]`, `silence at "${n.id}" changes nothing, so a silent trainee is never moved on`));
     });
   }
+  const punctuation = punctuationChecks(scenario, '$', out);
+  if (punctuation.count > MAX_PUNCTUATION_WARNINGS) {
+    out.push(diagnostic('HTL050', '$', `${punctuation.count - MAX_PUNCTUATION_WARNINGS} more zh-CN texts use ASCII punctuation between Chinese characters`));
+  }
   if (options.structureOnly || hasErrors(out.slice(before))) return;
 
-  const analysis = analyseScenario(scenario);
+  const analysis = analyseScenario(scenario, { criticalRules: criticalRules(rulebook) });
+  for (const loop of analysis.gainfulLoops) {
+    const names = loop.choices.map((c) => (c === null ? '(silence)' : `"${c}"`)).join(' → ');
+    out.push(diagnostic('HTL046', '$.nodes', `a play can go round ${names} and gain ${loop.gain} ${loop.dimension} point(s) each time`));
+  }
+  if (analysis.gainfulLoops.length > 0) return;
   if (!analysis.complete) out.push(diagnostic('HTL041', '$.nodes', `analysis stopped after ${analysis.stateCount} call states; reachability and scores are not proven`));
   const where = new Map(scenario.nodes.map((n, i) => [n.id, i]));
   scenario.nodes.forEach((n, i) => {
@@ -372,16 +392,64 @@ function semanticChecks(scenario: Scenario, options: CheckOptions, out: Diagnost
     }
   });
   const best = analysis.bestPath;
-  const passable = best && (best.outcome === 'resolved' || best.outcome === 'escalated');
-  if (!passable) out.push(diagnostic('HTL040', '$.nodes', 'no play of the call reaches a resolved or escalated ending'));
-  else {
-    let got = 0;
-    let possible = 0;
-    for (const [d, max] of Object.entries(analysis.maxScores)) {
-      got += Math.max(0, Math.min(best.scores[d] ?? 0, max));
-      possible += max;
-    }
-    const total = possible > 0 ? Math.round((got / possible) * 1000) / 10 : 0;
-    if (total < scenario.passMark) out.push(diagnostic('HTL039', '$.passMark', `the best play scores ${total}%, below the pass mark of ${scenario.passMark}%`));
+  if (!best) {
+    out.push(diagnostic('HTL040', '$.nodes', 'no play of the call reaches a resolved or escalated ending without breaking a critical rule'));
+    return;
   }
+  // The model call scores 100% by definition, so a pass mark (at most 100) is always reachable.
+  const { dimensions } = scoreDimensions(analysis, best.scores);
+  for (const d of dimensions) {
+    if (!d.counted && (analysis.weights[d.id] ?? 0) > 0) out.push(diagnostic('HTL051', childPath('$.scoring.weights', d.id), `the model call earns no ${d.id} points, so ${d.id} cannot count in the total (the most any play earns is ${d.max})`));
+  }
+  if (options.audit === false) return;
+  guessability(auditScenario(scenario, analysis, rulebook), out);
+}
+
+/** The audit's findings as warnings: a caller that can be passed without judging. */
+function guessability(report: AuditReport, out: Diagnostic[]) {
+  for (const s of report.strategies) {
+    if (s.passed) out.push(diagnostic('HTL047', '$.nodes', `always choosing the ${STRATEGY_WORDS[s.strategy]} option passes (${s.outcome}, ${s.total}%)`));
+  }
+  if (report.random.passRate > RANDOM_PASS_LIMIT) {
+    out.push(diagnostic('HTL048', '$.nodes', `a player choosing at random passes ${(report.random.passRate * 100).toFixed(1)}% of ${report.random.plays} plays (more than ${RANDOM_PASS_LIMIT * 100}%)`));
+  }
+  const { decisions } = report.bestPosition;
+  for (const language of ['zh-CN', 'en'] as const) {
+    const longest = report.bestLongest[language];
+    if (decisions > 0 && longest / decisions > LONGEST_BEST_LIMIT) {
+      out.push(diagnostic('HTL049', '$.nodes', `the best option is the longest (${language}) at ${longest} of ${decisions} decisions (more than a third)`));
+    }
+  }
+}
+
+const STRATEGY_WORDS: Record<AuditStrategy, string> = {
+  first: 'first',
+  last: 'last',
+  'longest-zh': 'longest (zh-CN)',
+  'longest-en': 'longest (en)',
+  'shortest-zh': 'shortest (zh-CN)',
+  'shortest-en': 'shortest (en)',
+  'stock-phrases-zh': 'most stock-phrase (zh-CN)',
+  'stock-phrases-en': 'most stock-phrase (en)',
+};
+
+/** ASCII , : ; ? ! next to a Chinese character: Chinese takes the full-width marks. */
+const ASCII_IN_CHINESE = /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef][,:;?!]|[,:;?!][\u3400-\u9fff]/;
+const MAX_PUNCTUATION_WARNINGS = 20;
+
+/** Warns where a zh-CN text uses ASCII punctuation between Chinese characters. */
+function punctuationChecks(value: unknown, path: string, out: Diagnostic[], found = { count: 0 }): { count: number } {
+  if (Array.isArray(value)) value.forEach((v, i) => punctuationChecks(v, `${path}[${i}]`, out, found));
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'zh-CN' && typeof v === 'string') {
+        const match = ASCII_IN_CHINESE.exec(v);
+        if (match) {
+          found.count++;
+          if (found.count <= MAX_PUNCTUATION_WARNINGS) out.push(diagnostic('HTL050', childPath(path, key), `ASCII punctuation in Chinese text: “${v.slice(Math.max(0, match.index - 6), match.index + 8)}”`));
+        }
+      } else punctuationChecks(v, childPath(path, key), out, found);
+    }
+  }
+  return found;
 }

@@ -17,15 +17,24 @@ export const ruleSchema = z
     dimension: z.string(),
     text: localisedSchema,
     sources: z.array(z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/)).min(1).meta({ description: 'The training documents the rule comes from' }),
+    critical: z.boolean().optional().meta({ description: 'A cardinal rule: a call that breaks it fails, whatever its points' }),
   })
   .strict();
 export type Rule = z.infer<typeof ruleSchema>;
+
+/** The rulebook's stock phrases per language: what the guessability audit counts in an option. */
+export const stockPhrasesSchema = z
+  .object({ 'zh-CN': z.array(z.string().min(1)), en: z.array(z.string().min(1)) })
+  .strict()
+  .meta({ description: 'Stock phrases of the rulebook per language; the guessability audit counts them in each option' });
+export type StockPhrases = z.infer<typeof stockPhrasesSchema>;
 
 export const rulebookSchema = z
   .object({
     $schema: z.string().optional(),
     dimensions: z.array(dimensionSchema).min(1),
     rules: z.array(ruleSchema).min(1),
+    stockPhrases: stockPhrasesSchema.optional(),
   })
   .strict();
 export type Rulebook = z.infer<typeof rulebookSchema>;
@@ -40,4 +49,9 @@ export function parseRulebook(input: unknown): Rulebook {
     }
   }
   return rulebook;
+}
+
+/** The ids of the rules whose breach fails a call. */
+export function criticalRules(rulebook: Rulebook): Set<string> {
+  return new Set(rulebook.rules.filter((r) => r.critical === true).map((r) => r.id));
 }

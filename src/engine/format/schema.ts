@@ -68,12 +68,25 @@ export const conditionSchema = z
   .meta({ description: 'Holds when every field given holds' });
 export type Condition = z.infer<typeof conditionSchema>;
 
+const lineSecondsField = z.number().min(0.5).max(60).optional().meta({ description: 'How long the line takes to say; estimated from its length when absent' });
+
+export const lineVariantSchema = z
+  .object({
+    id: id.meta({ description: 'Stable id of this variant, used for captions, translation and voice' }),
+    text: localisedSchema,
+    seconds: lineSecondsField,
+  })
+  .strict()
+  .meta({ description: 'Another way the caller says the same line; each attempt draws one from its seed' });
+export type LineVariant = z.infer<typeof lineVariantSchema>;
+
 export const lineSchema = z
   .object({
     id: id.meta({ description: 'Stable line id, used for captions, translation and voice' }),
     text: localisedSchema,
     narration: z.boolean().optional().meta({ description: 'A stage direction shown in the transcript, not spoken' }),
-    seconds: z.number().min(0.5).max(60).optional().meta({ description: 'How long the line takes to say; estimated from its length when absent' }),
+    seconds: lineSecondsField,
+    variants: z.array(lineVariantSchema).max(8).optional().meta({ description: 'Other ways of saying this line; an attempt says the line or one of these, drawn from its seed' }),
   })
   .strict();
 export type Line = z.infer<typeof lineSchema>;
@@ -184,11 +197,33 @@ export const callerSchema = z
     persona: localisedSchema.meta({ description: 'Who the caller is, for the trainee and the voice actor' }),
     portrait: id.meta({ description: 'Portrait key; the game draws this caller with it' }),
     voice: id.meta({ description: 'Voice key; the audio script picks pitch and rate with it' }),
-    mood: z.number().int().min(0).max(100).meta({ description: 'Anger at the start, 0 calm to 100 furious' }),
+    mood: z
+      .union([
+        z.number().int().min(0).max(100),
+        z
+          .object({ min: z.number().int().min(0).max(100), max: z.number().int().min(0).max(100) })
+          .strict()
+          .meta({ description: 'A range: each attempt starts at an anger drawn from min to max' }),
+      ])
+      .meta({ description: 'Anger at the start, 0 calm to 100 furious; a number, or a range { min, max } drawn per attempt' }),
     moodLimit: z.number().int().min(1).max(100).default(100).meta({ description: 'Anger at which the caller breaks off' }),
     onMoodLimit: id.meta({ description: 'The node the call goes to when anger reaches moodLimit' }),
   })
   .strict();
+
+export const SCENARIO_STATUSES = ['draft', 'published'] as const;
+export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
+
+export const scoringSchema = z
+  .object({
+    weights: z
+      .object({})
+      .catchall(z.number().min(0).max(10))
+      .optional()
+      .meta({ description: 'Weight of each rubric dimension in the total (default 1 for every dimension the call scores)' }),
+  })
+  .strict()
+  .meta({ description: 'How the total is made from the dimensions' });
 
 export const scenarioSchema = z
   .object({
@@ -200,7 +235,9 @@ export const scenarioSchema = z
     summary: localisedSchema,
     source: z.string().min(1).meta({ description: 'The training document the call comes from' }),
     difficulty: z.number().int().min(1).max(5),
+    status: z.enum(SCENARIO_STATUSES).default('published').meta({ description: 'A draft never appears on the trainees\' menu; publishing makes it appear' }),
     passMark: z.number().min(0).max(100).meta({ description: 'Percent needed to pass' }),
+    scoring: scoringSchema.optional(),
     caller: callerSchema,
     timing: timingSchema.prefault({}),
     start: id.meta({ description: 'The first node after the agent answers' }),
@@ -211,3 +248,18 @@ export const scenarioSchema = z
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+/** The lowest anger a call of this scenario can start at (the CLI's and the golden plans' start). */
+export function baseMood(scenario: Pick<Scenario, 'caller'>): number {
+  const mood = scenario.caller.mood;
+  return typeof mood === 'number' ? mood : Math.min(mood.min, mood.max);
+}
+
+/** Every anger a call of this scenario can start at. */
+export function startMoods(scenario: Pick<Scenario, 'caller'>): number[] {
+  const mood = scenario.caller.mood;
+  if (typeof mood === 'number') return [mood];
+  const low = Math.min(mood.min, mood.max);
+  const high = Math.max(mood.min, mood.max);
+  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+}

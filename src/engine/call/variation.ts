@@ -1,0 +1,92 @@
+/**
+ * What makes two attempts at one caller differ: the order of the options, the caller's wording and
+ * his starting anger, all drawn from the attempt's seed. Every draw is a pure function of the seed
+ * and of where the call stands, so a replay of the same steps with the same seed sees the same call.
+ * Without a seed (the CLI, golden plans) nothing varies: the file's order, the first wording, the
+ * lowest starting anger.
+ */
+import { baseMood, startMoods, type Choice, type DecisionNode, type Line, type LineVariant, type Scenario } from '../format/schema';
+
+/** An attempt's seed: letters, digits, "-" and "_", 8 to 64 of them. */
+export const SEED_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** Choice kinds that stay in the desk's fixed action bar, after the words, in the file's order. */
+export function isAction(choice: Pick<Choice, 'kind'>): boolean {
+  return choice.kind !== 'say';
+}
+
+/** A 32-bit hash of the seed and the keys (FNV-1a over UTF-16 code units, then a final mix). */
+function hash(seed: string, keys: readonly (string | number)[]): number {
+  let h = 0x811c9dc5;
+  const eat = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    h ^= 0x1f; // separator, so ("ab","c") and ("a","bc") differ
+    h = Math.imul(h, 0x01000193);
+  };
+  eat(seed);
+  for (const key of keys) eat(String(key));
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A random source for one draw: mulberry32 seeded by the seed and the keys. */
+export function drawRandom(seed: string, ...keys: (string | number)[]): () => number {
+  let a = hash(seed, keys);
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The options of a decision in the order the trainee sees them: the words shuffled (Fisher–Yates)
+ * for this seed, this decision and this visit to it, then the actions in the file's order.
+ */
+export function optionOrder<C extends Pick<Choice, 'id' | 'kind'>>(seed: string | null, node: Pick<DecisionNode, 'id'>, visit: number, offered: readonly C[]): C[] {
+  const words = offered.filter((c) => !isAction(c));
+  const actions = offered.filter(isAction);
+  if (seed !== null && words.length > 1) {
+    const random = drawRandom(seed, 'order', node.id, visit);
+    for (let i = words.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const held = words[i] as C;
+      words[i] = words[j] as C;
+      words[j] = held;
+    }
+  }
+  return [...words, ...actions];
+}
+
+/** Which wording of a line is said here: the line itself or one of its variants. */
+export function lineVariant(seed: string | null, line: Line, salt: number): Line | LineVariant {
+  const variants = line.variants;
+  if (seed === null || !variants || variants.length === 0) return line;
+  const pick = Math.floor(drawRandom(seed, 'line', line.id, salt)() * (variants.length + 1));
+  return pick === 0 ? line : (variants[pick - 1] ?? line);
+}
+
+/** The caller's anger at the start of this attempt: drawn from the scenario's range. */
+export function startMood(scenario: Pick<Scenario, 'caller'>, seed: string | null): number {
+  const moods = startMoods(scenario);
+  if (seed === null || moods.length === 1) return baseMood(scenario);
+  return moods[Math.floor(drawRandom(seed, 'mood')() * moods.length)] ?? baseMood(scenario);
+}
+
+/** A fresh seed for an attempt, from the platform's cryptographic random source. */
+export function newSeed(): string {
+  const bytes = new Uint8Array(12);
+  globalThis.crypto.getRandomValues(bytes);
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
