@@ -122,7 +122,7 @@ const filterParams = (f: AttemptFilter): SqlValue[] => [f.from ?? null, f.to ?? 
 
 /** Lists and exports leave out the steps (the transcript): they are the bulk of a row and nobody reads them there. */
 const LISTED_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
-  a.started_at, a.received_at, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
+  a.started_at, a.received_at, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
 /** Rows per query of a list or an export: each query stays short, so submissions run between them. */
 const LIST_CHUNK = 250;
 
@@ -163,6 +163,8 @@ function toListed(row: Omit<AttemptDbRow, 'steps'>): ListedAttempt {
     language: row.language,
     startedAt: iso(row.started_at),
     receivedAt: iso(row.received_at),
+    seed: row.seed,
+    mode: row.mode === 'assessment' ? 'assessment' : 'practice',
     outcome: row.outcome,
     passed: row.passed,
     total: row.total,
@@ -193,26 +195,7 @@ async function collect<T>(items: AsyncGenerator<T, unknown>): Promise<T[]> {
 }
 
 function toAttempt(row: AttemptDbRow): StoredAttempt {
-  return {
-    id: row.id,
-    traineeId: Number(row.trainee_id),
-    cohortId: Number(row.cohort_id),
-    scenarioId: row.scenario_id,
-    scenarioHash: row.scenario_hash,
-    scenarioRevision: row.scenario_revision,
-    language: row.language,
-    startedAt: iso(row.started_at),
-    receivedAt: iso(row.received_at),
-    steps: parsed(row.steps),
-    seed: row.seed,
-    mode: row.mode === 'assessment' ? 'assessment' : 'practice',
-    outcome: row.outcome,
-    passed: row.passed,
-    total: row.total,
-    dimensions: parsed<Record<string, number>>(row.dimensions),
-    durationMs: row.duration_ms,
-    traineeName: row.trainee_name,
-  };
+  return { ...toListed(row), steps: parsed(row.steps) };
 }
 
 const ATTEMPT_INSERT_COLUMNS = 16;

@@ -83,7 +83,7 @@ it('logs in, shows the submitted attempt and opens its transcript', async () => 
   await page.getByRole('button', { name: 'Transcript' }).click();
   const transcript = page.locator('article.transcript');
   await transcript.waitFor();
-  expect(await transcript.locator('.total').textContent()).toMatch(/100% \(pass mark 70%\)/);
+  expect(await transcript.locator('.total').textContent()).toMatch(/100% \(pass mark 85%\)/);
   expect(await transcript.locator('.line.agent').count()).toBeGreaterThanOrEqual(5);
   expect(await transcript.locator('.rule.kept').count()).toBeGreaterThan(0);
   await page.locator('#attempt').screenshot({ path: join(SHOTS, 'dashboard-transcript.png') });

@@ -289,8 +289,14 @@ describe('the summaries migration on a database that already holds attempts', ()
       const lead = await repo.createLead('Old Lead', 'scrypt$x');
       const cohort = (await repo.createCohort(lead, 'Old', 'OLDCODE1')) as number;
       const hal = ((await repo.joinCohort('OLDCODE1', 'Hal', 'token-hal')) as { id: number }).id;
+      // Rows as the first schema held them (later migrations add columns the repository now writes).
       for (const [day, total] of [[3, 50], [1, 95], [2, 20]] as const) {
-        await repo.insertAttempt(attempt({ traineeId: hal, cohortId: cohort, startedAt: `2026-11-0${day}T10:00:00.000Z`, total, passed: total > 90 }));
+        const a = attempt({ traineeId: hal, cohortId: cohort, startedAt: `2026-11-0${day}T10:00:00.000Z`, total, passed: total > 90 });
+        await db.query(
+          `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at, steps, outcome, passed, total, dimensions, duration_ms)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13::jsonb, $14)`,
+          [a.id, a.traineeId, a.cohortId, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt, JSON.stringify(a.steps), a.outcome, a.passed, a.total, JSON.stringify(a.dimensions), a.durationMs],
+        );
       }
       await migrate(db, all);
       const report = (await repo.report(lead, cohort, {}))!;
