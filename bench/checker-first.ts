@@ -1,0 +1,18 @@
+/**
+ * Child process of `npm run bench:engine`: the checker's first call in a fresh process (its code
+ * compiled as it runs), then the same call again. Prints one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { validateScenario } from '../src/engine/index';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: checker-first.ts FILE');
+const text = readFileSync(file, 'utf8');
+let t = performance.now();
+const diagnostics = validateScenario(text);
+const firstMs = performance.now() - t;
+t = performance.now();
+validateScenario(text);
+const secondMs = performance.now() - t;
+console.log(JSON.stringify({ firstMs, secondMs, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`) }));
