@@ -5,7 +5,7 @@
  * (default 3; min / median / max reported):
  * - random plays per second through the XState call machine, through inkjs on the same graph
  *   converted to ink, through the call-logic functions alone, and a plain loop over the graph
- *   compiled to arrays (the floor). Every walk draws the same random numbers from the same seed and
+ *   compiled to arrays (the floor), interleaved in slices. Every walk draws the same random numbers from the same seed and
  *   the first 1,000 plays of each size are checked to take the same path (choices, ending, mood);
  * - replays of recorded attempts per second (`playSteps`: the replay and the scoring, the server's
  *   work per submission);
@@ -103,12 +103,33 @@ function prepare(nodes: number): Size {
   return { nodes, file, text, scenario, states, play, attempts, runs };
 }
 
-/** Plays per second of one walk over seeds 1…runs (the same plays for every walk). */
-function playsPerSecond(size: Size, walk: Walk): number {
-  const play = size.play[walk];
-  const t = performance.now();
-  for (let seed = 1; seed <= size.runs; seed++) play(seededRandom(seed));
-  return size.runs / ((performance.now() - t) / 1000);
+/**
+ * Plays per second of the four walks and replays per second, over seeds 1…runs (the same plays for
+ * every walk), interleaved in slices of a tenth of the runs so that a change of the machine's load
+ * meets all of them alike.
+ */
+function interleaved(size: Size, round: number): Record<Walk | 'replay', number> {
+  const order: Array<Walk | 'replay'> = [...WALKS, 'replay'];
+  const rotated = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
+  const ms: Record<Walk | 'replay', number> = { machine: 0, ink: 0, logic: 0, floor: 0, replay: 0 };
+  const slice = Math.max(1, Math.ceil(size.runs / 10));
+  for (let from = 1; from <= size.runs; from += slice) {
+    const to = Math.min(size.runs, from + slice - 1);
+    for (const what of rotated) {
+      const t = performance.now();
+      if (what === 'replay') {
+        for (let seed = from; seed <= to; seed++) {
+          if (!playSteps(size.scenario, size.attempts[(seed - 1) % size.attempts.length] as AttemptStep[]).result) throw new Error(`a recorded attempt of ${size.scenario.id} did not replay`);
+        }
+      } else {
+        const play = size.play[what];
+        for (let seed = from; seed <= to; seed++) play(seededRandom(seed));
+      }
+      ms[what] += performance.now() - t;
+    }
+  }
+  const rate = (what: Walk | 'replay') => size.runs / (ms[what] / 1000);
+  return { machine: rate('machine'), ink: rate('ink'), logic: rate('logic'), floor: rate('floor'), replay: rate('replay') };
 }
 
 function replaysPerSecond(scenario: Scenario, attempts: readonly AttemptStep[][]): number {
@@ -176,14 +197,13 @@ console.log(`largest shipped scenario: ${shipped.file}, ${shipped.scenario.nodes
 for (let round = 0; round < ROUNDS; round++) {
   for (const size of sizes) {
     // Rotate the order each round so that no measure always follows the same one.
-    const order: Measure[] = ['machine', 'ink', 'logic', 'floor', 'replay', 'checker', 'checkerFirst', 'command'];
+    const order = ['walks', 'checker', 'checkerFirst', 'command'] as const;
     const shift = round % order.length;
     for (const measure of [...order.slice(shift), ...order.slice(0, shift)]) {
-      if (measure === 'replay') record(size.nodes, measure, replaysPerSecond(size.scenario, size.attempts.slice(0, size.runs)));
-      else if (measure === 'checker') record(size.nodes, measure, checkerWarmMs(size));
+      if (measure === 'checker') record(size.nodes, measure, checkerWarmMs(size));
       else if (measure === 'checkerFirst') record(size.nodes, measure, checkerFirstMs(size));
       else if (measure === 'command') record(size.nodes, measure, commandMs(size));
-      else record(size.nodes, measure, playsPerSecond(size, measure));
+      else for (const [what, rate] of Object.entries(interleaved(size, round))) record(size.nodes, what as Measure, rate);
     }
   }
   shippedReplays.push(replaysPerSecond(shipped.scenario, shippedAttempts));
