@@ -8,7 +8,7 @@
  * effect and returns to the decision's choices without its lines (or to `silenceNext`).
  */
 import { Compiler, Story } from 'inkjs/full';
-import { DEFAULT_LATE_ANSWER, silenceEffect, silenceLineAt } from '../src/engine/call/logic';
+import { DEFAULT_LATE_ANSWER, initialState, silenceEffect, silenceLineAt } from '../src/engine/call/logic';
 import type { Condition, Scenario } from '../src/engine/index';
 
 /** The label of the silence choice: the driver takes the last choice for it. */
@@ -83,7 +83,7 @@ export function scenarioToInk(scenario: Scenario): string {
     if (line) body.push(`  ${clean(line.text.en ?? line.id)}`);
     body.push(`  { mood >= ${limit}: -> ${onLimit} }`, `  -> ${node.silenceNext ? target(node.silenceNext) : `${k}_c`}`);
   }
-  const head = [`VAR mood = ${Math.max(0, Math.min(100, scenario.caller.mood))}`, 'VAR ending = ""'];
+  const head = [`VAR mood = ${initialState(scenario).mood}`, 'VAR ending = ""'];
   for (const v of flags.values()) head.push(`VAR ${v} = false`);
   for (const v of dims.values()) head.push(`VAR ${v} = 0`);
   return [...head, '-> answer', ...body, '=== missing ===', '-> END', ''].join('\n');

@@ -192,7 +192,7 @@ export function compileGraph(scenario: Scenario): CompiledGraph {
     start: idx(scenario.start),
     onLimit: idx(scenario.caller.onMoodLimit),
     limit: scenario.caller.moodLimit,
-    startMood: Math.max(0, Math.min(100, scenario.caller.mood)),
+    startMood: initialState(scenario).mood,
     lateMood: (scenario.timing.lateAnswer ?? DEFAULT_LATE_ANSWER).mood ?? 0,
     silenceMood: scenario.timing.silence?.mood ?? DEFAULT_SILENCE.mood,
     dimensions: dimAt.size,
