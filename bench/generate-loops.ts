@@ -16,7 +16,7 @@
  *                explain (moodMax 89, mood −5) → b+7, push back (mood +10) → b+2 (a loop), hang up (moodMin 95) → b+8
  *   b+6 caller   the caller accepts; branches on moodMax 30 → b+7, else b+7 by next
  *   b+7 decision move on (mood −30; unsets s-k-asked) → the next section's b+0, or the last ending;
- *                recap (mood +5) → b+5 (a loop), escalate (moodMin 90) → b+9
+ *                recap (mood +5, resolution −1, undoing the explanation's point) → b+5 (a loop), escalate (moodMin 90) → b+9
  *   b+8 ending   agent hung up
  *   b+9 ending   escalated
  * then a resolved ending and the mood-limit ending. With `persistentFlags: k` the first k sections keep
@@ -92,7 +92,7 @@ export function generateLoopScenario(size: number, options: LoopOptions = {}): S
         lines: [line(`l${b + 7}`)],
         choices: [
           choice(`c${b + 7}.on`, after, { ...(k < persistent ? {} : { unset: [asked] }), mood: -30, scores: { courtesy: 1 }, ...(k === sections - 1 ? { step: 'goodbye' as const } : {}) }),
-          choice(`c${b + 7}.recap`, n(5), { mood: 5 }),
+          choice(`c${b + 7}.recap`, n(5), { mood: 5, scores: { resolution: -1 } }),
           ...(k === sections - 1 && persistent > 0 ? [choice(`c${b + 7}.thorough`, end, { when: { flags: Array.from({ length: Math.min(persistent, sections) }, (_, i) => `s${i}-asked`) }, scores: { resolution: 2 } })] : []),
           choice(`c${b + 7}.escalate`, n(9), { kind: 'escalate', when: { moodMin: 90 } }),
         ],
