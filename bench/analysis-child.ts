@@ -14,7 +14,10 @@ if (!checked.scenario) throw new Error(checked.diagnostics.map((d) => d.message)
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 const t = performance.now();
+const c = process.cpuUsage();
 const analysis = analyseScenario(checked.scenario, limit);
 const ms = performance.now() - t;
+const used = process.cpuUsage(c);
+const cpuMs = (used.user + used.system) / 1000;
 const usage = process.resourceUsage();
-console.log(JSON.stringify({ ms, states: analysis.stateCount, complete: analysis.complete, rssBeforeMb: rssBefore / 2 ** 20, peakRssMb: usage.maxRSS / 1024 }));
+console.log(JSON.stringify({ ms, cpuMs, states: analysis.stateCount, complete: analysis.complete, rssBeforeMb: rssBefore / 2 ** 20, peakRssMb: usage.maxRSS / 1024 }));
