@@ -23,7 +23,13 @@ export type TranscriptEntry =
   | { kind: 'mood-limit'; nodeId: string; at: number }
   | { kind: 'end'; nodeId: string; outcome: string; at: number };
 
-/** Everything that decides where a call goes next. */
+/**
+ * Everything that decides where a call goes next, and the record of the call so far.
+ *
+ * The record lists (`transcript`, `kept`, `broken`, `steps`) grow with the call, so a step appends
+ * to them in place instead of copying them: a step's result shares its lists with the state it was
+ * given, which is then spent. Keep the state a step returns, not the one it took.
+ */
 export interface CallState {
   nodeId: string | null;
   mood: number;
@@ -41,9 +47,15 @@ export interface CallState {
   startMood: number;
 }
 
+const indexes = new WeakMap<Scenario, Map<string, ScenarioNode>>();
+
+/** The nodes by id (the first of each id), built once per scenario object. */
 export function nodeIndex(scenario: Scenario): Map<string, ScenarioNode> {
-  const index = new Map<string, ScenarioNode>();
+  let index = indexes.get(scenario);
+  if (index) return index;
+  index = new Map<string, ScenarioNode>();
   for (const node of scenario.nodes) if (!index.has(node.id)) index.set(node.id, node);
+  indexes.set(scenario, index);
   return index;
 }
 
@@ -58,8 +70,8 @@ export function clampMood(mood: number): number {
 
 export function conditionHolds(when: Condition | undefined, state: Pick<CallState, 'flags' | 'mood'>): boolean {
   if (!when) return true;
-  if (when.flags && !when.flags.every((f) => state.flags.includes(f))) return false;
-  if (when.notFlags && when.notFlags.some((f) => state.flags.includes(f))) return false;
+  if (when.flags) for (const f of when.flags) if (!state.flags.includes(f)) return false;
+  if (when.notFlags) for (const f of when.notFlags) if (state.flags.includes(f)) return false;
   if (when.moodMin !== undefined && state.mood < when.moodMin) return false;
   if (when.moodMax !== undefined && state.mood > when.moodMax) return false;
   return true;
@@ -86,6 +98,12 @@ export function spokenLine(scenario: Scenario, node: ScenarioNode | undefined, l
   return undefined;
 }
 
+/** The choice with this id if it is on offer in this state (what `offeredChoices(…).find` gives, without the list). */
+export function offeredChoice(node: DecisionNode, state: Pick<CallState, 'flags' | 'mood'>, choiceId: string): Choice | undefined {
+  for (const c of node.choices) if (c.id === choiceId && conditionHolds(c.when, state)) return c;
+  return undefined;
+}
+
 /** Estimated speaking time of caller lines, from the Chinese text length unless the line says. */
 export function lineSeconds(line: Pick<Line | LineVariant, 'text' | 'seconds'>): number {
   if (line.seconds !== undefined) return line.seconds;
@@ -106,13 +124,19 @@ interface Effect {
   readonly rules?: { readonly kept?: readonly string[]; readonly broken?: readonly string[] };
 }
 
+/** Appends in place (see CallState) and returns the list. */
+function append<T>(list: T[], items: readonly T[]): T[] {
+  for (const item of items) list.push(item);
+  return list;
+}
+
 function applyEffect(state: CallState, effect: Effect): CallState {
   return {
     ...state,
     mood: clampMood(state.mood + (effect.mood ?? 0)),
     scores: addScores(state.scores, effect.scores as Record<string, number> | undefined),
-    kept: effect.rules?.kept ? [...state.kept, ...effect.rules.kept] : state.kept,
-    broken: effect.rules?.broken ? [...state.broken, ...effect.rules.broken] : state.broken,
+    kept: effect.rules?.kept ? append(state.kept, effect.rules.kept) : state.kept,
+    broken: effect.rules?.broken ? append(state.broken, effect.rules.broken) : state.broken,
   };
 }
 
@@ -160,20 +184,24 @@ export function route(index: Map<string, ScenarioNode>, state: Pick<CallState, '
  */
 export function enterNode(scenario: Scenario, index: Map<string, ScenarioNode>, state: CallState, nodeId: string, at: number): Arrival {
   const { passed, stop } = route(index, state, nodeId);
-  const transcript = [...state.transcript];
+  const transcript = state.transcript;
   let speakingSeconds = 0;
-  const say = (node: ScenarioNode) => {
-    for (const line of node.lines ?? []) {
-      const said = lineVariant(state.seed, line, transcript.length);
-      transcript.push({ kind: 'caller', nodeId: node.id, lineId: said.id, narration: line.narration === true, at: at + speakingSeconds * 1000 });
-      if (!line.narration) speakingSeconds += lineSeconds(said);
-    }
-  };
-  for (const { node } of passed) say(node);
+  for (const { node } of passed) speakingSeconds = say(state, node, at, speakingSeconds);
   if (!stop) return { state: { ...state, nodeId: null, transcript }, node: null, speakingSeconds };
-  say(stop);
+  speakingSeconds = say(state, stop, at, speakingSeconds);
   if (stop.kind === 'ending') transcript.push({ kind: 'end', nodeId: stop.id, outcome: stop.outcome, at: at + speakingSeconds * 1000 });
   return { state: { ...state, nodeId: stop.id, transcript }, node: stop, speakingSeconds };
+}
+
+/** Records a node's lines, said from `at` after `speakingSeconds` of speech; returns the speech's new length. */
+function say(state: CallState, node: ScenarioNode, at: number, speakingSeconds: number): number {
+  const transcript = state.transcript;
+  for (const line of node.lines ?? []) {
+    const said = lineVariant(state.seed, line, transcript.length);
+    transcript.push({ kind: 'caller', nodeId: node.id, lineId: said.id, narration: line.narration === true, at: at + speakingSeconds * 1000 });
+    if (!line.narration) speakingSeconds += lineSeconds(said);
+  }
+  return speakingSeconds;
 }
 
 /** Records the ring on which the agent picked up and applies a late answer's effect. */
@@ -182,9 +210,9 @@ export function answer(scenario: Scenario, state: CallState, ring: number, at: n
   const answered: CallState = {
     ...state,
     rings: ring,
-    transcript: [...state.transcript, { kind: 'answer', ring, late, at }],
+    transcript: append(state.transcript, [{ kind: 'answer', ring, late, at }]),
   };
-  if (!late) return { ...answered, kept: [...answered.kept, 'answer-fast'] };
+  if (!late) return { ...answered, kept: append(answered.kept, ['answer-fast']) };
   return applyEffect(answered, scenario.timing.lateAnswer ?? DEFAULT_LATE_ANSWER);
 }
 
@@ -228,15 +256,16 @@ function visitsTo(state: CallState, nodeId: string): number {
 
 /** The options the trainee sees at this decision now, in the order shown. */
 export function shownChoices(state: CallState, node: DecisionNode): Choice[] {
-  return optionOrder(state.seed, node, visitsTo(state, node.id), offeredChoices(node, state));
+  // Without a seed the order does not depend on the visit: no need to count them.
+  return optionOrder(state.seed, node, state.seed === null ? 0 : visitsTo(state, node.id), offeredChoices(node, state));
 }
 
 export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
   const shown = shownChoices(state, node).map((c) => c.id);
   const move = moveOnChoice(scenario, state, choice);
   const effected = applyEffect(state, choice);
-  const steps = choice.step && !effected.steps.includes(choice.step) ? [...effected.steps, choice.step] : effected.steps;
-  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: move.mood, shown, position: shown.indexOf(choice.id) + 1 }];
+  const steps = choice.step && !effected.steps.includes(choice.step) ? append(effected.steps, [choice.step]) : effected.steps;
+  const transcript: TranscriptEntry[] = append<TranscriptEntry>(state.transcript, [{ kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: move.mood, shown, position: shown.indexOf(choice.id) + 1 }]);
   const next: CallState = { ...effected, mood: move.mood, flags: move.flags, steps, transcript };
   if (move.moodLimit) {
     transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
@@ -272,7 +301,7 @@ export function moveOnSilence(scenario: Scenario, state: Pick<CallState, 'flags'
 export function silence(scenario: Scenario, state: CallState, node: DecisionNode, at: number): Step {
   const move = moveOnSilence(scenario, state, node);
   const effected = applyEffect(state, silenceEffect(scenario));
-  const transcript: TranscriptEntry[] = [...state.transcript, { kind: 'silence', nodeId: node.id, at, moodAfter: move.mood }];
+  const transcript: TranscriptEntry[] = append<TranscriptEntry>(state.transcript, [{ kind: 'silence', nodeId: node.id, at, moodAfter: move.mood }]);
   const line = silenceLineAt(scenario, node);
   if (line) transcript.push({ kind: 'caller', nodeId: node.id, lineId: lineVariant(state.seed, line, transcript.length).id, narration: false, at });
   if (move.moodLimit) transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
@@ -285,5 +314,5 @@ export function reofferAfterSilence(state: CallState, node: DecisionNode): Arriv
 }
 
 export function recordUnanswered(state: CallState, at: number): CallState {
-  return { ...state, nodeId: null, transcript: [...state.transcript, { kind: 'end', nodeId: '', outcome: 'unanswered', at }] };
+  return { ...state, nodeId: null, transcript: append<TranscriptEntry>(state.transcript, [{ kind: 'end', nodeId: '', outcome: 'unanswered', at }]) };
 }

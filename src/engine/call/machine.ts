@@ -5,7 +5,7 @@
  */
 import { assertEvent, assign, setup } from 'xstate';
 import type { DecisionNode, EndingNode, Scenario, ScenarioNode } from '../format/schema';
-import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoices, recordUnanswered, reofferAfterSilence, shownChoices, silence, type Arrival, type CallState } from './logic';
+import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoice, recordUnanswered, reofferAfterSilence, shownChoices, silence, type Arrival, type CallState } from './logic';
 import type { Choice } from '../format/schema';
 
 export interface CallInput {
@@ -74,19 +74,21 @@ export const callMachine = setup({
     choiceOnOffer: ({ context, event }) => {
       assertEvent(event, 'agent.choose');
       const node = context.node;
-      return node?.kind === 'decision' && offeredChoices(node, context.call).some((c) => c.id === event.choiceId);
+      return node?.kind === 'decision' && offeredChoice(node, context.call, event.choiceId) !== undefined;
     },
     choiceHoldsCaller: ({ context, event }) => {
       assertEvent(event, 'agent.choose');
       const node = context.node;
-      const choice = node?.kind === 'decision' ? offeredChoices(node, context.call).find((c) => c.id === event.choiceId) : undefined;
+      const choice = node?.kind === 'decision' ? offeredChoice(node, context.call, event.choiceId) : undefined;
       return choice !== undefined && leadsToHold(context.scenario, context.call, choice);
     },
   },
   actions: {
     countRing: assign(({ context }) => {
       const ring = context.call.rings + 1;
-      return { call: { ...context.call, rings: ring, transcript: [...context.call.transcript, { kind: 'ring' as const, ring, at: elapsed(context) }] } };
+      // The transcript is appended in place (see CallState in ./logic).
+      context.call.transcript.push({ kind: 'ring', ring, at: elapsed(context) });
+      return { call: { ...context.call, rings: ring } };
     }),
     answer: assign(({ context }) => {
       const at = elapsed(context);
