@@ -8,33 +8,14 @@
  * than zero would make them endless, so such a loop is reported (`gainfulLoops`) rather than walked;
  * every other loop gains nothing and is never worth taking.
  */
-import { baseMood, OUTCOMES, startMoods, type DecisionNode, type EndingNode, type Scenario } from '../format/schema';
-import { answer, initialState, moveOnChoice, moveOnSilence, nodeIndex, offeredChoices, route, silenceEffect } from '../call/logic';
+import { baseMood, OUTCOMES, startMoods, type Scenario } from '../format/schema';
+import { answer, initialState, silenceEffect } from '../call/logic';
 import { criticalRules } from '../format/rulebook';
 import { defaultRulebook } from '../rulebook-data';
-import { buildGraph, EPSILON, longestPaths, NONE, type StateGraph } from './longest';
+import { buildGraph, EPSILON, longestPaths, NONE, type EdgeWeights, type StateGraph } from './longest';
+import { buildStateGraph, STATE_DECISION, STATE_ENDING, trappedNodeIndices, type StateGraph as CallStates } from './state-graph';
 
 export const DEFAULT_STATE_LIMIT = 200_000;
-
-/** An edge of the state graph: the agent's choice, or silence (`choiceId` null), with its points. */
-interface Edge {
-  choiceId: string | null;
-  to: number;
-  delta: Readonly<Record<string, number>>;
-  /** The choice breaks a critical rule: a call that takes it fails. */
-  critical: boolean;
-}
-
-/** A call state reduced to what decides its future: where it stands, the mood, and the tested flags. */
-interface StateInfo {
-  nodeId: string | null;
-  mood: number;
-  /** Flags some condition tests, sorted. */
-  flags: string[];
-  kind: 'decision' | 'ending' | 'broken';
-  outcome?: string;
-  edges: Edge[];
-}
 
 export interface BestPath {
   /** Choice ids from pick-up to the ending (answering on the first ring). */
@@ -95,19 +76,6 @@ export interface AnalysisOptions {
   criticalRules?: ReadonlySet<string>;
 }
 
-function stateKey(nodeId: string, mood: number, flags: readonly string[]): string {
-  return flags.length === 0 ? `${nodeId}|${mood}|` : `${nodeId}|${mood}|${flags.join(',')}`;
-}
-
-const NO_FLAGS: string[] = [];
-
-/** Keeps the flags some condition tests, sorted: flags set only for the record cannot change the future. */
-function leanFlags(flags: readonly string[], tested: ReadonlySet<string>): string[] {
-  if (flags.length === 0 || tested.size === 0) return NO_FLAGS;
-  const kept = flags.filter((f) => tested.has(f));
-  return kept.length > 1 ? kept.sort() : kept;
-}
-
 export function testedFlags(scenario: Scenario): Set<string> {
   const tested = new Set<string>();
   const add = (when: { flags?: string[]; notFlags?: string[] } | undefined) => {
@@ -150,60 +118,7 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
   const opts: AnalysisOptions = typeof options === 'number' ? { stateLimit: options } : options;
   const stateLimit = opts.stateLimit ?? DEFAULT_STATE_LIMIT;
   const critical = opts.criticalRules ?? criticalRules(defaultRulebook());
-  const index = nodeIndex(scenario);
-  const tested = testedFlags(scenario);
   const quiet = silenceEffect(scenario);
-  const silenceCritical = (quiet.rules.broken ?? []).some((r) => critical.has(r));
-  const states: StateInfo[] = [];
-  const ids = new Map<string, number>();
-  const reachableNodes = new Set<string>();
-  const offeredChoiceIds = new Set<string>();
-  const takenBranches = new Set<string>();
-  const brokenNodes = new Set<string>();
-  const emptyDecisions = new Set<string>();
-  const queue: number[] = [];
-  let complete = true;
-
-  const intern = (nodeId: string, mood: number, flags: string[], node: DecisionNode | EndingNode | null): number => {
-    const k = stateKey(nodeId, mood, flags);
-    const existing = ids.get(k);
-    if (existing !== undefined) return existing;
-    const kind = node === null ? 'broken' : node.kind === 'ending' ? 'ending' : 'decision';
-    const info: StateInfo = { nodeId, mood, flags, kind, edges: [] };
-    if (node?.kind === 'ending') info.outcome = node.outcome;
-    const id = states.length;
-    states.push(info);
-    ids.set(k, id);
-    if (kind === 'decision') {
-      if (states.length > stateLimit) complete = false;
-      else queue.push(id);
-    }
-    return id;
-  };
-
-  // Where entering a node leads depends only on the node, the mood and the tested flags.
-  const arrivals = new Map<string, number>();
-  /** Moves into a node, following caller nodes; records visits, branches and broken references. */
-  const arrive = (mood: number, flags: string[], nodeId: string): number => {
-    const arrivalKey = stateKey(nodeId, mood, flags);
-    const known = arrivals.get(arrivalKey);
-    if (known !== undefined) return known;
-    const { passed, stop, lastId } = route(index, { mood, flags }, nodeId);
-    for (const { node, branch } of passed) {
-      reachableNodes.add(node.id);
-      takenBranches.add(branch >= 0 ? `${node.id}#${branch}` : `${node.id}#next`);
-    }
-    let to: number;
-    if (stop === null) {
-      brokenNodes.add(lastId);
-      to = intern(lastId, mood, flags, null);
-    } else {
-      reachableNodes.add(stop.id);
-      to = intern(stop.id, mood, flags, stop);
-    }
-    arrivals.set(arrivalKey, to);
-    return to;
-  };
 
   // Every starting anger, answered on time and late (a late answer angers the caller, which can
   // open other paths where a condition tests the mood).
@@ -213,60 +128,55 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
     onTime: boolean;
     mood: number;
   }
-  const roots: Root[] = [];
+  const rootMoods: number[] = [];
+  const rootInfo: Omit<Root, 'state'>[] = [];
   for (const mood of startMoods(scenario)) {
-    const start = { ...initialState(scenario), mood, startMood: mood };
     for (const ring of [1, scenario.timing.answerWithinRings + 1]) {
-      const answered = answer(scenario, start, ring, 0);
-      roots.push({ state: arrive(answered.mood, NO_FLAGS, scenario.start), delta: answered.scores, onTime: ring === 1, mood });
+      const answered = answer(scenario, { ...initialState(scenario), mood, startMood: mood }, ring, 0);
+      rootMoods.push(answered.mood);
+      rootInfo.push({ delta: answered.scores, onTime: ring === 1, mood });
     }
   }
+  const calls = buildStateGraph(scenario, testedFlags(scenario), { rootMoods, stateLimit });
+  const roots: Root[] = rootInfo.map((info, i) => ({ ...info, state: calls.roots[i] as number }));
+  const { count, kind, node, edgeClass, choices } = calls;
+  const nodeId = (s: number) => calls.ids[node[s] as number] as string;
 
-  for (let q = 0; q < queue.length; q++) {
-    const self = queue[q] ?? -1;
-    const info = states[self];
-    if (!info || info.nodeId === null) continue;
-    const node = index.get(info.nodeId) as DecisionNode;
-    const offered = offeredChoices(node, info);
-    if (offered.length === 0) emptyDecisions.add(node.id);
-    for (const choice of offered) {
-      offeredChoiceIds.add(choice.id);
-      const move = moveOnChoice(scenario, info, choice);
-      const breaks = (choice.rules?.broken ?? []).some((r) => critical.has(r));
-      info.edges.push({ choiceId: choice.id, to: arrive(move.mood, leanFlags(move.flags, tested), move.next), delta: choice.scores ?? {}, critical: breaks });
-    }
-    const move = moveOnSilence(scenario, info, node);
-    const to = move.next === node.id ? intern(node.id, move.mood, info.flags, node) : arrive(move.mood, info.flags, move.next);
-    info.edges.push({ choiceId: null, to, delta: quiet.scores, critical: silenceCritical });
+  // Edge classes: each choice, then silence.
+  const silenceClass = choices.length;
+  const classes = silenceClass + 1;
+  const deltaOf = (c: number): Readonly<Record<string, number>> => (c === silenceClass ? quiet.scores : (choices[c]?.scores ?? {}));
+  const choiceOf = (c: number): string | null => (c === silenceClass ? null : (choices[c]?.id ?? null));
+  const criticalClass = new Uint8Array(classes);
+  for (let c = 0; c < classes; c++) {
+    const broken = c === silenceClass ? quiet.rules.broken : choices[c]?.rules?.broken;
+    criticalClass[c] = (broken ?? []).some((r) => critical.has(r)) ? 1 : 0;
   }
 
   const reachableEndings = new Set<string>();
-  for (const s of states) if (s.kind === 'ending' && s.nodeId) reachableEndings.add(s.nodeId);
-  const trappedNodes = complete ? findTraps(states) : new Set<string>();
+  for (let s = 0; s < count; s++) if (kind[s] === STATE_ENDING) reachableEndings.add(nodeId(s));
+  const trappedNodes = calls.complete ? new Set([...trappedNodeIndices(calls)].map((i) => calls.ids[i] as string)) : new Set<string>();
 
   const weights = dimensionWeights(scenario);
   const dimensions = usedDimensions(scenario);
   // On an incomplete analysis the values are lower bounds: unexplored states lead nowhere.
-  const graph = buildGraph(states.map((info) => info.edges.map((e) => e.to)));
-  const edges: Edge[] = states.flatMap((info) => info.edges);
-  const terminal = new Uint8Array(states.length);
-  const anyEnding = new Uint8Array(states.length);
-  const passable = new Uint8Array(states.length);
-  states.forEach((info, s) => {
-    terminal[s] = info.kind === 'decision' ? 0 : 1;
-    anyEnding[s] = info.kind === 'ending' ? 1 : 0;
-    passable[s] = info.kind === 'ending' && passableOutcome(info.outcome) ? 1 : 0;
-  });
-  const everyEdge = new Uint8Array(edges.length).fill(1);
+  const graph = buildGraph(count, calls.edgeStart, calls.edgeTo);
+  const terminal = new Uint8Array(count);
+  const anyEnding = new Uint8Array(count);
+  const passable = new Uint8Array(count);
+  for (let s = 0; s < count; s++) {
+    terminal[s] = kind[s] === STATE_DECISION ? 0 : 1;
+    anyEnding[s] = kind[s] === STATE_ENDING ? 1 : 0;
+    passable[s] = kind[s] === STATE_ENDING && passableOutcome(calls.outcomes[node[s] as number]) ? 1 : 0;
+  }
+  const everyClass = new Uint8Array(classes).fill(1);
   const gainfulLoops: GainfulLoop[] = [];
   const maxScores: Record<string, number> = {};
   for (const d of dimensions) {
-    const points = new Float64Array(edges.length);
-    edges.forEach((e, k) => {
-      points[k] = e.delta[d] ?? 0;
-    });
-    const solved = longestPaths(graph, points, everyEdge, anyEnding, terminal);
-    if (solved.loop) gainfulLoops.push({ dimension: d, choices: solved.loop.map((e) => (edges[e] as Edge).choiceId), gain: solved.loop.reduce((sum, e) => sum + (points[e] as number), 0) });
+    const points = new Float64Array(classes);
+    for (let c = 0; c < classes; c++) points[c] = deltaOf(c)[d] ?? 0;
+    const solved = longestPaths(graph, { edgeClass, value: points, usable: everyClass }, anyEnding, terminal);
+    if (solved.loop) gainfulLoops.push({ dimension: d, choices: solved.loop.map((e) => choiceOf(edgeClass[e] as number)), gain: solved.loop.reduce((sum, e) => sum + (points[edgeClass[e] as number] as number), 0) });
     let best = 0;
     for (const root of roots) {
       const rest = solved.value[root.state] as number;
@@ -278,24 +188,30 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
   const models: Record<number, BestPath | null> = {};
   const bestChoices = new Map<string, string[]>();
   if (gainfulLoops.length === 0) {
-    const worth = new Float64Array(edges.length);
-    const usable = new Uint8Array(edges.length);
-    edges.forEach((e, k) => {
+    const worth = new Float64Array(classes);
+    const usable = new Uint8Array(classes);
+    for (let c = 0; c < classes; c++) {
       let total = 0;
-      for (const d of dimensions) total += (weights[d] ?? 0) * (e.delta[d] ?? 0);
-      worth[k] = total;
-      usable[k] = e.choiceId !== null && !e.critical ? 1 : 0;
-    });
-    const { value } = longestPaths(graph, worth, usable, passable, terminal);
+      const delta = deltaOf(c);
+      for (const d of dimensions) total += (weights[d] ?? 0) * (delta[d] ?? 0);
+      worth[c] = total;
+      usable[c] = c !== silenceClass && criticalClass[c] === 0 ? 1 : 0;
+    }
+    const model: EdgeWeights = { edgeClass, value: worth, usable };
+    const { value } = longestPaths(graph, model, passable, terminal);
     /** Whether edge e (leaving state s) keeps the best value from s. */
-    const tight = (e: number, s: number) => usable[e] === 1 && (value[graph.to[e] as number] as number) !== NONE && Math.abs((worth[e] as number) + (value[graph.to[e] as number] as number) - (value[s] as number)) <= EPSILON;
-    for (const root of roots) if (root.onTime) models[root.mood] = modelPath(states, edges, graph, tight, root.state);
-    states.forEach((info, s) => {
-      if (info.kind !== 'decision' || info.nodeId === null || value[s] === NONE || bestChoices.has(info.nodeId)) return;
+    const tight = (e: number, s: number) => {
+      const c = edgeClass[e] as number;
+      const rest = value[graph.to[e] as number] as number;
+      return usable[c] === 1 && rest !== NONE && Math.abs((worth[c] as number) + rest - (value[s] as number)) <= EPSILON;
+    };
+    for (const root of roots) if (root.onTime) models[root.mood] = modelPath(calls, graph, tight, deltaOf, choiceOf, root.state);
+    for (let s = 0; s < count; s++) {
+      if (kind[s] !== STATE_DECISION || value[s] === NONE || bestChoices.has(nodeId(s))) continue;
       const keep: string[] = [];
-      for (let e = graph.first[s] as number; e < (graph.first[s + 1] as number); e++) if (tight(e, s)) keep.push((edges[e] as Edge).choiceId as string);
-      bestChoices.set(info.nodeId, keep);
-    });
+      for (let e = graph.first[s] as number; e < (graph.first[s + 1] as number); e++) if (tight(e, s)) keep.push(choiceOf(edgeClass[e] as number) as string);
+      bestChoices.set(nodeId(s), keep);
+    }
   }
 
   return {
@@ -305,46 +221,16 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
     models,
     bestChoices,
     gainfulLoops,
-    reachableNodes,
-    offeredChoiceIds,
-    takenBranches,
-    emptyDecisions,
+    reachableNodes: calls.reachableNodes,
+    offeredChoiceIds: calls.offeredChoiceIds,
+    takenBranches: calls.takenBranches,
+    emptyDecisions: calls.emptyDecisions,
     trappedNodes,
-    brokenNodes,
+    brokenNodes: calls.brokenNodes,
     reachableEndings,
-    stateCount: states.length,
-    complete,
+    stateCount: count,
+    complete: calls.complete,
   };
-}
-
-/** States from which no ending can be reached by the agent's choices (silence does not count). */
-function findTraps(states: StateInfo[]): Set<string> {
-  const reverse: number[][] = states.map(() => []);
-  states.forEach((s, i) => {
-    for (const e of s.edges) if (e.choiceId !== null) reverse[e.to]?.push(i);
-  });
-  const canEnd = new Array<boolean>(states.length).fill(false);
-  const stack: number[] = [];
-  states.forEach((s, i) => {
-    if (s.kind === 'ending') {
-      canEnd[i] = true;
-      stack.push(i);
-    }
-  });
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
-    for (const j of reverse[i] ?? []) {
-      if (!canEnd[j]) {
-        canEnd[j] = true;
-        stack.push(j);
-      }
-    }
-  }
-  const traps = new Set<string>();
-  states.forEach((s, i) => {
-    if (!canEnd[i] && s.kind === 'decision' && s.nodeId) traps.add(s.nodeId);
-  });
-  return traps;
 }
 
 /**
@@ -352,14 +238,14 @@ function findTraps(states: StateInfo[]): Set<string> {
  * accepted ending (breadth first, choices in the file's order), so loops that gain nothing are
  * never walked.
  */
-function modelPath(states: StateInfo[], edges: Edge[], graph: StateGraph, tight: (e: number, s: number) => boolean, root: number): BestPath | null {
+function modelPath(calls: CallStates, graph: StateGraph, tight: (e: number, s: number) => boolean, deltaOf: (c: number) => Readonly<Record<string, number>>, choiceOf: (c: number) => string | null, root: number): BestPath | null {
   const parent = new Map<number, number>();
   const frontier = [root];
   const seen = new Set([root]);
   let found = -1;
   for (let head = 0; head < frontier.length; head++) {
     const at = frontier[head] as number;
-    if ((states[at] as StateInfo).kind === 'ending') {
+    if (calls.kind[at] === STATE_ENDING) {
       found = at;
       break;
     }
@@ -372,16 +258,16 @@ function modelPath(states: StateInfo[], edges: Edge[], graph: StateGraph, tight:
     }
   }
   if (found < 0) return null;
-  const path: Edge[] = [];
+  const path: number[] = [];
   for (let at = found; at !== root; ) {
     const e = parent.get(at);
     if (e === undefined) return null;
-    path.push(edges[e] as Edge);
+    path.push(calls.edgeClass[e] as number);
     at = graph.from[e] as number;
   }
   path.reverse();
   const scores: Record<string, number> = {};
-  for (const e of path) for (const [d, v] of Object.entries(e.delta)) scores[d] = (scores[d] ?? 0) + v;
-  const end = states[found] as StateInfo;
-  return { choices: path.map((e) => e.choiceId as string), endingId: end.nodeId ?? '', outcome: end.outcome ?? '', scores };
+  for (const c of path) for (const [d, v] of Object.entries(deltaOf(c))) scores[d] = (scores[d] ?? 0) + v;
+  const end = calls.node[found] as number;
+  return { choices: path.map((c) => choiceOf(c) as string), endingId: calls.ids[end] ?? '', outcome: calls.outcomes[end] ?? '', scores };
 }

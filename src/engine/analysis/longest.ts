@@ -20,29 +20,21 @@ export interface StateGraph {
   byTarget: Int32Array;
   /** Strongly connected component of each state; components are numbered sinks first. */
   component: Int32Array;
-  /** States of each component. */
-  members: Int32Array[];
+  /** States of component c are members[memberFirst[c] … memberFirst[c + 1] - 1]. */
+  memberFirst: Int32Array;
+  members: Int32Array;
 }
 
-/** Builds the flat graph and its components from per-state target lists. */
-export function buildGraph(targets: readonly (readonly number[])[]): StateGraph {
-  const states = targets.length;
-  const first = new Int32Array(states + 1);
-  let edges = 0;
-  for (let s = 0; s < states; s++) {
-    first[s] = edges;
-    edges += (targets[s] as readonly number[]).length;
-  }
-  first[states] = edges;
+/** Builds the graph's reverse lists and its components from its edges grouped by state. */
+export function buildGraph(states: number, first: Int32Array, to: Int32Array): StateGraph {
+  const edges = first[states] as number;
   const from = new Int32Array(edges);
-  const to = new Int32Array(edges);
   const into = new Int32Array(states + 1);
-  for (let s = 0, e = 0; s < states; s++) {
-    for (const t of targets[s] as readonly number[]) {
+  for (let s = 0; s < states; s++) {
+    for (let e = first[s] as number, end = first[s + 1] as number; e < end; e++) {
       from[e] = s;
-      to[e] = t;
+      const t = to[e] as number;
       into[t + 1] = (into[t + 1] as number) + 1;
-      e++;
     }
   }
   for (let s = 0; s < states; s++) into[s + 1] = (into[s + 1] as number) + (into[s] as number);
@@ -53,12 +45,12 @@ export function buildGraph(targets: readonly (readonly number[])[]): StateGraph 
     byTarget[fill[t] as number] = e;
     fill[t] = (fill[t] as number) + 1;
   }
-  const { component, members } = stronglyConnected(states, first, to);
-  return { states, first, from, to, intoFirst: into, byTarget, component, members };
+  const { component, memberFirst, members } = stronglyConnected(states, first, to);
+  return { states, first, from, to, intoFirst: into, byTarget, component, memberFirst, members };
 }
 
 /** Tarjan's algorithm without recursion; components come out sinks first. */
-function stronglyConnected(n: number, first: Int32Array, to: Int32Array): { component: Int32Array; members: Int32Array[] } {
+function stronglyConnected(n: number, first: Int32Array, to: Int32Array): { component: Int32Array; memberFirst: Int32Array; members: Int32Array } {
   const order = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -68,7 +60,11 @@ function stronglyConnected(n: number, first: Int32Array, to: Int32Array): { comp
   const callState = new Int32Array(n);
   const callEdge = new Int32Array(n);
   let depth = 0;
-  const members: Int32Array[] = [];
+  // Components come out whole and in order: their states are appended to one list.
+  const members = new Int32Array(n);
+  const memberFirst = new Int32Array(n + 1);
+  let components = 0;
+  let placed = 0;
   let counter = 0;
   for (let start = 0; start < n; start++) {
     if (order[start] !== -1) continue;
@@ -100,24 +96,20 @@ function stronglyConnected(n: number, first: Int32Array, to: Int32Array): { comp
         if ((low[v] as number) < (low[parent] as number)) low[parent] = low[v] as number;
       }
       if (low[v] === order[v]) {
-        const id = members.length;
-        let size = 0;
-        for (let i = stackTop - 1; ; i--) {
-          size++;
-          if (stack[i] === v) break;
-        }
-        const group = new Int32Array(size);
-        for (let i = 0; i < size; i++) {
+        const id = components++;
+        memberFirst[id] = placed;
+        for (;;) {
           const w = stack[--stackTop] as number;
           onStack[w] = 0;
           component[w] = id;
-          group[i] = w;
+          members[placed++] = w;
+          if (w === v) break;
         }
-        members.push(group);
       }
     }
   }
-  return { component, members };
+  memberFirst[components] = placed;
+  return { component, memberFirst: memberFirst.subarray(0, components + 1), members };
 }
 
 export interface Solved {
@@ -128,28 +120,45 @@ export interface Solved {
 }
 
 /**
- * The highest sum of `edgeValue` over usable edges (`usable[e]` is 1) from every state to a state
- * with `accept[s]` 1; `terminal[s]` 1 marks states with no way on (endings and broken states).
+ * What the edges are worth: each edge has a class (a choice, or silence), and each class a value
+ * and whether a path may use it. A few numbers per choice instead of arrays as long as the edges.
  */
-export function longestPaths(graph: StateGraph, edgeValue: Float64Array, usable: Uint8Array, accept: Uint8Array, terminal: Uint8Array): Solved {
-  const { states, first, to, from, intoFirst, byTarget, component, members } = graph;
+export interface EdgeWeights {
+  /** The class of each edge. */
+  edgeClass: Int32Array;
+  value: Float64Array;
+  usable: Uint8Array;
+}
+
+/**
+ * The highest sum of edge values over usable edges from every state to a state with `accept[s]`
+ * 1; `terminal[s]` 1 marks states with no way on (endings and broken states).
+ */
+export function longestPaths(graph: StateGraph, weights: EdgeWeights, accept: Uint8Array, terminal: Uint8Array): Solved {
+  const { states, first, to, from, intoFirst, byTarget, component, memberFirst, members } = graph;
+  const { edgeClass, value, usable } = weights;
   const best = new Float64Array(states).fill(NONE);
   const via = new Int32Array(states).fill(-1);
   /** Edges inside the component on the best path found so far from each state. */
   const length = new Int32Array(states);
   const inQueue = new Uint8Array(states);
   let work = new Int32Array(16);
-  for (let ci = 0; ci < members.length; ci++) {
-    const group = members[ci] as Int32Array;
+  const components = memberFirst.length - 1;
+  for (let ci = 0; ci < components; ci++) {
+    const groupStart = memberFirst[ci] as number;
+    const groupEnd = memberFirst[ci + 1] as number;
+    const groupSize = groupEnd - groupStart;
     let internal = false;
     // Values through edges that leave the component are final already.
-    for (const s of group) {
+    for (let g = groupStart; g < groupEnd; g++) {
+      const s = members[g] as number;
       if (terminal[s] === 1) {
         best[s] = accept[s] === 1 ? 0 : NONE;
         continue;
       }
-      for (let e = first[s] as number; e < (first[s + 1] as number); e++) {
-        if (usable[e] !== 1) continue;
+      for (let e = first[s] as number, end = first[s + 1] as number; e < end; e++) {
+        const c = edgeClass[e] as number;
+        if (usable[c] !== 1) continue;
         const t = to[e] as number;
         if (component[t] === ci) {
           internal = true;
@@ -157,7 +166,7 @@ export function longestPaths(graph: StateGraph, edgeValue: Float64Array, usable:
         }
         const rest = best[t] as number;
         if (rest === NONE) continue;
-        const candidate = (edgeValue[e] as number) + rest;
+        const candidate = (value[c] as number) + rest;
         if (candidate > (best[s] as number) + EPSILON) {
           best[s] = candidate;
           via[s] = e;
@@ -166,11 +175,12 @@ export function longestPaths(graph: StateGraph, edgeValue: Float64Array, usable:
     }
     if (!internal) continue;
     // Inside the component a state's value can rise when a state it leads to rises.
-    if (work.length < group.length * 2) work = new Int32Array(group.length * 2);
+    if (work.length < groupSize * 2) work = new Int32Array(groupSize * 2);
     let head = 0;
     let tail = 0;
     const size = work.length;
-    for (const s of group) {
+    for (let g = groupStart; g < groupEnd; g++) {
+      const s = members[g] as number;
       if ((best[s] as number) === NONE) continue;
       work[tail++ % size] = s;
       inQueue[s] = 1;
@@ -178,17 +188,18 @@ export function longestPaths(graph: StateGraph, edgeValue: Float64Array, usable:
     while (head !== tail) {
       const t = work[head++ % size] as number;
       inQueue[t] = 0;
-      for (let k = intoFirst[t] as number; k < (intoFirst[t + 1] as number); k++) {
+      for (let k = intoFirst[t] as number, end = intoFirst[t + 1] as number; k < end; k++) {
         const e = byTarget[k] as number;
         const s = from[e] as number;
-        if (usable[e] !== 1 || component[s] !== ci) continue;
-        const candidate = (edgeValue[e] as number) + (best[t] as number);
+        const c = edgeClass[e] as number;
+        if (usable[c] !== 1 || component[s] !== ci) continue;
+        const candidate = (value[c] as number) + (best[t] as number);
         if (candidate <= (best[s] as number) + EPSILON) continue;
         best[s] = candidate;
         via[s] = e;
         length[s] = (length[t] as number) + 1;
         // A best path with as many edges inside the component as it has states repeats a state.
-        if ((length[s] as number) >= group.length) return { value: best, loop: traceLoop(graph, via, s) };
+        if ((length[s] as number) >= groupSize) return { value: best, loop: traceLoop(graph, via, s) };
         if (inQueue[s] === 0) {
           inQueue[s] = 1;
           work[tail++ % size] = s;
