@@ -13,9 +13,10 @@ import { answer, initialState, silenceEffect } from '../call/logic';
 import { criticalRules } from '../format/rulebook';
 import { defaultRulebook } from '../rulebook-data';
 import { buildGraph, EPSILON, longestPaths, NONE, type EdgeWeights, type StateGraph } from './longest';
-import { buildStateGraph, STATE_DECISION, STATE_ENDING, trappedNodeIndices, type StateGraph as CallStates } from './state-graph';
+import { buildStateGraph, stateGrowth, STATE_DECISION, STATE_ENDING, trappedNodeIndices, type StateGraph as CallStates, type StateGrowth } from './state-graph';
 
-export const DEFAULT_STATE_LIMIT = 200_000;
+/** Call states the analysis explores before it gives up (HTL041). */
+export const DEFAULT_STATE_LIMIT = 5_000_000;
 
 export interface BestPath {
   /** Choice ids from pick-up to the ending (answering on the first ring). */
@@ -68,6 +69,8 @@ export interface Analysis {
   reachableEndings: Set<string>;
   stateCount: number;
   complete: boolean;
+  /** When the analysis gave up: what multiplies the states (for the trainer's message). */
+  growth?: StateGrowth;
 }
 
 export interface AnalysisOptions {
@@ -230,6 +233,7 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
     reachableEndings,
     stateCount: count,
     complete: calls.complete,
+    ...(calls.complete ? {} : { growth: stateGrowth(calls, scenario) }),
   };
 }
 

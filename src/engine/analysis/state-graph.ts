@@ -389,3 +389,46 @@ export function trappedNodeIndices(g: StateGraph): Set<number> {
   for (let i = 0; i < count; i++) if (!canEnd[i] && kind[i] === STATE_DECISION) traps.add(node[i] as number);
   return traps;
 }
+
+/** What multiplies the states of a call: for a trainer whose call is too large to analyse. */
+export interface StateGrowth {
+  /** Decision and ending nodes the walk reached. */
+  nodes: number;
+  /** Distinct moods a reached node is found in, on average. */
+  moodsPerNode: number;
+  /** Distinct sets of tested flags met. */
+  flagSets: number;
+  /** Tested flags, most dividing first: the share of states in which each is set. */
+  flags: Array<{ flag: string; share: number }>;
+  /** Ids of nodes whose choices or branches test the mood. */
+  moodTests: string[];
+}
+
+export function stateGrowth(g: StateGraph, scenario: Scenario): StateGrowth {
+  const { count, node, mood, flagSet } = g;
+  const seen = new Uint8Array(g.ids.length * 101);
+  const nodes = new Uint8Array(g.ids.length);
+  let pairs = 0;
+  const perSet = new Float64Array(g.flagSets.length);
+  for (let s = 0; s < count; s++) {
+    const n = node[s] as number;
+    nodes[n] = 1;
+    const k = n * 101 + (mood[s] as number);
+    if (!seen[k]) {
+      seen[k] = 1;
+      pairs++;
+    }
+    perSet[flagSet[s] as number]! += 1;
+  }
+  const reached = nodes.reduce((a, b) => a + b, 0);
+  const share = new Map<string, number>();
+  g.flagSets.forEach((set, i) => {
+    for (const f of set) share.set(f, (share.get(f) ?? 0) + (perSet[i] as number));
+  });
+  const flags = [...share].map(([flag, n]) => ({ flag, share: count ? n / count : 0 }));
+  // A flag set in half the states doubles them; one set in almost none or almost all barely counts.
+  flags.sort((a, b) => Math.min(b.share, 1 - b.share) - Math.min(a.share, 1 - a.share) || a.flag.localeCompare(b.flag));
+  const testsMood = (when: Condition | undefined) => when?.moodMin !== undefined || when?.moodMax !== undefined;
+  const moodTests = scenario.nodes.filter((n) => (n.kind === 'decision' && n.choices.some((c) => testsMood(c.when))) || (n.kind === 'caller' && (n.branches ?? []).some((b) => testsMood(b.when)))).map((n) => n.id);
+  return { nodes: reached, moodsPerNode: reached ? pairs / reached : 0, flagSets: g.flagSets.length, flags, moodTests };
+}

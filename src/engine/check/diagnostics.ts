@@ -19,7 +19,7 @@ export const DIAGNOSTIC_CODES = {
   HTL037: { name: 'missing-translation', severity: 'error', hint: 'Every text needs both "zh-CN" and "en".' },
   HTL038: { name: 'condition-never-holds', severity: 'warning', hint: 'Check the flags and mood bounds: no play of the call makes this condition true.' },
   HTL040: { name: 'no-passing-ending', severity: 'error', hint: 'Add an ending with outcome "resolved" or "escalated" that some play reaches without breaking a critical rule.' },
-  HTL041: { name: 'analysis-incomplete', severity: 'warning', hint: 'The call has too many states to analyse fully; use fewer flags or mood-conditioned branches.' },
+  HTL041: { name: 'analysis-incomplete', severity: 'warning', hint: 'The call has more than 5 million states (node, mood, flags) to analyse; the message names what multiplies them. See "What makes a call large" in the README.' },
   HTL042: { name: 'hang-up-not-ending', severity: 'warning', hint: 'A hang-up choice should lead to an ending with outcome "agent-hung-up".' },
   HTL043: { name: 'rule-kept-and-broken', severity: 'warning', hint: 'A choice either keeps or breaks a rule, not both.' },
   HTL044: { name: 'too-few-choices', severity: 'warning', hint: 'Offer at least three options at every decision, so the trainee has to think.' },

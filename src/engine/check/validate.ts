@@ -3,7 +3,7 @@
  * stable code, a severity, the JSON path, the line and column when it came from a file, and a hint.
  */
 import type { z } from 'zod';
-import { analyseScenario } from '../analysis/explore';
+import { analyseScenario, type Analysis } from '../analysis/explore';
 import { auditScenario, LONGEST_BEST_LIMIT, RANDOM_PASS_LIMIT, type AuditReport, type AuditStrategy } from '../analysis/audit';
 import { scoreDimensions } from '../scoring';
 import { LANGUAGES, SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, type Localised, type Scenario, type ScenarioNode } from '../format/schema';
@@ -366,7 +366,7 @@ function semanticChecks(scenario: Scenario, options: CheckOptions, out: Diagnost
     out.push(diagnostic('HTL046', '$.nodes', `a play can go round ${names} and gain ${loop.gain} ${loop.dimension} point(s) each time`));
   }
   if (analysis.gainfulLoops.length > 0) return;
-  if (!analysis.complete) out.push(diagnostic('HTL041', '$.nodes', `analysis stopped after ${analysis.stateCount} call states; reachability and scores are not proven`));
+  if (!analysis.complete) out.push(diagnostic('HTL041', '$.nodes', incompleteMessage(analysis)));
   const where = new Map(scenario.nodes.map((n, i) => [n.id, i]));
   scenario.nodes.forEach((n, i) => {
     if (analysis.complete && !analysis.reachableNodes.has(n.id)) out.push(diagnostic('HTL032', `$.nodes[${i}]`, `node "${n.id}" cannot be reached by any play of the call`));
@@ -452,4 +452,22 @@ function punctuationChecks(value: unknown, path: string, out: Diagnostic[], foun
     }
   }
   return found;
+}
+
+/** HTL041: the analysis gave up; say what multiplies the call's states, so the trainer can reduce it. */
+function incompleteMessage(analysis: Analysis): string {
+  const head = `analysis stopped after ${analysis.stateCount.toLocaleString('en')} call states; reachability and scores are not proven`;
+  const g = analysis.growth;
+  if (!g) return head;
+  const parts: string[] = [];
+  const moods = `the mood (each node is reached in ${g.moodsPerNode.toFixed(1)} different moods on average${g.moodTests.length ? `; conditions on the mood at ${listed(g.moodTests)}` : ''})`;
+  const flags = g.flags.filter((f) => f.share > 0 && f.share < 1).slice(0, 5);
+  if (flags.length) parts.push(`the flags ${flags.map((f) => `"${f.flag}" (set in ${Math.round(f.share * 100)}% of states)`).join(', ')}, ${g.flagSets.toLocaleString('en')} combinations in all`);
+  parts.push(moods);
+  return `${head}. The states multiply with ${parts.join(' and with ')}. To reduce them: unset a flag as soon as no condition tests it any more, merge flags that always go together, and test the mood in fewer places or change it in bigger steps`;
+}
+
+function listed(ids: readonly string[]): string {
+  const shown = ids.slice(0, 5).map((id) => `"${id}"`).join(', ');
+  return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
 }
