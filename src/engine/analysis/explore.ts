@@ -13,7 +13,7 @@ import { answer, initialState, silenceEffect } from '../call/logic';
 import { criticalRules } from '../format/rulebook';
 import { defaultRulebook } from '../rulebook-data';
 import { buildGraph, EPSILON, longestPaths, NONE, type EdgeWeights, type StateGraph } from './longest';
-import { buildStateGraph, stateGrowth, STATE_DECISION, STATE_ENDING, trappedNodeIndices, type StateGraph as CallStates, type StateGrowth } from './state-graph';
+import { buildStateGraph, stateGrowth, STATE_DECISION, STATE_ENDING, type StateGraph as CallStates, type StateGrowth } from './state-graph';
 
 /** Call states the analysis explores before it gives up (HTL041). */
 export const DEFAULT_STATE_LIMIT = 5_000_000;
@@ -158,12 +158,12 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
 
   const reachableEndings = new Set<string>();
   for (let s = 0; s < count; s++) if (kind[s] === STATE_ENDING) reachableEndings.add(nodeId(s));
-  const trappedNodes = calls.complete ? new Set([...trappedNodeIndices(calls)].map((i) => calls.ids[i] as string)) : new Set<string>();
 
   const weights = dimensionWeights(scenario);
   const dimensions = usedDimensions(scenario);
   // On an incomplete analysis the values are lower bounds: unexplored states lead nowhere.
   const graph = buildGraph(count, calls.edgeStart, calls.edgeTo);
+  const trappedNodes = calls.complete ? findTraps(calls, graph, silenceClass) : new Set<string>();
   const terminal = new Uint8Array(count);
   const anyEnding = new Uint8Array(count);
   const passable = new Uint8Array(count);
@@ -235,6 +235,35 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
     complete: calls.complete,
     ...(calls.complete ? {} : { growth: stateGrowth(calls, scenario) }),
   };
+}
+
+/** Decisions where a reachable state cannot reach any ending by the agent's choices (silence does not count). */
+function findTraps(calls: CallStates, graph: StateGraph, silenceClass: number): Set<string> {
+  const { count, kind, node, edgeClass } = calls;
+  const canEnd = new Uint8Array(count);
+  const stack = new Int32Array(count);
+  let top = 0;
+  for (let s = 0; s < count; s++) {
+    if (kind[s] === STATE_ENDING) {
+      canEnd[s] = 1;
+      stack[top++] = s;
+    }
+  }
+  while (top > 0) {
+    const t = stack[--top] as number;
+    for (let k = graph.intoFirst[t] as number, end = graph.intoFirst[t + 1] as number; k < end; k++) {
+      const e = graph.byTarget[k] as number;
+      if (edgeClass[e] === silenceClass) continue;
+      const s = graph.from[e] as number;
+      if (!canEnd[s]) {
+        canEnd[s] = 1;
+        stack[top++] = s;
+      }
+    }
+  }
+  const traps = new Set<string>();
+  for (let s = 0; s < count; s++) if (!canEnd[s] && kind[s] === STATE_DECISION) traps.add(calls.ids[node[s] as number] as string);
+  return traps;
 }
 
 /**

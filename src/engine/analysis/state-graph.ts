@@ -29,8 +29,9 @@ class IntList {
     }
     this.data[this.length++] = v;
   }
+  /** The list at its length, copied, so that the spare capacity can be collected. */
   trimmed(): Int32Array {
-    return this.data.subarray(0, this.length);
+    return this.data.slice(0, this.length);
   }
 }
 
@@ -330,10 +331,10 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const brokenNodes = new Set<string>([...broken].map((i) => ids[i] as string));
   return {
     count,
-    node: stateNode.subarray(0, count),
-    mood: stateMood.subarray(0, count),
-    flagSet: stateSet.subarray(0, count),
-    kind: stateKind.subarray(0, count),
+    node: stateNode.slice(0, count),
+    mood: stateMood.slice(0, count),
+    flagSet: stateSet.slice(0, count),
+    kind: stateKind.slice(0, count),
     edgeStart: edgeStart.trimmed(),
     edgeTo: edgeTo.trimmed(),
     edgeClass: edgeClass.trimmed(),
@@ -349,45 +350,6 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     brokenNodes,
     complete,
   };
-}
-
-/** Node indices of decisions where a reachable state cannot reach any ending by the agent's choices (silence does not count). */
-export function trappedNodeIndices(g: StateGraph): Set<number> {
-  const { count, kind, node, edgeStart, edgeTo, edgeClass } = g;
-  const silence = g.choices.length;
-  // Choice edges reversed, as a compressed list per target.
-  const into = new Int32Array(count + 1);
-  for (let e = 0; e < edgeTo.length; e++) if (edgeClass[e] !== silence) into[(edgeTo[e] as number) + 1]!++;
-  for (let i = 0; i < count; i++) into[i + 1]! += into[i] as number;
-  const from = new Int32Array(into[count] as number);
-  const fill = into.slice(0, count);
-  for (let s = 0; s < count; s++) {
-    for (let e = edgeStart[s] as number, end = edgeStart[s + 1] as number; e < end; e++) {
-      if (edgeClass[e] === silence) continue;
-      from[fill[edgeTo[e] as number]!++] = s;
-    }
-  }
-  const canEnd = new Uint8Array(count);
-  const stack = new IntList(1024);
-  for (let i = 0; i < count; i++) {
-    if (kind[i] === STATE_ENDING) {
-      canEnd[i] = 1;
-      stack.push(i);
-    }
-  }
-  while (stack.length > 0) {
-    const i = stack.data[--stack.length] as number;
-    for (let k = into[i] as number, end = into[i + 1] as number; k < end; k++) {
-      const j = from[k] as number;
-      if (!canEnd[j]) {
-        canEnd[j] = 1;
-        stack.push(j);
-      }
-    }
-  }
-  const traps = new Set<number>();
-  for (let i = 0; i < count; i++) if (!canEnd[i] && kind[i] === STATE_DECISION) traps.add(node[i] as number);
-  return traps;
 }
 
 /** What multiplies the states of a call: for a trainer whose call is too large to analyse. */
