@@ -272,11 +272,14 @@ function findTraps(calls: CallStates, graph: StateGraph, silenceClass: number): 
  * never walked.
  */
 function modelPath(calls: CallStates, graph: StateGraph, tight: (e: number, s: number) => boolean, deltaOf: (c: number) => Readonly<Record<string, number>>, choiceOf: (c: number) => string | null, root: number): BestPath | null {
-  const parent = new Map<number, number>();
-  const frontier = [root];
-  const seen = new Set([root]);
+  // The edge each state was first reached by (-1: not yet); the frontier is the queue of states.
+  const parent = new Int32Array(calls.count).fill(-1);
+  const frontier = new Int32Array(calls.count);
+  let tail = 0;
+  frontier[tail++] = root;
+  parent[root] = -2;
   let found = -1;
-  for (let head = 0; head < frontier.length; head++) {
+  for (let head = 0; head < tail; head++) {
     const at = frontier[head] as number;
     if (calls.kind[at] === STATE_ENDING) {
       found = at;
@@ -284,17 +287,16 @@ function modelPath(calls: CallStates, graph: StateGraph, tight: (e: number, s: n
     }
     for (let e = graph.first[at] as number; e < (graph.first[at + 1] as number); e++) {
       const next = graph.to[e] as number;
-      if (seen.has(next) || !tight(e, at)) continue;
-      seen.add(next);
-      parent.set(next, e);
-      frontier.push(next);
+      if (parent[next] !== -1 || !tight(e, at)) continue;
+      parent[next] = e;
+      frontier[tail++] = next;
     }
   }
   if (found < 0) return null;
   const path: number[] = [];
   for (let at = found; at !== root; ) {
-    const e = parent.get(at);
-    if (e === undefined) return null;
+    const e = parent[at] as number;
+    if (e < 0) return null;
     path.push(calls.edgeClass[e] as number);
     at = graph.from[e] as number;
   }
