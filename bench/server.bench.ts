@@ -209,12 +209,24 @@ async function oneRun(target: Target): Promise<RunFigures> {
     await service.db.exec('ANALYZE');
     const rows = await service.repository.countAttempts();
     const reportTimes: number[] = [];
+    // The bulk load above kept the event loop busy past idle timeouts: a kept-alive socket may be
+    // gone, and then the request is timed again on a new one.
+    const timedReport = async () => {
+      for (let tries = 0; ; tries++) {
+        const t0 = performance.now();
+        try {
+          const response = await fetch(`${base}/api/report?cohort=${cohortId}`, { headers: { cookie } });
+          await response.arrayBuffer();
+          if (response.status !== 200) throw new Error(`report answered ${response.status}`);
+          return performance.now() - t0;
+        } catch (error) {
+          if (tries > 0 || (error as Error).message.startsWith('report answered')) throw error;
+        }
+      }
+    };
     for (let i = 0; i < 22; i++) {
-      const t0 = performance.now();
-      const response = await fetch(`${base}/api/report?cohort=${cohortId}`, { headers: { cookie } });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`report answered ${response.status}`);
-      if (i >= 2) reportTimes.push(performance.now() - t0); // the first two warm the route
+      const ms = await timedReport();
+      if (i >= 2) reportTimes.push(ms); // the first two warm the route
     }
     const reportSorted = sortNum(reportTimes);
 

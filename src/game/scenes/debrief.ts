@@ -139,14 +139,26 @@ export class Debrief extends Phaser.Scene {
       size: this.frame.text('body'),
       onPress: () => this.scene.start(SCENE.menu, { page: data.page, focusId: data.entryId }),
     });
+    // What the tests read: the result drawn, and the line under the buttons as it is now.
+    const view = {
+      outcome: result.outcome,
+      passed: result.passed,
+      total: result.total,
+      dimensions: Object.fromEntries(result.dimensions.map((d) => [d.id, d.percent])),
+      choices: result.choices.map((c) => c.choiceId),
+      saved: '',
+    };
     const savedLine = makeText(this, m, buttonsY + buttonHeight / 2, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), {
       size: this.frame.text('small'),
       colour: data.saved ? 'textMuted' : 'bad',
     }).setOrigin(0, 0.5);
+    view.saved = savedLine.text;
     const outbox = results();
     if (data.saved && data.recordId && outbox) {
       const stop = outbox.watch(data.recordId, (delivery) => {
-        if (delivery === 'sent' && savedLine.active) savedLine.setText(`✓ ${t(language, 'debrief.sent')}`);
+        if (delivery !== 'sent' || !savedLine.active) return;
+        savedLine.setText(`✓ ${t(language, 'debrief.sent')}`);
+        view.saved = savedLine.text;
       });
       this.events.once(Phaser.Scenes.Events.SHUTDOWN, stop);
     }
@@ -170,7 +182,7 @@ export class Debrief extends Phaser.Scene {
     live.clear();
     live.say(t(language, 'live.result', { outcome: outcomeLabel(language, result.outcome), verdict, total: result.total, passMark: result.passMark }));
     sound().ui(result.passed ? 'pass' : 'fail');
-    setHookDebrief({ outcome: result.outcome, passed: result.passed, total: result.total, dimensions: Object.fromEntries(result.dimensions.map((d) => [d.id, d.percent])), choices: result.choices.map((c) => c.choiceId) });
+    setHookDebrief(view);
   }
 
   private retry(): void {

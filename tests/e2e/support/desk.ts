@@ -97,6 +97,8 @@ export interface DebriefView {
   total: number;
   dimensions: Record<string, number>;
   choices: string[];
+  /** The line under the buttons: saved on this device, or sent to the team. */
+  saved: string;
 }
 
 type HookWindow = { __holdTheLine: { call(): unknown; menu: unknown; debrief: unknown; targets(): Record<string, { x: number; y: number; width: number; height: number }> } };
