@@ -9,10 +9,10 @@
  *   list-leads
  *   add-cohort LEAD NAME     prints the cohort's join code
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { hashPassword, newJoinCode, newToken } from '../src/server/auth';
+import { prepareDataDir } from '../src/server/db';
 import { lockDataDir } from '../src/server/lock';
 import { personName } from '../src/server/schemas';
 import { openRepository, REPO_ROOT } from '../src/server/service';
@@ -69,9 +69,9 @@ async function main() {
   const dataDir = resolve(process.env.DATA_DIR ?? join(REPO_ROOT, 'data'));
   let release = () => {};
   if (!databaseUrl) {
-    mkdirSync(dataDir, { recursive: true });
+    prepareDataDir(dataDir);
     try {
-      release = lockDataDir(dataDir);
+      release = await lockDataDir(dataDir);
     } catch (error) {
       throw new Error(`${(error as Error).message} (the server holds the embedded database while it runs; stop it, run this, start it again)`);
     }

@@ -11,11 +11,12 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { attemptSchema, attemptSeed, canonicalJson, defaultRulebook, playSteps, type Attempt } from '../engine/index';
-import { decoyHash, hashPassword, newJoinCode, newToken, tokenHash, verifyPassword } from './auth';
+import { decoyHash, hashPassword, newJoinCode, newToken, ScryptBusyError, tokenHash, verifyPassword } from './auth';
 import { toCsv } from './csv';
 import { buildDebrief } from './debrief';
-import { RateLimiter, type RateLimit } from './rate-limit';
+import { nameSkeleton } from './names';
 import { jsonStream, nextLink } from './paging';
+import { DbLimits, MemoryLimits, type GrowingDelay, type LimitStore, type RateLimit } from './rate-limit';
 import type { AttemptFilter, ListedAttempt, PageEnd, PageRequest, Repository, StoredAttempt, TraineeRow } from './repository';
 import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
@@ -27,12 +28,28 @@ const SESSION_HOURS = 12;
 export const BODY_LIMITS = { attempt: 64 * 1024, small: 4 * 1024 } as const;
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/**
+ * Every other page (the game, the preview, anything static): only this origin's scripts. Phaser
+ * draws its stock textures from data: URLs and reads loaded files through blob: URLs, Howler
+ * probes audio with a data: URL, the scorer runs in a module worker, the preview downloads through
+ * a blob: link. Inline styles stay allowed for element sizes set by the pages.
+ */
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /** How far in the future a client's clock may put startedAt. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 export interface AppLimits {
+  /** Login tries per client address, whatever the name. */
   login: RateLimit;
+  /** Per (name, address): failures allowed, then a growing wait. Another address is never slowed. */
+  loginDelay: GrowingDelay;
+  /** Joins per client address: an office of 50 behind one address joins within a minute. */
   join: RateLimit;
+  /** Joins per join code. */
+  joinPerCode: RateLimit;
+  /** Wrong join codes per client address: a guesser out of tries is refused before the code is looked up. */
+  joinGuess: RateLimit;
   /** Per trainee. */
   submit: RateLimit;
   /** Per client address, over every trainee behind it. */
@@ -40,8 +57,11 @@ export interface AppLimits {
 }
 
 export const DEFAULT_LIMITS: AppLimits = {
-  login: { burst: 5, perSecond: 1 / 12 },
-  join: { burst: 10, perSecond: 1 / 6 },
+  login: { burst: 10, perSecond: 1 / 6 },
+  loginDelay: { free: 3, firstSeconds: 2, maxSeconds: 900 },
+  join: { burst: 60, perSecond: 1 },
+  joinPerCode: { burst: 100, perSecond: 1 },
+  joinGuess: { burst: 10, perSecond: 1 / 60 },
   submit: { burst: 30, perSecond: 1 },
   submitPerAddress: { burst: 600, perSecond: 50 },
 };
@@ -54,10 +74,16 @@ export interface AppOptions {
   staticFiles?: (c: Context, next: () => Promise<void>) => Promise<Response | void>;
   /** A one-time token that lets the first lead be created from the dashboard while there is none. */
   setupToken?: string | null;
-  /** Send cookies with Secure (behind HTTPS). */
+  /** Send cookies with Secure always (they are anyway when the page is served over https). */
   secureCookies?: boolean;
-  /** Take the client address from X-Forwarded-For (behind a load balancer). */
-  trustProxy?: boolean;
+  /**
+   * How many proxies in front of the server to trust (TRUST_PROXY): the client address is taken
+   * that many hops from the right of X-Forwarded-For (the part the proxies wrote, never the part
+   * the client wrote), and X-Forwarded-Proto/-Host from the nearest proxy. 0 or false: the socket's.
+   */
+  trustProxy?: number | boolean;
+  /** Where the rate limits live; default: the database on PostgreSQL (shared by app servers), memory on PGlite. */
+  limitStore?: LimitStore;
   now?: () => number;
 }
 
@@ -127,32 +153,47 @@ export function createApp(options: AppOptions) {
   const { repository, catalogue } = options;
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const limiters = {
-    loginAddress: new RateLimiter(limits.login, now),
-    loginName: new RateLimiter(limits.login, now),
-    join: new RateLimiter(limits.join, now),
-    submit: new RateLimiter(limits.submit, now),
-    submitAddress: new RateLimiter(limits.submitPerAddress, now),
-  };
+  const store = options.limitStore ?? (repository.db.kind === 'postgres' ? new DbLimits(repository.db, now) : new MemoryLimits(now));
+  const proxies = options.trustProxy === true ? 1 : Math.max(0, Math.floor(Number(options.trustProxy ?? 0)));
   let setupToken = options.setupToken ?? null;
 
   const app = new Hono<Env>();
 
   const clientAddress = (c: Context): string => {
-    if (options.trustProxy) {
-      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-      if (forwarded) return forwarded;
-    }
     const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-    return incoming?.socket?.remoteAddress ?? 'local';
+    const socket = incoming?.socket?.remoteAddress ?? 'local';
+    if (proxies === 0) return socket;
+    // Each proxy appends the address it got the request from: the right-most `proxies` entries of
+    // [X-Forwarded-For…, socket] are the trusted proxies, the entry before them is the client.
+    const forwarded = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((hop) => hop.trim())
+      .filter(Boolean);
+    const chain = [...forwarded, socket];
+    return chain[Math.max(0, chain.length - 1 - proxies)]!;
   };
+  /** The nearest trusted proxy's word (right-most value) for X-Forwarded-Proto/-Host. */
+  const fromProxy = (c: Context, header: string): string | undefined => (proxies > 0 ? c.req.header(header)?.split(',').pop()?.trim() || undefined : undefined);
+  const servedOverHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || fromProxy(c, 'x-forwarded-proto')?.toLowerCase() === 'https';
 
-  const limit = (c: Context, limiter: RateLimiter, key: string, what: string) => {
-    const wait = limiter.take(key);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      fail(429, `too many ${what}; try again in ${wait} s`);
-    }
+  const refuse = (c: Context, wait: number, message: string): never => {
+    c.header('Retry-After', String(wait));
+    return fail(429, message);
+  };
+  const limit = async (c: Context, key: string, rate: RateLimit, what: string) => {
+    const wait = await store.take(key, rate);
+    if (wait > 0) refuse(c, wait, `too many ${what}; try again in ${wait} s`);
+  };
+  /** Keys hold names and addresses: hashed, they do not sit in the database in clear. */
+  const limitKey = (kind: string, ...parts: string[]) => `${kind}:${tokenHash(parts.join('\u0000')).slice(0, 32)}`;
+
+  /** A log line without parameters, names or tokens: the route, the error's kind and its message with quoted values cut. */
+  const logFailure = (c: Context, error: unknown) => {
+    const e = error as { name?: string; code?: string; message?: string };
+    const message = String(e?.message ?? error)
+      .replace(/"[^"]*"|'[^']*'|“[^”]*”/g, '“…”')
+      .slice(0, 300);
+    console.error(`${c.req.method} ${c.req.routePath}: ${e?.name ?? 'Error'}${e?.code ? ` ${e.code}` : ''}: ${message}`);
   };
 
   app.onError((error, c) => {
@@ -162,20 +203,21 @@ export function createApp(options: AppOptions) {
       if (retry) response.headers.set('Retry-After', retry);
       return response;
     }
-    console.error(error);
+    if (error instanceof ScryptBusyError) return c.json({ error: error.message }, 503, { 'Retry-After': '2' });
+    logFailure(c, error);
     return c.json({ error: 'the server failed; the request was not carried out' }, 500);
   });
 
   app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: 'same-origin' }));
-  app.use('/api/*', async (c, next) => {
+  app.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  });
-  // The lead's page runs only its own scripts; inline styles stay allowed for bar widths and colours.
-  app.use('/dashboard.html', async (c, next) => {
-    await next();
-    c.header('Content-Security-Policy', DASHBOARD_CSP);
+    if (c.req.path.startsWith('/api/')) {
+      c.header('Cache-Control', 'no-store');
+      c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    } else {
+      // The lead's page runs only its own scripts; inline styles stay allowed for bar widths and colours.
+      c.header('Content-Security-Policy', c.req.path === '/dashboard.html' ? DASHBOARD_CSP : PAGE_CSP);
+    }
   });
 
   // Cookie-authenticated changes must come from this origin (SameSite=Strict already refuses most).
@@ -183,7 +225,7 @@ export function createApp(options: AppOptions) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const origin = c.req.header('origin');
       if (origin && getCookie(c, SESSION_COOKIE)) {
-        const host = c.req.header('x-forwarded-host') && options.trustProxy ? c.req.header('x-forwarded-host') : new URL(c.req.url).host;
+        const host = fromProxy(c, 'x-forwarded-host') ?? new URL(c.req.url).host;
         let originHost: string | null = null;
         try {
           originHost = new URL(origin).host;
@@ -219,8 +261,14 @@ export function createApp(options: AppOptions) {
 
   // Public
 
+  // Writes, so a database that can only read (full disk, read-only files, lost storage) is not healthy.
   app.get('/api/health', async (c) => {
-    await repository.countLeads();
+    try {
+      await repository.healthWrite();
+    } catch (error) {
+      logFailure(c, error);
+      return c.json({ ok: false, database: repository.db.kind, error: 'the database cannot write' }, 503);
+    }
     return c.json({ ok: true, database: repository.db.kind, scenarios: catalogue.current.size });
   });
 
@@ -229,12 +277,28 @@ export function createApp(options: AppOptions) {
   // Trainees
 
   app.post('/api/join', small, async (c) => {
-    limit(c, limiters.join, clientAddress(c), 'attempts to join');
+    const address = clientAddress(c);
+    await limit(c, limitKey('join', address), limits.join, 'attempts to join from this address');
     const body = await readJson(c, S.joinBody);
+    // Checked before the code is looked up: a guesser out of tries learns nothing, right code or wrong.
+    const guessKey = limitKey('join-guess', address);
+    const guessWait = await store.peek(guessKey, limits.joinGuess);
+    if (guessWait > 0) refuse(c, guessWait, `too many wrong join codes from this address; try again in ${guessWait} s`);
+    await limit(c, limitKey('join-code', body.code), limits.joinPerCode, 'joins with this code');
     const token = newToken();
-    const joined = await repository.joinCohort(body.code, body.name, tokenHash(token));
-    if (joined === 'bad-code') return fail(400, `join code ${body.code} is not open; ask your team lead for the current code`);
-    if (joined === 'name-taken') return fail(409, `someone called “${body.name}” is already in this cohort; add an initial or a surname`);
+    const joined = await repository.joinCohort(body.code, body.name, tokenHash(token), nameSkeleton(body.name));
+    if (joined === 'bad-code') {
+      await store.take(guessKey, limits.joinGuess);
+      return fail(400, `join code ${body.code} is not open; ask your team lead for the current code`);
+    }
+    if ('taken' in joined) {
+      return fail(
+        409,
+        joined.taken === body.name
+          ? `someone called “${body.name}” is already in this cohort; add an initial or a surname`
+          : `“${body.name}” looks too much like “${joined.taken}”, who is already in this cohort; add an initial or a surname`,
+      );
+    }
     return send(c, S.joinAnswer, { token, trainee: { id: joined.id, name: joined.name }, cohort: { id: joined.cohortId, name: joined.cohortName } }, 201);
   });
 
@@ -250,8 +314,8 @@ export function createApp(options: AppOptions) {
 
   app.post('/api/attempts', attemptBody, trainee, async (c) => {
     const me = c.get('trainee');
-    limit(c, limiters.submitAddress, clientAddress(c), 'attempts from this address');
-    limit(c, limiters.submit, String(me.id), 'attempts sent');
+    await limit(c, limitKey('submit-address', clientAddress(c)), limits.submitPerAddress, 'attempts from this address');
+    await limit(c, `submit:${me.id}`, limits.submit, 'attempts sent');
     const attempt = await readJson(c, attemptSchema);
     if (Date.parse(attempt.startedAt) > now() + CLOCK_SKEW_MS) fail(400, `startedAt ${attempt.startedAt} is in the future; check the device's clock`);
 
@@ -345,7 +409,7 @@ export function createApp(options: AppOptions) {
   app.get('/api/setup', async (c) => send(c, S.setupStateAnswer, { setupNeeded: setupToken !== null && (await repository.countLeads()) === 0 }));
 
   app.post('/api/setup', small, async (c) => {
-    limit(c, limiters.loginAddress, clientAddress(c), 'login attempts');
+    await limit(c, limitKey('login', clientAddress(c)), limits.login, 'login attempts from this address');
     const body = await readJson(c, S.setupBody);
     if (!setupToken || (await repository.countLeads()) > 0) return fail(403, 'setup is over: a lead exists; log in, or add leads with npm run admin -- add-lead NAME');
     if (body.token !== setupToken) return fail(403, 'this setup link is not the one the server printed');
@@ -358,16 +422,26 @@ export function createApp(options: AppOptions) {
   async function startSession(c: Context, leadId: number) {
     const token = newToken();
     await repository.createSession(tokenHash(token), leadId, new Date(now() + SESSION_HOURS * 3600_000));
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: options.secureCookies === true, path: '/api', maxAge: SESSION_HOURS * 3600 });
+    const secure = options.secureCookies === true || servedOverHttps(c);
+    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure, path: '/api', maxAge: SESSION_HOURS * 3600 });
   }
 
+  // Wrong passwords slow down the (name, address) pair that sent them, never the name everywhere:
+  // a stranger elsewhere cannot lock the real lead out. The address bucket bounds a guesser's names.
   app.post('/api/login', small, async (c) => {
-    limit(c, limiters.loginAddress, clientAddress(c), 'login attempts from this address');
+    const address = clientAddress(c);
+    await limit(c, limitKey('login', address), limits.login, 'login attempts from this address');
     const body = await readJson(c, S.loginBody);
-    limit(c, limiters.loginName, body.name.toLowerCase(), `login attempts for “${body.name}”`);
+    const pairKey = limitKey('login-fail', body.name.toLowerCase(), address);
+    const wait = await store.blockedFor(pairKey);
+    if (wait > 0) refuse(c, wait, `too many wrong passwords for this name from this address; try again in ${wait} s`);
     const found = await repository.findLeadByName(body.name);
     const ok = await verifyPassword(body.password, found?.passwordHash ?? (await decoyHash()));
-    if (!found || !ok) return fail(401, 'that name and password do not match a lead');
+    if (!found || !ok) {
+      const next = await store.fail(pairKey, limits.loginDelay);
+      return fail(401, `that name and password do not match a lead${next > 0 ? `; wait ${next} s before the next try` : ''}`);
+    }
+    await store.clear(pairKey);
     await startSession(c, found.id);
     return send(c, S.sessionAnswer, { lead: { id: found.id, name: found.name } });
   });

@@ -3,7 +3,8 @@
  * PostgreSQL in WebAssembly, a folder on disk) and a real PostgreSQL server through `pg`. Both speak
  * the same SQL, so the repository and the migrations are written once.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, fsyncSync, lstatSync, mkdirSync, readdirSync, statfsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Pool } from 'pg';
 
 export type SqlValue = string | number | boolean | null | Date;
@@ -30,18 +31,99 @@ export interface DbOptions {
   schema?: string | undefined;
   /** PostgreSQL only: pool size. */
   poolSize?: number | undefined;
+  /**
+   * PGlite in a folder only. 'fsync' (default): every commit is on the disk before it is
+   * acknowledged, so it survives an OS crash or a power cut. 'relaxed': commits reach the OS but
+   * not the disk (about 4× the write rate; survives the process dying, not the machine).
+   */
+  durability?: 'fsync' | 'relaxed' | undefined;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.durability ?? 'fsync');
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Db> {
+/** Free space below which PGlite does not start (MIN_FREE_MB overrides). */
+const MIN_FREE_BYTES = () => Number(process.env.MIN_FREE_MB ?? 64) * 1024 * 1024;
+
+/**
+ * The data folder before PGlite opens it: only this user may read it (umask 077 for the process
+ * from here on, so every file PGlite makes is 0600 and every folder 0700; files left by older
+ * versions are set so too), every file in it writable, and room on the disk. Each problem is a
+ * plain sentence naming the file and the fix, not an error from inside PostgreSQL.
+ */
+export function prepareDataDir(dataDir: string): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const unwritable: string[] = [];
+  const visit = (path: string) => {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) return;
+    try {
+      chmodSync(path, stat.isDirectory() ? 0o700 : 0o600);
+    } catch {
+      // Not ours to change: the access check below says what is wrong.
+    }
+    try {
+      accessSync(path, constants.R_OK | constants.W_OK | (stat.isDirectory() ? constants.X_OK : 0));
+    } catch {
+      unwritable.push(`${relative(dataDir, path) || '.'} (owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')})`);
+      return;
+    }
+    if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+  };
+  visit(dataDir);
+  if (unwritable.length > 0) {
+    throw new Error(
+      `this process (uid ${process.getuid?.() ?? '?'}) cannot read and write ${unwritable.length} item(s) in the data folder ${dataDir}: ${unwritable.slice(0, 3).join(', ')}${unwritable.length > 3 ? ', …' : ''}. ` +
+        `Run the server as the folder's owner, or give it the folder: chown -R "$(id -un)" ${dataDir}`,
+    );
+  }
+  const fs = statfsSync(dataDir);
+  const free = fs.bavail * fs.bsize;
+  if (free < MIN_FREE_BYTES()) {
+    throw new Error(
+      `the disk that holds ${dataDir} has ${(free / 1024 / 1024).toFixed(0)} MB free; the database needs at least ${(MIN_FREE_BYTES() / 1024 / 1024).toFixed(0)} MB to start safely. Free some space or set DATA_DIR to a folder on another disk`,
+    );
+  }
+}
+
+/** What an error from inside PGlite's file system means, in words. */
+const ERRNO_MEANING: Record<number, string> = {
+  2: 'permission denied (a file in the data folder is not writable by this process)',
+  51: 'no space left on the disk',
+  69: 'the file system is read-only',
+  44: 'a file of the database is missing',
+  29: 'an input/output error from the disk',
+};
+
+export function explainStorageError(error: unknown, dataDir: string): Error {
+  const e = error as { errno?: number; message?: string; name?: string };
+  const errno = typeof e?.errno === 'number' ? e.errno : null;
+  const meaning = errno !== null ? (ERRNO_MEANING[errno] ?? `file system error ${errno}`) : String(e?.message ?? error);
+  const hint = errno === 51 ? 'free some space on the disk' : errno === 2 || errno === 69 ? `check the owner and mode of ${dataDir} and the files in it` : 'see the message above';
+  return new Error(`the embedded database in ${dataDir} cannot run: ${meaning || 'it stopped (Aborted)'}. ${hint[0]!.toUpperCase()}${hint.slice(1)}; or run on a PostgreSQL server with DATABASE_URL.`);
+}
+
+/** fsyncs PGlite asked for since start (tests read it to see that commits reach the disk). */
+export const pgliteSync = { fsyncs: 0 };
+
+async function openPglite(dataDir: string | undefined, durability: 'fsync' | 'relaxed'): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (dataDir && !dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pg = new PGlite(dataDir ?? 'memory://');
-  await pg.waitReady;
+  let pg: InstanceType<typeof PGlite>;
+  if (!dataDir || dataDir.startsWith('memory://')) {
+    pg = new PGlite(dataDir ?? 'memory://');
+    await pg.waitReady;
+  } else {
+    prepareDataDir(dataDir);
+    try {
+      pg = new PGlite(await pgliteOptions(dataDir, durability));
+      await pg.waitReady;
+    } catch (error) {
+      throw explainStorageError(error, dataDir);
+    }
+  }
   const wrap = (q: { query: typeof pg.query; exec: typeof pg.exec }): Queryable => ({
     async query<Row>(sql: string, params: readonly SqlValue[] = []) {
       const result = await q.query<Row>(sql, [...params]);
@@ -57,6 +139,36 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     transaction: (work) => pg.transaction((tx) => work(wrap(tx))),
     close: () => pg.close(),
   };
+}
+
+/**
+ * PGlite's own defaults run PostgreSQL with `-F` (fsync off), and its Node file system (Emscripten's
+ * NODEFS) has no fsync at all: a commit reaches the OS page cache, not the disk. With durability
+ * 'fsync' the server starts PostgreSQL without `-F`, with wal_sync_method=fsync (its fdatasync is
+ * a no-op in Emscripten, its fsync calls the file system's), and gives NODEFS an fsync that calls
+ * Node's fsyncSync on the real file: each commit's WAL is on the disk before the query returns.
+ * Exported so that anything else opening the folder (a worker) opens it the same way.
+ */
+export async function pgliteOptions(dataDir: string, durability: 'fsync' | 'relaxed') {
+  const [{ PGlite }, { NodeFS }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/nodefs')]);
+  if (durability === 'relaxed') return { dataDir, startParams: PGlite.defaultStartParams };
+  class SyncedNodeFS extends NodeFS {
+    override async init(pg: Parameters<InstanceType<typeof NodeFS>['init']>[0], opts: Parameters<InstanceType<typeof NodeFS>['init']>[1]) {
+      const result = await super.init(pg, opts);
+      const preRun = [...((result.emscriptenOpts.preRun as ((mod: unknown) => void)[] | undefined) ?? [])];
+      preRun.push((mod) => {
+        const nodefs = (mod as { NODEFS: { stream_ops: Record<string, unknown> } }).NODEFS;
+        nodefs.stream_ops.fsync = (stream: { nfd?: number }) => {
+          if (stream.nfd !== undefined) fsyncSync(stream.nfd);
+          pgliteSync.fsyncs += 1;
+          return 0;
+        };
+      });
+      return { emscriptenOpts: { ...result.emscriptenOpts, preRun } };
+    }
+  }
+  const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'fsync=on', '-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=on'];
+  return { fs: new SyncedNodeFS(dataDir), startParams };
 }
 
 async function openPostgres(url: string, schema: string | undefined, poolSize: number): Promise<Db> {

@@ -1,8 +1,11 @@
 /**
  * `npm start`: builds the game and the dashboard when a source is newer than the build, opens the
- * database (PGlite in DATA_DIR, or PostgreSQL at DATABASE_URL), migrates it and listens on PORT.
+ * database (PGlite in DATA_DIR, or PostgreSQL at DATABASE_URL), migrates it and listens on HOST:PORT
+ * (127.0.0.1 unless HOST says otherwise), over https when TLS_CERT and TLS_KEY name PEM files.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -10,22 +13,50 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context } from 'hono';
 import { newToken } from './auth';
 import { buildIfNeeded } from './build';
+import { prepareDataDir } from './db';
 import { lockDataDir } from './lock';
 import { openService, REPO_ROOT } from './service';
 
-function addresses(port: number, host: string): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [`http://${host}:${port}`];
+function addresses(port: number, host: string, scheme: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`];
   const lan = Object.values(networkInterfaces())
     .flat()
     .filter((n) => n && n.family === 'IPv4' && !n.internal)
-    .map((n) => `http://${n!.address}:${port}`);
-  return [`http://localhost:${port}`, ...lan];
+    .map((n) => `${scheme}://${n!.address}:${port}`);
+  return [`${scheme}://localhost:${port}`, ...lan];
+}
+
+function whole(name: string, fallback: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+/** The process's open-file limit (ulimit -n), read through the shell: Node has no getrlimit. */
+function fileLimit(): number {
+  const answer = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
+  const value = Number(answer.stdout?.trim());
+  return Number.isFinite(value) && value > 0 ? value : 1024;
 }
 
 async function main() {
   const args = new Set(process.argv.slice(2));
   const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST ?? '0.0.0.0';
+  const host = process.env.HOST || '127.0.0.1';
+  const trustProxy = whole('TRUST_PROXY', 0);
+  // Leave room under the open-file limit for the database's files and the log.
+  const maxConnections = whole('MAX_CONNECTIONS', Math.max(64, Math.min(4096, fileLimit() - 128)), 1);
+  const headersTimeout = whole('HEADERS_TIMEOUT_MS', 10_000, 100);
+  const requestTimeout = whole('REQUEST_TIMEOUT_MS', 30_000, 100);
+  // Behind a load balancer: longer than its idle timeout (often 60 s), so it closes idle connections first.
+  const keepAliveTimeout = whole('KEEP_ALIVE_TIMEOUT_MS', trustProxy > 0 ? 65_000 : 5_000, 0);
+  const grace = whole('SHUTDOWN_GRACE_MS', 10_000, 0);
+  const durability = process.env.PGLITE_DURABILITY === 'relaxed' ? 'relaxed' : 'fsync';
+  if (process.env.PGLITE_DURABILITY && !['fsync', 'relaxed'].includes(process.env.PGLITE_DURABILITY)) throw new Error(`PGLITE_DURABILITY must be fsync or relaxed, got "${process.env.PGLITE_DURABILITY}"`);
+  const tls = process.env.TLS_CERT && process.env.TLS_KEY ? { cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) } : null;
+  if (!tls && (process.env.TLS_CERT || process.env.TLS_KEY)) throw new Error('set both TLS_CERT and TLS_KEY (PEM files) to serve https, or neither');
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = resolve(process.env.DATA_DIR ?? join(REPO_ROOT, 'data'));
   const dist = resolve(process.env.DIST_DIR ?? join(REPO_ROOT, 'dist'));
@@ -34,8 +65,8 @@ async function main() {
   if (!args.has('--no-build') && process.env.HTL_NO_BUILD !== '1') buildIfNeeded(REPO_ROOT, dist);
   let release = () => {};
   if (!databaseUrl) {
-    mkdirSync(dataDir, { recursive: true });
-    release = lockDataDir(dataDir);
+    prepareDataDir(dataDir);
+    release = await lockDataDir(dataDir);
   }
 
   const staticHandler = serveStatic({ root: dist });
@@ -43,9 +74,10 @@ async function main() {
   const service = await openService({
     databaseUrl,
     dataDir,
+    durability,
     setupToken,
     secureCookies: process.env.COOKIE_SECURE === '1',
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy,
     staticFiles: async (c: Context, next) => {
       if (c.req.path === '/dashboard') return c.redirect('/dashboard.html');
       const response = await staticHandler(c, next);
@@ -58,9 +90,16 @@ async function main() {
   }
   const leads = await service.repository.countLeads();
 
-  const server = serve({ fetch: service.app.fetch, port, hostname: host }, (info) => {
-    const where = addresses(info.port, host);
+  const listening = (info: { port: number }) => {
+    const where = addresses(info.port, host, tls ? 'https' : 'http');
     console.log(`Hold the Line is running (${databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}`}, ${service.catalogue.current.size} callers).`);
+    if (!databaseUrl) {
+      console.log(
+        durability === 'fsync'
+          ? '  storage:   every acknowledged attempt is on the disk (fsync per commit)'
+          : '  storage:   PGLITE_DURABILITY=relaxed: attempts survive the server process dying, NOT a crash of the machine or a power cut; use the default (fsync) or PostgreSQL (DATABASE_URL) for that',
+      );
+    }
     console.log(`  game:      ${where.map((a) => `${a}/`).join('  ')}`);
     console.log(`  dashboard: ${where.map((a) => `${a}/dashboard.html`).join('  ')}`);
     if (!existsSync(join(dist, 'index.html'))) console.log('  (no build in dist/: only the API answers)');
@@ -69,21 +108,43 @@ async function main() {
       console.log(`  ${where[0]}/dashboard.html#setup=${setupToken}`);
       console.log('or stop the server and run: npm run admin -- add-lead NAME');
     }
-  });
+  };
+  // How often Node looks for connections past their header or request timeout.
+  const connectionsCheckingInterval = Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4)));
+  const server = tls
+    ? serve({ fetch: service.app.fetch, port, hostname: host, createServer: createHttpsServer, serverOptions: { ...tls, connectionsCheckingInterval } }, listening)
+    : serve({ fetch: service.app.fetch, port, hostname: host, serverOptions: { connectionsCheckingInterval } }, listening);
 
-  // Longer than a load balancer's idle timeout (often 60 s), so the balancer closes idle connections first.
+  // Caps and timeouts: a client that opens connections and sends nothing, or sends slowly, is cut
+  // off, and past maxConnections new connections are closed at once instead of exhausting the
+  // process's file handles.
   const http = server as import('node:http').Server;
-  http.keepAliveTimeout = 65_000;
-  http.headersTimeout = 66_000;
+  http.maxConnections = maxConnections;
+  http.headersTimeout = headersTimeout;
+  http.requestTimeout = requestTimeout;
+  http.keepAliveTimeout = keepAliveTimeout;
 
+  // SIGTERM: stop taking connections, let every request in flight finish (up to SHUTDOWN_GRACE_MS),
+  // then close the database and the lock.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping…`);
-    server.close();
+    console.log(`${signal}: finishing the requests in flight, then stopping…`);
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    // A keep-alive connection becomes idle once its answer is sent: close those as they appear.
+    const idle = setInterval(() => http.closeIdleConnections(), 50);
+    http.closeIdleConnections();
+    const cut = setTimeout(() => {
+      console.warn(`${signal}: requests still running after ${grace} ms; closing their connections`);
+      http.closeAllConnections();
+    }, grace);
+    await closed;
+    clearInterval(idle);
+    clearTimeout(cut);
     await service.close();
     release();
+    console.log(`${signal}: stopped`);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

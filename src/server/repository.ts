@@ -17,7 +17,7 @@ export interface CohortSummary {
   createdAt: string;
   trainees: number;
   attempts: number;
-  codes: { code: string; createdAt: string }[];
+  codes: { code: string; createdAt: string; expiresAt: string }[];
 }
 
 export interface TraineeRow {
@@ -386,9 +386,9 @@ export class Repository {
        FROM cohorts c WHERE c.lead_id = $1 ORDER BY c.created_at, c.id`,
       [leadId],
     );
-    const codes = await this.db.query<{ cohort_id: number; code: string; created_at: Date }>(
-      `SELECT j.cohort_id::int AS cohort_id, j.code, j.created_at FROM join_codes j JOIN cohorts c ON c.id = j.cohort_id
-       WHERE c.lead_id = $1 AND j.revoked_at IS NULL ORDER BY j.created_at`,
+    const codes = await this.db.query<{ cohort_id: number; code: string; created_at: Date; expires_at: Date }>(
+      `SELECT j.cohort_id::int AS cohort_id, j.code, j.created_at, j.expires_at FROM join_codes j JOIN cohorts c ON c.id = j.cohort_id
+       WHERE c.lead_id = $1 AND j.revoked_at IS NULL AND j.expires_at > now() ORDER BY j.created_at`,
       [leadId],
     );
     return cohorts.map((c) => ({
@@ -397,7 +397,7 @@ export class Repository {
       createdAt: iso(c.created_at),
       trainees: c.trainees,
       attempts: c.attempts,
-      codes: codes.filter((j) => j.cohort_id === c.id).map((j) => ({ code: j.code, createdAt: iso(j.created_at) })),
+      codes: codes.filter((j) => j.cohort_id === c.id).map((j) => ({ code: j.code, createdAt: iso(j.created_at), expiresAt: iso(j.expires_at) })),
     }));
   }
 
@@ -430,22 +430,49 @@ export class Repository {
 
   // Trainees
 
-  async joinCohort(code: string, name: string, tokenHash: string): Promise<TraineeRow | 'bad-code' | 'name-taken'> {
+  /**
+   * A trainee joins with an open, unexpired code. `nameKey` is the name's skeleton: a name that looks
+   * like someone's already in the cohort is refused with that person's name.
+   */
+  async joinCohort(code: string, name: string, tokenHash: string, nameKey: string = name): Promise<TraineeRow | 'bad-code' | { taken: string }> {
     return this.db.transaction(async (tx) => {
       const cohorts = await tx.query<{ id: number; name: string }>(
-        `SELECT c.id::int AS id, c.name FROM join_codes j JOIN cohorts c ON c.id = j.cohort_id WHERE j.code = $1 AND j.revoked_at IS NULL`,
+        `SELECT c.id::int AS id, c.name FROM join_codes j JOIN cohorts c ON c.id = j.cohort_id
+         WHERE j.code = $1 AND j.revoked_at IS NULL AND j.expires_at > now()`,
         [code],
       );
       const cohort = cohorts[0];
       if (!cohort) return 'bad-code' as const;
       const rows = await tx.query<{ id: number }>(
-        'INSERT INTO trainees (cohort_id, name, token_hash) VALUES ($1, $2, $3) ON CONFLICT (cohort_id, name) DO NOTHING RETURNING id::int AS id',
-        [cohort.id, name, tokenHash],
+        'INSERT INTO trainees (cohort_id, name, token_hash, name_key) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id::int AS id',
+        [cohort.id, name, tokenHash, nameKey],
       );
       const id = rows[0]?.id;
-      if (id === undefined) return 'name-taken' as const;
+      if (id === undefined) {
+        const other = await tx.query<{ name: string }>('SELECT name FROM trainees WHERE cohort_id = $1 AND (name = $2 OR name_key = $3) LIMIT 1', [cohort.id, name, nameKey]);
+        return { taken: other[0]?.name ?? name };
+      }
       return { id, name, cohortId: cohort.id, cohortName: cohort.name };
     });
+  }
+
+  /** Trainees from before migration 002 get their name's skeleton; a legacy look-alike keeps its own. */
+  async fillNameKeys(skeleton: (name: string) => string): Promise<number> {
+    const rows = await this.db.query<{ id: number; cohort_id: number; name: string }>('SELECT id::int AS id, cohort_id::int AS cohort_id, name FROM trainees WHERE name_key IS NULL ORDER BY id');
+    for (const row of rows) {
+      const key = skeleton(row.name);
+      const done = await this.db.query(
+        `UPDATE trainees SET name_key = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM trainees o WHERE o.cohort_id = $3 AND o.name_key = $2) RETURNING id`,
+        [row.id, key, row.cohort_id],
+      );
+      if (done.length === 0) await this.db.query('UPDATE trainees SET name_key = $2 WHERE id = $1', [row.id, `${key}#${row.id}`]);
+    }
+    return rows.length;
+  }
+
+  /** A write the health check makes: fails when the database cannot write. */
+  async healthWrite(): Promise<void> {
+    await this.db.query('INSERT INTO health_checks (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = now()');
   }
 
   /**

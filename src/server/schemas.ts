@@ -4,20 +4,27 @@
  * the types only.
  */
 import { z } from 'zod';
+import { nameProblem } from './names';
 
 const localised = z.object({ 'zh-CN': z.string().optional(), en: z.string().optional() });
 
-/** A person's name as typed: trimmed, NFC, no control characters. Shown as text, never as HTML. */
+/**
+ * A person's name as typed: trimmed, NFC, no control, invisible or text-direction characters
+ * (src/server/names.ts). Shown as text, never as HTML.
+ */
 export const personName = z
   .string()
+  .max(400, 'a name has at most 60 characters')
   .transform((s) => s.normalize('NFC').trim().replace(/\s+/g, ' '))
   .pipe(
     z
       .string()
       .min(1, 'a name is needed')
       .max(60, 'a name has at most 60 characters')
-      // eslint-disable-next-line no-control-regex
-      .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s), 'a name cannot hold control characters'),
+      .superRefine((s, ctx) => {
+        const problem = nameProblem(s);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   );
 
 export const joinCode = z
@@ -161,7 +168,7 @@ export const cohortAnswer = z.object({
   createdAt: z.string(),
   trainees: z.number(),
   attempts: z.number(),
-  codes: z.array(z.object({ code: z.string(), createdAt: z.string() })),
+  codes: z.array(z.object({ code: z.string(), createdAt: z.string(), expiresAt: z.string() })),
 });
 export const cohortListAnswer = z.object({ cohorts: z.array(cohortAnswer) });
 export const codeAnswer = z.object({ code: z.string() });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp, type AppOptions } from './app';
 import { openDb, type Db, type DbOptions } from './db';
 import { migrate } from './migrate';
+import { nameSkeleton } from './names';
 import { Repository } from './repository';
 import { loadScenarioFilesOnce, ScenarioCatalogue, type LoadProblem } from './scenarios';
 
@@ -26,6 +27,7 @@ export async function openRepository(options: DbOptions): Promise<{ db: Db; repo
   const db = await openDb(options);
   try {
     await migrate(db);
+    await new Repository(db).fillNameKeys(nameSkeleton);
   } catch (error) {
     await db.close();
     throw error;
