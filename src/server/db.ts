@@ -151,24 +151,36 @@ async function openPglite(dataDir: string | undefined, durability: 'fsync' | 're
  */
 export async function pgliteOptions(dataDir: string, durability: 'fsync' | 'relaxed') {
   const [{ PGlite }, { NodeFS }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/nodefs')]);
-  if (durability === 'relaxed') return { dataDir, startParams: PGlite.defaultStartParams };
-  class SyncedNodeFS extends NodeFS {
-    override async init(pg: Parameters<InstanceType<typeof NodeFS>['init']>[0], opts: Parameters<InstanceType<typeof NodeFS>['init']>[1]) {
+  type NodeFsInit = InstanceType<typeof NodeFS>['init'];
+  class PrivateNodeFS extends NodeFS {
+    override async init(pg: Parameters<NodeFsInit>[0], opts: Parameters<NodeFsInit>[1]) {
       const result = await super.init(pg, opts);
       const preRun = [...((result.emscriptenOpts.preRun as ((mod: unknown) => void)[] | undefined) ?? [])];
       preRun.push((mod) => {
-        const nodefs = (mod as { NODEFS: { stream_ops: Record<string, unknown> } }).NODEFS;
-        nodefs.stream_ops.fsync = (stream: { nfd?: number }) => {
-          if (stream.nfd !== undefined) fsyncSync(stream.nfd);
-          pgliteSync.fsyncs += 1;
-          return 0;
+        const nodefs = (mod as { NODEFS: { stream_ops: Record<string, unknown>; doSetAttr: (...args: unknown[]) => unknown } }).NODEFS;
+        // Emscripten chmods every file it creates to its own mode (0666 for PostgreSQL's files),
+        // overriding the umask: keep group and others out.
+        const setAttr = nodefs.doSetAttr.bind(nodefs);
+        nodefs.doSetAttr = (target, node, attr, ...rest) => {
+          const a = attr as { mode?: number };
+          return setAttr(target, node, a.mode === undefined ? a : { ...a, mode: a.mode & ~0o077 }, ...rest);
         };
+        if (durability === 'fsync') {
+          nodefs.stream_ops.fsync = (stream: { nfd?: number }) => {
+            if (stream.nfd !== undefined) fsyncSync(stream.nfd);
+            pgliteSync.fsyncs += 1;
+            return 0;
+          };
+        }
       });
       return { emscriptenOpts: { ...result.emscriptenOpts, preRun } };
     }
   }
-  const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'fsync=on', '-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=on'];
-  return { fs: new SyncedNodeFS(dataDir), startParams };
+  const startParams =
+    durability === 'fsync'
+      ? [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'fsync=on', '-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=on']
+      : PGlite.defaultStartParams;
+  return { fs: new PrivateNodeFS(dataDir), startParams };
 }
 
 async function openPostgres(url: string, schema: string | undefined, poolSize: number): Promise<Db> {
