@@ -123,6 +123,14 @@ async function main() {
   http.headersTimeout = headersTimeout;
   http.requestTimeout = requestTimeout;
   http.keepAliveTimeout = keepAliveTimeout;
+  // Node's header timeout starts at the first byte: a connection that never sends one is closed here.
+  http.on('connection', (socket: import('node:net').Socket) => {
+    const timer = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, headersTimeout);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
 
   // SIGTERM: stop taking connections, let every request in flight finish (up to SHUTDOWN_GRACE_MS),
   // then close the database and the lock.
