@@ -153,7 +153,11 @@ export function createApp(options: AppOptions) {
   const { repository, catalogue } = options;
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Login and join limits guard secrets: on PostgreSQL they live in the database, so every app
+  // server sees the same counts. Submission limits only damp floods: they stay in each process's
+  // memory (n servers allow n times as much), so a submission keeps its single database round trip.
   const store = options.limitStore ?? (repository.db.kind === 'postgres' ? new DbLimits(repository.db, now) : new MemoryLimits(now));
+  const floodStore = options.limitStore ?? new MemoryLimits(now);
   const proxies = options.trustProxy === true ? 1 : Math.max(0, Math.floor(Number(options.trustProxy ?? 0)));
   let setupToken = options.setupToken ?? null;
 
@@ -180,8 +184,8 @@ export function createApp(options: AppOptions) {
     c.header('Retry-After', String(wait));
     return fail(429, message);
   };
-  const limit = async (c: Context, key: string, rate: RateLimit, what: string) => {
-    const wait = await store.take(key, rate);
+  const limit = async (c: Context, key: string, rate: RateLimit, what: string, where: LimitStore = store) => {
+    const wait = await where.take(key, rate);
     if (wait > 0) refuse(c, wait, `too many ${what}; try again in ${wait} s`);
   };
   /** Keys hold names and addresses: hashed, they do not sit in the database in clear. */
@@ -314,8 +318,8 @@ export function createApp(options: AppOptions) {
 
   app.post('/api/attempts', attemptBody, trainee, async (c) => {
     const me = c.get('trainee');
-    await limit(c, limitKey('submit-address', clientAddress(c)), limits.submitPerAddress, 'attempts from this address');
-    await limit(c, `submit:${me.id}`, limits.submit, 'attempts sent');
+    await limit(c, limitKey('submit-address', clientAddress(c)), limits.submitPerAddress, 'attempts from this address', floodStore);
+    await limit(c, `submit:${me.id}`, limits.submit, 'attempts sent', floodStore);
     const attempt = await readJson(c, attemptSchema);
     if (Date.parse(attempt.startedAt) > now() + CLOCK_SKEW_MS) fail(400, `startedAt ${attempt.startedAt} is in the future; check the device's clock`);
 
