@@ -237,5 +237,5 @@ describe('health and logs', () => {
     } finally {
       await broken.close();
     }
-  });
+  }, 120_000); // a fresh PGlite takes seconds on a busy machine
 });

@@ -83,26 +83,27 @@ afterAll(async () => {
 });
 
 it('listens on 127.0.0.1 by default, cuts silent connections, caps connections, and drains on SIGTERM', async () => {
-  const server = await startServer({ HEADERS_TIMEOUT_MS: '1000', MAX_CONNECTIONS: '10' });
+  const server = await startServer({ HEADERS_TIMEOUT_MS: '4000', MAX_CONNECTIONS: '10' });
   expect(server.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(server.output()).toMatch(/every acknowledged attempt is on the disk/);
   const port = Number(new URL(server.base).port);
 
   // 25 connections that never send a byte: 10 are held, the other 15 closed at once, and the held
-  // ones cut off once the header timeout passes. Then the server answers again.
+  // ones cut off once the header timeout (4 s) passes. Then the server answers again.
   const opened = Date.now();
   const idle = await Promise.all(Array.from({ length: 25 }, () => rawConnection('127.0.0.1', port)));
   const closed = await Promise.all(idle.map((c) => c.closedAt));
-  const atOnce = closed.filter((t) => t - opened < 800).length;
+  const atOnce = closed.filter((t) => t - opened < 3_000).length;
   expect(atOnce).toBeGreaterThanOrEqual(15);
-  expect(Math.max(...closed) - opened).toBeLessThan(8_000);
+  expect(closed.filter((t) => t - opened >= 3_900).length).toBeGreaterThanOrEqual(1);
+  expect(Math.max(...closed) - opened).toBeLessThan(20_000);
   // A request trickled in slower than the header timeout is cut off too.
   const slow = await rawConnection('127.0.0.1', port);
   slow.socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n');
   const trickle = setInterval(() => slow.socket.write('X-A: b\r\n'), 300);
   const slowClosed = await slow.closedAt;
   clearInterval(trickle);
-  expect(slowClosed - opened).toBeLessThan(15_000);
+  expect(slowClosed - opened).toBeLessThan(40_000);
   expect((await api(server.base, 'GET', '/api/health')).status).toBe(200);
 
   const { cookie } = await api(server.base, 'POST', '/api/login', { name: 'Process Lead', password: PASSWORD });

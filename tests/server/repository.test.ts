@@ -288,8 +288,8 @@ describe('the summaries migration on a database that already holds attempts', ()
       await repo.saveScenarioVersion(HASH, 'practice-call', 1, { en: 'Warm-up' }, { id: 'practice-call' });
       const lead = await repo.createLead('Old Lead', 'scrypt$x');
       const cohort = (await repo.createCohort(lead, 'Old', 'OLDCODE1')) as number;
-      const hal = ((await repo.joinCohort('OLDCODE1', 'Hal', 'token-hal')) as { id: number }).id;
       // Rows as the first schema held them (later migrations add columns the repository now writes).
+      const hal = (await db.query<{ id: number }>(`INSERT INTO trainees (cohort_id, name, token_hash) VALUES ($1, 'Hal', 'token-hal') RETURNING id::int AS id`, [cohort]))[0]!.id;
       for (const [day, total] of [[3, 50], [1, 95], [2, 20]] as const) {
         const a = attempt({ traineeId: hal, cohortId: cohort, startedAt: `2026-11-0${day}T10:00:00.000Z`, total, passed: total > 90 });
         await db.query(
