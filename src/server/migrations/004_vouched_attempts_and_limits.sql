@@ -13,8 +13,6 @@ CREATE TABLE attempt_starts (
 );
 CREATE INDEX attempt_starts_trainee ON attempt_starts (trainee_id, started_at);
 
-ALTER TABLE attempts ADD COLUMN seed text;
-ALTER TABLE attempts ADD COLUMN mode text NOT NULL DEFAULT 'practice';
 -- False for an attempt played without a server start: its dates are when the server received it.
 ALTER TABLE attempts ADD COLUMN timed_by_server boolean NOT NULL DEFAULT false;
 -- What the client said its start was; shown, never used for ordering.
