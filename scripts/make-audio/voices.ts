@@ -36,6 +36,9 @@ export const VOICES: Record<string, VoiceProfile> = {
   drunk: { variant: 'm2', pitch: 38, rate: 0.85, wordGap: 4, wobbleCents: 45, synthesis: { pitch: 0.8, rate: 0.8 }, who: 'drunk man, slurred and wobbling' },
   timetable: { variant: 'm5', pitch: 48, rate: 1.0, wordGap: 1, wobbleCents: 0, synthesis: { pitch: 1.0, rate: 1.0 }, who: 'precise man checking every train' },
   resident: { variant: 'm4', pitch: 40, rate: 1.08, wordGap: 0, wobbleCents: 0, synthesis: { pitch: 0.85, rate: 1.1 }, who: 'angry man in his fifties, clipped' },
+  manner: { variant: 'grandpa', pitch: 40, rate: 0.9, wordGap: 2, wobbleCents: 0, synthesis: { pitch: 0.85, rate: 0.9 }, who: 'retired teacher in his sixties, measured and stern' },
+  claim: { variant: 'f3', pitch: 46, rate: 1.08, wordGap: 0, wobbleCents: 0, synthesis: { pitch: 1.0, rate: 1.05 }, who: 'bakery owner in her forties, brisk and businesslike' },
+  parcel: { variant: 'f5', pitch: 64, rate: 1.15, wordGap: 0, wobbleCents: 0, synthesis: { pitch: 1.2, rate: 1.15 }, who: 'young office worker, a woman, talks fast and jumps about' },
 };
 
 /** An unknown voice key still gets a voice (and a warning), so a new caller is never silent. */

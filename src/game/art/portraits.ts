@@ -34,6 +34,9 @@ export const CALLER_FEATURES = {
   drunk: { skin: '#e8b48f', hair: '#2e2723', hairStyle: 'side-part', clothes: '#4b5563', collar: '#eef0f2', tie: '#9b2c2c', flushed: true, sleepyEyes: true, stubble: true },
   timetable: { skin: '#e6bb94', hair: '#4a4036', hairStyle: 'cap', clothes: '#7a6a4f', collar: '#d8cfbf', wrinkles: true },
   resident: { skin: '#d6a47c', hair: '#5a544e', hairStyle: 'receding', clothes: '#2f6d8f', collar: '#dfe9ef', stubble: true, wrinkles: true },
+  manner: { skin: '#eac3a0', hair: '#b9b6b1', hairStyle: 'receding', clothes: '#7b5e45', collar: '#ece6da', glasses: true, wrinkles: true },
+  claim: { skin: '#e9bd98', hair: '#2a1f1a', hairStyle: 'bob', clothes: '#b04a3c', collar: '#fbf7f2' },
+  parcel: { skin: '#f3cfae', hair: '#1c1716', hairStyle: 'bun', clothes: '#cf7b9b', collar: '#fbeef3', earrings: true },
   /** For a caller whose portrait key the desk does not know yet. */
   generic: { skin: '#d9c2ad', hair: '#57534e', hairStyle: 'short-grey', clothes: '#64748b', collar: '#e2e8f0' },
 } as const satisfies Record<string, Features>;
