@@ -18,7 +18,7 @@ const WORDS = {
   'cohort.new': { en: 'New cohort', 'zh-CN': '新建学员组' },
   'cohort.create': { en: 'Create', 'zh-CN': '创建' },
   'cohort.none': { en: 'No cohort yet: create one, then give its join code to your trainees.', 'zh-CN': '还没有学员组:先创建一个,再把加入码发给学员。' },
-  'cohort.stats': { en: '{trainees} trainees · {attempts} calls', 'zh-CN': '{trainees} 名学员 · {attempts} 通电话' },
+  'cohort.stats': { en: '{trainees} {trainees|trainee|trainees} · {attempts} {attempts|call|calls}', 'zh-CN': '{trainees} 名学员 · {attempts} 通电话' },
   codes: { en: 'Join codes', 'zh-CN': '加入码' },
   'codes.new': { en: 'New code', 'zh-CN': '新加入码' },
   'codes.revoke': { en: 'Close', 'zh-CN': '停用' },
@@ -86,7 +86,12 @@ export function pick(text: Localised | null | undefined, lang: Lang, fallback = 
 
 export function makeT(lang: Lang) {
   return (key: WordKey, vars: Record<string, string | number> = {}): string =>
-    pick(WORDS[key], lang).replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+    // `{name|one|other}`: an English plural, "one" when the value is 1 ("1 trainee", "3 trainees").
+    pick(WORDS[key], lang).replace(/\{(\w+)(?:\|([^|}]*)\|([^|}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+      if (vars[name] === undefined) return whole;
+      if (one === undefined) return String(vars[name]);
+      return Number(vars[name]) === 1 ? one : (other ?? '');
+    });
 }
 export type T = ReturnType<typeof makeT>;
 

@@ -16,7 +16,7 @@ const STRINGS = {
   'menu.difficulty': { en: 'Difficulty {n} of 5', 'zh-CN': '难度 {n}/5' },
   'menu.best': { en: 'Best {score}%', 'zh-CN': '最佳 {score}%' },
   'menu.notPlayed': { en: 'Not tried yet', 'zh-CN': '尚未练习' },
-  'menu.attempts': { en: '{n} tries', 'zh-CN': '练习 {n} 次' },
+  'menu.attempts': { en: '{n} {n|try|tries}', 'zh-CN': '练习 {n} 次' },
   'menu.passed': { en: 'Passed', 'zh-CN': '已通过' },
   'menu.notPassed': { en: 'Not passed yet', 'zh-CN': '尚未通过' },
   'menu.loading': { en: 'Loading {title}…', 'zh-CN': '正在载入「{title}」…' },
@@ -55,7 +55,7 @@ const STRINGS = {
   'call.secondsLeft': { en: '{s} s left', 'zh-CN': '剩 {s} 秒' },
   'call.onHold': { en: 'Caller on hold · {s} s', 'zh-CN': '通话保持中 · {s} 秒' },
   'call.resume': { en: 'Back to the caller ▸', 'zh-CN': '恢复通话 ▸' },
-  'call.mood': { en: 'Mood', 'zh-CN': '情绪' },
+  'call.mood': { en: 'Anger', 'zh-CN': '怒气' },
   'call.mood.calm': { en: 'Calm', 'zh-CN': '平静' },
   'call.mood.annoyed': { en: 'Annoyed', 'zh-CN': '不耐烦' },
   'call.mood.angry': { en: 'Angry', 'zh-CN': '愤怒' },
@@ -109,7 +109,7 @@ const STRINGS = {
   'debrief.total': { en: 'Total', 'zh-CN': '总分' },
   'debrief.passMark': { en: 'Pass mark {n}%', 'zh-CN': '及格线 {n}%' },
   'debrief.skills': { en: 'Skills', 'zh-CN': '各项能力' },
-  'debrief.facts': { en: 'Ring {ring} · {silences} silences · {duration}', 'zh-CN': '第 {ring} 声接起 · 沉默 {silences} 次 · 用时 {duration}' },
+  'debrief.facts': { en: 'Ring {ring} · {silences} {silences|silence|silences} · {duration}', 'zh-CN': '第 {ring} 声接起 · 沉默 {silences} 次 · 用时 {duration}' },
   'debrief.factsUnanswered': { en: 'Not picked up · rang for {duration}', 'zh-CN': '未接起 · 响铃 {duration}' },
   'debrief.yourCall': { en: 'Your call, choice by choice', 'zh-CN': '你的通话,逐句点评' },
   'debrief.modelCall': { en: 'The model call', 'zh-CN': '示范通话' },
@@ -123,7 +123,7 @@ const STRINGS = {
   'debrief.saved': { en: 'Saved on this device', 'zh-CN': '已保存在本设备' },
   'debrief.sent': { en: 'Sent to your team', 'zh-CN': '已发送给团队' },
   'debrief.notSaved': { en: 'Could not save on this device', 'zh-CN': '未能保存在本设备' },
-  'debrief.mood': { en: 'mood {before} → {after}', 'zh-CN': '情绪 {before} → {after}' },
+  'debrief.mood': { en: 'anger {before} → {after}', 'zh-CN': '怒气 {before} → {after}' },
   'debrief.scrollHint': { en: '↑↓ or wheel to scroll', 'zh-CN': '↑↓ 或滚轮翻阅' },
   'debrief.ending': { en: 'Ending', 'zh-CN': '结局' },
   'live.callerSays': { en: '{name}: {text}', 'zh-CN': '{name}:{text}' },
@@ -131,14 +131,25 @@ const STRINGS = {
   'live.choices': { en: 'Your options: {list}', 'zh-CN': '你的选项:{list}' },
   'live.result': { en: 'Result: {outcome}. {verdict}. Total {total}%, pass mark {passMark}%.', 'zh-CN': '结果:{outcome}。{verdict}。总分 {total}%,及格线 {passMark}%。' },
   'live.ringing': { en: 'The phone is ringing: ring {n}. Press Enter to answer.', 'zh-CN': '电话响了:第 {n} 声。按 Enter 接听。' },
-  'live.menu': { en: 'Choose a caller. {count} callers.', 'zh-CN': '选择来电者,共 {count} 位。' },
+  'live.menu': { en: 'Choose a caller. {count} {count|caller|callers}.', 'zh-CN': '选择来电者,共 {count} 位。' },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type StringKey = keyof typeof STRINGS;
 
+/**
+ * Fills `{name}` from params. `{name|one|other}` is an English plural: "one" when the value is 1,
+ * else "other" ("{n} {n|try|tries}" reads "1 try", "3 tries"); Chinese needs none.
+ */
 export function t(language: Language, key: StringKey, params: Record<string, string | number> = {}): string {
-  const template: string = STRINGS[key][language];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(STRINGS[key][language], params);
+}
+
+export function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)(?:\|([^|}]*)\|([^|}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    if (!(name in params)) return whole;
+    if (one === undefined) return String(params[name]);
+    return Number(params[name]) === 1 ? one : (other ?? '');
+  });
 }
 
 /** Scenario text in the trainee's language, falling back to the other language rather than to nothing. */

@@ -156,7 +156,7 @@ function render() {
       if (!frame.isConnected) sections.simulation.append(frame);
       simButton.removeAttribute('disabled');
       simButton.textContent = 'Simulate';
-      announce(`Simulated ${n} plays: ${report.passed} passed.`);
+      announce(`Simulated ${n} ${n === 1 ? 'play' : 'plays'}: ${report.passed} passed.`);
     }, 20);
   });
   sections.simulation.append(el('h2', {}, 'Simulation'), el('div', { class: 'row' }, el('label', { for: 'runs' }, 'Random plays '), runs, simButton));
