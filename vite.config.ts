@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { trainerPlugin } from './src/dev/trainer-plugin';
+import { serviceWorkerPlugin } from './src/pwa/sw-plugin';
 
 // One page per user: the trainee's game, the lead's dashboard, the trainer's preview.
 const pages = ['index', 'dashboard', 'preview'].filter((page) => existsSync(resolve(__dirname, `${page}.html`)));
 
 export default defineConfig({
-  plugins: [trainerPlugin(__dirname)],
+  // The service worker (/sw.js) is written from the build's own file list: the game works offline.
+  plugins: [trainerPlugin(__dirname), serviceWorkerPlugin(__dirname)],
   build: {
     target: 'es2022',
     rollupOptions: {

@@ -3,7 +3,6 @@
  * landscape screen and 720 × 1280 on an upright phone, scaled to fit (Phaser's scale manager, FIT).
  */
 import * as Phaser from 'phaser';
-import { Boot } from './scenes/boot';
 import { Call } from './scenes/call';
 import { Debrief } from './scenes/debrief';
 import { GAME_EVENT, SCENE } from './scenes/keys';
@@ -18,7 +17,7 @@ import { setSoundPort, sound } from './sound-port';
 import { installHook, setHookScene } from './test-hook';
 import { colour } from './theme';
 import { gameSize, orientationFor, type Orientation } from './ui/layout';
-import { overflowingText } from './ui/overflow';
+import { overflowingText, overlappingText } from './ui/overflow';
 
 const parent = document.getElementById('game');
 const services = createServices(document.getElementById('live'));
@@ -47,7 +46,8 @@ const game = new Phaser.Game({
   // The desk draws no pixel art; smooth scaling keeps text legible when the canvas is scaled.
   render: { antialias: true, roundPixels: false },
   input: { touch: true, mouse: true, keyboard: true },
-  scene: [Boot, Preloader, Menu, Call, Debrief],
+  // The menu comes up first; the Preloader loads the art behind it and is never shown.
+  scene: [Menu, Call, Debrief, Preloader],
   banner: false,
   // Sound is Howler's: Phaser's own AudioContext would start before any gesture and warn.
   audio: { noAudio: true },
@@ -86,6 +86,9 @@ installHook(window as unknown as Record<string, unknown>, (box) => {
 }, () => {
   const active = game.scene.getScenes(true)[0];
   return active ? overflowingText(active) : [];
+}, () => {
+  const active = game.scene.getScenes(true)[0];
+  return active ? overlappingText(active) : [];
 });
 
 // Trainers on the dev server: a scenario file saved with a problem is listed over the game.

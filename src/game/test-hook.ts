@@ -16,23 +16,30 @@ interface Hook {
   call(): unknown;
   menu: unknown;
   debrief: unknown;
+  /** The service worker's state (src/game/offline.ts). */
+  offline: unknown;
   /** Named targets in CSS pixels of the page. */
   targets(): Record<string, Box>;
   /** Text on the current scene that runs out of its box (should always be empty). */
   overflow(): string[];
+  /** Texts on the current scene printed over one another. */
+  overlaps(): string[];
 }
 
 const targets = new Map<string, () => Box | null>();
 let toPage: (box: Box) => Box = (box) => box;
 
 let overflow: () => string[] = () => [];
+let overlaps: () => string[] = () => [];
 
 const hook: Hook = {
   scene: null,
   overflow: () => overflow(),
+  overlaps: () => overlaps(),
   call: () => null,
   menu: null,
   debrief: null,
+  offline: null,
   targets: () => {
     const out: Record<string, Box> = {};
     for (const [name, read] of targets) {
@@ -43,9 +50,10 @@ const hook: Hook = {
   },
 };
 
-export function installHook(target: Record<string, unknown>, gameToPage: (box: Box) => Box, findOverflow: () => string[] = () => []): void {
+export function installHook(target: Record<string, unknown>, gameToPage: (box: Box) => Box, findOverflow: () => string[] = () => [], findOverlaps: () => string[] = () => []): void {
   toPage = gameToPage;
   overflow = findOverflow;
+  overlaps = findOverlaps;
   target.__holdTheLine = hook;
 }
 
@@ -64,6 +72,10 @@ export function setHookCall(reader: Reader | null): void {
 
 export function setHookMenu(menu: unknown): void {
   hook.menu = menu;
+}
+
+export function setHookOffline(status: unknown): void {
+  hook.offline = status;
 }
 
 export function setHookDebrief(result: unknown): void {

@@ -1,27 +1,35 @@
 /**
- * Menu: the callers as cards with the trainee's history, the language switch and the settings.
- * Picking a caller fetches that scenario (and the engine's chunk) and starts the call.
+ * Menu: the callers as cards with the trainee's history, the language switch and the settings; pages
+ * when the callers do not fit on one. The first scene: it draws and takes input at once, and the
+ * rest arrives while the trainee reads it (the art from the Preloader, the history from the
+ * device's store). Picking a caller fetches that scenario (and the engine's chunk) and starts the call.
  */
 import * as Phaser from 'phaser';
 import { historyByScenario, type ScenarioHistory } from '../attempt-store';
-import { ART } from '../assets';
+import { ART, PACK_SECTION, sectionLoaded } from '../assets';
 import { catalog, type CatalogEntry } from '../catalog';
 import { pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { CAPTION_SIZES, nextInCycle, VOLUME_STEPS } from '../settings';
 import { sound } from '../sound-port';
-import { colour, radius, space } from '../theme';
+import { colour, FONT_FAMILY, radius, space } from '../theme';
 import { Button } from '../ui/button';
 import { CallerCard } from '../ui/caller-card';
 import { FocusManager } from '../ui/focus';
 import { frameOf, type Frame } from '../ui/layout';
+import { touchFirst } from '../ui/input-mode';
+import { menuGrid } from '../ui/menu-grid';
 import { makeText } from '../ui/text';
-import { clearTargets, setHookMenu, setTarget } from '../test-hook';
+import { artLoaded } from './preloader';
+import { applyUpdate, offlineStatus, onOfflineChange, startOffline } from '../offline';
+import { clearTargets, setHookMenu, setHookScene, setTarget } from '../test-hook';
 import type { CallData } from './call';
 import { GAME_EVENT, SCENE } from './keys';
 
 /** A performance mark set once, when the menu first takes input. */
 export const MENU_READY_MARK = 'hold-the-line:menu-interactive';
+/** And once when it is complete: every portrait on the first page and the trainee's history drawn. */
+export const MENU_COMPLETE_MARK = 'hold-the-line:menu-complete';
 
 export interface MenuData {
   page?: number;
@@ -31,12 +39,22 @@ export interface MenuData {
   focusIndex?: number;
 }
 
+function measureWith(font: string): (text: string) => number {
+  const context = document.createElement('canvas').getContext('2d');
+  if (!context) return (text) => text.length * 12;
+  context.font = font;
+  return (text) => Math.ceil(context.measureText(text).width);
+}
+
 export class Menu extends Phaser.Scene {
   private focus!: FocusManager;
   private frame!: Frame;
   private data_: MenuData = {};
   private cards: CallerCard[] = [];
   private busy = false;
+  private entries: CatalogEntry[] = [];
+  private logoSlot: { x: number; y: number; size: number } | null = null;
+  private logo: Phaser.GameObjects.Image | null = null;
 
   constructor() {
     super(SCENE.menu);
@@ -46,9 +64,13 @@ export class Menu extends Phaser.Scene {
     this.data_ = data ?? {};
     this.cards = [];
     this.busy = false;
+    this.updateButton = null;
+    this.artShown = false;
+    this.historyShown = false;
   }
 
   create(): void {
+    setHookScene(SCENE.menu);
     const { width, height } = this.scale;
     this.frame = frameOf(width, height);
     this.cameras.main.setBackgroundColor(colour.backdrop);
@@ -63,20 +85,75 @@ export class Menu extends Phaser.Scene {
     document.documentElement.lang = language;
     document.title = t(language, 'app.title');
     const headerBottom = this.drawHeader(language);
+    this.drawCallers(language, headerBottom);
+    // The art arrives from the Preloader (launched once, never stopped): each picture as it comes.
+    if (!this.scene.isActive(SCENE.preloader) && !sectionLoaded(this.textures, PACK_SECTION.desk)) this.scene.launch(SCENE.preloader);
+    const onTexture = () => this.showArt();
+    this.textures.on(Phaser.Textures.Events.ADD, onTexture);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.textures.off(Phaser.Textures.Events.ADD, onTexture));
+    this.showArt();
+    // The moment a trainee can pick a caller: what bench:web measures from navigation.
+    if (performance.getEntriesByName(MENU_READY_MARK).length === 0) performance.mark(MENU_READY_MARK);
+    // Offline play starts behind the menu: the worker keeps the game and this language's voices.
+    startOffline(language);
+    const updateShown = offlineStatus().updateReady;
+    const offOffline = onOfflineChange(() => {
+      if (offlineStatus().updateReady !== updateShown && !this.busy) this.scene.restart(this.data_);
+    });
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, offOffline);
     void services()
       .attempts.list()
       .then((records) => {
-        if (!this.scene.isActive()) return;
-        this.drawCallers(language, headerBottom, historyByScenario(records));
+        if (!this.scene.isActive() || this.cards.length === 0) return;
+        this.showHistory(language, historyByScenario(records));
       });
   }
+
+  private showArt(): void {
+    let all = true;
+    for (const card of this.cards) all = card.showPortrait() && all;
+    const slot = this.logoSlot;
+    if (slot && !this.logo && this.textures.exists(ART.logo)) this.logo = this.add.image(slot.x, slot.y, ART.logo).setOrigin(0).setDisplaySize(slot.size, slot.size);
+    this.artShown = all && this.logo !== null;
+    this.markComplete();
+  }
+
+  private artShown = false;
+  private historyShown = false;
+
+  private markComplete(): void {
+    if (this.artShown && this.historyShown && performance.getEntriesByName(MENU_COMPLETE_MARK).length === 0) performance.mark(MENU_COMPLETE_MARK);
+  }
+
+  private showHistory(language: Language, history: Map<string, ScenarioHistory>): void {
+    const onPage = this.cards.length;
+    const first = this.firstOnPage;
+    this.entries.slice(first, first + onPage).forEach((entry, i) => this.cards[i]?.setHistory(history.get(entry.id)));
+    setHookMenu({
+      language,
+      hint: this.hint,
+      page: this.page,
+      pages: this.pages,
+      cards: this.entries.map((e) => ({ id: e.id, best: history.get(e.id)?.best ?? null, attempts: history.get(e.id)?.attempts ?? 0, passed: history.get(e.id)?.passed ?? false })),
+      onPage: this.entries.slice(first, first + onPage).map((e) => e.id),
+    });
+    this.historyShown = true;
+    this.markComplete();
+  }
+
+  private page = 0;
+  private updateButton: Button | null = null;
+  private hint: 'touch' | 'keys' = 'keys';
+  private pages = 1;
+  private firstOnPage = 0;
 
   private drawHeader(language: Language): number {
     const frame = this.frame;
     const { width } = this.scale;
     const margin = space.xl;
     const logoSize = frame.portrait ? 72 : 56;
-    this.add.image(margin, margin, ART.logo).setOrigin(0).setDisplaySize(logoSize, logoSize);
+    this.logo = null;
+    this.logoSlot = { x: margin, y: margin, size: logoSize };
     const title = makeText(this, margin + logoSize + space.m, margin - 4, t(language, 'app.title'), { size: frame.text('title'), bold: true });
     const taglineAt = { x: title.x, y: title.y + title.height + 2 };
     let tagline = makeText(this, taglineAt.x, taglineAt.y, t(language, 'app.tagline'), { size: frame.text('small'), colour: 'textMuted', width: width - title.x - margin });
@@ -107,13 +184,9 @@ export class Menu extends Phaser.Scene {
     ];
     const size = frame.text('small');
     const height = Math.round(size * 2.3);
-    const measure = (text: string) => makeText(this, 0, 0, text, { size }).setVisible(false);
-    const widths = labels.map((label) => {
-      const m = measure(label);
-      const w = m.width + space.l * 2;
-      m.destroy();
-      return Math.max(w, 120);
-    });
+    // Measured on a 2D canvas, not by drawing hidden Text objects (each would make and free a texture).
+    const measure = measureWith(`normal ${size}px ${FONT_FAMILY}`);
+    const widths = labels.map((label) => Math.max(measure(label) + space.l * 2, 120));
     const buttons: Button[] = [];
     const press = (i: number) => () => {
       actions[i]?.();
@@ -155,58 +228,95 @@ export class Menu extends Phaser.Scene {
 
   private settingsButtons: Button[] = [];
 
-  private drawCallers(language: Language, top: number, history: Map<string, ScenarioHistory>): void {
+  private drawCallers(language: Language, top: number): void {
     const frame = this.frame;
     const { width, height } = this.scale;
     const margin = space.xl;
-    const entries = catalog();
+    const entries = (this.entries = catalog());
     const headingY = top + space.l;
     const heading = makeText(this, margin, headingY, t(language, 'menu.callers'), { size: frame.text('large'), bold: true });
-    if (!frame.portrait) makeText(this, width - margin, headingY + 4, t(language, 'menu.keys'), { size: frame.text('small'), colour: 'textFaint' }).setOrigin(1, 0);
-
     const gridTop = heading.y + heading.height + space.m;
-    const cols = frame.portrait ? 2 : 4;
-    const gap = space.m;
-    const minCardHeight = frame.portrait ? 330 : 240;
-    const available = height - gridTop - margin;
-    const rows = Math.max(1, Math.floor((available + gap) / (minCardHeight + gap)));
-    const perPage = rows * cols;
-    const pages = Math.max(1, Math.ceil(entries.length / perPage));
-    const page = Math.min(pages - 1, Math.max(0, this.data_.page ?? 0));
-    const cardWidth = (width - margin * 2 - gap * (cols - 1)) / cols;
-    const cardHeight = pages > 1 ? minCardHeight : Math.min(300, (available - gap * (rows - 1)) / rows);
+    // The hint line sits at the foot of the screen, under the cards and never beside the pager:
+    // at the right of the page's results panel (bottom left, over the canvas) when there is room,
+    // else above it.
+    const small = frame.text('small');
+    // A new version waiting takes the hint's place, as a button that reloads into it.
+    const update = offlineStatus().updateReady;
+    const lineHeight = Math.round(small * (update ? 2 : 1.4));
+    const touch = touchFirst();
+    this.hint = touch ? 'touch' : 'keys';
+    const hintFor = (paged: boolean): string => t(language, touch ? (paged ? 'menu.touchPages' : 'menu.touch') : paged ? 'menu.keysPages' : 'menu.keys');
+    const measure = measureWith(`normal ${small}px ${FONT_FAMILY}`);
+    const hintWidth = update ? measure(t(language, 'menu.update')) + space.l * 2 : Math.max(measure(hintFor(true)), measure(hintFor(false)));
+    const panel = this.resultsPanelStrip();
+    let hintY = height - space.s - lineHeight;
+    if (hintWidth > width - margin - panel.right - space.m) hintY = Math.min(hintY, height - panel.height - space.xs - lineHeight);
+    const grid = menuGrid({ width, height, top: gridTop, bottom: Math.min(hintY, height - panel.height - space.xs) - space.s, count: entries.length, portrait: frame.portrait, page: this.data_.page ?? 0, margin, gap: space.m });
+    const { page, pages } = grid;
+    this.page = page;
+    this.pages = pages;
+    this.firstOnPage = grid.first;
+    if (update) {
+      const w = Math.min(hintWidth, width - margin * 2);
+      const button = new Button(this, { x: width - margin - w, y: hintY, width: w, height: lineHeight, label: t(language, 'menu.update'), size: small, variant: 'primary', onPress: () => applyUpdate() });
+      this.updateButton = button;
+      setTarget('menu:update', () => button.screenBounds());
+    } else {
+      const hint = makeText(this, width - margin, hintY, hintFor(pages > 1), { size: small, colour: 'textFaint', width: width - margin * 2, maxLines: 1 }).setOrigin(1, 0);
+      setTarget('menu:hint', () => hint.getBounds());
+    }
 
-    entries.slice(page * perPage, (page + 1) * perPage).forEach((entry, i) => {
-      const rect = new Phaser.Geom.Rectangle(margin + (i % cols) * (cardWidth + gap), gridTop + Math.floor(i / cols) * (cardHeight + gap), cardWidth, cardHeight);
-      const card = new CallerCard(this, rect, entry, history.get(entry.id), language, frame, () => void this.pickCaller(entry, language));
+    const onPage = entries.slice(grid.first, grid.first + grid.perPage);
+    onPage.forEach((entry, i) => {
+      const r = grid.cards[i];
+      if (!r) return;
+      const rect = new Phaser.Geom.Rectangle(r.x, r.y, r.width, r.height);
+      const card = new CallerCard(this, rect, entry, undefined, language, frame, () => void this.pickCaller(entry, language));
       this.cards.push(card);
       setTarget(`card:${entry.id}`, () => rect);
     });
 
+    const goTo = (to: number) => this.scene.restart({ page: (to + pages) % pages });
     if (pages > 1) {
-      const size = frame.text('small');
-      const h = Math.round(size * 2.2);
-      const label = makeText(this, width - margin - 2 * (h + space.s), headingY + 4, t(language, 'menu.page', { page: page + 1, pages }), { size, colour: 'textMuted' }).setOrigin(1, 0);
-      const prev = new Button(this, { x: width - margin - 2 * h - space.s, y: headingY - 4, width: h, height: h, label: '‹', size, onPress: () => this.scene.restart({ page: (page - 1 + pages) % pages }) });
-      const next = new Button(this, { x: width - margin - h, y: headingY - 4, width: h, height: h, label: '›', size, onPress: () => this.scene.restart({ page: (page + 1) % pages }) });
-      void label;
+      const h = Math.round(small * 2.2);
+      const right = width - margin;
+      const prev = new Button(this, { x: right - 2 * h - space.s, y: headingY - 4, width: h, height: h, label: '‹', size: small, onPress: () => goTo(page - 1) });
+      const next = new Button(this, { x: right - h, y: headingY - 4, width: h, height: h, label: '›', size: small, onPress: () => goTo(page + 1) });
+      const labelRight = prev.screenBounds().x - space.s;
+      makeText(this, labelRight, headingY + 4, t(language, 'menu.page', { page: page + 1, pages }), { size: small, colour: 'textMuted', width: Math.max(60, labelRight - heading.x - heading.width - space.m), maxLines: 1 }).setOrigin(1, 0);
       this.focus.add(prev, next);
+      setTarget('page:prev', () => prev.screenBounds());
+      setTarget('page:next', () => next.screenBounds());
+      const keyboard = this.input.keyboard;
+      keyboard?.on('keydown-PAGE_DOWN', () => goTo(page + 1));
+      keyboard?.on('keydown-PAGE_UP', () => goTo(page - 1));
     }
 
-    this.focus.add(...this.settingsButtons, ...this.cards);
+    this.focus.add(...this.settingsButtons, ...this.cards, ...(this.updateButton ? [this.updateButton] : []));
     const focusIndex = this.data_.focusIndex;
     if (focusIndex !== undefined) this.focus.focus(this.settingsButtons[focusIndex] ?? null, true);
     else {
-      const back = entries.slice(page * perPage, (page + 1) * perPage).findIndex((e) => e.id === this.data_.focusId);
+      const back = onPage.findIndex((e) => e.id === this.data_.focusId);
       this.focus.focus(this.cards[Math.max(0, back)] ?? null, back >= 0);
     }
-    setHookMenu({ language, cards: entries.map((e) => ({ id: e.id, best: history.get(e.id)?.best ?? null, attempts: history.get(e.id)?.attempts ?? 0, passed: history.get(e.id)?.passed ?? false })) });
     this.settingsButtons.forEach((button, i) => setTarget(`setting:${['language', 'volume', 'voices', 'captions', 'motion'][i]}`, () => button.screenBounds()));
     const live = services().live;
     live.clear();
     live.say(t(language, 'live.menu', { count: entries.length }));
-    // The moment a trainee can pick a caller: what bench:web measures from navigation.
-    if (performance.getEntriesByName(MENU_READY_MARK).length === 0) performance.mark(MENU_READY_MARK);
+  }
+
+  /**
+   * The strip the page's results panel takes at the bottom left (src/game/net/results-panel.ts:
+   * one line of 12 px type, about 300 CSS pixels wide at most), in game pixels.
+   */
+  private resultsPanelStrip(): { right: number; height: number } {
+    const shown = this.game.canvas.getBoundingClientRect();
+    const perCss = shown.width > 0 ? this.scale.width / shown.width : 1;
+    const element = document.querySelector('.htl-results');
+    const box = element?.getBoundingClientRect();
+    const cssRight = Math.max(300, box && box.width > 0 ? box.right : 0) - shown.left;
+    const cssHeight = Math.max(26, box && box.height > 0 ? window.innerHeight - box.top : 0) - (window.innerHeight - shown.bottom);
+    return { right: Math.max(0, cssRight * perCss), height: Math.max(0, cssHeight * perCss) };
   }
 
   private async pickCaller(entry: CatalogEntry, language: Language): Promise<void> {
@@ -216,11 +326,12 @@ export class Menu extends Phaser.Scene {
     const overlay = this.showStatus(t(language, 'menu.loading', { title: pick(entry.title, language) }), 'text');
     services().live.say(t(language, 'menu.loading', { title: pick(entry.title, language) }));
     try {
-      const [kit, text] = await Promise.all([import('../call/kit'), entry.load()]);
+      // The art too: the call must not start a second load of a texture the Preloader is fetching.
+      const [kit, text] = await Promise.all([import('../call/kit'), entry.load(), artLoaded()]);
       const loaded = kit.loadScenario(text);
       if (!loaded.ok) throw new Error(loaded.diagnostics.slice(0, 3).map(kit.describe).join('\n'));
       void sound().prepare(loaded.scenario.id);
-      const data: CallData = { kit, scenario: loaded.scenario, scenarioSource: text, entryId: entry.id, page: this.data_.page ?? 0 };
+      const data: CallData = { kit, scenario: loaded.scenario, scenarioSource: text, entryId: entry.id, page: this.page };
       this.scene.start(SCENE.call, data);
     } catch (error) {
       overlay.destroy();

@@ -1,4 +1,8 @@
-/** A caller on the menu: portrait, title, difficulty, one-line summary and the trainee's best so far. */
+/**
+ * A caller on the menu: portrait, title, difficulty, one-line summary and the trainee's best so far.
+ * The card takes input as soon as it is drawn; the portrait (while its art loads) and the history
+ * (while the device's store answers) fill in when they arrive.
+ */
 import * as Phaser from 'phaser';
 import type { ScenarioHistory } from '../attempt-store';
 import { knownPortrait, portraitTexture } from '../assets';
@@ -13,14 +17,18 @@ export class CallerCard implements Focusable {
   private readonly parts: Phaser.GameObjects.GameObject[] = [];
   private readonly background: Phaser.GameObjects.Rectangle;
   private isEnabled = true;
+  private portrait: Phaser.GameObjects.Image | null = null;
+  private readonly portraitSlot: Phaser.GameObjects.Rectangle;
+  private readonly portraitKey: string;
+  private footer: Phaser.GameObjects.Text[] = [];
 
   constructor(
-    scene: Phaser.Scene,
+    private readonly scene: Phaser.Scene,
     private readonly rect: Phaser.Geom.Rectangle,
     entry: CatalogEntry,
     history: ScenarioHistory | undefined,
-    language: Language,
-    frame: Frame,
+    private readonly language: Language,
+    private readonly frame: Frame,
     private readonly onPick: () => void,
   ) {
     const { x, y, width, height } = rect;
@@ -37,7 +45,10 @@ export class CallerCard implements Focusable {
     const small = frame.text('small');
     // Top row: the portrait, with the caller's name and the difficulty beside it; the title runs full width below.
     const portraitSize = Math.round(Math.min(frame.portrait ? 104 : 76, height * 0.3));
-    const portrait = scene.add.image(x + pad, y + pad, portraitTexture(knownPortrait(entry.portrait), 'calm')).setOrigin(0).setDisplaySize(portraitSize, portraitSize);
+    this.portraitKey = portraitTexture(knownPortrait(entry.portrait), 'calm');
+    this.portraitSlot = scene.add.rectangle(x + pad, y + pad, portraitSize, portraitSize, colour.panelSunken).setOrigin(0).setRounded(radius.m);
+    this.parts.push(this.portraitSlot);
+    this.showPortrait();
     const sideX = x + pad + portraitSize + space.m;
     const sideWidth = width - (sideX - x) - pad;
     const caller = makeText(scene, sideX, y + pad + 2, pick(entry.callerName, language), { size: small, bold: true, colour: 'caller', width: sideWidth, maxLines: 2 });
@@ -50,7 +61,7 @@ export class CallerCard implements Focusable {
     const difficulty = makeText(scene, sideX, pipsY + 18, t(language, 'menu.difficulty', { n: entry.difficulty }), { size: small, colour: 'textMuted', width: sideWidth, maxLines: 1 });
     const titleY = Math.max(y + pad + portraitSize, difficulty.y + difficulty.height) + space.s;
     const title = makeText(scene, x + pad, titleY, pick(entry.title, language), { size: frame.text('body'), bold: true, width: width - pad * 2, maxLines: 2 });
-    this.parts.push(portrait, caller, pips, difficulty, title);
+    this.parts.push(caller, pips, difficulty, title);
     const summaryY = title.y + title.height + space.xs;
     const footerHeight = small + space.m;
     const lineHeight = small * 1.3;
@@ -58,16 +69,41 @@ export class CallerCard implements Focusable {
     const summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: summaryLines });
     this.parts.push(summary);
 
+    this.setHistory(history);
+  }
+
+  /** Draws the portrait once its texture is loaded (true when it is on the card). */
+  showPortrait(): boolean {
+    if (this.portrait) return true;
+    if (!this.scene.textures.exists(this.portraitKey)) return false;
+    const slot = this.portraitSlot;
+    this.portrait = this.scene.add.image(slot.x, slot.y, this.portraitKey).setOrigin(0).setDisplaySize(slot.width, slot.height).setAlpha(this.isEnabled ? 1 : 0.6);
+    this.parts.push(this.portrait);
+    return true;
+  }
+
+  /** The trainee's best score, pass and tries on this caller, or "not tried yet". */
+  setHistory(history: ScenarioHistory | undefined): void {
+    for (const text of this.footer) {
+      this.parts.splice(this.parts.indexOf(text), 1);
+      text.destroy();
+    }
+    const { scene, language, rect } = this;
+    const { x, y, width, height } = rect;
+    const pad = space.m;
+    const small = this.frame.text('small');
     const footerY = y + height - pad - small * 1.3;
     const best = history
       ? makeText(scene, x + pad, footerY, t(language, 'menu.best', { score: history.best }), { size: small, bold: true, colour: history.passed ? 'good' : 'warn' })
       : makeText(scene, x + pad, footerY, t(language, 'menu.notPlayed'), { size: small, colour: 'textFaint' });
-    this.parts.push(best);
+    this.footer = [best];
     if (history) {
       const status = `${history.passed ? `✓ ${t(language, 'menu.passed')}` : t(language, 'menu.notPassed')} · ${t(language, 'menu.attempts', { n: history.attempts })}`;
-      const right = makeText(scene, x + width - pad, footerY, status, { size: small, colour: history.passed ? 'good' : 'textMuted' }).setOrigin(1, 0);
-      this.parts.push(right);
+      const room = width - pad * 3 - best.width;
+      this.footer.push(makeText(scene, x + width - pad, footerY, status, { size: small, colour: history.passed ? 'good' : 'textMuted', width: room, maxLines: 1 }).setOrigin(1, 0));
     }
+    for (const text of this.footer) text.setAlpha(this.isEnabled ? 1 : 0.6);
+    this.parts.push(...this.footer);
   }
 
   setEnabled(on: boolean): void {

@@ -25,3 +25,32 @@ export function overflowingText(scene: Phaser.Scene): string[] {
   for (const object of scene.children.list) visit(object, scene.scale.width, 0);
   return problems;
 }
+
+/**
+ * Pairs of visible texts on the scene whose boxes cross (one printed over the other), as
+ * "a" × "b". The end-to-end tests ask for it on the menu at every screen size.
+ */
+export function overlappingText(scene: Phaser.Scene): string[] {
+  const boxes: { label: string; box: Phaser.Geom.Rectangle }[] = [];
+  const visit = (object: Phaser.GameObjects.GameObject) => {
+    if (object instanceof Phaser.GameObjects.Container) {
+      if (object.visible) for (const child of object.list) visit(child);
+      return;
+    }
+    if (!(object instanceof Phaser.GameObjects.Text) || !object.visible || object.text.trim() === '' || object.alpha === 0) return;
+    boxes.push({ label: JSON.stringify(object.text.slice(0, 40)), box: object.getBounds() });
+  };
+  for (const object of scene.children.list) visit(object);
+  const problems: string[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+      const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+      // Glyph boxes carry a little padding; a crossing of a pixel or two is not text over text.
+      if (w > 2 && h > 2) problems.push(`${a.label} × ${b.label}`);
+    }
+  }
+  return problems;
+}

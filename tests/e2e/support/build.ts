@@ -11,20 +11,21 @@ import { extname, join, normalize, resolve } from 'node:path';
 export const ROOT = resolve(new URL('../../..', import.meta.url).pathname);
 export const E2E_DIST = join(ROOT, 'test-results', 'e2e-dist');
 
-export async function buildTraineePage(outDir = E2E_DIST): Promise<void> {
+/** `plugins` go into the build beside the project's (a test's own callers, for one). */
+export async function buildTraineePage(outDir = E2E_DIST, plugins: import('vite').PluginOption[] = []): Promise<void> {
   const { build } = await import('vite');
   // Vitest runs with NODE_ENV=test, and Vite takes import.meta.env.DEV from NODE_ENV: without this
   // the "production" build would carry the dev server's helpers.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await buildWith(build, outDir);
+    await buildWith(build, outDir, plugins);
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
 }
 
-async function buildWith(build: typeof import('vite').build, outDir: string): Promise<void> {
+async function buildWith(build: typeof import('vite').build, outDir: string, extra: import('vite').PluginOption[]): Promise<void> {
   await build({
     mode: 'production',
     root: ROOT,
@@ -32,6 +33,7 @@ async function buildWith(build: typeof import('vite').build, outDir: string): Pr
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
     plugins: [
+      ...extra,
       {
         name: 'trainee-page-only',
         enforce: 'post',
@@ -51,6 +53,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
   '.png': 'image/png',
   '.mp3': 'audio/mpeg',
   '.webm': 'audio/webm',
