@@ -1,0 +1,66 @@
+/**
+ * `npx tsx bench/server-cpu-report.ts`: the lead's report (`GET /api/report`, in-process) over a
+ * cohort of 50 trainees with 100,000 attempts on PGlite, in CPU time and on the clock, beside the
+ * same report with a date range (which reads the attempts) and the query the report ran before the
+ * per-trainee-per-caller summaries.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashPassword } from '../src/server/auth';
+import { openService } from '../src/server/service';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'htl-s12b-report-'));
+const service = await openService({ dataDir, limits: { login: { burst: 1e9, perSecond: 1e9 }, join: { burst: 1e9, perSecond: 1e9 } } });
+const app = service.app;
+await service.repository.createLead('L', await hashPassword('bench password 123'));
+const login = await app.request('http://localhost/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'L', password: 'bench password 123' }) });
+const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+const cohort = (await (await app.request('http://localhost/api/cohorts', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'C' }) })).json()) as { id: number; codes: { code: string }[] };
+for (let i = 0; i < 50; i++) await app.request('http://localhost/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `T${i}`, code: cohort.codes[0]!.code }) });
+const ids = (await service.db.query<{ id: number }>('SELECT id::int AS id FROM trainees')).map((r) => r.id);
+const all = [...service.catalogue.current.values()];
+for (let done = 0; done < 100_000; done += 5000) {
+  await service.db.query(
+    `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at, steps, outcome, passed, total, dimensions, duration_ms)
+     SELECT gen_random_uuid(), ($2::bigint[])[1 + g % 50], $1, ($3::text[])[1 + g % cardinality($3::text[])], ($4::text[])[1 + g % cardinality($4::text[])], ($5::int[])[1 + g % cardinality($5::int[])], 'zh-CN',
+       now() - (g % 60) * interval '1 day' - (g % 1440) * interval '1 minute', '[]'::jsonb, 'resolved', g % 4 <> 0, (g * 37 % 101)::float8,
+       jsonb_build_object('courtesy', g * 13 % 101, 'empathy', g * 17 % 101, 'closing', g * 41 % 101), 60000
+     FROM generate_series($6::int, $7::int) g`,
+    [cohort.id, `{${ids.join(',')}}`, `{${all.map((v) => v.scenario.id).join(',')}}`, `{${all.map((v) => v.hash).join(',')}}`, `{${all.map((v) => v.scenario.revision).join(',')}}`, done, done + 4999],
+  );
+}
+await service.db.exec('ANALYZE');
+const measure = async (what: string, fn: () => Promise<unknown>) => {
+  for (let i = 0; i < 3; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[10]!.toFixed(1);
+  console.log(`${what}: wall median ${med(wall)} ms, CPU median ${med(cpu)} ms`);
+};
+await measure('GET /api/report (in-process, 100k attempts)', async () => {
+  const r = await app.request(`http://localhost/api/report?cohort=${cohort.id}`, { headers: { cookie } });
+  if (r.status !== 200) throw new Error(String(r.status));
+  await r.arrayBuffer();
+});
+await measure('GET /api/report with a date range (reads the attempts)', async () => {
+  const r = await app.request(`http://localhost/api/report?cohort=${cohort.id}&from=2000-01-01T00:00:00Z`, { headers: { cookie } });
+  await r.arrayBuffer();
+});
+// The report as it was before the summaries: the whole history grouped (same SQL as before).
+await measure('the old report query (whole history grouped and sorted)', () =>
+  service.db.query(
+    `SELECT a.trainee_id, a.scenario_id, count(*)::int, max(a.total), (array_agg(a.total ORDER BY a.started_at DESC, a.id DESC))[1], (array_agg(a.id ORDER BY a.started_at DESC, a.id DESC))[1]::text, bool_or(a.passed), max(a.started_at) FROM attempts a WHERE a.cohort_id = $1 GROUP BY a.trainee_id, a.scenario_id`,
+    [cohort.id],
+  ),
+);
+await service.close();
+rmSync(dataDir, { recursive: true, force: true });

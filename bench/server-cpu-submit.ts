@@ -1,0 +1,74 @@
+/**
+ * `npx tsx bench/server-cpu-submit.ts`: what a submission costs in CPU time against a raw single-row
+ * insert, both on PGlite in this process (so the database's work is counted too), 50 at once, three
+ * rounds of 500. CPU time rather than the clock, because on a shared machine the clock measures the
+ * other work as well. The app is called in-process (no socket): HTTP's own cost is not in it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as engine from '../src/engine/index';
+import { hashPassword } from '../src/server/auth';
+import { openService } from '../src/server/service';
+
+const roomy = { burst: 1e9, perSecond: 1e9 };
+const dataDir = mkdtempSync(join(tmpdir(), 'htl-s12b-submit-'));
+const service = await openService({ dataDir, limits: { login: roomy, join: roomy, submit: roomy, submitPerAddress: roomy } });
+const app = service.app;
+await service.repository.createLead('L', await hashPassword('bench password 123'));
+const login = await app.request('http://localhost/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'L', password: 'bench password 123' }) });
+const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+const cohort = (await (await app.request('http://localhost/api/cohorts', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'C' }) })).json()) as { id: number; codes: { code: string }[] };
+const tokens: string[] = [];
+for (let i = 0; i < 50; i++) tokens.push(((await (await app.request('http://localhost/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `T${i}`, code: cohort.codes[0]!.code }) })).json()) as { token: string }).token);
+const ids = (await service.db.query<{ id: number }>('SELECT id::int AS id FROM trainees')).map((r) => r.id);
+const random = engine.seededRandom(1);
+const scenarios = [...service.catalogue.current.values()];
+const bodies: string[] = [];
+const rows: engine.Attempt[] = [];
+while (bodies.length < 1500) {
+  const entry = scenarios[bodies.length % scenarios.length]!;
+  const play = engine.randomPlay(entry.scenario, engine.analysisOf(entry.scenario), random, 0.05, 0);
+  const steps = engine.stepsFromChoiceList(play.choices);
+  if (!engine.playSteps(entry.scenario, steps).result) continue;
+  const a = { format: 1, attemptId: randomUUID(), scenarioId: entry.scenario.id, scenarioRevision: entry.scenario.revision, scenarioHash: entry.hash, startedAt: new Date().toISOString(), language: 'zh-CN', steps: steps.map((s) => (s.type === 'choose' ? { ...s, ms: 1000 } : s)) } as engine.Attempt;
+  rows.push(a);
+  bodies.push(JSON.stringify(a));
+}
+const cpuOf = async (fn: () => Promise<void>) => {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { cpu: (c.user + c.system) / 1000, wall: performance.now() - t0 };
+};
+await service.db.exec('CREATE TABLE bench_raw (LIKE attempts INCLUDING ALL)');
+for (const round of [1, 2, 3]) {
+  const slice = (xs: string[]) => xs.slice((round - 1) * 500, round * 500);
+  let next = 0;
+  const raw = await cpuOf(async () => {
+    const mine = rows.slice((round - 1) * 500, round * 500);
+    await Promise.all(ids.map(async (tid) => {
+      while (next < mine.length) {
+        const a = mine[next++]!;
+        await service.db.query(`INSERT INTO bench_raw (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at, steps, outcome, passed, total, dimensions, duration_ms) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10,$11,$12,$13::jsonb,$14)`, [randomUUID(), tid, cohort.id, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt, JSON.stringify(a.steps), 'resolved', true, 80, '{"courtesy":80}', 60000]);
+      }
+    }));
+  });
+  let n = 0;
+  const mine = slice(bodies);
+  const sub = await cpuOf(async () => {
+    await Promise.all(tokens.map(async (token) => {
+      while (n < mine.length) {
+        const body = mine[n++]!;
+        const r = await app.request('http://localhost/api/attempts', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+        if (r.status !== 201) throw new Error(`${r.status} ${await r.text()}`);
+        await r.arrayBuffer();
+      }
+    }));
+  });
+  console.log(`round ${round}: raw insert CPU ${(raw.cpu / 500).toFixed(2)} ms each (wall ${(500000 / raw.wall).toFixed(0)}/s); submission CPU ${(sub.cpu / 500).toFixed(2)} ms each (wall ${(500000 / sub.wall).toFixed(0)}/s); CPU ratio raw/submission ${(raw.cpu / sub.cpu).toFixed(2)}; writer ${JSON.stringify(service.repository.writerStats)}`);
+}
+await service.close();
+rmSync(dataDir, { recursive: true, force: true });
