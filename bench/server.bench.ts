@@ -300,11 +300,14 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
 
 /** Runs bench/server-clients.ts in its own process with this job; its answer. */
 async function clients<T>(job: SubmitJob | ExportJob): Promise<T> {
-  const file = join(mkdtempSync(join(tmpdir(), 'htl-bench-job-')), 'job.json');
+  const dir = mkdtempSync(join(tmpdir(), 'htl-bench-job-'));
+  const file = join(dir, 'job.json');
   writeFileSync(file, JSON.stringify(job));
-  const out = await node([join(BENCH_DIR, 'server-clients.ts'), file]);
-  rmSync(file, { force: true });
-  return JSON.parse(out) as T;
+  try {
+    return JSON.parse(await node([join(BENCH_DIR, 'server-clients.ts'), file])) as T;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function node(argv: string[]): Promise<string> {
