@@ -148,6 +148,16 @@ const BAD: Record<DiagnosticCode, () => unknown> = {
     choices(s, 'give-number').find((c) => c.id === 'number-promise')!.scores = { resolution: 1, empathy: 2 };
     return s;
   },
+  HTL053: () => {
+    const s = sample();
+    (s.caller as Record<string, unknown>).portrait = 'mr-nobody';
+    return s;
+  },
+  HTL054: () => {
+    const s = sample();
+    (s.caller as Record<string, unknown>).voice = 'robot';
+    return s;
+  },
   HTL052: () => {
     const s = sample();
     choices(s, 'give-number').find((c) => c.id === 'number-sms')!.kind = 'ticket';
@@ -157,6 +167,16 @@ const BAD: Record<DiagnosticCode, () => unknown> = {
 
 /** The model call of the sample, one choice per decision. */
 const MODEL = ['greet-standard', 'ask-confirm', 'number-sms', 'close-ask-more', 'bye-standard'];
+
+describe('the cast', () => {
+  it('has a portrait in the game and a voice in the audio script for every key the checker accepts, and no other', async () => {
+    const { CAST_KEYS } = await import('../../src/engine/format/cast');
+    const { PORTRAIT_KEYS } = await import('../../src/game/art/portraits');
+    const { VOICES } = await import('../../scripts/make-audio/voices');
+    expect(PORTRAIT_KEYS.filter((k) => k !== 'generic').sort()).toEqual([...CAST_KEYS].sort());
+    expect(Object.keys(VOICES).sort()).toEqual([...CAST_KEYS].sort());
+  });
+});
 
 describe('the checker', () => {
   it('accepts the sample scenario with no problem at all', () => {

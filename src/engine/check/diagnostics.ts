@@ -30,7 +30,9 @@ export const DIAGNOSTIC_CODES = {
   HTL049: { name: 'best-option-longest', severity: 'warning', hint: 'The best option is too often the longest: write wrong options as long as the right one.' },
   HTL050: { name: 'ascii-punctuation', severity: 'warning', hint: 'Chinese text takes full-width punctuation: ，。：；？！ instead of , . : ; ? !' },
   HTL051: { name: 'dimension-not-in-model', severity: 'warning', hint: 'Give the model call points in this dimension, or give the dimension weight 0 in scoring.weights.' },
-  HTL052: { name: 'ticket-without-tier', severity: 'warning', hint: 'Give the ticket a "tier" (ordinary, serious, compensation, batch, unjustified): complaint-tiers decide how it is handled.' },
+  HTL052: { name: 'ticket-without-tier', severity: 'error', hint: 'Give the ticket a "tier" (ordinary, serious, compensation, batch, unjustified): complaint-tiers decide how it is handled.' },
+  HTL053: { name: 'unknown-portrait', severity: 'error', hint: 'Use a portrait key the game draws (listed in src/engine/format/cast.ts).' },
+  HTL054: { name: 'unknown-voice', severity: 'error', hint: 'Use a voice key the audio script makes (listed in src/engine/format/cast.ts).' },
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

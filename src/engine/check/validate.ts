@@ -8,6 +8,7 @@ import { auditScenario, LONGEST_BEST_LIMIT, RANDOM_PASS_LIMIT, type AuditReport,
 import { scoreDimensions } from '../scoring';
 import { LANGUAGES, SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, type Localised, type Scenario, type ScenarioNode } from '../format/schema';
 import { criticalRules, type Rulebook } from '../format/rulebook';
+import { CAST, CAST_KEYS } from '../format/cast';
 import { defaultRulebook } from '../rulebook-data';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
 import { childPath, hasKeyProblem, readJson, type JsonSource, type Position } from './json-source';
@@ -236,6 +237,8 @@ function checkTop(scenario: Scenario, nodeIds: Set<string>, rulebook: Rulebook, 
   localisedProblems(scenario.summary, '$', 'summary', out);
   localisedProblems(scenario.caller.name, '$.caller', 'name', out);
   localisedProblems(scenario.caller.persona, '$.caller', 'persona', out);
+  if (!(scenario.caller.portrait in CAST)) out.push(diagnostic('HTL053', '$.caller.portrait', `unknown portrait "${scenario.caller.portrait}" (known: ${CAST_KEYS.join(', ')})`));
+  if (!(scenario.caller.voice in CAST)) out.push(diagnostic('HTL054', '$.caller.voice', `unknown voice "${scenario.caller.voice}" (known: ${CAST_KEYS.join(', ')})`));
   const ruleIds = new Set(rulebook.rules.map((r) => r.id));
   const dimensionIds = new Set(rulebook.dimensions.map((d) => d.id));
   for (const [name, effect] of [['lateAnswer', scenario.timing.lateAnswer], ['silence', scenario.timing.silence]] as const) {
