@@ -200,6 +200,17 @@ const WORDS = {
   },
 } as const;
 
+/** The outcomes as the game names them in Chinese (src/game/i18n.ts). */
+const OUTCOME_ZH: Record<CallResult['outcome'], string> = {
+  resolved: '问题已解决',
+  escalated: '已升级处理',
+  'supervisor-demanded': '用户要求找领导',
+  complaint: '用户投诉',
+  'caller-hung-up': '用户挂断',
+  'agent-hung-up': '坐席先挂机',
+  unanswered: '未接听',
+};
+
 function printResult(scenario: Scenario, result: CallResult, transcript: readonly TranscriptEntry[], lang: Language, out: Out) {
   const w = WORDS[lang];
   const nodes = new Map(scenario.nodes.map((n) => [n.id, n]));
@@ -223,7 +234,8 @@ function printResult(scenario: Scenario, result: CallResult, transcript: readonl
     else if (e.kind === 'mood-limit') out(`[${time(e.at)}] ${w.limit}`);
   }
   out('');
-  out(`${w.outcome}${colon}${result.outcome}   ${w.total}${colon}${result.total}%   ${w.passMark}${colon}${result.passMark}%   ${result.passed ? w.passed : w.failed}`);
+  const outcome = lang === 'zh-CN' ? `${OUTCOME_ZH[result.outcome]}（${result.outcome}）` : result.outcome;
+  out(`${w.outcome}${colon}${outcome}   ${w.total}${colon}${result.total}%   ${w.passMark}${colon}${result.passMark}%   ${result.passed ? w.passed : w.failed}`);
   const dimName = new Map(rulebook.dimensions.map((d) => [d.id, d.name[lang] ?? d.id]));
   for (const d of result.dimensions) {
     out(`  ${(dimName.get(d.id) ?? d.id).padEnd(12)} ${String(d.raw).padStart(4)} / ${String(d.model).padEnd(4)} ${`${d.percent}%`.padEnd(7)} ${w.weight} ${d.weight}${d.counted ? '' : ' (—)'}`);

@@ -115,6 +115,7 @@ describe('npm run scenario -- simulate, best, graph, new', () => {
   it('writes the transcript\'s own words in Chinese with --lang zh-CN', async () => {
     const r = await cli('play', SAMPLE, '--choices', 'greet-standard,ask-confirm,number-sms,close-ask-more,bye-standard', '--lang', 'zh-CN');
     expect(r.out).toMatch(/第1声铃响时接听/);
+    expect(r.out).toMatch(/结果：问题已解决（resolved）/);
     expect(r.out).toMatch(/你 \(greet-standard；?/);
     expect(r.out).not.toMatch(/You \(|answered on ring/);
   });
