@@ -3,8 +3,6 @@
  * landscape screen and 720 × 1280 on an upright phone, scaled to fit (Phaser's scale manager, FIT).
  */
 import * as Phaser from 'phaser';
-import { Call } from './scenes/call';
-import { Debrief } from './scenes/debrief';
 import { GAME_EVENT, SCENE } from './scenes/keys';
 import { Menu } from './scenes/menu';
 import { Preloader } from './scenes/preloader';
@@ -46,8 +44,9 @@ const game = new Phaser.Game({
   // The desk draws no pixel art; smooth scaling keeps text legible when the canvas is scaled.
   render: { antialias: true, roundPixels: false },
   input: { touch: true, mouse: true, keyboard: true },
-  // The menu comes up first; the Preloader loads the art behind it and is never shown.
-  scene: [Menu, Call, Debrief, Preloader],
+  // The menu comes up first; the Preloader loads the art behind it and is never shown. The Call and
+  // Debrief scenes are added with the first caller picked (scenes/desk.ts), in their own chunk.
+  scene: [Menu, Preloader],
   banner: false,
   // Sound is Howler's: Phaser's own AudioContext would start before any gesture and warn.
   audio: { noAudio: true },
@@ -72,8 +71,13 @@ window.addEventListener('resize', () => {
   game.events.emit(GAME_EVENT.relayout);
 });
 
+/** The scene on screen: the first running one that is not the Preloader (which draws nothing). */
+function shownScene(): Phaser.Scene | undefined {
+  return game.scene.getScenes(true).find((scene) => scene.scene.key !== SCENE.preloader);
+}
+
 game.events.on(Phaser.Core.Events.STEP, () => {
-  const active = game.scene.getScenes(true)[0];
+  const active = shownScene();
   if (active) setHookScene(active.scene.key);
   resultsPanel?.setVisible(active?.scene.key === SCENE.menu);
 });
@@ -84,10 +88,10 @@ installHook(window as unknown as Record<string, unknown>, (box) => {
   const sy = canvas.height / game.scale.height;
   return { x: canvas.left + box.x * sx, y: canvas.top + box.y * sy, width: box.width * sx, height: box.height * sy };
 }, () => {
-  const active = game.scene.getScenes(true)[0];
+  const active = shownScene();
   return active ? overflowingText(active) : [];
 }, () => {
-  const active = game.scene.getScenes(true)[0];
+  const active = shownScene();
   return active ? overlappingText(active) : [];
 });
 

@@ -327,7 +327,8 @@ export class Menu extends Phaser.Scene {
     services().live.say(t(language, 'menu.loading', { title: pick(entry.title, language) }));
     try {
       // The art too: the call must not start a second load of a texture the Preloader is fetching.
-      const [kit, text] = await Promise.all([import('../call/kit'), entry.load(), artLoaded()]);
+      const [kit, text, desk] = await Promise.all([import('../call/kit'), entry.load(), import('./desk'), artLoaded()]);
+      desk.addDeskScenes(this.game);
       const loaded = kit.loadScenario(text);
       if (!loaded.ok) throw new Error(loaded.diagnostics.slice(0, 3).map(kit.describe).join('\n'));
       void sound().prepare(loaded.scenario.id);

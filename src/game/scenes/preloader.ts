@@ -28,11 +28,15 @@ export class Preloader extends Phaser.Scene {
     const sections = [PACK_SECTION.menu, PACK_SECTION.desk].filter((section) => !sectionLoaded(this.textures, section));
     if (sections.length === 0) {
       settle();
+      this.scene.stop();
       return;
     }
     // The menu's art first: the loader takes files in the order they were added.
     for (const section of sections) this.load.pack(section, packSection(section));
-    this.load.once(Phaser.Loader.Events.COMPLETE, () => settle());
+    this.load.once(Phaser.Loader.Events.COMPLETE, () => {
+      settle();
+      this.scene.stop();
+    });
     this.load.start();
   }
 }
