@@ -20,7 +20,7 @@ import { DbLimits, MemoryLimits, type GrowingDelay, type LimitStore, type RateLi
 import type { AttemptFilter, ListedAttempt, PageEnd, PageRequest, Repository, StoredAttempt, TraineeRow } from './repository';
 import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
-import { toStatement } from './xapi';
+import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
 
 export const SESSION_COOKIE = 'htl_session';
 const SESSION_HOURS = 12;
@@ -82,6 +82,11 @@ export interface AppOptions {
    * the client wrote), and X-Forwarded-Proto/-Host from the nearest proxy. 0 or false: the socket's.
    */
   trustProxy?: number | boolean;
+  /**
+   * The service's public address (PUBLIC_URL): the base of the xAPI statements' IRIs, whatever host a
+   * request named. Default: `npm start`'s own address, http://127.0.0.1:3000.
+   */
+  publicUrl?: string;
   /** Where the rate limits live; default: the database on PostgreSQL (shared by app servers), memory on PGlite. */
   limitStore?: LimitStore;
   now?: () => number;
@@ -160,6 +165,7 @@ export function createApp(options: AppOptions) {
   const floodStore = options.limitStore ?? new MemoryLimits(now);
   const proxies = options.trustProxy === true ? 1 : Math.max(0, Math.floor(Number(options.trustProxy ?? 0)));
   let setupToken = options.setupToken ?? null;
+  const publicUrl = publicAddress(options.publicUrl ?? DEFAULT_PUBLIC_URL);
 
   const app = new Hono<Env>();
 
@@ -555,7 +561,7 @@ export function createApp(options: AppOptions) {
     const leadId = c.get('lead').id;
     const cohortName = await repository.cohortName(leadId, query.cohort);
     if (cohortName === null) return fail(404, `no cohort ${query.cohort} of yours`);
-    const context = { homePage: new URL(c.req.url).origin, cohortId: query.cohort, cohortName, scenarioTitle: (id: string) => catalogue.title(id) };
+    const context = { homePage: publicUrl, cohortId: query.cohort, cohortName, scenarioTitle: (id: string) => catalogue.title(id) };
     const body = await jsonStream({
       head: '{"statements":[',
       items: repository.cohortAttempts(leadId, query.cohort, filterOf(query), pageOf(query)),

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -16,6 +16,7 @@ import { buildIfNeeded } from './build';
 import { prepareDataDir } from './db';
 import { lockDataDir } from './lock';
 import { openService, REPO_ROOT } from './service';
+import { defaultPublicAddress, publicAddress } from './xapi';
 
 function addresses(port: number, host: string, scheme: string): string[] {
   if (host !== '0.0.0.0' && host !== '::') return [`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`];
@@ -61,6 +62,7 @@ async function main() {
   const dataDir = resolve(process.env.DATA_DIR ?? join(REPO_ROOT, 'data'));
   const dist = resolve(process.env.DIST_DIR ?? join(REPO_ROOT, 'dist'));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  const publicUrl = process.env.PUBLIC_URL ? publicAddress(process.env.PUBLIC_URL) : defaultPublicAddress({ host, port, https: !!tls, hostname: hostname() });
 
   if (!args.has('--no-build') && process.env.HTL_NO_BUILD !== '1') buildIfNeeded(REPO_ROOT, dist);
   let release = () => {};
@@ -78,6 +80,7 @@ async function main() {
     setupToken,
     secureCookies: process.env.COOKIE_SECURE === '1',
     trustProxy,
+    publicUrl,
     staticFiles: async (c: Context, next) => {
       if (c.req.path === '/dashboard') return c.redirect('/dashboard.html');
       const response = await staticHandler(c, next);
@@ -102,6 +105,7 @@ async function main() {
     }
     console.log(`  game:      ${where.map((a) => `${a}/`).join('  ')}`);
     console.log(`  dashboard: ${where.map((a) => `${a}/dashboard.html`).join('  ')}`);
+    console.log(`  xAPI ids:  ${publicUrl}${process.env.PUBLIC_URL ? '' : ' (set PUBLIC_URL to the address people use, before the first export: an LRS keys trainees and callers by it)'}`);
     if (!existsSync(join(dist, 'index.html'))) console.log('  (no build in dist/: only the API answers)');
     if (leads === 0) {
       console.log('No team lead yet. Either open this one-time link and choose a name and password:');

@@ -2,15 +2,59 @@
  * Attempts as xAPI statements (PRODUCT.md): the trainee as an account on this service, the verb
  * passed or failed, the caller as the activity, the server's own score as `result.score.scaled`,
  * an ISO 8601 duration, and the attempt id as `context.registration`.
+ *
+ * Every IRI (the account's home page, activity and extension ids) starts with the service's public
+ * address (PUBLIC_URL), never with the host a request named: the same attempt is the same statement,
+ * byte for byte, however the export was reached. `stored` is left to the LRS that stores it.
  */
 import { createHash } from 'node:crypto';
 import type { Localised } from '../engine/index';
 import type { ListedAttempt } from './repository';
 
 const VERBS = {
-  passed: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { 'en-US': 'passed', 'zh-CN': '通过' } },
-  failed: { id: 'http://adlnet.gov/expapi/verbs/failed', display: { 'en-US': 'failed', 'zh-CN': '未通过' } },
+  passed: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { en: 'passed', 'zh-CN': '通过' } },
+  failed: { id: 'http://adlnet.gov/expapi/verbs/failed', display: { en: 'failed', 'zh-CN': '未通过' } },
 } as const;
+
+/** Where PUBLIC_URL is not set: `npm start`'s own default address (HOST 127.0.0.1, PORT 3000). */
+export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
+
+/**
+ * PUBLIC_URL checked and written one way: an absolute http(s) address, no user, query or fragment,
+ * no trailing slash (`https://training.example.com/hold-the-line`). Throws a message naming `what`.
+ */
+export function publicAddress(raw: string, what = 'PUBLIC_URL'): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`${what} must be an absolute address such as https://training.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${what} must start with http:// or https://, got "${raw}"`);
+  if (url.username || url.password || url.search || url.hash) throw new Error(`${what} must not hold a user, password, query or fragment, got "${raw}"`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The default public address when PUBLIC_URL is unset, from the server's own settings (scheme,
+ * HOST, PORT): a server listening on every interface names itself by the machine's host name.
+ */
+export function defaultPublicAddress(options: { host: string; port: number; https: boolean; hostname: string }): string {
+  const host = options.host === '0.0.0.0' || options.host === '::' ? options.hostname : options.host;
+  const scheme = options.https ? 'https' : 'http';
+  const port = (options.https && options.port === 443) || (!options.https && options.port === 80) ? '' : `:${options.port}`;
+  return publicAddress(`${scheme}://${host.includes(':') ? `[${host}]` : host}${port}`, 'the default public address');
+}
+
+/**
+ * The language of a text the source does not label (a cohort's name, a caller's id): Chinese when it
+ * holds Han characters, English when it holds Latin letters, else `und` (RFC 5646: undetermined).
+ */
+export function languageOf(text: string): 'zh-CN' | 'en' | 'und' {
+  if (/\p{Script=Han}/u.test(text)) return 'zh-CN';
+  if (/\p{Script=Latin}/u.test(text)) return 'en';
+  return 'und';
+}
 
 /** RFC 4122 name-based UUID (version 5): the same attempt always gives the same statement id. */
 export function uuidV5(name: string, namespace: string): string {
@@ -32,16 +76,17 @@ export function isoDuration(ms: number): string {
   return `PT${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds || (!hours && !minutes) ? `${seconds}S` : ''}`;
 }
 
+/** An xAPI language map: the scenario's own labels where it has them, else the text's detected language. */
 const languageMap = (text: Localised | null, fallback: string): Record<string, string> => {
   const map: Record<string, string> = {};
-  if (text?.en) map['en-US'] = text.en;
   if (text?.['zh-CN']) map['zh-CN'] = text['zh-CN'];
-  if (!Object.keys(map).length) map['en-US'] = fallback;
+  if (text?.en) map.en = text.en;
+  if (!Object.keys(map).length) map[languageOf(fallback)] = fallback;
   return map;
 };
 
 export interface XapiContext {
-  /** The service's public address: the account home page and the base of activity ids. */
+  /** The service's public address (PUBLIC_URL, as `publicAddress` writes it): the account home page and the base of every IRI. */
   homePage: string;
   cohortId: number;
   cohortName: string;
@@ -49,7 +94,7 @@ export interface XapiContext {
 }
 
 export function toStatement(attempt: ListedAttempt, context: XapiContext) {
-  const base = context.homePage.replace(/\/+$/, '');
+  const base = context.homePage;
   const verb = attempt.passed ? VERBS.passed : VERBS.failed;
   return {
     id: uuidV5(attempt.id, STATEMENT_NAMESPACE),
@@ -75,9 +120,9 @@ export function toStatement(attempt: ListedAttempt, context: XapiContext) {
     },
     context: {
       registration: attempt.id,
-      language: attempt.language === 'en' ? 'en-US' : attempt.language,
+      language: attempt.language,
       contextActivities: {
-        grouping: [{ objectType: 'Activity', id: `${base}/cohorts/${context.cohortId}`, definition: { name: { 'en-US': context.cohortName } } }],
+        grouping: [{ objectType: 'Activity', id: `${base}/cohorts/${context.cohortId}`, definition: { name: languageMap(null, context.cohortName) } }],
       },
       extensions: {
         [`${base}/xapi/scenario-revision`]: attempt.scenarioRevision,
@@ -85,7 +130,6 @@ export function toStatement(attempt: ListedAttempt, context: XapiContext) {
       },
     },
     timestamp: attempt.startedAt,
-    stored: attempt.receivedAt,
     version: '1.0.3',
   };
 }

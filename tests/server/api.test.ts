@@ -250,9 +250,9 @@ describe('the lead’s report and exports', () => {
     expect(r.json.statements).toHaveLength(3);
     const statement = r.json.statements.find((s: { context: { registration: string } }) => s.context.registration === good.attemptId);
     expect(statement).toMatchObject({
-      actor: { objectType: 'Agent', name: 'Ann', account: { homePage: 'http://localhost' } },
+      actor: { objectType: 'Agent', name: 'Ann', account: { homePage: 'http://127.0.0.1:3000' } },
       verb: { id: 'http://adlnet.gov/expapi/verbs/passed' },
-      object: { id: 'http://localhost/scenarios/practice-call', definition: { name: { 'en-US': 'Warm-up: your first call' } } },
+      object: { id: 'http://127.0.0.1:3000/scenarios/practice-call', definition: { name: { en: 'Warm-up: your first call' } } },
       result: { score: { scaled: 1, raw: 100 }, success: true, completion: true },
       timestamp: '2026-11-21T09:00:00.000Z',
     });
