@@ -64,6 +64,12 @@ const WORDS = {
   'debrief.mood': { en: 'anger {a} → {b}', 'zh-CN': '怒气 {a} → {b}' },
   'debrief.total': { en: '{total}% (pass mark {mark}%)', 'zh-CN': '{total}%(及格线 {mark}%)' },
   'debrief.best': { en: 'Best path', 'zh-CN': '最佳路径' },
+  'debrief.shown': { en: 'Options shown, in this order; chose no. {n}', 'zh-CN': '当时显示的选项(按此顺序),选了第 {n} 项' },
+  'debrief.critical': { en: 'critical rule broken', 'zh-CN': '违反关键规则' },
+  'debrief.failCritical': { en: 'Failed for a critical rule: {rule}', 'zh-CN': '因违反关键规则未通过:{rule}' },
+  'debrief.untimed': { en: 'Not timed by the server (played without a server start, e.g. offline): dated when the server received it.', 'zh-CN': '未经服务器计时(未经服务器开始,例如离线完成):按服务器收到的时间记录。' },
+  'debrief.flags': { en: 'For the lead to check', 'zh-CN': '请组长核查' },
+  'debrief.assessment': { en: 'assessment', 'zh-CN': '考核' },
   loading: { en: 'Loading…', 'zh-CN': '加载中…' },
   error: { en: 'Something went wrong: {message}', 'zh-CN': '出错了:{message}' },
 } as const satisfies Record<string, Localised>;

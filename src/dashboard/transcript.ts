@@ -31,8 +31,25 @@ function entryView(entry: Entry, detail: AttemptDetailAnswer, lang: Lang, t: T):
         time,
         h('span', { class: 'who' }, t('debrief.agent'), entry.choiceKind !== 'say' ? ` · ${entry.choiceKind}` : ''),
         h('p', { class: 'said' }, pick(entry.text, lang, entry.choiceId)),
+        // What the trainee saw, in the order shown (the seed's order), with the place chosen marked.
+        entry.shown.length > 1
+          ? h(
+              'details',
+              { class: 'shown', open: true },
+              h('summary', {}, t('debrief.shown', { n: entry.position })),
+              h('ol', {}, ...entry.shown.map((id, i) => h('li', { class: i + 1 === entry.position ? 'chosen' : '' }, pick(entry.shownText[i], lang, id)))),
+            )
+          : '',
         h('p', { class: 'feedback' }, pick(entry.feedback, lang)),
-        h('div', { class: 'chips' }, ...ruleChips(entry.kept, 'kept', rules, lang, t), ...ruleChips(entry.broken, 'broken', rules, lang, t), ...scores, h('span', { class: 'mood' }, t('debrief.mood', { a: entry.moodBefore, b: entry.moodAfter }))),
+        h(
+          'div',
+          { class: 'chips' },
+          ...entry.critical.map((id) => h('span', { class: 'rule critical', title: pick(rules[id], lang, id) }, `⚠ ${t('debrief.critical')}: ${pick(rules[id], lang, id)}`)),
+          ...ruleChips(entry.kept, 'kept', rules, lang, t),
+          ...ruleChips(entry.broken, 'broken', rules, lang, t),
+          ...scores,
+          h('span', { class: 'mood' }, t('debrief.mood', { a: entry.moodBefore, b: entry.moodAfter })),
+        ),
       );
     }
     case 'silence':
@@ -67,8 +84,24 @@ export function transcriptView(detail: AttemptDetailAnswer, lang: Lang, t: T, di
       'header',
       {},
       h('h3', {}, pick(scenario.title, lang, scenario.id)),
-      h('p', { class: 'meta' }, attempt.traineeName, ' · ', new Date(attempt.startedAt).toLocaleString(lang), ' · ', pick(OUTCOME_WORDS[result.outcome], lang, result.outcome)),
+      h(
+        'p',
+        { class: 'meta' },
+        attempt.traineeName,
+        ' · ',
+        new Date(attempt.startedAt).toLocaleString(lang),
+        ' · ',
+        pick(OUTCOME_WORDS[result.outcome], lang, result.outcome),
+        attempt.mode === 'assessment' ? ` · ${t('debrief.assessment')}` : '',
+      ),
       h('p', { class: `total ${result.passed ? 'pass' : 'fail'}` }, result.passed ? '✓ ' : '✗ ', t('debrief.total', { total: result.total, mark: result.passMark })),
+      ...result.failReasons
+        .filter((r) => r.kind === 'critical')
+        .map((r) => h('p', { class: 'fail-reason' }, t('debrief.failCritical', { rule: r.kind === 'critical' ? pick(debrief.rules[r.ruleId], lang, r.ruleId) : '' }))),
+      attempt.timedByServer ? '' : h('p', { class: 'untimed' }, t('debrief.untimed')),
+      attempt.flags.length
+        ? h('div', { class: 'flags' }, h('strong', {}, t('debrief.flags')), h('ul', {}, ...attempt.flags.filter((f) => f.kind !== 'untimed').map((f) => h('li', {}, f.reason))))
+        : '',
       h('div', { class: 'bars' }, ...bars),
     ),
     h('ol', { class: 'lines' }, ...debrief.transcript.map((e) => entryView(e, detail, lang, t))),

@@ -3,6 +3,7 @@
  * `app.request()`; `main.ts` listens on a port. Trainees authenticate with a bearer token from
  * joining a cohort; leads with an httpOnly, SameSite=Strict session cookie.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -21,6 +22,7 @@ import type { AttemptFilter, ListedAttempt, PageEnd, PageRequest, Repository, St
 import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
 import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
+import { attemptFlags, choicePrint, isServerStart, replayPrint, startSeed } from './vouch';
 
 export const SESSION_COOKIE = 'htl_session';
 const SESSION_HOURS = 12;
@@ -36,8 +38,6 @@ export const DASHBOARD_CSP =
  */
 export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-/** How far in the future a client's clock may put startedAt. */
-const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 export interface AppLimits {
   /** Login tries per client address, whatever the name. */
@@ -50,6 +50,8 @@ export interface AppLimits {
   joinPerCode: RateLimit;
   /** Wrong join codes per client address: a guesser out of tries is refused before the code is looked up. */
   joinGuess: RateLimit;
+  /** Calls started, per trainee. */
+  start: RateLimit;
   /** Per trainee. */
   submit: RateLimit;
   /** Per client address, over every trainee behind it. */
@@ -62,6 +64,7 @@ export const DEFAULT_LIMITS: AppLimits = {
   join: { burst: 60, perSecond: 1 },
   joinPerCode: { burst: 100, perSecond: 1 },
   joinGuess: { burst: 10, perSecond: 1 / 60 },
+  start: { burst: 30, perSecond: 1 },
   submit: { burst: 30, perSecond: 1 },
   submitPerAddress: { burst: 600, perSecond: 50 },
 };
@@ -87,6 +90,8 @@ export interface AppOptions {
    * request named. Default: `npm start`'s own address, http://127.0.0.1:3000.
    */
   publicUrl?: string;
+  /** The key that signs attempt starts (service.ts keeps one in the database for every app server); random if not given. */
+  startSecret?: string;
   /** Where the rate limits live; default: the database on PostgreSQL (shared by app servers), memory on PGlite. */
   limitStore?: LimitStore;
   now?: () => number;
@@ -138,7 +143,8 @@ function send<T extends z.ZodType>(c: Context, schema: T, value: z.input<T>, sta
   return c.json(checked.data as object, status);
 }
 
-const summary = (a: ListedAttempt): z.input<typeof S.attemptSummary> => ({
+/** Flags are for the lead: a trainee's own list and transcript leave them out. */
+const summary = (a: ListedAttempt, forLead = true): z.input<typeof S.attemptSummary> => ({
   id: a.id,
   traineeId: a.traineeId,
   traineeName: a.traineeName,
@@ -152,6 +158,10 @@ const summary = (a: ListedAttempt): z.input<typeof S.attemptSummary> => ({
   total: a.total,
   dimensions: a.dimensions,
   durationMs: a.durationMs,
+  mode: a.mode,
+  timedByServer: a.timedByServer,
+  claimedStartedAt: a.claimedStartedAt,
+  flags: forLead ? a.flags : [],
 });
 
 export function createApp(options: AppOptions) {
@@ -166,6 +176,7 @@ export function createApp(options: AppOptions) {
   const proxies = options.trustProxy === true ? 1 : Math.max(0, Math.floor(Number(options.trustProxy ?? 0)));
   let setupToken = options.setupToken ?? null;
   const publicUrl = publicAddress(options.publicUrl ?? DEFAULT_PUBLIC_URL);
+  const startSecret = options.startSecret ?? randomBytes(32).toString('base64url');
 
   const app = new Hono<Env>();
 
@@ -319,7 +330,22 @@ export function createApp(options: AppOptions) {
 
   app.get('/api/me/attempts', trainee, async (c) => {
     const query = parse(S.pageQuery, c.req.query(), 'the query is not valid');
-    return streamList(c, '{"attempts":[', repository.traineeAttempts(c.get('trainee').id, {}, pageOf(query)));
+    return streamList(c, '{"attempts":[', repository.traineeAttempts(c.get('trainee').id, {}, pageOf(query)), false);
+  });
+
+  // The server starts a call: its id, its seed (option order, wording, starting anger) and the
+  // server's clock. The attempt sent back with these is timed by the server (src/server/vouch.ts).
+  app.post('/api/attempts/start', small, trainee, async (c) => {
+    const me = c.get('trainee');
+    await limit(c, `start:${me.id}`, limits.start, 'calls started', floodStore);
+    const body = await readJson(c, S.startBody);
+    const entry = catalogue.current.get(body.scenarioId);
+    if (!entry) return fail(404, `scenario “${body.scenarioId}” is not known here`);
+    const attemptId = randomUUID();
+    const startedAt = new Date(now()).toISOString();
+    const seed = startSeed(startSecret, { attemptId, traineeId: me.id, scenarioId: entry.scenario.id, mode: body.mode, startedAt });
+    await repository.recordAttemptStart({ id: attemptId, traineeId: me.id, scenarioId: entry.scenario.id, seed, mode: body.mode, startedAt });
+    return send(c, S.startAnswer, { attemptId, seed, startedAt, mode: body.mode, scenarioId: entry.scenario.id, scenarioRevision: entry.scenario.revision, scenarioHash: entry.hash }, 201);
   });
 
   app.post('/api/attempts', attemptBody, trainee, async (c) => {
@@ -327,7 +353,8 @@ export function createApp(options: AppOptions) {
     await limit(c, limitKey('submit-address', clientAddress(c)), limits.submitPerAddress, 'attempts from this address', floodStore);
     await limit(c, `submit:${me.id}`, limits.submit, 'attempts sent', floodStore);
     const attempt = await readJson(c, attemptSchema);
-    if (Date.parse(attempt.startedAt) > now() + CLOCK_SKEW_MS) fail(400, `startedAt ${attempt.startedAt} is in the future; check the device's clock`);
+    // The device's startedAt is a claim: kept beside the server's dates, never used for ordering,
+    // so a wrong clock (an hour ahead, or 2001) neither loses the attempt nor tops the dashboard.
 
     // A repeat is found by the insert (ON CONFLICT), not by a read before it: one round trip.
     const entry = await catalogue.byContentHash(attempt.scenarioHash, repository);
@@ -352,6 +379,13 @@ export function createApp(options: AppOptions) {
     if (!result) return fail(400, `the steps stop before the call ends (the call was at node “${replay.context.node?.id ?? '?'}”)`);
 
     const dimensions = Object.fromEntries(result.dimensions.filter((d) => d.max > 0).map((d) => [d.id, d.percent]));
+    // Dates and durations are the server's: from its start to its receipt when it started the call
+    // (the seed proves it), else the receipt, with the device's claim kept beside it.
+    const mode = attempt.format === 2 ? attempt.mode : 'practice';
+    const received = now();
+    const vouched = isServerStart(startSecret, { attemptId: attempt.attemptId, traineeId: me.id, scenarioId: attempt.scenarioId, mode, startedAt: attempt.startedAt }, seed);
+    const serverElapsedMs = vouched ? received - Date.parse(attempt.startedAt) : null;
+    const flags = attemptFlags({ scenario: entry.scenario, steps: attempt.steps, result, language: attempt.language, serverElapsedMs, claimedStartedAt: attempt.startedAt });
     const stored = await repository.insertAttempt({
       id: attempt.attemptId,
       traineeId: me.id,
@@ -360,15 +394,20 @@ export function createApp(options: AppOptions) {
       scenarioHash: entry.hash,
       scenarioRevision: entry.scenario.revision,
       language: attempt.language,
-      startedAt: attempt.startedAt,
+      startedAt: new Date(vouched ? Date.parse(attempt.startedAt) : received).toISOString(),
       steps: attempt.steps,
       seed: seed ?? null,
-      mode: attempt.format === 2 ? attempt.mode : 'practice',
+      mode,
       outcome: result.outcome,
       passed: result.passed,
       total: result.total,
       dimensions,
-      durationMs: Math.round(result.durationMs),
+      durationMs: Math.round(serverElapsedMs ?? result.durationMs),
+      timedByServer: vouched,
+      claimedStartedAt: vouched ? null : attempt.startedAt,
+      replayPrint: replayPrint(entry.scenario.id, attempt.steps),
+      choicePrint: choicePrint(entry.scenario.id, attempt.steps),
+      flags,
     });
     if (stored === 'exists') {
       // Sent twice at once: the other request stored it first.
@@ -395,7 +434,8 @@ export function createApp(options: AppOptions) {
   app.get('/api/attempts/:id', async (c) => {
     const id = parse(S.uuidParam, c.req.param('id'), 'the attempt id is not valid');
     let attempt: StoredAttempt | null;
-    if (c.req.header('authorization')) {
+    const byTrainee = Boolean(c.req.header('authorization'));
+    if (byTrainee) {
       await trainee(c, async () => undefined);
       attempt = await repository.getAttemptForTrainee(c.get('trainee').id, id);
     } else {
@@ -407,8 +447,10 @@ export function createApp(options: AppOptions) {
     if (!entry) return fail(500, `the scenario version ${attempt.scenarioHash.slice(0, 12)}… of this attempt is missing`);
     const debrief = buildDebrief(entry.scenario, attempt.steps as Attempt['steps'], attempt.seed);
     if (!debrief) return fail(500, 'this attempt no longer replays');
+    // The model call goes to a trainee only for their own practice call, once it is sent: never for an assessment.
+    if (byTrainee && attempt.mode === 'assessment') delete debrief.result.bestPath;
     return send(c, S.attemptDetailAnswer, {
-      attempt: summary(attempt),
+      attempt: summary(attempt, !byTrainee),
       scenario: { id: entry.scenario.id, revision: entry.scenario.revision, title: entry.scenario.title },
       debrief,
     });
@@ -545,11 +587,11 @@ export function createApp(options: AppOptions) {
   });
 
   /** `{…"attempts":[…],"next":"/api/…?after=…"}`, each item checked against its schema as it goes. */
-  async function streamList(c: Context, head: string, items: AsyncGenerator<ListedAttempt, PageEnd>) {
+  async function streamList(c: Context, head: string, items: AsyncGenerator<ListedAttempt, PageEnd>, forLead = true) {
     const body = await jsonStream({
       head,
       items,
-      render: (a) => JSON.stringify(S.attemptSummary.parse(summary(a))),
+      render: (a) => JSON.stringify(S.attemptSummary.parse(summary(a, forLead))),
       tail: (end) => `],"next":${JSON.stringify(nextLink(c.req.url, end.next))}}`,
     });
     return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });

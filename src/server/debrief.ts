@@ -8,14 +8,14 @@ import { defaultRulebook, playSteps, spokenLine, type AttemptStep, type CallResu
 export type DebriefEntry =
   | { kind: 'answer'; at: number; ring: number; late: boolean }
   | { kind: 'caller'; at: number; lineId: string; text: Localised; narration: boolean }
-  | ({ kind: 'agent'; choiceKind: ChoiceKind } & Omit<ChoiceReview, 'kind' | 'nodeId'>)
+  | ({ kind: 'agent'; choiceKind: ChoiceKind; shownText: Localised[]; critical: string[] } & Omit<ChoiceReview, 'kind' | 'nodeId'>)
   | { kind: 'silence'; at: number; moodAfter: number }
   | { kind: 'hold'; at: number; seconds: number }
   | { kind: 'mood-limit'; at: number }
   | { kind: 'end'; at: number; outcome: string; title: Localised | null; summary: Localised | null };
 
 export interface Debrief {
-  result: Pick<CallResult, 'outcome' | 'passed' | 'passMark' | 'total' | 'dimensions' | 'kept' | 'broken' | 'finalMood' | 'durationMs' | 'bestPath'>;
+  result: Pick<CallResult, 'outcome' | 'passed' | 'passMark' | 'total' | 'dimensions' | 'kept' | 'broken' | 'finalMood' | 'durationMs' | 'failReasons'> & { bestPath?: string[] };
   transcript: DebriefEntry[];
   rules: Record<string, Localised>;
 }
@@ -25,6 +25,7 @@ export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[], 
   if (!result) return null;
   const nodes = new Map(scenario.nodes.map((n) => [n.id, n]));
   const reviews = [...result.choices];
+  const choiceText = new Map(scenario.nodes.flatMap((n) => (n.kind === 'decision' ? n.choices.map((c) => [`${n.id}\u0000${c.id}`, c.text] as const) : [])));
   const transcript: DebriefEntry[] = [];
   for (const entry of replay.context.call.transcript) {
     switch (entry.kind) {
@@ -52,6 +53,8 @@ export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[], 
           moodAfter: review.moodAfter,
           shown: review.shown,
           position: review.position,
+          shownText: review.shown.map((id) => choiceText.get(`${review.nodeId}\u0000${id}`) ?? {}),
+          critical: result.criticalBreaches.filter((b) => b.nodeId === review.nodeId && b.choiceId === review.choiceId).map((b) => b.ruleId),
         });
         break;
       }
@@ -74,8 +77,8 @@ export function buildDebrief(scenario: Scenario, steps: readonly AttemptStep[], 
         break;
     }
   }
-  const cited = new Set([...result.kept, ...result.broken, ...result.choices.flatMap((c) => [...c.kept, ...c.broken])]);
+  const cited = new Set([...result.kept, ...result.broken, ...result.choices.flatMap((c) => [...c.kept, ...c.broken]), ...result.criticalBreaches.map((b) => b.ruleId)]);
   const rules = Object.fromEntries(defaultRulebook().rules.filter((r) => cited.has(r.id)).map((r) => [r.id, r.text]));
-  const { outcome, passed, passMark, total, dimensions, kept, broken, finalMood, durationMs, bestPath } = result;
-  return { result: { outcome, passed, passMark, total, dimensions, kept, broken, finalMood, durationMs, bestPath }, transcript, rules };
+  const { outcome, passed, passMark, total, dimensions, kept, broken, finalMood, durationMs, bestPath, failReasons } = result;
+  return { result: { outcome, passed, passMark, total, dimensions, kept, broken, finalMood, durationMs, bestPath, failReasons }, transcript, rules };
 }

@@ -4,6 +4,7 @@
  * id a request names.
  */
 import type { Db, Queryable, SqlValue } from './db';
+import type { AttemptFlag } from './vouch';
 
 export interface LeadRow {
   id: number;
@@ -46,11 +47,23 @@ export interface NewAttempt {
   /** Percent per dimension the scenario scores. */
   dimensions: Record<string, number>;
   durationMs: number;
+  /** Migration 004: false for an attempt played without a server start (then dated at receipt). */
+  timedByServer?: boolean;
+  /** The start the client claimed, kept beside the server's dates. */
+  claimedStartedAt?: string | null;
+  /** src/server/vouch.ts: the choices with their reply times, and the choices alone. */
+  replayPrint?: string | null;
+  choicePrint?: string | null;
+  /** What the lead should look at; the insert adds replayed / same-choices. */
+  flags?: AttemptFlag[];
 }
 
 export interface StoredAttempt extends NewAttempt {
   receivedAt: string;
   traineeName: string;
+  timedByServer: boolean;
+  claimedStartedAt: string | null;
+  flags: AttemptFlag[];
 }
 
 /** An attempt in a list or an export: everything but the steps. */
@@ -122,12 +135,14 @@ const filterParams = (f: AttemptFilter): SqlValue[] => [f.from ?? null, f.to ?? 
 
 /** Lists and exports leave out the steps (the transcript): they are the bulk of a row and nobody reads them there. */
 const LISTED_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
-  a.started_at, a.received_at, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
+  a.started_at, a.received_at, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name,
+  a.timed_by_server, a.claimed_started_at, a.flags`;
 /** Rows per query of a list or an export: each query stays short, so submissions run between them. */
 const LIST_CHUNK = 250;
 
 const ATTEMPT_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
-  a.started_at, a.received_at, a.steps, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
+  a.started_at, a.received_at, a.steps, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name,
+  a.timed_by_server, a.claimed_started_at, a.flags`;
 
 interface AttemptDbRow {
   id: string;
@@ -148,6 +163,9 @@ interface AttemptDbRow {
   dimensions: unknown;
   duration_ms: number;
   trainee_name: string;
+  timed_by_server: boolean;
+  claimed_started_at: Date | string | null;
+  flags: unknown;
 }
 
 type ListedDbRow = Omit<AttemptDbRow, 'steps'> & { key_us: string };
@@ -171,6 +189,9 @@ function toListed(row: Omit<AttemptDbRow, 'steps'>): ListedAttempt {
     dimensions: parsed<Record<string, number>>(row.dimensions),
     durationMs: row.duration_ms,
     traineeName: row.trainee_name,
+    timedByServer: row.timed_by_server,
+    claimedStartedAt: row.claimed_started_at === null ? null : iso(row.claimed_started_at),
+    flags: parsed<AttemptFlag[]>(row.flags),
   };
 }
 
@@ -198,7 +219,20 @@ function toAttempt(row: AttemptDbRow): StoredAttempt {
   return { ...toListed(row), steps: parsed(row.steps) };
 }
 
-const ATTEMPT_INSERT_COLUMNS = 16;
+const ATTEMPT_INSERT_COLUMNS = 21;
+
+/**
+ * The flags the insert itself finds (src/server/vouch.ts): a recording sent again (the same choices
+ * and reply times as an attempt already stored), and an assessment with another trainee's choices.
+ */
+const FOUND_FLAGS = `v.flags
+  || coalesce((SELECT jsonb_build_array(jsonb_build_object('kind', 'replayed', 'reason',
+        format('the same choices with the same reply times, to the millisecond, as attempt %s by %s received %s', o.id, ot.name, to_char(o.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))))
+      FROM attempts o JOIN trainees ot ON ot.id = o.trainee_id WHERE o.replay_print = v.replay_print ORDER BY o.received_at, o.id LIMIT 1), '[]'::jsonb)
+  || CASE WHEN v.mode = 'assessment' THEN coalesce((SELECT jsonb_build_array(jsonb_build_object('kind', 'same-choices', 'reason',
+        format('the same sequence of choices as attempt %s by %s', o.id, ot.name)))
+      FROM attempts o JOIN trainees ot ON ot.id = o.trainee_id WHERE o.choice_print = v.choice_print AND o.trainee_id <> v.trainee_id ORDER BY o.received_at, o.id LIMIT 1), '[]'::jsonb)
+    ELSE '[]'::jsonb END`;
 
 /** One statement for any number of attempts; the ids it stored (not those already there). */
 async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): Promise<Set<string>> {
@@ -206,13 +240,18 @@ async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): P
   const tuples = attempts.map((a, i) => {
     values.push(a.id, a.traineeId, a.cohortId, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt);
     values.push(json(a.steps), a.outcome, a.passed, a.total, json(a.dimensions), a.durationMs, a.seed, a.mode);
+    values.push(a.timedByServer ?? false, a.claimedStartedAt ?? null, a.replayPrint ?? null, a.choicePrint ?? null, json(a.flags ?? []));
     const p = (k: number) => `$${i * ATTEMPT_INSERT_COLUMNS + k}`;
-    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)})`;
+    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)}, ${p(17)}::boolean, ${p(18)}::timestamptz, ${p(19)}, ${p(20)}, ${p(21)}::jsonb)`;
   });
   const rows = await db.query<{ id: string }>(
     `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-       steps, outcome, passed, total, dimensions, duration_ms, seed, mode)
-     VALUES ${tuples.join(', ')}
+       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags)
+     SELECT v.id, v.trainee_id, v.cohort_id, v.scenario_id, v.scenario_hash, v.scenario_revision, v.language, v.started_at,
+       v.steps, v.outcome, v.passed, v.total, v.dimensions, v.duration_ms, v.seed, v.mode, v.timed_by_server, v.claimed_started_at, v.replay_print, v.choice_print,
+       ${FOUND_FLAGS}
+     FROM (VALUES ${tuples.join(', ')}) AS v (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
+       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags)
      ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
     values,
   );
@@ -468,6 +507,25 @@ export class Repository {
       if (done.length === 0) await this.db.query('UPDATE trainees SET name_key = $2 WHERE id = $1', [row.id, `${key}#${row.id}`]);
     }
     return rows.length;
+  }
+
+  /** A start the server gave (POST /api/attempts/start); the attempt that follows carries its id. */
+  async recordAttemptStart(start: { id: string; traineeId: number; scenarioId: string; seed: string; mode: string; startedAt: string }): Promise<void> {
+    await this.db.query('INSERT INTO attempt_starts (id, trainee_id, scenario_id, seed, mode, started_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      start.id,
+      start.traineeId,
+      start.scenarioId,
+      start.seed,
+      start.mode,
+      start.startedAt,
+    ]);
+  }
+
+  /** A secret every app server on this database shares, made by whichever asks first. */
+  async serverSecret(name: string, fresh: () => string): Promise<string> {
+    await this.db.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, fresh()]);
+    const rows = await this.db.query<{ value: string }>('SELECT value FROM server_secrets WHERE name = $1', [name]);
+    return rows[0]!.value;
   }
 
   /** A write the health check makes: fails when the database cannot write. */

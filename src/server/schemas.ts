@@ -109,6 +109,13 @@ export const attemptSummary = z.object({
   total: z.number(),
   dimensions: z.record(z.string(), z.number()),
   durationMs: z.number(),
+  mode: z.enum(['practice', 'assessment']),
+  /** False: played without a server start; its dates are when the server received it. */
+  timedByServer: z.boolean(),
+  /** The start the device claimed (untimed attempts). */
+  claimedStartedAt: z.string().nullable(),
+  /** For the lead: what looks wrong with this attempt, and why (src/server/vouch.ts). */
+  flags: z.array(z.object({ kind: z.string(), reason: z.string() })),
 });
 /** A page of attempts; `next` is the link to the following page, null on the last. */
 export const attemptListAnswer = z.object({ attempts: z.array(attemptSummary), next: z.string().nullable() });
@@ -131,6 +138,10 @@ const debriefEntry = z.discriminatedUnion('kind', [
     /** The options in the order the trainee saw them, and the place chosen (from 1). */
     shown: z.array(z.string()),
     position: z.number(),
+    /** The text of each option shown, in that order. */
+    shownText: z.array(localised),
+    /** Critical rules this choice broke (the call fails for them). */
+    critical: z.array(z.string()),
   }),
   z.object({ kind: z.literal('silence'), at: z.number(), moodAfter: z.number() }),
   z.object({ kind: z.literal('hold'), at: z.number(), seconds: z.number() }),
@@ -152,12 +163,36 @@ export const attemptDetailAnswer = z.object({
       broken: z.array(z.string()),
       finalMood: z.number(),
       durationMs: z.number(),
-      bestPath: z.array(z.string()),
+      /** The model call: never sent to a trainee for an assessment. */
+      bestPath: z.array(z.string()).optional(),
+      /** Why the call did not pass, most serious first. */
+      failReasons: z.array(
+        z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('critical'), ruleId: z.string(), nodeId: z.string(), choiceId: z.string().nullable() }),
+          z.object({ kind: z.literal('outcome'), outcome: z.string() }),
+          z.object({ kind: z.literal('score'), total: z.number(), passMark: z.number() }),
+        ]),
+      ),
     }),
     transcript: z.array(debriefEntry),
     rules: z.record(z.string(), localised),
   }),
 });
+
+export const startBody = z
+  .object({ scenarioId: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).max(80), mode: z.enum(['practice', 'assessment']).default('practice') })
+  .strict();
+/** A call the server started: send the attempt with this id, seed, start time and mode. */
+export const startAnswer = z.object({
+  attemptId: z.uuid(),
+  seed: z.string(),
+  startedAt: z.string(),
+  mode: z.enum(['practice', 'assessment']),
+  scenarioId: z.string(),
+  scenarioRevision: z.number(),
+  scenarioHash: z.string(),
+});
+export type StartAnswer = z.infer<typeof startAnswer>;
 
 export const sessionAnswer = z.object({ lead: z.object({ id: z.number(), name: z.string() }) });
 export const setupStateAnswer = z.object({ setupNeeded: z.boolean() });

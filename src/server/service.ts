@@ -1,4 +1,5 @@
 /** Opens the database, migrates it, loads the scenarios and builds the app: what main, the admin CLI, tests and the bench share. */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp, type AppOptions } from './app';
 import { openDb, type Db, type DbOptions } from './db';
@@ -41,6 +42,7 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   catalogue.warm();
   const { db, repository } = await openRepository(options);
   await catalogue.persist(repository);
-  const app = createApp({ ...options, repository, catalogue });
+  const startSecret = options.startSecret ?? (await repository.serverSecret('attempt-start', () => randomBytes(32).toString('base64url')));
+  const app = createApp({ ...options, startSecret, repository, catalogue });
   return { app, db, repository, catalogue, problems, close: () => db.close() };
 }

@@ -124,7 +124,7 @@ describe('submitting attempts', () => {
     expect(r.json.error).toMatch(/step 3 is not possible in “practice-call”: choice "not-a-choice" is not on offer .*\(on offer: /);
   });
 
-  it('refuses steps that stop before the call ends, a reply after the timer and a future start', async () => {
+  it('refuses steps that stop before the call ends and a reply after the timer; a device clock in the future is only a claim', async () => {
     const short = makeAttempt(service, 'practice-call', ['greet-standard']);
     const r1 = await call(service.app, 'POST', '/api/attempts', { body: short, token });
     expect(r1.status).toBe(400);
@@ -138,8 +138,10 @@ describe('submitting attempts', () => {
 
     const future = makeAttempt(service, 'practice-call', undefined, { startedAt: new Date(Date.now() + 3600_000).toISOString() });
     const r3 = await call(service.app, 'POST', '/api/attempts', { body: future, token });
-    expect(r3.status).toBe(400);
-    expect(r3.json.error).toMatch(/in the future/);
+    expect(r3.status).toBe(201);
+    const stored = (await call(service.app, 'GET', `/api/attempts/${future.attemptId}`, { token })).json.attempt;
+    expect(Date.parse(stored.startedAt)).toBeLessThanOrEqual(Date.now());
+    expect(stored).toMatchObject({ claimedStartedAt: future.startedAt, timedByServer: false });
   });
 
   it('refuses an attempt without a trainee token, or with an unknown one', async () => {
@@ -186,13 +188,15 @@ describe('the lead’s report and exports', () => {
     const ann = await join(service, reportCohort.code, 'Ann');
     const evil = await join(service, reportCohort.code, '=HYPERLINK("http://evil","x")');
     const poor = makeAttempt(service, 'practice-call', ['greet-wei', 'ask-confirm', 'number-fast', 'close-ask-more', 'bye-curt']);
-    good = makeAttempt(service, 'practice-call', undefined, { startedAt: '2026-11-21T09:00:00.000Z' });
-    for (const [a, t] of [
-      [poor, ann.token],
-      [good, ann.token],
-      [makeAttempt(service, 'wrong-charge'), evil.token],
+    good = makeAttempt(service, 'practice-call');
+    // Attempts without a server start are dated when the server receives them: received on these days.
+    const on = (iso: string) => createApp({ repository: service.repository, catalogue: service.catalogue, limits: ROOMY, now: () => Date.parse(iso) });
+    for (const [a, t, day] of [
+      [poor, ann.token, '2026-11-20T09:00:00.000Z'],
+      [good, ann.token, '2026-11-21T09:00:00.000Z'],
+      [makeAttempt(service, 'wrong-charge'), evil.token, '2026-11-20T09:00:00.000Z'],
     ] as const) {
-      const r = await call(service.app, 'POST', '/api/attempts', { body: a, token: t });
+      const r = await call(on(day), 'POST', '/api/attempts', { body: a, token: t });
       if (r.status !== 201) throw new Error(`${r.status} ${r.text}`);
     }
   });

@@ -86,6 +86,8 @@ it('logs in, shows the submitted attempt and opens its transcript', async () => 
   expect(await transcript.locator('.total').textContent()).toMatch(/100% \(pass mark 85%\)/);
   expect(await transcript.locator('.line.agent').count()).toBeGreaterThanOrEqual(5);
   expect(await transcript.locator('.rule.kept').count()).toBeGreaterThan(0);
+  // Each decision lists the options in the order the trainee saw them, the one chosen marked.
+  expect(await transcript.locator('.shown li.chosen').count()).toBe(await transcript.locator('.line.agent').count());
   await page.locator('#attempt').screenshot({ path: join(SHOTS, 'dashboard-transcript.png') });
 
   // The exports point at the lead's own cohort.

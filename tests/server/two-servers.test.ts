@@ -118,5 +118,12 @@ describe.skipIf(!postgresUrl)('two app servers on one PostgreSQL', () => {
     }
     const listed = await api(b, 'GET', `/api/cohorts`, undefined, { cookie });
     expect(listed.json.cohorts[0].attempts).toBe(attempts.length);
+
+    // A call started on one server and sent to the other is timed by the server: they share the key.
+    const start = (await api(a, 'POST', '/api/attempts/start', { scenarioId: 'practice-call' }, { token })).json as { attemptId: string; seed: string; startedAt: string; mode: string };
+    const started = { ...attempts[0]!, format: 2, attemptId: start.attemptId, seed: start.seed, startedAt: start.startedAt, mode: start.mode };
+    expect((await api(b, 'POST', '/api/attempts', started, { token })).status).toBe(201);
+    const view = await api(a, 'GET', `/api/attempts/${start.attemptId}`, undefined, { cookie });
+    expect(view.json.attempt).toMatchObject({ timedByServer: true, startedAt: start.startedAt });
   }, 120_000);
 });

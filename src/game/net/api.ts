@@ -3,7 +3,7 @@
  * what the outbox must do with it: done, refused for good, or try again later.
  */
 import type { Attempt } from '../../engine/attempt';
-import type { AttemptAnswer, JoinAnswer } from '../../server/schemas';
+import type { AttemptAnswer, JoinAnswer, StartAnswer } from '../../server/schemas';
 
 export interface Identity {
   token: string;
@@ -56,6 +56,24 @@ export class ResultsApi {
     if (!response.ok) throw new JoinError(await errorMessage(response), response.status);
     const answer = (await response.json()) as JoinAnswer;
     return { ...answer, joinedAt: new Date().toISOString() };
+  }
+
+  /**
+   * Asks the server to start a call: the attempt then carries this id, seed, start time and mode and
+   * is timed by the server. Null when the server cannot be reached or refuses: the call is played
+   * with a seed of its own and stored as "not timed by the server".
+   */
+  async start(scenarioId: string, mode: 'practice' | 'assessment', token: string): Promise<StartAnswer | null> {
+    try {
+      const response = await this.fetcher(`${this.base}/api/attempts/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ scenarioId, mode }),
+      });
+      return response.status === 201 ? ((await response.json()) as StartAnswer) : null;
+    } catch {
+      return null;
+    }
   }
 
   async send(attempt: Attempt, token: string): Promise<SendOutcome> {
