@@ -17,20 +17,11 @@ CREATE INDEX attempt_starts_trainee ON attempt_starts (trainee_id, started_at);
 ALTER TABLE attempts ADD COLUMN timed_by_server boolean NOT NULL DEFAULT false;
 -- What the client said its start was; shown, never used for ordering.
 ALTER TABLE attempts ADD COLUMN claimed_started_at timestamptz;
--- sha256 of the caller and the choices with their reply times (a recording sent again matches),
--- and of the choices alone (src/server/vouch.ts).
-ALTER TABLE attempts ADD COLUMN replay_print text;
-ALTER TABLE attempts ADD COLUMN choice_print text;
+-- sha256 of the scenario and the choices with their timings: the same play sent again matches.
+ALTER TABLE attempts ADD COLUMN fingerprint text;
 -- [{ "kind": …, "reason": … }]: what the lead should look at.
 ALTER TABLE attempts ADD COLUMN flags jsonb NOT NULL DEFAULT '[]'::jsonb;
-CREATE INDEX attempts_replay_print ON attempts (replay_print) WHERE replay_print IS NOT NULL;
-CREATE INDEX attempts_choice_print ON attempts (choice_print) WHERE choice_print IS NOT NULL;
-
--- Secrets shared by every app server on this database (the key that signs attempt starts).
-CREATE TABLE server_secrets (
-  name text PRIMARY KEY,
-  value text NOT NULL
-);
+CREATE INDEX attempts_fingerprint ON attempts (fingerprint) WHERE fingerprint IS NOT NULL;
 
 ALTER TABLE join_codes ADD COLUMN expires_at timestamptz;
 UPDATE join_codes SET expires_at = created_at + interval '14 days' WHERE expires_at IS NULL;
