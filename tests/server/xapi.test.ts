@@ -149,6 +149,9 @@ describe('xAPI language tags match the text', () => {
       cohortId: 9,
       seed: null,
       mode: 'practice',
+      timedByServer: true,
+      claimedStartedAt: null,
+      flags: [],
     };
     // A caller no longer in the catalogue: its id is the only name there is, tagged by its content.
     const s = toStatement(listed, { homePage: BASE, cohortId: 9, cohortName: '2026', scenarioTitle: () => null });
