@@ -74,7 +74,7 @@ function isRecord(value: unknown): value is AttemptRecord {
     typeof r.scenarioId === 'string' &&
     typeof r.scenarioRevision === 'number' &&
     typeof r.finishedAt === 'string' &&
-    (r.attempt === null || (typeof r.attempt === 'object' && r.attempt !== undefined && r.attempt.format === 1 && Array.isArray(r.attempt.steps))) &&
+    (r.attempt === null || (typeof r.attempt === 'object' && r.attempt !== undefined && (r.attempt.format === 1 || r.attempt.format === 2) && Array.isArray(r.attempt.steps))) &&
     typeof s === 'object' &&
     typeof s.total === 'number' &&
     typeof s.passed === 'boolean' &&

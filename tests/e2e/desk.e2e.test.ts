@@ -125,7 +125,8 @@ describe('the call desk', () => {
     expect(card).toMatchObject({ best: 100, attempts: 1, passed: true });
     const stored = await desk.page.evaluate(() => JSON.parse(localStorage.getItem('hold-the-line.attempts') ?? 'null'));
     expect(stored.format).toBe(1);
-    expect(stored.records[0].attempt.steps).toEqual([{ type: 'answer', ring: answeredOn }, ...choices.map((choiceId) => ({ type: 'choose', choiceId, ms: expect.any(Number) }))]);
+    expect(stored.records[0].attempt.format).toBe(2);
+    expect(stored.records[0].attempt.steps).toEqual([{ type: 'answer', ring: answeredOn }, ...choices.map((choiceId) => ({ type: 'choose', choiceId, ms: expect.any(Number), position: expect.any(Number) }))]);
     expect(stored.records[0].attempt.scenarioHash).toMatch(/^[0-9a-f]{64}$/);
     await shoot(desk.page, '06-menu-history');
   });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { TranscriptEntry } from '../../src/engine/call/logic';
+import { initialState, shownChoices, type TranscriptEntry } from '../../src/engine/call/logic';
 import { checkScenario, type Scenario } from '../../src/engine/index';
-import { choiceIndex, choicesAt, deskClock, lineIndex, moodBand, phaseOf, transcriptAt } from '../../src/game/call/view';
+import { choiceIndex, choiceViews, deskClock, lineIndex, moodBand, phaseOf, transcriptAt } from '../../src/game/call/view';
 
 const practice = checkScenario(readFileSync(new URL('../../scenarios/practice-call.json', import.meta.url), 'utf8'), { structureOnly: true }).scenario as Scenario;
 
@@ -24,12 +24,36 @@ describe('what the desk shows', () => {
     expect(moodBand(35, 50)).toBe('angry');
   });
 
-  it('numbers the options on offer in the scenario\'s order, 1 first', () => {
+  it('numbers the options on offer in the scenario\'s order without a seed, 1 first', () => {
     const greet = practice.nodes.find((n) => n.kind === 'decision');
     if (greet?.kind !== 'decision') throw new Error('no decision');
-    const choices = choicesAt(greet, { flags: [], mood: 0 });
+    const choices = choiceViews(shownChoices(initialState(practice), greet));
     expect(choices.map((c) => c.number)).toEqual(choices.map((_, i) => i + 1));
     expect(choices.map((c) => c.id)).toEqual(greet.choices.filter((c) => !c.when).map((c) => c.id));
+  });
+
+  it('numbers the options in the order the seed shows them: the words shuffled, the desk actions after', () => {
+    const decisions = practice.nodes.filter((n) => n.kind === 'decision');
+    const orders = new Set<string>();
+    for (const seed of ['seed-aaaaaaaa', 'seed-bbbbbbbb', 'seed-cccccccc', 'seed-dddddddd']) {
+      for (const node of decisions) {
+        if (node.kind !== 'decision') continue;
+        const state = initialState(practice, seed);
+        const choices = choiceViews(shownChoices(state, node));
+        expect(choices.map((c) => c.id)).toEqual(shownChoices(state, node).map((c) => c.id));
+        expect(choices.map((c) => c.number)).toEqual(choices.map((_, i) => i + 1));
+        const firstAction = choices.findIndex((c) => c.kind !== 'say');
+        if (firstAction >= 0) expect(choices.slice(firstAction).every((c) => c.kind !== 'say')).toBe(true);
+        orders.add(`${node.id}:${choices.map((c) => c.id).join(',')}`);
+      }
+    }
+    // Four seeds do not all show the same orders.
+    expect(orders.size).toBeGreaterThan(decisions.length);
+  });
+
+  it('finds every wording of a line by its own id', () => {
+    const lines = lineIndex(practice);
+    for (const node of practice.nodes) for (const line of node.lines ?? []) for (const variant of line.variants ?? []) expect(lines.get(variant.id)?.text).toEqual(variant.text);
   });
 
   it('reveals caller lines only when they are heard, unless the trainee skipped ahead', () => {

@@ -103,4 +103,35 @@ describe('scoring at the end of the call', () => {
     expect(scored.replayed).toBe(false);
     expect(scored.problem).toMatch(/never answered|not/);
   });
+
+  it('in an assessment, hears the caller out: skipping does nothing', () => {
+    const { scenario } = load('practice-call');
+    const clock = new SimulatedClock();
+    const session = new CallSession({ scenario, clock, now: () => clock.now(), mode: 'assessment', seed: 'assessment-seed-1' }).start();
+    expect(session.answer()).toBe(true);
+    expect(session.phase).toBe('speaking');
+    session.skip();
+    expect(session.phase).toBe('speaking');
+    for (let i = 0; i < 1000 && session.phase === 'speaking'; i++) clock.increment(250);
+    expect(session.phase).toBe('awaiting');
+  });
+
+  it('records the place of each choice in the order its seed shows, which the seeded replay accepts', () => {
+    const { scenario } = load('practice-call');
+    const clock = new SimulatedClock();
+    const seed = 'position-seed-7';
+    const session = new CallSession({ scenario, clock, now: () => clock.now(), seed }).start();
+    expect(session.answer()).toBe(true);
+    const plan = ['greet-standard', 'ask-confirm', 'number-sms', 'close-ask-more', 'bye-standard'];
+    const positions: number[] = [];
+    for (const choice of plan) {
+      for (let i = 0; i < 1000 && session.phase !== 'awaiting'; i++) clock.increment(250);
+      positions.push(session.shown().findIndex((c) => c.id === choice) + 1);
+      clock.increment(1000);
+      expect(session.choose(choice)).toBe(true);
+    }
+    const chosen = session.steps.filter((s) => s.type === 'choose');
+    expect(chosen.map((s) => s.position)).toEqual(positions);
+    expect(playSteps(scenario, session.steps, { seed }).result).not.toBeNull();
+  });
 });

@@ -41,7 +41,7 @@ export function prepare(value: unknown): string {
 export function score(value: unknown, request: ScoreRequest): Scored {
   const scenario = scenarioFrom(value);
   if (request.replay) {
-    const { result, replay } = playSteps(scenario, request.steps);
+    const { result, replay } = playSteps(scenario, request.steps, request.seed ? { seed: request.seed } : {});
     if (result) return { result, replayed: true, problem: null };
     const problem = replay.problem?.message ?? 'the replayed call did not end';
     return { result: scoreCall(scenario, analysisOf(scenario), request.live), replayed: false, problem };

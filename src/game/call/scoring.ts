@@ -12,6 +12,8 @@ export interface ScoreRequest {
   /** The live call, scored directly when the steps cannot be replayed (a preview from another node). */
   live: CallState;
   replay: boolean;
+  /** The attempt's seed, for the replay to see the same option order and wording. */
+  seed?: string;
 }
 
 export interface Scored {

@@ -3,9 +3,10 @@
  * CLI and the server replay). Scenes send through `answer`, `choose` and `skip`, and draw snapshots.
  */
 import { createActor, type Actor, type SimulatedClock, type SnapshotFrom } from 'xstate';
-import { callMachine, replySeconds } from '../../engine/call/machine';
+import { callMachine, replySeconds, shownChoicesOf } from '../../engine/call/machine';
+import type { AttemptMode } from '../../engine/attempt';
 import type { AttemptStep } from '../../engine/call/replay';
-import type { Scenario } from '../../engine/format/schema';
+import type { Choice, Scenario } from '../../engine/format/schema';
 import { phaseOf, type Phase } from './view';
 
 export type CallSnapshot = SnapshotFrom<typeof callMachine>;
@@ -14,6 +15,10 @@ export interface SessionOptions {
   scenario: Scenario;
   /** Start at this node instead of the scenario's start (the trainer's preview). */
   startAt?: string;
+  /** The attempt's seed: the order of the options, the caller's wording and starting anger. */
+  seed?: string;
+  /** Assessment: the options wait until the caller has finished, and speech cannot be skipped. */
+  mode?: AttemptMode;
   now?: () => number;
   /** XState's clock for the machine's timers; tests pass a SimulatedClock. */
   clock?: SimulatedClock;
@@ -31,7 +36,7 @@ export class CallSession {
   constructor(readonly options: SessionOptions) {
     this.now = options.now ?? (() => performance.now());
     this.actor = createActor(callMachine, {
-      input: { scenario: options.scenario, now: this.now, ...(options.startAt ? { startAt: options.startAt } : {}) },
+      input: { scenario: options.scenario, now: this.now, ...(options.startAt ? { startAt: options.startAt } : {}), ...(options.seed ? { seed: options.seed } : {}) },
       ...(options.clock ? { clock: options.clock } : {}),
     });
     // Subscribed before start, so every transition (a silence by the reply timer too) is recorded in order.
@@ -49,6 +54,19 @@ export class CallSession {
 
   get scenario(): Scenario {
     return this.options.scenario;
+  }
+
+  /** The options on offer now, in the order this attempt's seed shows them. */
+  shown(): Choice[] {
+    return shownChoicesOf(this.snapshot.context);
+  }
+
+  get mode(): AttemptMode {
+    return this.options.mode ?? 'practice';
+  }
+
+  get seed(): string | null {
+    return this.options.seed ?? null;
   }
 
   get snapshot(): CallSnapshot {
@@ -105,16 +123,19 @@ export class CallSession {
     // The replay counts a reply at or after the limit as silence; a reply the machine took in time
     // stays in time even if the tick that read the clock came a little late.
     const ms = Math.min(limit - 1, Math.max(0, Math.round(this.now() - this.awaitingSince)));
+    // The place in the list the trainee saw, which the server's replay checks against the seed.
+    const position = shownChoicesOf(this.snapshot.context).findIndex((c) => c.id === choiceId) + 1;
     const before = this.snapshot.context.call.transcript.length;
     const steps = this.steps.length;
     this.actor.send({ type: 'agent.choose', choiceId });
     const accepted = this.snapshot.context.call.transcript.length > before;
-    if (accepted) this.steps.splice(steps, 0, { type: 'choose', choiceId, ms });
+    if (accepted) this.steps.splice(steps, 0, { type: 'choose', choiceId, ms, ...(position > 0 ? { position } : {}) });
     return accepted;
   }
 
-  /** The trainee skips the rest of the caller's speech, or the rest of a hold. */
+  /** The trainee skips the rest of the caller's speech, or the rest of a hold; not in an assessment. */
   skip(): void {
+    if (this.mode === 'assessment') return;
     if (this.phase === 'speaking' || this.phase === 'hold') this.actor.send({ type: 'agent.skip' });
   }
 }

@@ -2,9 +2,8 @@
  * What the desk shows, computed from the call machine's snapshot: pure functions, no Phaser, so
  * the scenes only draw and the rules stay in the engine.
  */
-import { offeredChoices } from '../../engine/call/logic';
-import type { CallState, TranscriptEntry } from '../../engine/call/logic';
-import type { Choice, ChoiceKind, DecisionNode, Line, Localised, Scenario, Timing } from '../../engine/format/schema';
+import type { TranscriptEntry } from '../../engine/call/logic';
+import type { Choice, ChoiceKind, Line, Localised, Scenario, Timing } from '../../engine/format/schema';
 import type { PortraitMood } from '../assets';
 
 export type Phase = 'ringing' | 'speaking' | 'awaiting' | 'hold' | 'ended';
@@ -39,9 +38,13 @@ export interface ChoiceView {
   number: number;
 }
 
-export function choicesAt(node: DecisionNode | null, call: Pick<CallState, 'flags' | 'mood'>): ChoiceView[] {
-  if (!node || node.kind !== 'decision') return [];
-  return offeredChoices(node, call).map((choice: Choice, index) => ({
+/**
+ * The options as the trainee sees them, given in the engine's order for this attempt's seed (the
+ * words shuffled, the desk actions after them: `CallSession.shown()`), numbered in that order,
+ * which the keys follow. The engine's value code stays in the call's own chunk, not the start-up one.
+ */
+export function choiceViews(shown: readonly Choice[]): ChoiceView[] {
+  return shown.map((choice: Choice, index) => ({
     id: choice.id,
     kind: choice.kind,
     text: choice.text,
@@ -55,11 +58,19 @@ export type TranscriptItem =
   | { kind: 'agent'; key: string; text: Localised; choiceKind: ChoiceKind; at: number }
   | { kind: 'note'; key: string; note: 'answered' | 'answered-late' | 'silence' | 'hold' | 'mood-limit' | 'ended'; value?: number; at: number };
 
+/** Every line the caller can say by its id, each variant under its own id (captions, voice). */
 export function lineIndex(scenario: Scenario): Map<string, Line> {
   const index = new Map<string, Line>();
-  for (const node of scenario.nodes) for (const line of node.lines ?? []) if (!index.has(line.id)) index.set(line.id, line);
+  const add = (line: Line) => {
+    if (!index.has(line.id)) index.set(line.id, line);
+    for (const variant of line.variants ?? []) if (!index.has(variant.id)) index.set(variant.id, { ...line, ...variant, variants: undefined });
+  };
+  for (const node of scenario.nodes) {
+    for (const line of node.lines ?? []) add(line);
+    if (node.kind === 'decision' && node.silenceLine) add(node.silenceLine);
+  }
   const silence = scenario.timing.silence?.line;
-  if (silence && !index.has(silence.id)) index.set(silence.id, silence);
+  if (silence) add(silence);
   return index;
 }
 

@@ -5,18 +5,21 @@
  */
 import * as Phaser from 'phaser';
 import type { Choice, ChoiceKind, Line, Scenario } from '../../engine/format/schema';
-import type { Attempt } from '../../engine/attempt';
+import type { Attempt, AttemptMode } from '../../engine/attempt';
 import type { AttemptRecord } from '../attempt-store';
 import { ART, knownPortrait, PACK_SECTION, packSection, sectionLoaded } from '../assets';
 import type { CallSession, CallSnapshot } from '../call/session';
 import type { Scorer, Scored } from '../call/scoring';
-import { answeredAt, choiceIndex, choicesAt, deskClock, lineIndex, moodBand, phaseOf, transcriptAt, type ChoiceView, type Phase, type TranscriptItem } from '../call/view';
+import { answeredAt, choiceIndex, choiceViews, deskClock, lineIndex, moodBand, phaseOf, transcriptAt, type ChoiceView, type Phase, type TranscriptItem } from '../call/view';
 import { kindLabel, pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { CAPTION_SCALE } from '../settings';
 import { sound } from '../sound-port';
-import { clearTargets, setHookCall, setTarget } from '../test-hook';
-import { colour, space } from '../theme';
+import { catalog } from '../catalog';
+import { clearTargets, setHookCall, setHookDriver, setHookPicker, setTarget, type DriveOptions } from '../test-hook';
+import { reportAt } from '../ui/hit-test';
+import { touchFirst } from '../ui/input-kind';
+import { colour, css, space } from '../theme';
 import { ActionBar } from '../ui/action-bar';
 import { Button } from '../ui/button';
 import { ChoiceList } from '../ui/choice-list';
@@ -51,6 +54,10 @@ export interface CallData {
   language?: Language;
   /** Instead of the debrief, hand the finished call to whoever started it (the preview page). */
   onFinished?: (finished: FinishedCall | null) => void;
+  /** The attempt's seed (option order, wording, starting anger): the server's when it started the attempt, else made here. */
+  seed?: string;
+  /** Assessment: a badge says so, options wait for the caller to finish, no skipping, no model call. */
+  mode?: AttemptMode;
   /** Kept across a re-layout (the phone turned), so the call goes on. */
   session?: CallSession;
   scorer?: Scorer;
@@ -61,9 +68,11 @@ interface Regions {
   top: Rect;
   portrait: Rect;
   checklist: Rect;
-  transcript: Rect;
-  status: Rect;
-  choices: Rect;
+  /** The transcript, the status row and the options share this column, top to bottom. */
+  flex: Rect;
+  statusHeight: number;
+  /** The transcript keeps at least this much when the options need room. */
+  transcriptMin: number;
   actions: Rect;
   phone: Rect;
 }
@@ -74,35 +83,35 @@ function regions(frame: Frame): Regions {
     const w = frame.width - m * 2;
     // Fixed rows at the top and bottom; the transcript and the options share what is left.
     const actionsHeight = 114;
-    const statusHeight = 64;
-    const flexTop = 484;
-    const flexBottom = frame.height - m - actionsHeight - space.m;
-    const flex = flexBottom - flexTop - statusHeight - space.s * 2;
-    const transcriptHeight = Math.round(flex * 0.45);
-    const statusY = flexTop + transcriptHeight + space.s;
+    const actionsY = frame.height - m - actionsHeight;
+    const flexY = 456;
     return {
       top: { x: 0, y: 0, width: frame.width, height: 88 },
-      portrait: { x: m, y: 100, width: w, height: 180 },
-      checklist: { x: m, y: 292, width: w, height: 180 },
-      transcript: { x: m, y: flexTop, width: w, height: transcriptHeight },
-      status: { x: m, y: statusY, width: w, height: statusHeight },
-      choices: { x: m, y: statusY + statusHeight + space.s, width: w, height: flexBottom - (statusY + statusHeight + space.s) },
-      actions: { x: m, y: frame.height - m - actionsHeight, width: w, height: actionsHeight },
+      portrait: { x: m, y: 100, width: w, height: 150 },
+      checklist: { x: m, y: 262, width: w, height: 182 },
+      flex: { x: m, y: flexY, width: w, height: actionsY - space.m - flexY },
+      statusHeight: 60,
+      transcriptMin: 150,
+      actions: { x: m, y: actionsY, width: w, height: actionsHeight },
       phone: { x: m, y: 100, width: w, height: frame.height - 100 - m },
     };
   }
+  // The caller, the standard flow and the desk's actions on the left; the conversation on the right.
   const leftWidth = 300;
   const rightX = m + leftWidth + m;
   const rightWidth = frame.width - rightX - m;
+  const top = 56;
+  const bottom = frame.height - space.m;
+  const actionsHeight = 4 * 40 + 3 * space.s;
   return {
-    top: { x: 0, y: 0, width: frame.width, height: 64 },
-    portrait: { x: m, y: 76, width: leftWidth, height: 350 },
-    checklist: { x: m, y: 438, width: leftWidth, height: 258 },
-    transcript: { x: rightX, y: 76, width: rightWidth, height: 262 },
-    status: { x: rightX, y: 346, width: rightWidth, height: 52 },
-    choices: { x: rightX, y: 404, width: rightWidth, height: 228 },
-    actions: { x: rightX, y: 640, width: rightWidth, height: 56 },
-    phone: { x: rightX, y: 76, width: rightWidth, height: 620 },
+    top: { x: 0, y: 0, width: frame.width, height: top },
+    portrait: { x: m, y: top + space.m, width: leftWidth, height: 150 },
+    checklist: { x: m, y: top + space.m + 150 + space.s, width: leftWidth, height: bottom - actionsHeight - space.s - (top + space.m + 150 + space.s) },
+    flex: { x: rightX, y: top + space.m, width: rightWidth, height: bottom - top - space.m },
+    statusHeight: 44,
+    transcriptMin: 120,
+    actions: { x: m, y: bottom - actionsHeight, width: leftWidth, height: actionsHeight },
+    phone: { x: rightX, y: top + space.m, width: rightWidth, height: bottom - top - space.m },
   };
 }
 
@@ -134,6 +143,10 @@ export class Call extends Phaser.Scene {
   private leaveArmedUntil = 0;
   private unsubscribe: (() => void) | null = null;
   private choiceTargets: string[] = [];
+  private regions!: Regions;
+  private statusRect!: Rect;
+  private skipWidth = 0;
+  private moreText: Phaser.GameObjects.Text | null = null;
 
   constructor() {
     super(SCENE.call);
@@ -160,6 +173,10 @@ export class Call extends Phaser.Scene {
 
   private smooth = () => !services().settings.value.reducedMotion;
 
+  private get mode(): AttemptMode {
+    return this.data_.mode ?? 'practice';
+  }
+
   create(): void {
     const data = this.data_;
     const scenario = data.scenario;
@@ -172,21 +189,30 @@ export class Call extends Phaser.Scene {
     clearTargets();
 
     const r = regions(this.frame);
+    this.regions = r;
     const language = this.language;
     const callerName = pick(scenario.caller.name, language);
     this.drawTopBar(r.top, scenario, callerName);
     this.portrait = new PortraitCard(this, r.portrait, scenario.caller.portrait, callerName, language, this.frame, this.smooth);
     this.checklist = new FlowChecklist(this, r.checklist, language, this.frame, this.smooth);
-    this.transcript = new TranscriptView(this, r.transcript, callerName, language, this.frame, CAPTION_SCALE[services().settings.value.captionSize], this.smooth);
-    this.drawStatus(r.status);
-    this.choices = new ChoiceList(this, r.choices, language, this.frame, this.smooth, (choice) => this.choose(choice));
+    const flex = r.flex;
+    this.transcript = new TranscriptView(this, { ...flex, height: flex.height - r.statusHeight - space.s }, callerName, language, this.frame, CAPTION_SCALE[services().settings.value.captionSize], this.smooth);
+    this.drawStatus({ x: flex.x, y: flex.y + flex.height - r.statusHeight, width: flex.width, height: r.statusHeight });
+    const mostForOptions = flex.height - r.transcriptMin - r.statusHeight - space.s * 2;
+    // A phone folds its checklist away for a decision whose options need that room too.
+    const budgets = this.frame.portrait ? [mostForOptions, mostForOptions + flex.y - r.checklist.y] : [mostForOptions];
+    this.choices = new ChoiceList(this, { x: flex.x, y: flex.y + flex.height - mostForOptions, width: flex.width, height: mostForOptions }, budgets, !this.frame.portrait, language, this.frame, this.smooth, (choice) => this.choose(choice));
+    this.choices.view.onChange(() => this.updateMore());
+    this.layoutFlex();
     this.actions = new ActionBar(this, r.actions, language, this.frame, (kind) => this.pressAction(kind));
     this.focus.add(this.skipButton, ...this.actions.buttons.values());
     this.choiceTargets = [];
+    setTarget('choices', () => (this.choices.items.length > 0 ? { ...this.choices.view.rect } : null));
     setTarget('skip', () => (this.skipButton.visible() && this.skipButton.enabled() ? this.skipButton.screenBounds() : null));
 
     const fresh = !data.session;
-    data.session ??= new data.kit.CallSession({ scenario, ...(data.startAt ? { startAt: data.startAt } : {}) });
+    data.seed ??= data.kit.newSeed();
+    data.session ??= new data.kit.CallSession({ scenario, seed: data.seed, mode: this.mode, ...(data.startAt ? { startAt: data.startAt } : {}) });
     data.scorer ??= data.kit.createScorer(data.scenarioSource);
     this.session = data.session;
     this.scorer = data.scorer;
@@ -211,23 +237,66 @@ export class Call extends Phaser.Scene {
       this.input.keyboard?.off('keydown', this.onKey, this);
       this.game.events.off(GAME_EVENT.relayout, relayout);
       setHookCall(null);
+      setHookDriver(null);
     });
     setHookCall(() => this.hookState());
+    setHookPicker((x, y) => reportAt(this, x, y));
+    setHookDriver({ startCall: (options) => this.driveTo(options) });
+  }
+
+  /** The test hook's driver: this desk again, on another caller's decision, at its options. */
+  private async driveTo(options: DriveOptions): Promise<void> {
+    const entry = catalog().find((e) => e.id === options.scenarioId);
+    if (!entry) throw new Error(`no caller "${options.scenarioId}" on the menu`);
+    const kit = this.data_.kit;
+    // Checked once per caller: a test visits every decision of each.
+    let loaded = drivenScenarios.get(entry.id);
+    if (!loaded) {
+      const text = await entry.load();
+      const checked = kit.loadScenario(text);
+      if (!checked.ok) throw new Error(checked.diagnostics.map(kit.describe).join('\n'));
+      loaded = { text, scenario: checked.scenario };
+      drivenScenarios.set(entry.id, loaded);
+    }
+    const text = loaded.text;
+    const startAt = options.startAt;
+    // A look at one decision is never saved; a whole call (no node, no offer) is, as from the menu.
+    const look = startAt !== undefined || options.offer !== undefined;
+    const scenario = options.offer && startAt ? offering(loaded.scenario, startAt, options.offer) : loaded.scenario;
+    const data: CallData = {
+      kit,
+      scenario,
+      scenarioSource: text,
+      entryId: entry.id,
+      language: options.language,
+      ...(startAt ? { startAt } : {}),
+      ...(look ? { onFinished: () => undefined } : {}),
+      ...(options.seed ? { seed: options.seed } : {}),
+      ...(options.mode ? { mode: options.mode } : {}),
+    };
+    await new Promise<void>((resolve, reject) => {
+      this.events.once(Phaser.Scenes.Events.CREATE, () => {
+        const session = data.session;
+        if (!session) return reject(new Error('the desk started no call'));
+        if (options.ringing) return resolve();
+        // Answered and skipped to the options the moment the desk is drawn, as fast keys would.
+        for (let i = 0; i < 100 && session.phase !== 'awaiting' && session.phase !== 'ended'; i++) {
+          if (session.phase === 'ringing') this.answer();
+          else this.skip();
+        }
+        if (session.phase === 'awaiting') resolve();
+        else reject(new Error(`the call went ${session.phase} before the options of ${startAt ?? 'the first decision'}`));
+      });
+      this.scene.start(SCENE.call, data);
+    });
   }
 
   private drawTopBar(rect: Rect, scenario: Scenario, callerName: string): void {
     const frame = this.frame;
     const language = this.language;
     this.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panelSunken, 0.92).setOrigin(0);
-    // On a phone the caller's name is on the card just below; the bar keeps to the call's title.
-    const heading = frame.portrait ? pick(scenario.title, language) : `${pick(scenario.title, language)} · ${callerName}`;
-    const title = makeText(this, space.l, rect.y + rect.height / 2, heading, {
-      size: frame.text('body'),
-      bold: true,
-      width: rect.width * (frame.portrait ? 0.55 : 0.6),
-      maxLines: frame.portrait ? 2 : 1,
-    }).setOrigin(0, 0.5);
-    void title;
+    const mid = rect.y + rect.height / 2;
+    // From the right: Leave, the desk clock, the assessment badge; the title has what is left.
     const leaveWidth = frame.portrait ? 150 : 130;
     const leave = new Button(this, {
       x: rect.width - space.l - leaveWidth,
@@ -235,31 +304,87 @@ export class Call extends Phaser.Scene {
       width: leaveWidth,
       height: 44,
       label: t(language, 'call.leave'),
-      hint: 'Esc',
+      ...(touchFirst() ? {} : { hint: 'Esc' }),
       size: frame.text('small'),
       variant: 'ghost',
       onPress: () => this.leave(true),
     });
     this.focus.add(leave);
+    let right = rect.width - space.l - leaveWidth - space.l;
     if (scenario.timing.clock) {
-      const x = rect.width - space.l - leaveWidth - space.l;
-      makeText(this, x, rect.y + rect.height / 2 - frame.text('small') * 0.7, t(language, 'call.clock'), { size: frame.text('small'), colour: 'textMuted' }).setOrigin(1, 0.5);
-      this.clockText = makeText(this, x, rect.y + rect.height / 2 + frame.text('small') * 0.55, scenario.timing.clock.start, { size: frame.text('large'), bold: true, colour: 'warn' }).setOrigin(1, 0.5);
+      const label = makeText(this, right, mid - frame.text('small') * 0.7, t(language, 'call.clock'), { size: frame.text('small'), colour: 'textMuted' }).setOrigin(1, 0.5);
+      this.clockText = makeText(this, right, mid + frame.text('small') * 0.55, scenario.timing.clock.start, { size: frame.text('large'), bold: true, colour: 'warn' }).setOrigin(1, 0.5);
+      right -= Math.max(label.width, this.clockText.width) + space.l;
     }
+    if (this.mode === 'assessment') {
+      const badge = makeText(this, right, mid, t(language, 'call.assessment'), { size: frame.text('small'), bold: true, colour: 'backdrop' })
+        .setOrigin(1, 0.5)
+        .setPadding(12, 6, 12, 6)
+        .setBackgroundColor(css('warn'));
+      setTarget('assessment', () => badge.getBounds());
+      right -= badge.width + space.l;
+    }
+    // On a phone the caller's name is on the card just below; the bar keeps to the call's title.
+    const heading = frame.portrait ? pick(scenario.title, language) : `${pick(scenario.title, language)} · ${callerName}`;
+    makeText(this, space.l, mid, heading, {
+      size: frame.text('body'),
+      bold: true,
+      width: Math.max(120, right - space.l),
+      maxLines: frame.portrait ? 2 : 1,
+    }).setOrigin(0, 0.5);
+  }
+
+  /**
+   * The options take the height they need from the bottom of the column, the status row sits just
+   * above them, and the transcript has the rest.
+   */
+  private layoutFlex(): void {
+    const r = this.regions;
+    const folded = this.choices.items.length > 0 && this.choices.budgetUsed > 0;
+    this.checklist.setVisible(!folded);
+    const flex = folded ? { ...r.flex, y: r.checklist.y, height: r.flex.height + r.flex.y - r.checklist.y } : r.flex;
+    const needed = this.choices.items.length > 0 ? this.choices.neededHeight : 0;
+    const bottom = flex.y + flex.height;
+    const statusY = bottom - needed - (needed > 0 ? space.s : 0) - r.statusHeight;
+    this.choices.place(bottom - needed, Math.max(1, needed));
+    this.transcript.setRect({ x: flex.x, y: flex.y, width: flex.width, height: statusY - space.s - flex.y });
+    this.placeStatus(statusY);
+    this.updateMore();
+  }
+
+  /** A list that still has to scroll says so beside the timer. */
+  private updateMore(): void {
+    if (!this.moreText) return;
+    const view = this.choices.view;
+    this.moreText.setVisible(this.choices.items.length > 0 && view.maxOffset() - view.scrollOffset > 24);
+  }
+
+  private placeStatus(y: number): void {
+    const rect = { ...this.statusRect, y };
+    this.statusRect = rect;
+    const mid = rect.y + rect.height / 2;
+    this.statusText.setY(mid);
+    this.skipButton.moveTo(rect.x + rect.width - this.skipWidth, rect.y + (rect.height - 44) / 2);
+    this.timerTrack.setY(mid + 6);
+    this.timerFill.setY(mid + 6);
+    this.timerText.setY(mid + 2);
+    this.moreText?.setY(mid);
   }
 
   private drawStatus(rect: Rect): void {
     const frame = this.frame;
     const size = frame.text('body');
+    this.statusRect = rect;
     this.statusText = makeText(this, rect.x + space.s, rect.y + rect.height / 2, '', { size, bold: true }).setOrigin(0, 0.5);
     const skipWidth = frame.portrait ? 250 : 220;
+    this.skipWidth = skipWidth;
     this.skipButton = new Button(this, {
       x: rect.x + rect.width - skipWidth,
       y: rect.y + (rect.height - 44) / 2,
       width: skipWidth,
       height: 44,
       label: t(this.language, 'call.skip'),
-      hint: t(this.language, 'call.skipKeys'),
+      ...(touchFirst() ? {} : { hint: t(this.language, 'call.skipKeys') }),
       size: frame.text('small'),
       variant: 'primary',
       onPress: () => this.skip(),
@@ -270,6 +395,9 @@ export class Call extends Phaser.Scene {
     this.timerTrack = this.add.rectangle(trackX, trackY, trackWidth, 12, colour.panelSunken).setOrigin(0).setRounded(6).setStrokeStyle(1, colour.line);
     this.timerFill = this.add.rectangle(trackX, trackY, trackWidth, 12, colour.good).setOrigin(0).setRounded(6);
     this.timerText = makeText(this, trackX + trackWidth, trackY - 4, '', { size: frame.text('small'), bold: true }).setOrigin(1, 1);
+    this.moreText = makeText(this, trackX - space.m, rect.y + rect.height / 2, `▼ ${t(this.language, 'call.scrollHint')}`, { size: frame.text('small'), bold: true, colour: 'accent' })
+      .setOrigin(1, 0.5)
+      .setVisible(false);
   }
 
   // ——— drawing snapshots ———
@@ -306,9 +434,11 @@ export class Call extends Phaser.Scene {
     }
 
     const node = context.node;
-    const choices = node?.kind === 'decision' ? choicesAt(node, call) : [];
+    // In an assessment the options appear only once the caller has finished speaking.
+    const choices = node?.kind === 'decision' && (this.mode === 'practice' || phase === 'awaiting') ? choiceViews(this.session.shown()) : [];
     const changed = this.choices.setChoices(choices);
     if (changed) {
+      this.layoutFlex();
       for (const item of changed.removed) this.focus.remove(item);
       this.focus.add(...changed.added);
       for (const name of this.choiceTargets) setTarget(name, null);
@@ -353,14 +483,15 @@ export class Call extends Phaser.Scene {
         break;
       case 'speaking':
         this.statusText.setText(t(language, 'call.speaking', { name }));
-        this.skipButton.setVisible(true).setEnabled(true).setLabel(t(language, 'call.skip'));
+        // An assessment hears the caller out.
+        this.skipButton.setVisible(this.mode === 'practice').setEnabled(this.mode === 'practice').setLabel(t(language, 'call.skip'));
         break;
       case 'hold':
         this.skipButton.setVisible(true).setEnabled(true).setLabel(t(language, 'call.resume'));
         break;
       case 'awaiting':
-        // Key hints are for keyboards: a phone shows the plain heading.
-        this.statusText.setText(this.frame.portrait ? t(language, 'call.yourReply') : `${t(language, 'call.yourReply')} · ${t(language, 'call.replyKeys', { n: Math.min(9, this.choices.items.length) })}`);
+        // Key hints are for keyboards: a touch screen shows the plain heading.
+        this.statusText.setText(touchFirst() ? t(language, 'call.yourReply') : `${t(language, 'call.yourReply')} · ${t(language, 'call.replyKeys', { n: Math.min(9, this.choices.items.length) })}`);
         this.skipButton.setVisible(false);
         break;
       case 'ended':
@@ -512,7 +643,7 @@ export class Call extends Phaser.Scene {
     const session = this.session;
     const scenario = data.scenario;
     const replay = !data.startAt || data.startAt === scenario.start;
-    const scored = await this.scorer.score({ steps: session.steps, live: session.snapshot.context.call, replay });
+    const scored = await this.scorer.score({ steps: session.steps, live: session.snapshot.context.call, replay, ...(data.seed ? { seed: data.seed } : {}) });
     if (scored.problem) console.warn(`Scored the live call instead of its replay: ${scored.problem}`);
     if (data.onFinished) {
       this.scorer.dispose();
@@ -528,7 +659,7 @@ export class Call extends Phaser.Scene {
     } catch {
       saved = false;
     }
-    const debrief: DebriefData = { kit: data.kit, scenario, scenarioSource: data.scenarioSource, entryId: data.entryId, page: data.page ?? 0, result: scored.result, saved, recordId: record.id, transcript: session.snapshot.context.call.transcript };
+    const debrief: DebriefData = { kit: data.kit, scenario, scenarioSource: data.scenarioSource, entryId: data.entryId, page: data.page ?? 0, result: scored.result, saved, recordId: record.id, transcript: session.snapshot.context.call.transcript, mode: this.mode };
     this.scene.start(SCENE.debrief, debrief);
   }
 
@@ -539,7 +670,7 @@ export class Call extends Phaser.Scene {
     const result = scored.result;
     const attempt: Attempt | null =
       session.steps.length > 0 && /^[0-9a-f]{64}$/.test(hash)
-        ? { format: 1, attemptId: id, scenarioId: scenario.id, scenarioRevision: scenario.revision, scenarioHash: hash, startedAt: session.startedAt, language: this.language, steps: [...session.steps] }
+        ? { format: 2, attemptId: id, scenarioId: scenario.id, scenarioRevision: scenario.revision, scenarioHash: hash, startedAt: session.startedAt, language: this.language, steps: [...session.steps], seed: this.data_.seed ?? this.data_.kit.newSeed(), mode: this.mode }
         : null;
     return {
       id,
@@ -561,15 +692,39 @@ export class Call extends Phaser.Scene {
       mood: s.context.call.mood,
       scores: { ...s.context.call.scores },
       steps: [...s.context.call.steps],
-      offered: node?.kind === 'decision' ? choicesAt(node, s.context.call).map((c) => c.id) : [],
+      // The options drawn, in the order shown (none while an assessment's caller speaks).
+      offered: this.choices.shownIds(),
       silences: s.context.call.transcript.filter((e) => e.kind === 'silence').length,
       replyLeftMs: this.session.replyLeftMs(),
       // Running animations: none while the trainee asks for reduced motion.
       tweens: this.tweens.getTweens().length,
       clock: this.clockText?.text ?? null,
       recorded: this.session.steps.map((step) => ({ ...step })),
+      seed: this.data_.seed ?? null,
+      mode: this.mode,
     };
   }
+}
+
+const drivenScenarios = new Map<string, { text: string; scenario: Scenario }>();
+
+/**
+ * The scenario with `nodeId` offering exactly `choiceIds`, in that order and with no conditions,
+ * each leading straight to an ending: the driver looks at one decision, not at what follows it.
+ */
+function offering(scenario: Scenario, nodeId: string, choiceIds: readonly string[]): Scenario {
+  const ending = scenario.nodes.find((n) => n.kind === 'ending');
+  return {
+    ...scenario,
+    nodes: scenario.nodes.map((node) => {
+      if (node.id !== nodeId || node.kind !== 'decision') return node;
+      const choices = choiceIds
+        .map((id) => node.choices.find((c) => c.id === id))
+        .filter((c): c is Choice => c !== undefined)
+        .map(({ when: _when, ...choice }) => ({ ...choice, next: ending?.id ?? choice.next }));
+      return { ...node, choices };
+    }),
+  };
 }
 
 /** A v4 UUID; crypto.randomUUID needs a secure context, which a LAN address is not. */

@@ -1,24 +1,27 @@
 /**
- * Debrief: how the call ended, pass or fail, the total and each skill as a chart, every choice
- * with its feedback and the rules it kept or broke (with the rule's words), and the model call
- * beside the trainee's. Retry, or pick another caller.
+ * Debrief: how the call ended, pass or fail (a critical rule broken first, in the rule's words),
+ * the total and each skill against the model call with its weight, every choice with the options
+ * as the trainee saw them, its feedback and the rules it kept or broke, and the model call beside
+ * the trainee's (not in an assessment). Retry, or pick another caller.
  */
 import * as Phaser from 'phaser';
 import type { TranscriptEntry } from '../../engine/call/logic';
 import type { Choice, EndingNode, Scenario } from '../../engine/format/schema';
 import type { Rulebook } from '../../engine/format/rulebook';
-import type { CallResult, ChoiceReview } from '../../engine/scoring';
+import type { AttemptMode } from '../../engine/attempt';
+import type { CallResult, ChoiceReview, CriticalBreach } from '../../engine/scoring';
 import { kindLabel, outcomeLabel, pick, t, type Language } from '../i18n';
 import { results } from '../net/index';
 import { services } from '../services';
 import { sound } from '../sound-port';
-import { clearTargets, setHookDebrief, setTarget } from '../test-hook';
+import { clearTargets, setHookDebrief, setHookPicker, setTarget } from '../test-hook';
 import { colour, radius, space } from '../theme';
 import { growBar } from '../ui/bar';
 import { Button } from '../ui/button';
 import { FocusManager, type Direction, type Focusable } from '../ui/focus';
 import { frameOf, type Frame } from '../ui/layout';
 import { ScrollView, type Rect } from '../ui/scroll-view';
+import { OWNER, reportAt } from '../ui/hit-test';
 import { makeText } from '../ui/text';
 import type { CallData, CallKit } from './call';
 import { GAME_EVENT, SCENE } from './keys';
@@ -34,6 +37,8 @@ export interface DebriefData {
   /** The saved record's id: the line under the buttons says "sent to your team" once the server has it. */
   recordId?: string;
   transcript: TranscriptEntry[];
+  /** An assessment's debrief shows each choice's feedback and rules, not the model call. */
+  mode?: AttemptMode;
 }
 
 function formatDuration(ms: number): string {
@@ -104,26 +109,33 @@ export class Debrief extends Phaser.Scene {
 
     const { width, height } = this.scale;
     const m = space.l;
+    const language = this.language;
     const headerBottom = this.drawHeader(m, width);
     const buttonHeight = Math.round(this.frame.text('body') * 2.4);
     const buttonsY = height - m - buttonHeight;
+    // Whether the attempt was kept: beside the buttons on a wide screen, on its own line above them
+    // on a phone, where the two buttons share the width.
+    const savedNote = makeText(this, m, 0, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), { size: this.frame.text('small'), colour: data.saved ? 'textMuted' : 'bad', width: width - m * 2 });
+    const contentBottom = this.frame.portrait ? buttonsY - space.s - savedNote.height - space.s : buttonsY;
     let chartRect: Rect;
     let listRect: Rect;
     if (this.frame.portrait) {
-      chartRect = { x: m, y: headerBottom + space.m, width: width - m * 2, height: result.dimensions.length * 64 + 72 };
-      listRect = { x: m, y: chartRect.y + chartRect.height + space.m, width: width - m * 2, height: buttonsY - space.m - (chartRect.y + chartRect.height + space.m) };
+      chartRect = { x: m, y: headerBottom + space.m, width: width - m * 2, height: result.dimensions.length * 64 + 72 + Math.round(this.frame.text('small') * 2.8) };
+      listRect = { x: m, y: chartRect.y + chartRect.height + space.m, width: width - m * 2, height: contentBottom - space.m - (chartRect.y + chartRect.height + space.m) };
     } else {
-      chartRect = { x: m, y: headerBottom + space.m, width: 380, height: buttonsY - space.m - headerBottom - space.m };
+      chartRect = { x: m, y: headerBottom + space.m, width: 380, height: contentBottom - space.m - headerBottom - space.m };
       listRect = { x: m + 380 + space.l, y: headerBottom + space.m, width: width - m * 2 - 380 - space.l, height: chartRect.height };
     }
     this.drawChart(chartRect, result);
     const list = this.drawReview(listRect, result);
 
-    const language = this.language;
+    const half = (width - m * 2 - space.m) / 2;
+    const retryWidth = this.frame.portrait ? half : 300;
+    const anotherWidth = this.frame.portrait ? half : 260;
     const retry = new Button(this, {
-      x: width - m - 300,
+      x: width - m - retryWidth,
       y: buttonsY,
-      width: 300,
+      width: retryWidth,
       height: buttonHeight,
       label: t(language, 'debrief.retry'),
       size: this.frame.text('body'),
@@ -131,9 +143,9 @@ export class Debrief extends Phaser.Scene {
       onPress: () => this.retry(),
     });
     const another = new Button(this, {
-      x: width - m - 300 - space.m - 260,
+      x: width - m - retryWidth - space.m - anotherWidth,
       y: buttonsY,
-      width: 260,
+      width: anotherWidth,
       height: buttonHeight,
       label: t(language, 'debrief.another'),
       size: this.frame.text('body'),
@@ -146,22 +158,30 @@ export class Debrief extends Phaser.Scene {
       total: result.total,
       dimensions: Object.fromEntries(result.dimensions.map((d) => [d.id, d.percent])),
       choices: result.choices.map((c) => c.choiceId),
-      saved: '',
+      shown: result.choices.map((c) => ({ shown: c.shown, position: c.position })),
+      critical: result.criticalBreaches.map((b) => b.ruleId),
+      weights: result.weights,
+      seed: result.seed,
+      mode: data.mode ?? 'practice',
+      modelCallShown: data.mode !== 'assessment',
+      saved: savedNote.text,
     };
-    const savedLine = makeText(this, m, buttonsY + buttonHeight / 2, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), {
-      size: this.frame.text('small'),
-      colour: data.saved ? 'textMuted' : 'bad',
-    }).setOrigin(0, 0.5);
-    view.saved = savedLine.text;
+    // Anchored at its bottom (a phone) or middle, so "sent to your team" replacing it stays put.
+    if (this.frame.portrait) savedNote.setOrigin(0, 1).setPosition(m, buttonsY - space.s);
+    else savedNote.setOrigin(0, 0.5).setPosition(m, buttonsY + buttonHeight / 2);
+    savedNote.setData(OWNER, 'saved');
     const outbox = results();
     if (data.saved && data.recordId && outbox) {
       const stop = outbox.watch(data.recordId, (delivery) => {
-        if (delivery !== 'sent' || !savedLine.active) return;
-        savedLine.setText(`✓ ${t(language, 'debrief.sent')}`);
-        view.saved = savedLine.text;
+        if (delivery !== 'sent' || !savedNote.active) return;
+        savedNote.setText(`✓ ${t(language, 'debrief.sent')}`);
+        view.saved = savedNote.text;
       });
       this.events.once(Phaser.Scenes.Events.SHUTDOWN, stop);
     }
+    for (const [button, name] of [[retry, 'retry'], [another, 'another']] as const) for (const part of [button.background, button.label, button.icon, button.hint]) part?.setData(OWNER, name);
+    setHookPicker((x, y) => reportAt(this, x, y));
+    setTarget('saved', () => savedNote.getBounds());
     focus.add(retry, another, new ScrollStop(list));
     // Page Up/Down, Home and End scroll the review wherever the focus is.
     const onKey = (event: KeyboardEvent) => {
@@ -181,13 +201,16 @@ export class Debrief extends Phaser.Scene {
     const live = services().live;
     live.clear();
     live.say(t(language, 'live.result', { outcome: outcomeLabel(language, result.outcome), verdict, total: result.total, passMark: result.passMark }));
+    const ruleWords = new Map(this.rulebook.rules.map((r) => [r.id, pick(r.text, language)]));
+    for (const breach of result.criticalBreaches) live.say(`${t(language, 'debrief.critical')}: ${ruleWords.get(breach.ruleId) ?? breach.ruleId}`);
     sound().ui(result.passed ? 'pass' : 'fail');
     setHookDebrief(view);
   }
 
   private retry(): void {
     const d = this.data_;
-    const data: CallData = { kit: d.kit, scenario: d.scenario, scenarioSource: d.scenarioSource, entryId: d.entryId, page: d.page };
+    // Another attempt: a new seed, the same mode.
+    const data: CallData = { kit: d.kit, scenario: d.scenario, scenarioSource: d.scenarioSource, entryId: d.entryId, page: d.page, ...(d.mode ? { mode: d.mode } : {}) };
     this.scene.start(SCENE.call, data);
   }
 
@@ -224,19 +247,25 @@ export class Debrief extends Phaser.Scene {
     const title = makeText(this, rect.x + pad, rect.y + pad, t(language, 'debrief.skills'), { size: frame.text('body'), bold: true });
     const dimensions = result.dimensions;
     const top = title.y + title.height + space.m;
-    const rowHeight = Math.min(frame.portrait ? 64 : 58, (rect.y + rect.height - pad - top) / Math.max(1, dimensions.length));
+    // Room for the note under the bars: what they are measured against.
+    const note = frame.text('small') * 2.8;
+    const rowHeight = Math.min(frame.portrait ? 64 : 58, (rect.y + rect.height - pad - top - note) / Math.max(1, dimensions.length));
     const barWidth = rect.width - pad * 2;
     const names = new Map(this.rulebook.dimensions.map((d) => [d.id, d.name]));
     dimensions.forEach((dimension, i) => {
       const y = top + i * rowHeight;
-      makeText(this, rect.x + pad, y, pick(names.get(dimension.id), language) || dimension.id, { size: frame.text('small'), colour: 'text' });
-      makeText(this, rect.x + rect.width - pad, y, `${dimension.percent}%`, { size: frame.text('small'), bold: true, colour: 'textMuted' }).setOrigin(1, 0);
+      // Each bar is the trainee's points against the model call's, with the dimension's weight.
+      const label = `${pick(names.get(dimension.id), language) || dimension.id} ×${dimension.weight}`;
+      makeText(this, rect.x + pad, y, label, { size: frame.text('small'), colour: dimension.counted ? 'text' : 'textFaint', width: barWidth * 0.55, maxLines: 1 });
+      const figures = dimension.counted ? `${dimension.raw}/${dimension.model} · ${dimension.percent}%` : `${dimension.raw} · ${t(language, 'debrief.notCounted')}`;
+      makeText(this, rect.x + rect.width - pad, y, figures, { size: frame.text('small'), bold: true, colour: 'textMuted' }).setOrigin(1, 0);
       const barY = y + frame.text('small') * 1.45;
       this.add.rectangle(rect.x + pad, barY, barWidth, 10, colour.panelSunken).setOrigin(0).setRounded(5);
       const fill = this.add.rectangle(rect.x + pad, barY, 10, 10, dimension.percent >= result.passMark ? colour.good : dimension.percent >= 50 ? colour.warn : colour.bad).setOrigin(0).setRounded(5);
       const target = Math.max(10, (barWidth * dimension.percent) / 100);
       growBar(this, fill, target, !services().settings.value.reducedMotion, { duration: 600, delay: 80 * i });
     });
+    makeText(this, rect.x + pad, top + rowHeight * dimensions.length + space.xs, t(language, 'debrief.modelMark'), { size: frame.text('small'), colour: 'textFaint', width: barWidth });
     // The pass mark as a line across every bar.
     const markX = rect.x + pad + (barWidth * result.passMark) / 100;
     const mark = this.add.graphics();
@@ -251,12 +280,16 @@ export class Debrief extends Phaser.Scene {
     const view = new ScrollView(this, { x: rect.x + space.s, y: rect.y + space.s, width: rect.width - space.s * 2, height: rect.height - space.s * 2 }, () => !services().settings.value.reducedMotion);
     const content = view.content;
     const inner = rect.width - space.s * 2 - space.l;
-    const sideBySide = !frame.portrait && inner > 640;
+    // An assessment shows no model call: the trainee's column takes the width.
+    const sideBySide = !frame.portrait && inner > 640 && this.data_.mode !== 'assessment';
     const gap = space.l;
     const yourWidth = sideBySide ? Math.round(inner * 0.6) : inner;
     const modelWidth = sideBySide ? inner - yourWidth - gap : inner;
     const x0 = space.m;
     let y = space.m;
+
+    // A critical rule broken fails the call whatever its points: that is said first, in the rule's words.
+    if (result.criticalBreaches.length > 0) y = this.drawCritical(content, x0, y, inner, result.criticalBreaches) + space.l;
 
     const ending = this.data_.scenario.nodes.find((n): n is EndingNode => n.kind === 'ending' && n.id === result.endingId);
     if (ending) {
@@ -266,6 +299,12 @@ export class Debrief extends Phaser.Scene {
       y = body.y + body.height + space.l;
     }
 
+    const assessment = this.data_.mode === 'assessment';
+    if (assessment) {
+      const note = makeText(this, x0, y, t(language, 'debrief.assessment'), { size: frame.text('small'), colour: 'warn', width: inner });
+      content.add(note);
+      y = note.y + note.height + space.m;
+    }
     const columnsTop = y;
     const yourTitle = makeText(this, x0, y, t(language, 'debrief.yourCall'), { size: frame.text('body'), bold: true, colour: 'accent', width: yourWidth });
     content.add(yourTitle);
@@ -275,11 +314,15 @@ export class Debrief extends Phaser.Scene {
       content.add(none);
       y = none.y + none.height + space.m;
     }
-    const best = new Set(result.bestPath);
+    const best = new Set(assessment ? [] : result.bestPath);
     result.choices.forEach((review, i) => {
       y = this.drawReviewItem(content, x0, y, yourWidth, i + 1, review, best.has(review.choiceId)) + space.m;
     });
     let bottom = y;
+    if (assessment) {
+      view.setContentHeight(bottom + space.m);
+      return view;
+    }
 
     // The model call: beside the trainee's on a wide screen, after it on a phone.
     let my = sideBySide ? columnsTop : y + space.m;
@@ -310,6 +353,36 @@ export class Debrief extends Phaser.Scene {
     return view;
   }
 
+  private drawCritical(content: Phaser.GameObjects.Container, x: number, y: number, width: number, breaches: readonly CriticalBreach[]): number {
+    const language = this.language;
+    const frame = this.frame;
+    const small = frame.text('small');
+    const rules = new Map(this.rulebook.rules.map((r) => [r.id, r]));
+    const pad = space.m;
+    const parts: Phaser.GameObjects.GameObject[] = [];
+    const title = makeText(this, x + pad, y + pad, t(language, 'debrief.critical'), { size: frame.text('body'), bold: true, colour: 'bad', width: width - pad * 2 });
+    parts.push(title);
+    let cy = title.y + title.height + space.s;
+    const choices = new Map<string, Choice>();
+    for (const node of this.data_.scenario.nodes) if (node.kind === 'decision') for (const c of node.choices) choices.set(`${node.id}/${c.id}`, c);
+    for (const breach of breaches) {
+      const rule = rules.get(breach.ruleId);
+      const words = makeText(this, x + pad, cy, `✗ ${rule ? pick(rule.text, language) : breach.ruleId}`, { size: frame.text('body'), colour: 'text', width: width - pad * 2 });
+      parts.push(words);
+      cy = words.y + words.height + space.xs;
+      const choice = breach.choiceId ? choices.get(`${breach.nodeId}/${breach.choiceId}`) : undefined;
+      const silenced = this.data_.transcript.some((e) => e.kind === 'silence' && e.nodeId === breach.nodeId);
+      const by = choice ? t(language, 'debrief.criticalBy', { text: pick(choice.text, language) }) : silenced ? t(language, 'debrief.criticalBySilence') : t(language, 'debrief.criticalByAnswer');
+      const where = makeText(this, x + pad + space.s, cy, by, { size: small, colour: 'textMuted', width: width - pad * 2 - space.s });
+      parts.push(where);
+      cy = where.y + where.height + space.s;
+    }
+    const height = cy - y + pad - space.s;
+    const box = this.add.rectangle(x, y, width, height, colour.badSoft).setOrigin(0).setRounded(radius.m).setStrokeStyle(2, colour.bad);
+    content.add([box, ...parts]);
+    return y + height;
+  }
+
   private drawReviewItem(content: Phaser.GameObjects.Container, x: number, y: number, width: number, n: number, review: ChoiceReview, onModelPath: boolean): number {
     const language = this.language;
     const frame = this.frame;
@@ -325,6 +398,23 @@ export class Debrief extends Phaser.Scene {
     const mood = makeText(this, x + pad, cy, `${t(language, 'debrief.mood', { before: review.moodBefore, after: review.moodAfter })}${onModelPath ? ` · ✓ ${t(language, 'debrief.modelSame')}` : ''}`, { size: small, colour: moodColour });
     parts.push(mood);
     cy = mood.y + mood.height + space.xs;
+    // The options as the trainee saw them, in that order, and the place chosen.
+    if (review.shown.length > 0) {
+      const node = this.data_.scenario.nodes.find((n) => n.id === review.nodeId);
+      const texts = new Map(node?.kind === 'decision' ? node.choices.map((c) => [c.id, c]) : []);
+      const heading = makeText(this, x + pad, cy, t(language, 'debrief.shown', { position: review.position, count: review.shown.length }), { size: small, bold: true, colour: 'textMuted', width: width - pad * 2 });
+      parts.push(heading);
+      cy = heading.y + heading.height + 2;
+      review.shown.forEach((id, i) => {
+        const choice = texts.get(id);
+        const chosen = i + 1 === review.position;
+        const words = choice ? `${choice.kind === 'say' ? '' : `[${kindLabel(language, choice.kind)}] `}${pick(choice.text, language)}` : id;
+        const line = makeText(this, x + pad + space.s, cy, `${chosen ? '▸' : ' '} ${i + 1}. ${words}`, { size: small, colour: chosen ? 'text' : 'textFaint', bold: chosen, width: width - pad * 2 - space.s, maxLines: chosen ? undefined : 2 });
+        parts.push(line);
+        cy = line.y + line.height + 2;
+      });
+      cy += space.xs;
+    }
     const feedback = makeText(this, x + pad, cy, pick(review.feedback, language), { size: small, colour: 'textMuted', width: width - pad * 2 });
     parts.push(feedback);
     cy = feedback.y + feedback.height + space.s;

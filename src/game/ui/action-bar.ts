@@ -17,7 +17,8 @@ export class ActionBar {
   readonly buttons = new Map<ChoiceKind, Button>();
 
   constructor(scene: Phaser.Scene, rect: Rect, language: Language, frame: Frame, onPress: (kind: ChoiceKind) => void) {
-    const perRow = rect.width / ACTION_KINDS.length >= 118 ? ACTION_KINDS.length : 4;
+    // One row when it is wide enough, else two, else a column of pairs.
+    const perRow = [ACTION_KINDS.length, 4, 2].find((n) => rect.width / n >= 118) ?? 2;
     const rows = Math.ceil(ACTION_KINDS.length / perRow);
     const gap = space.s;
     const width = (rect.width - gap * (perRow - 1)) / perRow;

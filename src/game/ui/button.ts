@@ -42,6 +42,7 @@ export class Button implements Focusable {
     private readonly scene: Phaser.Scene,
     private readonly options: ButtonOptions,
   ) {
+    this.options = { ...options };
     const { x, y, width, height } = options;
     this.variant = options.variant ?? 'secondary';
     this.background = scene.add.rectangle(x, y, width, height, FILL[this.variant].fill).setOrigin(0).setRounded(radius.m);
@@ -87,6 +88,16 @@ export class Button implements Focusable {
   private setHovered(on: boolean): void {
     this.hovered = on;
     this.paint();
+  }
+
+  /** Moves the button's top-left corner (a row that moves when the layout around it changes). */
+  moveTo(x: number, y: number): this {
+    if (x === this.options.x && y === this.options.y) return this;
+    this.options.x = x;
+    this.options.y = y;
+    this.background.setPosition(x, y);
+    this.place();
+    return this;
   }
 
   setLabel(text: string): this {

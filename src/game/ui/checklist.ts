@@ -19,6 +19,7 @@ interface Row {
 
 export class FlowChecklist {
   private readonly rows: Row[] = [];
+  private readonly parts: Phaser.GameObjects.GameObject[] = [];
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -27,10 +28,11 @@ export class FlowChecklist {
     frame: Frame,
     private readonly smooth: () => boolean,
   ) {
-    scene.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panel, 0.96).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
+    const panel = scene.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panel, 0.96).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
     const pad = space.m;
     const size = frame.text('small');
     const title = makeText(scene, rect.x + pad, rect.y + pad - 2, t(language, 'call.flow'), { size, bold: true, colour: 'textMuted' });
+    this.parts.push(panel, title);
     const top = title.y + title.height + space.xs;
     const chips = rect.width > rect.height * 2.2;
     const bottom = rect.y + rect.height - pad;
@@ -50,9 +52,16 @@ export class FlowChecklist {
       const tick = makeText(scene, x + 12, cy, '✓', { size: size - 2, bold: true, colour: 'backdrop' }).setOrigin(0.5).setVisible(false);
       label.setPosition(x + 32, cy).setOrigin(0, 0.5);
       this.rows.push({ step, dot, tick, label, done: false });
+      this.parts.push(dot, tick, label);
       if (chips) x += chipWidth;
       else y += rowHeight;
     });
+  }
+
+  /** A phone folds the checklist away while a long decision needs its room. */
+  setVisible(on: boolean): void {
+    for (const part of this.parts) (part as unknown as Phaser.GameObjects.Components.Visible).setVisible(on);
+    for (const row of this.rows) row.tick.setVisible(on && row.done);
   }
 
   update(done: readonly FlowStep[]): void {
@@ -61,7 +70,7 @@ export class FlowChecklist {
       if (isDone === row.done) continue;
       row.done = isDone;
       row.dot.setFillStyle(isDone ? colour.good : colour.panelSunken).setStrokeStyle(2, isDone ? colour.good : colour.line);
-      row.tick.setVisible(isDone);
+      row.tick.setVisible(isDone && row.label.visible);
       row.label.setColor(isDone ? '#eef3fa' : '#7d8fa8');
       if (isDone && this.smooth()) this.scene.tweens.add({ targets: row.dot, scale: { from: 1.5, to: 1 }, duration: 300, ease: 'Back.easeOut' });
     }

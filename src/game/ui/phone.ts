@@ -6,6 +6,7 @@ import { colour, radius, space } from '../theme';
 import { Button } from './button';
 import type { Frame } from './layout';
 import type { Rect } from './scroll-view';
+import { touchFirst } from './input-kind';
 import { makeText } from './text';
 
 export class RingingPhone {
@@ -30,23 +31,29 @@ export class RingingPhone {
     const cx = rect.x + rect.width / 2;
     const panel = scene.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panel, 1).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
     const title = makeText(scene, cx, rect.y + space.xl, t(language, 'call.incoming'), { size: frame.text('title'), bold: true }).setOrigin(0.5, 0);
-    const phoneWidth = Math.min(300, rect.width * 0.5);
+    // An upright phone has the height to show the handset large; the whole block is centred below.
+    const phoneWidth = frame.portrait ? Math.min(460, rect.width * 0.68) : Math.min(300, rect.width * 0.5);
     const phoneY = title.y + title.height + space.l;
     const base = scene.add.image(cx, phoneY + phoneWidth * 0.2, ART.phoneBase).setOrigin(0.5, 0).setDisplaySize(phoneWidth, phoneWidth * (240 / 360));
     this.handset = scene.add.image(cx, phoneY + phoneWidth * 0.2, ART.handset).setOrigin(0.5, 0.4).setDisplaySize(phoneWidth * 0.83, phoneWidth * 0.83 * 0.3);
     const below = base.y + base.displayHeight + space.l;
     this.ringText = makeText(scene, cx, below, '', { size: frame.text('large'), bold: true, colour: 'caller' }).setOrigin(0.5, 0);
     this.pips = scene.add.graphics();
-    this.advice = makeText(scene, cx, below + frame.text('large') * 1.5 + space.l, '', { size: frame.text('small'), colour: 'textMuted' }).setOrigin(0.5, 0);
-    const buttonWidth = Math.min(360, rect.width - space.xl * 2);
-    const buttonHeight = Math.round(frame.text('large') * 2.4);
+    this.advice = makeText(scene, cx, below + frame.text('large') * 1.5 + space.l, '', { size: frame.text('small'), colour: 'textMuted', width: rect.width - space.xl * 2, align: 'center' }).setOrigin(0.5, 0);
+    const buttonWidth = Math.min(frame.portrait ? 480 : 360, rect.width - space.xl * 2);
+    const buttonHeight = Math.round(frame.text('large') * (frame.portrait ? 2.8 : 2.4));
+    // The advice is one line until the first ring sets it; leave room for two.
+    const adviceBottom = this.advice.y + frame.text('small') * 2.8;
+    const blockBottom = adviceBottom + space.xl + buttonHeight;
+    const shift = Math.max(0, (rect.y + rect.height - blockBottom - (title.y - rect.y)) / 2);
+    for (const part of [title, base, this.handset, this.ringText, this.advice]) part.setY(part.y + shift);
     this.answer = new Button(scene, {
       x: cx - buttonWidth / 2,
-      y: Math.min(rect.y + rect.height - buttonHeight - space.xl, this.advice.y + this.advice.height + space.l),
+      y: Math.min(rect.y + rect.height - buttonHeight - space.xl, adviceBottom + shift + space.xl),
       width: buttonWidth,
       height: buttonHeight,
       label: t(language, 'call.answer'),
-      hint: t(language, 'call.answerKeys'),
+      ...(touchFirst() ? {} : { hint: t(language, 'call.answerKeys') }),
       size: frame.text('large'),
       variant: 'good',
       onPress: onAnswer,

@@ -41,8 +41,10 @@ export class PortraitCard {
     const nameY = horizontal ? py + space.s : py + size + space.s;
     const nameText = makeText(scene, infoX, nameY, name, { size: frame.text('large'), bold: true, width: infoWidth, maxLines: 1 });
     const labelY = nameText.y + nameText.height + space.s;
-    makeText(scene, infoX, labelY, t(language, 'call.mood'), { size: frame.text('small'), colour: 'textMuted' });
-    this.moodText = makeText(scene, infoX + infoWidth, labelY, '', { size: frame.text('small'), bold: true }).setOrigin(1, 0);
+    const label = makeText(scene, infoX, labelY, t(language, 'call.mood'), { size: frame.text('small'), colour: 'textMuted' });
+    // Beside the label in a narrow card (the landscape desk), at the meter's right end in a wide one.
+    const narrow = infoWidth < 240;
+    this.moodText = makeText(scene, narrow ? infoX + label.width + space.s : infoX + infoWidth, labelY, '', { size: frame.text('small'), bold: true }).setOrigin(narrow ? 0 : 1, 0);
     const meterY = labelY + frame.text('small') * 1.5 + space.xs;
     this.meterWidth = infoWidth;
     scene.add.rectangle(infoX, meterY, infoWidth, 12, colour.panelSunken).setOrigin(0).setRounded(6);

@@ -30,11 +30,14 @@ export class ScrollView {
   private dragged = false;
   private readonly listeners: (() => void)[] = [];
 
+  private area: Rect;
+
   constructor(
     private readonly scene: Phaser.Scene,
-    readonly rect: Rect,
+    rect: Rect,
     private readonly smooth: () => boolean,
   ) {
+    this.area = { ...rect };
     this.originX = ORIGIN_SPACING * nextOrigin++;
     this.content = scene.add.container(this.originX, 0);
     this.content.setData(CLIP_WIDTH, rect.width);
@@ -47,6 +50,19 @@ export class ScrollView {
     scene.input.on('pointermove', this.onMove, this);
     scene.input.on('pointerup', this.onUp, this);
     scene.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.detach());
+  }
+
+  /** The visible area on screen. */
+  get rect(): Readonly<Rect> {
+    return this.area;
+  }
+
+  /** Moves or resizes the visible area; the content stays where it is in the world. */
+  setRect(rect: Rect): void {
+    this.area = { ...rect };
+    this.content.setData(CLIP_WIDTH, rect.width);
+    this.camera.setViewport(rect.x, rect.y, rect.width, rect.height);
+    this.scrollTo(this.offset, false);
   }
 
   private detach(): void {

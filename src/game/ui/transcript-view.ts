@@ -13,6 +13,7 @@ export class TranscriptView {
   private height = 0;
   private lastCaller: Phaser.GameObjects.Rectangle | null = null;
   private readonly width: number;
+  private readonly panel: Phaser.GameObjects.Rectangle;
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -23,11 +24,22 @@ export class TranscriptView {
     private readonly captionScale: number,
     smooth: () => boolean,
   ) {
-    scene.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panelSunken, 0.96).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
-    const inner = { x: rect.x + space.s, y: rect.y + space.s, width: rect.width - space.s * 2, height: rect.height - space.s * 2 };
+    this.panel = scene.add.rectangle(rect.x, rect.y, rect.width, rect.height, colour.panelSunken, 0.96).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
+    const inner = TranscriptView.inner(rect);
     this.view = new ScrollView(scene, inner, smooth);
     this.width = inner.width - space.m * 2;
     this.height = space.s;
+  }
+
+  private static inner(rect: Rect): Rect {
+    return { x: rect.x + space.s, y: rect.y + space.s, width: rect.width - space.s * 2, height: rect.height - space.s * 2 };
+  }
+
+  /** Resizes the panel (the options took or gave back room) and keeps the newest line in view. */
+  setRect(rect: Rect): void {
+    this.panel.setPosition(rect.x, rect.y).setSize(rect.width, rect.height);
+    this.view.setRect(TranscriptView.inner(rect));
+    this.view.scrollToEnd(false);
   }
 
   /** Adds the items not drawn yet, in order, and keeps the newest in view. */

@@ -84,6 +84,8 @@ export interface CallView {
   tweens: number;
   clock: string | null;
   recorded: unknown[];
+  seed: string | null;
+  mode: 'practice' | 'assessment';
 }
 
 export interface MenuView {
@@ -99,6 +101,13 @@ export interface DebriefView {
   choices: string[];
   /** The line under the buttons: saved on this device, or sent to the team. */
   saved: string;
+  /** Each step's options as the trainee saw them and the place chosen (from 1). */
+  shown?: { shown: string[]; position: number }[];
+  critical?: string[];
+  weights?: Record<string, number>;
+  seed?: string | null;
+  mode?: 'practice' | 'assessment';
+  modelCallShown?: boolean;
 }
 
 type HookWindow = { __holdTheLine: { call(): unknown; menu: unknown; debrief: unknown; targets(): Record<string, { x: number; y: number; width: number; height: number }> } };
