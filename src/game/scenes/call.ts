@@ -18,7 +18,7 @@ import { sound } from '../sound-port';
 import { catalog } from '../catalog';
 import { clearTargets, setHookCall, setHookDriver, setHookPicker, setTarget, type DriveOptions } from '../test-hook';
 import { reportAt } from '../ui/hit-test';
-import { touchFirst } from '../ui/input-kind';
+import { touchFirst } from '../ui/input-mode';
 import { colour, css, space } from '../theme';
 import { ActionBar } from '../ui/action-bar';
 import { Button } from '../ui/button';

@@ -6,7 +6,7 @@ import { colour, radius, space } from '../theme';
 import { Button } from './button';
 import type { Frame } from './layout';
 import type { Rect } from './scroll-view';
-import { touchFirst } from './input-kind';
+import { touchFirst } from './input-mode';
 import { makeText } from './text';
 
 export class RingingPhone {
