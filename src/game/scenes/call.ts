@@ -278,13 +278,15 @@ export class Call extends Phaser.Scene {
       this.events.once(Phaser.Scenes.Events.CREATE, () => {
         const session = data.session;
         if (!session) return reject(new Error('the desk started no call'));
-        if (options.ringing) return resolve();
+        if (options.ringing) return void this.game.events.once(Phaser.Core.Events.POST_RENDER, () => resolve());
         // Answered and skipped to the options the moment the desk is drawn, as fast keys would.
         for (let i = 0; i < 100 && session.phase !== 'awaiting' && session.phase !== 'ended'; i++) {
           if (session.phase === 'ringing') this.answer();
           else this.skip();
         }
-        if (session.phase === 'awaiting') resolve();
+        // After a whole frame: the new buttons join the input list and the cameras their places
+        // in the next game step, and a test asks the game what is where as soon as this resolves.
+        if (session.phase === 'awaiting') this.game.events.once(Phaser.Core.Events.POST_RENDER, () => resolve());
         else reject(new Error(`the call went ${session.phase} before the options of ${startAt ?? 'the first decision'}`));
       });
       this.scene.start(SCENE.call, data);
