@@ -35,8 +35,19 @@ async function pickCaller(desk: Desk, id: string): Promise<void> {
   const menu = await menuView(desk.page);
   const index = menu?.cards.findIndex((c) => c.id === id) ?? -1;
   expect(index, `${id} is on the menu`).toBeGreaterThanOrEqual(0);
-  await focusCard(desk.page, index, 4);
-  await desk.page.keyboard.press('Enter');
+  const onScreen = () => desk.page.evaluate((name) => Boolean((window as unknown as { __holdTheLine: { targets(): Record<string, unknown> } }).__holdTheLine.targets()[name]), `card:${id}`);
+  if (await onScreen()) {
+    // On the first page: by keyboard, from the first card.
+    await focusCard(desk.page, index, 4);
+    await desk.page.keyboard.press('Enter');
+  } else {
+    // The menu holds more callers than a page: turn to the caller's page, then click its card.
+    for (let turns = 0; turns < 5 && !(await onScreen()); turns++) {
+      await desk.page.keyboard.press('PageDown');
+      await desk.page.waitForTimeout(400);
+    }
+    await tap(desk.page, `card:${id}`);
+  }
   await waitForScene(desk.page, 'Call');
 }
 
