@@ -211,8 +211,10 @@ export class Call extends Phaser.Scene {
     setTarget('skip', () => (this.skipButton.visible() && this.skipButton.enabled() ? this.skipButton.screenBounds() : null));
 
     const fresh = !data.session;
-    data.seed ??= data.kit.newSeed();
-    data.session ??= new data.kit.CallSession({ scenario, seed: data.seed, mode: this.mode, ...(data.startAt ? { startAt: data.startAt } : {}) });
+    // A trainer's preview plays the file as written (the file's order and wording, as the CLI and
+    // the golden plans do); a trainee's attempt varies by its seed.
+    if (!data.onFinished) data.seed ??= data.kit.newSeed();
+    data.session ??= new data.kit.CallSession({ scenario, ...(data.seed ? { seed: data.seed } : {}), mode: this.mode, ...(data.startAt ? { startAt: data.startAt } : {}) });
     data.scorer ??= data.kit.createScorer(data.scenarioSource);
     this.session = data.session;
     this.scorer = data.scorer;
