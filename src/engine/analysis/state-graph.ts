@@ -184,12 +184,12 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     transitions.set(key, id);
     return id;
   };
-  const holds = (cond: CompiledCondition, mood: number, s: number): boolean => {
-    if (cond === ALWAYS) return true;
-    if (mood < cond.moodMin || mood > cond.moodMax) return false;
+  const holds = (condition: CompiledCondition, mood: number, s: number): boolean => {
+    if (condition === ALWAYS) return true;
+    if (mood < condition.moodMin || mood > condition.moodMax) return false;
     const m = members[s] as Uint8Array;
-    for (const f of cond.need) if (f < 0 || !m[f]) return false;
-    for (const f of cond.needNot) if (f >= 0 && m[f]) return false;
+    for (const f of condition.need) if (f < 0 || !m[f]) return false;
+    for (const f of condition.needNot) if (f >= 0 && m[f]) return false;
     return true;
   };
 

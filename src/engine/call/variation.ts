@@ -5,6 +5,7 @@
  * Without a seed (the CLI, golden plans) nothing varies: the file's order, the first wording, the
  * lowest starting anger.
  */
+import { seededRandom } from '../analysis/simulate';
 import { baseMood, startMoods, type Choice, type DecisionNode, type Line, type LineVariant, type Scenario } from '../format/schema';
 
 /** An attempt's seed: letters, digits, "-" and "_", 8 to 64 of them. */
@@ -36,16 +37,9 @@ function hash(seed: string, keys: readonly (string | number)[]): number {
   return h >>> 0;
 }
 
-/** A random source for one draw: mulberry32 seeded by the seed and the keys. */
+/** A random source for one draw: the engine's seeded generator, seeded by the seed and the keys. */
 export function drawRandom(seed: string, ...keys: (string | number)[]): () => number {
-  let a = hash(seed, keys);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(hash(seed, keys));
 }
 
 /**
