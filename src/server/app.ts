@@ -23,6 +23,8 @@ import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
 import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
 import { attemptFlags, choicePrint, isServerStart, replayPrint, startSeed } from './vouch';
+import { AssignmentStore } from './repository/assignments';
+import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
 
 export const SESSION_COOKIE = 'htl_session';
 const SESSION_HOURS = 12;
@@ -179,6 +181,7 @@ export function createApp(options: AppOptions) {
   const startSecret = options.startSecret ?? randomBytes(32).toString('base64url');
 
   const app = new Hono<Env>();
+  const assignments = new AssignmentStore(repository.db);
 
   const clientAddress = (c: Context): string => {
     const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
@@ -344,8 +347,11 @@ export function createApp(options: AppOptions) {
     const attemptId = randomUUID();
     const startedAt = new Date(now()).toISOString();
     const seed = startSeed(startSecret, { attemptId, traineeId: me.id, scenarioId: entry.scenario.id, mode: body.mode, startedAt });
-    await repository.recordAttemptStart({ id: attemptId, traineeId: me.id, scenarioId: entry.scenario.id, seed, mode: body.mode, startedAt });
-    return send(c, S.startAnswer, { attemptId, seed, startedAt, mode: body.mode, scenarioId: entry.scenario.id, scenarioRevision: entry.scenario.revision, scenarioHash: entry.hash }, 201);
+    // An assessment only from an assignment of the trainee's cohort, counted (src/server/routes/assignments.ts).
+    const counted = await startForAssignment(assignments, me, body, startedAt, (tx, assignmentId) =>
+      repository.recordAttemptStart({ id: attemptId, traineeId: me.id, scenarioId: entry.scenario.id, seed, mode: body.mode, startedAt, assignmentId }, tx),
+    );
+    return send(c, S.startAnswer, { attemptId, seed, startedAt, mode: body.mode, scenarioId: entry.scenario.id, scenarioRevision: entry.scenario.revision, scenarioHash: entry.hash, ...counted }, 201);
   });
 
   app.post('/api/attempts', attemptBody, trainee, async (c) => {
@@ -408,6 +414,7 @@ export function createApp(options: AppOptions) {
       replayPrint: replayPrint(entry.scenario.id, attempt.steps),
       choicePrint: choicePrint(entry.scenario.id, attempt.steps),
       flags,
+      receivedAt: new Date(received).toISOString(),
     });
     if (stored === 'exists') {
       // Sent twice at once: the other request stored it first.
@@ -447,8 +454,9 @@ export function createApp(options: AppOptions) {
     if (!entry) return fail(500, `the scenario version ${attempt.scenarioHash.slice(0, 12)}… of this attempt is missing`);
     const debrief = buildDebrief(entry.scenario, attempt.steps as Attempt['steps'], attempt.seed);
     if (!debrief) return fail(500, 'this attempt no longer replays');
-    // The model call goes to a trainee only for their own practice call, once it is sent: never for an assessment.
-    if (byTrainee && attempt.mode === 'assessment') delete debrief.result.bestPath;
+    // The model call goes to a trainee for their own practice call, once it is sent; for an
+    // assessment only once the lead has released it (after the due date).
+    if (byTrainee && attempt.mode === 'assessment' && !(await assignments.releasedForAttempt(attempt.id))) delete debrief.result.bestPath;
     return send(c, S.attemptDetailAnswer, {
       attempt: summary(attempt, !byTrainee),
       scenario: { id: entry.scenario.id, revision: entry.scenario.revision, title: entry.scenario.title },
@@ -623,6 +631,8 @@ export function createApp(options: AppOptions) {
     const head = `{"trainee":${JSON.stringify({ id: found.id, name: found.name, cohortId: found.cohortId })},"attempts":[`;
     return streamList(c, head, repository.traineeAttempts(traineeId, filterOf(query), pageOf(query)));
   });
+
+  mountAssignmentRoutes(app, { store: assignments, catalogue, now, publicUrl, lead, trainee, small, readJson, parse, send });
 
   app.all('/api/*', (c) => c.json({ error: `no ${c.req.method} ${c.req.path} here` }, 404));
 

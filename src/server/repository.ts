@@ -56,6 +56,12 @@ export interface NewAttempt {
   choicePrint?: string | null;
   /** What the lead should look at; the insert adds replayed / same-choices. */
   flags?: AttemptFlag[];
+  /**
+   * When the server received it, by the app's clock (default: the database's): the insert links a
+   * vouched attempt to the assignment its start was made for, and flags one received after the
+   * assignment's due date and grace, or after its model call was released (migration 006).
+   */
+  receivedAt?: string;
 }
 
 export interface StoredAttempt extends NewAttempt {
@@ -219,7 +225,10 @@ function toAttempt(row: AttemptDbRow): StoredAttempt {
   return { ...toListed(row), steps: parsed(row.steps) };
 }
 
-const ATTEMPT_INSERT_COLUMNS = 21;
+const ATTEMPT_INSERT_COLUMNS = 22;
+
+/** An attempt started before the due date is counted if the server has it within this many minutes after it. */
+export const ASSIGNMENT_GRACE_MINUTES = 30;
 
 /**
  * The flags the insert itself finds (src/server/vouch.ts): a recording sent again (the same choices
@@ -232,6 +241,15 @@ const FOUND_FLAGS = `v.flags
   || CASE WHEN v.mode = 'assessment' THEN coalesce((SELECT jsonb_build_array(jsonb_build_object('kind', 'same-choices', 'reason',
         format('the same sequence of choices as attempt %s by %s', o.id, ot.name)))
       FROM attempts o JOIN trainees ot ON ot.id = o.trainee_id WHERE o.choice_print = v.choice_print AND o.trainee_id <> v.trainee_id ORDER BY o.received_at, o.id LIMIT 1), '[]'::jsonb)
+    ELSE '[]'::jsonb END
+  || CASE
+    WHEN g.id IS NULL THEN '[]'::jsonb
+    WHEN g.released_at IS NOT NULL AND v.received > g.released_at THEN jsonb_build_array(jsonb_build_object('kind', 'after-release', 'reason',
+        format('received %s, after the model call of this assessment was released (%s): not counted for the assignment',
+          to_char(v.received AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), to_char(g.released_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))))
+    WHEN v.received > g.due_at + interval '${ASSIGNMENT_GRACE_MINUTES} minutes' THEN jsonb_build_array(jsonb_build_object('kind', 'late', 'reason',
+        format('received %s, more than ${ASSIGNMENT_GRACE_MINUTES} minutes after the assignment was due (%s): not counted for the assignment',
+          to_char(v.received AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), to_char(g.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))))
     ELSE '[]'::jsonb END`;
 
 /** One statement for any number of attempts; the ids it stored (not those already there). */
@@ -240,18 +258,21 @@ async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): P
   const tuples = attempts.map((a, i) => {
     values.push(a.id, a.traineeId, a.cohortId, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt);
     values.push(json(a.steps), a.outcome, a.passed, a.total, json(a.dimensions), a.durationMs, a.seed, a.mode);
-    values.push(a.timedByServer ?? false, a.claimedStartedAt ?? null, a.replayPrint ?? null, a.choicePrint ?? null, json(a.flags ?? []));
+    values.push(a.timedByServer ?? false, a.claimedStartedAt ?? null, a.replayPrint ?? null, a.choicePrint ?? null, json(a.flags ?? []), a.receivedAt ?? null);
     const p = (k: number) => `$${i * ATTEMPT_INSERT_COLUMNS + k}`;
-    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)}, ${p(17)}::boolean, ${p(18)}::timestamptz, ${p(19)}, ${p(20)}, ${p(21)}::jsonb)`;
+    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)}, ${p(17)}::boolean, ${p(18)}::timestamptz, ${p(19)}, ${p(20)}, ${p(21)}::jsonb, coalesce(${p(22)}::timestamptz, now()))`;
   });
   const rows = await db.query<{ id: string }>(
     `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags)
+       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, assignment_id)
      SELECT v.id, v.trainee_id, v.cohort_id, v.scenario_id, v.scenario_hash, v.scenario_revision, v.language, v.started_at,
        v.steps, v.outcome, v.passed, v.total, v.dimensions, v.duration_ms, v.seed, v.mode, v.timed_by_server, v.claimed_started_at, v.replay_print, v.choice_print,
-       ${FOUND_FLAGS}
+       ${FOUND_FLAGS}, g.id
      FROM (VALUES ${tuples.join(', ')}) AS v (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags)
+       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, received)
+     -- The assignment of the attempt's own server start (a vouched attempt only: its seed proves the start).
+     LEFT JOIN attempt_starts st ON st.id = v.id AND st.trainee_id = v.trainee_id AND v.timed_by_server AND st.mode = v.mode AND st.scenario_id = v.scenario_id
+     LEFT JOIN assignments g ON g.id = st.assignment_id
      ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
     values,
   );
@@ -510,14 +531,18 @@ export class Repository {
   }
 
   /** A start the server gave (POST /api/attempts/start); the attempt that follows carries its id. */
-  async recordAttemptStart(start: { id: string; traineeId: number; scenarioId: string; seed: string; mode: string; startedAt: string }): Promise<void> {
-    await this.db.query('INSERT INTO attempt_starts (id, trainee_id, scenario_id, seed, mode, started_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+  async recordAttemptStart(
+    start: { id: string; traineeId: number; scenarioId: string; seed: string; mode: string; startedAt: string; assignmentId?: number | null },
+    tx: Queryable = this.db,
+  ): Promise<void> {
+    await tx.query('INSERT INTO attempt_starts (id, trainee_id, scenario_id, seed, mode, started_at, assignment_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       start.id,
       start.traineeId,
       start.scenarioId,
       start.seed,
       start.mode,
       start.startedAt,
+      start.assignmentId ?? null,
     ]);
   }
 

@@ -180,11 +180,19 @@ export const attemptDetailAnswer = z.object({
 });
 
 export const startBody = z
-  .object({ scenarioId: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).max(80), mode: z.enum(['practice', 'assessment']).default('practice') })
+  .object({
+    scenarioId: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).max(80),
+    mode: z.enum(['practice', 'assessment']).default('practice'),
+    /** The assignment this call is for (src/server/routes/assignments.ts); an assessment needs one. */
+    assignmentId: z.number().int().positive().max(2 ** 31 - 1).optional(),
+  })
   .strict();
 /** A call the server started: send the attempt with this id, seed, start time and mode. */
 export const startAnswer = z.object({
   attemptId: z.uuid(),
+  /** The assignment it counts against, and the attempts of it used with this one. */
+  assignmentId: z.number().nullable().optional(),
+  attemptsUsed: z.number().optional(),
   seed: z.string(),
   startedAt: z.string(),
   mode: z.enum(['practice', 'assessment']),

@@ -19,6 +19,8 @@ let cookie: string;
 let code: string;
 let ann: string;
 let bo: string;
+/** An assessment of practice-call for the cohort: an assessment is started from an assignment. */
+let assessment: number;
 
 beforeAll(async () => {
   service = await testService({ limits: ROOMY, now: () => clock.t });
@@ -27,6 +29,12 @@ beforeAll(async () => {
   code = (await newCohort(service, cookie, 'Vouched')).code;
   ann = (await join(service, code, 'Ann')).token;
   bo = (await join(service, code, 'Bo')).token;
+  const cohorts = await call(service.app, 'GET', '/api/cohorts', { cookie });
+  const made = await call(service.app, 'POST', `/api/cohorts/${cohorts.json.cohorts[0].id}/assignments`, {
+    body: { scenarioIds: ['practice-call'], mode: 'assessment', dueAt: new Date(clock.t + 30 * 86_400_000).toISOString(), attemptsAllowed: 20 },
+    cookie,
+  });
+  assessment = made.json.assignments[0].id;
 }, 180_000);
 afterAll(async () => service?.close());
 
@@ -37,7 +45,7 @@ function stepsOf(choices: readonly string[], ms = 12_000): Attempt['steps'] {
 const best = () => analysisOf(service.catalogue.current.get('practice-call')!.scenario).bestPath!.choices;
 
 async function start(token: string, mode: 'practice' | 'assessment' = 'practice') {
-  const r = await call(service.app, 'POST', '/api/attempts/start', { body: { scenarioId: 'practice-call', mode }, token });
+  const r = await call(service.app, 'POST', '/api/attempts/start', { body: { scenarioId: 'practice-call', mode, ...(mode === 'assessment' ? { assignmentId: assessment } : {}) }, token });
   expect(r.status).toBe(201);
   return r.json as { attemptId: string; seed: string; startedAt: string; mode: 'practice' | 'assessment'; scenarioHash: string; scenarioRevision: number };
 }
