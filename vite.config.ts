@@ -4,8 +4,8 @@ import { defineConfig } from 'vite';
 import { trainerPlugin } from './src/dev/trainer-plugin';
 import { serviceWorkerPlugin } from './src/pwa/sw-plugin';
 
-// One page per user: the trainee's game, the lead's dashboard, the trainer's preview.
-const pages = ['index', 'dashboard', 'preview'].filter((page) => existsSync(resolve(__dirname, `${page}.html`)));
+// One page per user: the trainee's game, the lead's dashboard, the trainer's preview and studio.
+const pages = ['index', 'dashboard', 'preview', 'studio'].filter((page) => existsSync(resolve(__dirname, `${page}.html`)));
 
 export default defineConfig({
   // The service worker (/sw.js) is written from the build's own file list: the game works offline.

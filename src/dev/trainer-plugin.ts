@@ -1,21 +1,32 @@
 /**
- * Dev-server help for trainers (`npm run dev` only): the preview page saves a play as a golden test
- * plan straight into scenarios/plans/, merged with the plans already there.
+ * Dev-server help for trainers (`npm run dev` only): the preview page and the studio save a play as
+ * a golden test plan into the scenarios folder's plans/, merged with the plans already there; the
+ * studio lists, opens and saves caller files there. The folder is scenarios/ unless
+ * HTL_SCENARIOS_DIR names another (the studio's end-to-end test uses a copy).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join, relative, resolve } from 'node:path';
 import type { Plugin } from 'vite';
+import { listCallers, readCaller, saveCaller, StudioFileError } from '../server/studio-files';
+import { STUDIO_ROUTES } from '../shared/studio-contract';
 import { checkScenario } from '../engine/check/validate';
 import type { Diagnostic } from '../engine/check/diagnostics';
 import { planSchema, plansFileSchema, type PlansFile } from '../engine/plans';
 
 const MAX_BODY = 256 * 1024;
 
-export function mergePlan(root: string, scenarioId: string, planInput: unknown): { file: string; plans: PlansFile } {
+/** The folder the dev server reads and writes callers in. */
+export function scenariosDirOf(root: string): string {
+  return process.env.HTL_SCENARIOS_DIR ? resolve(process.env.HTL_SCENARIOS_DIR) : join(root, 'scenarios');
+}
+
+/** Adds a plan to the plans file beside the caller's file (DIR/plans/ID.plans.json). */
+export function mergePlan(root: string, scenarioId: string, planInput: unknown, dir = join(root, 'scenarios')): { file: string; plans: PlansFile } {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(scenarioId)) throw new Error('scenario id must be lower-case letters, digits and "-"');
-  if (!existsSync(join(root, 'scenarios', `${scenarioId}.json`))) throw new Error(`no scenario file scenarios/${scenarioId}.json`);
+  if (!existsSync(join(dir, `${scenarioId}.json`))) throw new Error(`no scenario file ${scenarioId}.json in ${dir}`);
   const plan = planSchema.parse(planInput);
-  const file = join(root, 'scenarios', 'plans', `${scenarioId}.plans.json`);
+  const file = join(dir, 'plans', `${scenarioId}.plans.json`);
   const existing: PlansFile = existsSync(file) ? plansFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) : { scenario: scenarioId, plans: [] };
   const plans = { scenario: scenarioId, plans: [...existing.plans.filter((p) => p.name !== plan.name), plan] };
   writeFileSync(file, `${JSON.stringify(plans, null, 2)}\n`);
@@ -25,8 +36,7 @@ export function mergePlan(root: string, scenarioId: string, planInput: unknown):
 const SCENARIO_FILE = /\/scenarios\/([a-z0-9][a-z0-9-]*)\.json$/;
 
 /** Every scenario file in scenarios/ that has a problem, with the checker's diagnostics. */
-export function scenarioProblems(root: string): Array<{ file: string; diagnostics: Diagnostic[] }> {
-  const dir = join(root, 'scenarios');
+export function scenarioProblems(root: string, dir = join(root, 'scenarios')): Array<{ file: string; diagnostics: Diagnostic[] }> {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
     .sort()
@@ -49,7 +59,52 @@ export function guardedScenarioSource(file: string, text: string): string {
   }
 }
 
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((done, fail) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('error', fail);
+    req.on('end', () => done(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+function replyJson(res: ServerResponse, status: number, body: unknown) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(body));
+}
+
+/** GET the list, GET /ID the file, PUT /ID to save it (checked, in the stable layout). */
+async function studioRoute(root: string, dir: string, req: IncomingMessage, res: ServerResponse) {
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+  try {
+    if (path === '') {
+      if (req.method !== 'GET') return replyJson(res, 405, { error: 'GET the list' });
+      return replyJson(res, 200, { callers: listCallers(dir) });
+    }
+    if (req.method === 'GET') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(readCaller(dir, path));
+    }
+    if (req.method !== 'PUT') return replyJson(res, 405, { error: 'GET or PUT a caller' });
+    const body = await readBody(req, MAX_CALLER_BODY);
+    if (body === null) return replyJson(res, 413, { error: 'a caller file is at most 1 MB' });
+    const { scenario: _scenario, ...answer } = saveCaller(dir, path, body, root);
+    return replyJson(res, 200, answer);
+  } catch (error) {
+    if (error instanceof StudioFileError) return replyJson(res, error.status, { error: error.message, diagnostics: error.diagnostics });
+    return replyJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+const MAX_CALLER_BODY = 1024 * 1024 + 1024;
+
 export function trainerPlugin(root: string): Plugin {
+  const dir = scenariosDirOf(root);
   return {
     name: 'hold-the-line-trainer',
     apply: 'serve',
@@ -63,8 +118,9 @@ export function trainerPlugin(root: string): Plugin {
     configureServer(server) {
       server.middlewares.use('/__trainer/diagnostics', (_req, res) => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(scenarioProblems(root)));
+        res.end(JSON.stringify(scenarioProblems(root, dir)));
       });
+      server.middlewares.use(STUDIO_ROUTES.dev, (req, res) => void studioRoute(root, dir, req, res));
       server.middlewares.use('/__trainer/plans', (req, res) => {
         const reply = (status: number, body: unknown) => {
           res.statusCode = status;
@@ -82,8 +138,8 @@ export function trainerPlugin(root: string): Plugin {
           if (size > MAX_BODY) return reply(413, { error: 'plan too large' });
           try {
             const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { scenario?: unknown; plan?: unknown };
-            const { file } = mergePlan(root, String(body.scenario ?? ''), body.plan);
-            reply(200, { file: file.slice(root.length + 1) });
+            const { file } = mergePlan(root, String(body.scenario ?? ''), body.plan, dir);
+            reply(200, { file: relative(root, file) });
           } catch (error) {
             reply(400, { error: error instanceof Error ? error.message : String(error) });
           }

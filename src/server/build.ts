@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const BUILD_STAMP = '.htl-build';
-const BUILD_INPUTS = ['index.html', 'dashboard.html', 'preview.html', 'vite.config.ts', 'package.json', 'src', 'scenarios', 'assets', 'public'];
+const BUILD_INPUTS = ['index.html', 'dashboard.html', 'preview.html', 'studio.html', 'vite.config.ts', 'package.json', 'src', 'scenarios', 'assets', 'public'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
