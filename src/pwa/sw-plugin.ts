@@ -18,7 +18,7 @@ type Bundle = Parameters<NonNullable<Extract<Plugin['generateBundle'], (...args:
 type Output = Bundle[string];
 
 const VOICE = /(?:^|\/)assets\/audio\/voices\/[^/]+\.(en|zh-CN)\.mp3$/;
-const OTHER_PAGES = new Set(['dashboard.html', 'preview.html']);
+const OTHER_PAGES = new Set(['dashboard.html', 'preview.html', 'studio.html']);
 
 export interface PrecacheList {
   version: string;
