@@ -1,5 +1,5 @@
 /** The dashboard's calls to the results API; the session is an httpOnly cookie the browser sends. */
-import type { AttemptDetailAnswer, CohortAnswer, ReportAnswer, TraineeAttemptsAnswer } from '../server/schemas';
+import type { AttemptDetailAnswer, CohortAnswer, ReportAnswer, SessionLead, TraineeAttemptsAnswer } from '../server/schemas';
 
 export class ApiError extends Error {
   constructor(
@@ -35,7 +35,7 @@ export function filterQuery(filter: Partial<Filter> & { limit?: number }): strin
   return params.toString();
 }
 
-export type Lead = { id: number; name: string };
+export type Lead = SessionLead;
 
 export const api = {
   session: () => request<{ lead: Lead }>('GET', '/api/session'),

@@ -18,9 +18,10 @@ import { buildDebrief } from './debrief';
 import { nameSkeleton } from './names';
 import { jsonStream, nextLink } from './paging';
 import { DbLimits, MemoryLimits, type GrowingDelay, type LimitStore, type RateLimit } from './rate-limit';
-import type { AttemptFilter, ListedAttempt, PageEnd, PageRequest, Repository, StoredAttempt, TraineeRow } from './repository';
+import type { AttemptFilter, LeadSession, ListedAttempt, PageEnd, PageRequest, Repository, StoredAttempt, TraineeRow } from './repository';
 import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
+import { adminRoutes } from './routes/admin';
 import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
 import { attemptFlags, choicePrint, isServerStart, replayPrint, startSeed } from './vouch';
 import { AssignmentStore } from './repository/assignments';
@@ -99,12 +100,10 @@ export interface AppOptions {
   now?: () => number;
 }
 
-interface Lead {
-  id: number;
-  name: string;
-}
+type Env = { Variables: { lead: LeadSession; trainee: TraineeRow } };
 
-type Env = { Variables: { lead: Lead; trainee: TraineeRow } };
+/** What a session answer says about its lead. */
+export const sessionLeadOf = (l: LeadSession): S.SessionLead => ({ id: l.id, name: l.name, isAdmin: l.isAdmin, isTrainer: l.isTrainer, mustChangePassword: l.passwordTemporary });
 
 const fail = (status: ContentfulStatusCode, message: string): never => {
   throw new HTTPException(status, { message });
@@ -279,6 +278,10 @@ export function createApp(options: AppOptions) {
     const token = getCookie(c, SESSION_COOKIE);
     const found = token && token.length <= 100 ? await repository.findSessionLead(tokenHash(token)) : null;
     if (!found) return fail(401, 'log in as a team lead first');
+    // An admin set this password (a new lead, a reset): nothing but choosing one's own until then.
+    if (found.passwordTemporary && !(c.req.path === '/api/session' || c.req.path === '/api/password')) {
+      return fail(403, 'choose your own password first: an admin set the one you logged in with');
+    }
     c.set('lead', found);
     await next();
   };
@@ -474,9 +477,10 @@ export function createApp(options: AppOptions) {
     if (!setupToken || (await repository.countLeads()) > 0) return fail(403, 'setup is over: a lead exists; log in, or add leads with npm run admin -- add-lead NAME');
     if (body.token !== setupToken) return fail(403, 'this setup link is not the one the server printed');
     setupToken = null;
-    const leadId = await repository.createLead(body.name, await hashPassword(body.password));
+    // The first lead is an admin and a trainer (createLead makes it so).
+    const leadId = await repository.createLead(body.name, await hashPassword(body.password), { isAdmin: true, isTrainer: true });
     await startSession(c, leadId);
-    return send(c, S.sessionAnswer, { lead: { id: leadId, name: body.name } }, 201);
+    return send(c, S.sessionAnswer, { lead: { id: leadId, name: body.name, isAdmin: true, isTrainer: true, mustChangePassword: false } }, 201);
   });
 
   async function startSession(c: Context, leadId: number) {
@@ -503,7 +507,7 @@ export function createApp(options: AppOptions) {
     }
     await store.clear(pairKey);
     await startSession(c, found.id);
-    return send(c, S.sessionAnswer, { lead: { id: found.id, name: found.name } });
+    return send(c, S.sessionAnswer, { lead: sessionLeadOf(found) });
   });
 
   app.post('/api/logout', async (c) => {
@@ -513,7 +517,7 @@ export function createApp(options: AppOptions) {
     return c.json({ ok: true });
   });
 
-  app.get('/api/session', lead, (c) => send(c, S.sessionAnswer, { lead: c.get('lead') }));
+  app.get('/api/session', lead, (c) => send(c, S.sessionAnswer, { lead: sessionLeadOf(c.get('lead')) }));
 
   // Leads: cohorts and join codes
 
@@ -633,6 +637,8 @@ export function createApp(options: AppOptions) {
   });
 
   mountAssignmentRoutes(app, { store: assignments, catalogue, now, publicUrl, lead, trainee, small, readJson, parse, send });
+  // Administration (issue 15): src/server/routes/admin.ts.
+  adminRoutes(app, { repository, lead, sessionCookie: SESSION_COOKIE, readJson, parse, send });
 
   app.all('/api/*', (c) => c.json({ error: `no ${c.req.method} ${c.req.path} here` }, 404));
 

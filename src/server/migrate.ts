@@ -1,6 +1,7 @@
 /**
- * Numbered SQL migrations (`migrations/NNN_name.sql`), applied in order at start, each once, each
- * in its own transaction. An advisory lock keeps two app servers starting at once from racing.
+ * Numbered SQL migrations (`migrations/NNN_name.sql`), applied in order of number at start, each once
+ * (by its number: one that lands later with a lower number is applied when it arrives), each in its
+ * own transaction. An advisory lock keeps two app servers starting at once from racing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,11 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .filter((file) => /^\d{3}_[a-z0-9_-]+\.sql$/.test(file))
     .sort()
     .map((file) => ({ version: Number(file.slice(0, 3)), name: file.replace(/\.sql$/, ''), sql: readFileSync(`${dir}/${file}`, 'utf8') }));
+  // Numbers are handed out per area ahead of time, so one may land before a lower one: each is
+  // applied once by its number, in order of number, and a gap is allowed; a number twice is not.
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration ${m.name}: expected number ${String(i + 1).padStart(3, '0')}; numbers must run 001, 002, … without gaps`);
+    const before = migrations[i - 1];
+    if (before && before.version === m.version) throw new Error(`migrations ${before.name} and ${m.name} share the number ${String(m.version).padStart(3, '0')}; give one another number`);
   });
   return migrations;
 }

@@ -6,11 +6,29 @@
 import type { Db, Queryable, SqlValue } from './db';
 import type { AttemptFlag } from './vouch';
 
-export interface LeadRow {
+/** A lead as a session sees them: migration 007's roles, and whether an admin set their password. */
+export interface LeadSession {
   id: number;
   name: string;
+  isAdmin: boolean;
+  isTrainer: boolean;
+  /** An admin set this password (a new lead, a reset): the lead chooses their own before anything else. */
+  passwordTemporary: boolean;
+}
+
+export interface LeadRow extends LeadSession {
   passwordHash: string;
 }
+
+interface LeadDbRow {
+  id: number;
+  name: string;
+  is_admin: boolean;
+  is_trainer: boolean;
+  password_temporary: boolean;
+}
+const LEAD_COLUMNS = 'id::int AS id, name, is_admin, is_trainer, password_temporary';
+const toLead = (r: LeadDbRow): LeadSession => ({ id: r.id, name: r.name, isAdmin: r.is_admin, isTrainer: r.is_trainer, passwordTemporary: r.password_temporary });
 
 export interface CohortSummary {
   id: number;
@@ -368,14 +386,28 @@ export class Repository {
 
   // Leads and their sessions
 
-  async createLead(name: string, passwordHash: string): Promise<number> {
-    const rows = await this.db.query<{ id: number }>('INSERT INTO leads (name, password_hash) VALUES ($1, $2) RETURNING id::int AS id', [name, passwordHash]);
+  /**
+   * The first lead of an install is always an admin and a trainer (setup, the CLI's first add-lead),
+   * whatever `roles` says, so there is never an install without an admin.
+   */
+  async createLead(name: string, passwordHash: string, roles: { isAdmin?: boolean; isTrainer?: boolean; temporary?: boolean } = {}): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO leads (name, password_hash, is_admin, is_trainer, password_temporary)
+       SELECT $1, $2, $3 OR NOT EXISTS (SELECT 1 FROM leads), $4 OR NOT EXISTS (SELECT 1 FROM leads), $5
+       RETURNING id::int AS id`,
+      [name, passwordHash, roles.isAdmin ?? false, roles.isTrainer ?? false, roles.temporary ?? false],
+    );
     return rows[0]!.id;
   }
 
-  async setLeadPassword(name: string, passwordHash: string): Promise<boolean> {
+  /** `temporary`: an admin chose it, so the lead must choose their own at the next login. */
+  async setLeadPassword(name: string, passwordHash: string, temporary = false): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: number }>('UPDATE leads SET password_hash = $2 WHERE name = $1 RETURNING id::int AS id', [name, passwordHash]);
+      const rows = await tx.query<{ id: number }>('UPDATE leads SET password_hash = $2, password_temporary = $3 WHERE name = $1 RETURNING id::int AS id', [
+        name,
+        passwordHash,
+        temporary,
+      ]);
       // A new password ends every session the old one opened.
       if (rows[0]) await tx.query('DELETE FROM lead_sessions WHERE lead_id = $1', [rows[0].id]);
       return rows.length > 0;
@@ -383,17 +415,17 @@ export class Repository {
   }
 
   async findLeadByName(name: string): Promise<LeadRow | null> {
-    const rows = await this.db.query<{ id: number; name: string; password_hash: string }>('SELECT id::int AS id, name, password_hash FROM leads WHERE name = $1', [name]);
+    const rows = await this.db.query<LeadDbRow & { password_hash: string }>(`SELECT ${LEAD_COLUMNS}, password_hash FROM leads WHERE name = $1`, [name]);
     const row = rows[0];
-    return row ? { id: row.id, name: row.name, passwordHash: row.password_hash } : null;
+    return row ? { ...toLead(row), passwordHash: row.password_hash } : null;
   }
 
-  async listLeads(): Promise<{ id: number; name: string; createdAt: string; cohorts: number }[]> {
-    const rows = await this.db.query<{ id: number; name: string; created_at: Date; cohorts: number }>(
-      `SELECT l.id::int AS id, l.name, l.created_at, count(c.id)::int AS cohorts
+  async listLeads(): Promise<(LeadSession & { createdAt: string; cohorts: number })[]> {
+    const rows = await this.db.query<LeadDbRow & { created_at: Date; cohorts: number }>(
+      `SELECT l.id::int AS id, l.name, l.is_admin, l.is_trainer, l.password_temporary, l.created_at, count(c.id)::int AS cohorts
        FROM leads l LEFT JOIN cohorts c ON c.lead_id = l.id GROUP BY l.id ORDER BY l.name`,
     );
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: iso(r.created_at), cohorts: r.cohorts }));
+    return rows.map((r) => ({ ...toLead(r), createdAt: iso(r.created_at), cohorts: r.cohorts }));
   }
 
   async countLeads(): Promise<number> {
@@ -410,13 +442,13 @@ export class Repository {
     await this.db.query('INSERT INTO lead_sessions (token_hash, lead_id, expires_at) VALUES ($1, $2, $3)', [tokenHash, leadId, expiresAt.toISOString()]);
   }
 
-  async findSessionLead(tokenHash: string): Promise<{ id: number; name: string } | null> {
-    const rows = await this.db.query<{ id: number; name: string }>(
-      `SELECT l.id::int AS id, l.name FROM lead_sessions s JOIN leads l ON l.id = s.lead_id
+  async findSessionLead(tokenHash: string): Promise<LeadSession | null> {
+    const rows = await this.db.query<LeadDbRow>(
+      `SELECT l.id::int AS id, l.name, l.is_admin, l.is_trainer, l.password_temporary FROM lead_sessions s JOIN leads l ON l.id = s.lead_id
        WHERE s.token_hash = $1 AND s.expires_at > now()`,
       [tokenHash],
     );
-    return rows[0] ?? null;
+    return rows[0] ? toLead(rows[0]) : null;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -576,10 +608,17 @@ export class Repository {
 
   private readonly tokens = new Map<string, { row: TraineeRow; until: number }>();
 
+  /** A trainee renamed, merged into another or removed (administration): their cached tokens go. */
+  forgetTrainee(traineeId: number): void {
+    for (const [hash, entry] of this.tokens) if (entry.row.id === traineeId) this.tokens.delete(hash);
+  }
+
+  /** The trainee's own token, or one of a record merged into theirs (migration 007). */
   private async lookUpToken(tokenHash: string): Promise<TraineeRow | null> {
     const rows = await this.db.query<{ id: number; name: string; cohort_id: number; cohort_name: string }>(
       `SELECT t.id::int AS id, t.name, t.cohort_id::int AS cohort_id, c.name AS cohort_name
-       FROM trainees t JOIN cohorts c ON c.id = t.cohort_id WHERE t.token_hash = $1`,
+       FROM trainees t JOIN cohorts c ON c.id = t.cohort_id
+       WHERE t.id = coalesce((SELECT id FROM trainees WHERE token_hash = $1), (SELECT trainee_id FROM trainee_token_aliases WHERE token_hash = $1))`,
       [tokenHash],
     );
     const row = rows[0];

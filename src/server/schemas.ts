@@ -202,7 +202,10 @@ export const startAnswer = z.object({
 });
 export type StartAnswer = z.infer<typeof startAnswer>;
 
-export const sessionAnswer = z.object({ lead: z.object({ id: z.number(), name: z.string() }) });
+/** The lead's roles (migration 007) travel with every session answer; mustChangePassword: an admin set it. */
+export const sessionLead = z.object({ id: z.number(), name: z.string(), isAdmin: z.boolean(), isTrainer: z.boolean(), mustChangePassword: z.boolean() });
+export const sessionAnswer = z.object({ lead: sessionLead });
+export type SessionLead = z.infer<typeof sessionLead>;
 export const setupStateAnswer = z.object({ setupNeeded: z.boolean() });
 
 export const cohortAnswer = z.object({

@@ -109,7 +109,7 @@ for (const target of targets) {
     it('finds a session until it expires or is deleted', async () => {
       await repo.createSession('s-live', leadA, new Date(Date.now() + 60_000));
       await repo.createSession('s-old', leadA, new Date(Date.now() - 1000));
-      expect(await repo.findSessionLead('s-live')).toEqual({ id: leadA, name: 'Lead A' });
+      expect(await repo.findSessionLead('s-live')).toEqual({ id: leadA, name: 'Lead A', isAdmin: true, isTrainer: true, passwordTemporary: false });
       expect(await repo.findSessionLead('s-old')).toBeNull();
       await repo.deleteSession('s-live');
       expect(await repo.findSessionLead('s-live')).toBeNull();
@@ -286,7 +286,8 @@ describe('the summaries migration on a database that already holds attempts', ()
       await migrate(db, all.slice(0, all.findIndex((m) => m.name.endsWith('_attempt_summaries'))));
       const repo = new Repository(db);
       await repo.saveScenarioVersion(HASH, 'practice-call', 1, { en: 'Warm-up' }, { id: 'practice-call' });
-      const lead = await repo.createLead('Old Lead', 'scrypt$x');
+      // The lead as the first schema held it (migration 007 adds the roles createLead writes).
+      const lead = (await db.query<{ id: number }>(`INSERT INTO leads (name, password_hash) VALUES ('Old Lead', 'scrypt$x') RETURNING id::int AS id`))[0]!.id;
       const cohort = (await repo.createCohort(lead, 'Old', 'OLDCODE1')) as number;
       // Rows as the first schema held them (later migrations add columns the repository now writes).
       const hal = (await db.query<{ id: number }>(`INSERT INTO trainees (cohort_id, name, token_hash) VALUES ($1, 'Hal', 'token-hal') RETURNING id::int AS id`, [cohort]))[0]!.id;

@@ -22,7 +22,7 @@ it('creates the first lead from the printed link, logs them in, and then closes'
   const ok = await call(service.app, 'POST', '/api/setup', { body: { token: TOKEN, name: 'Lan', password: 'long enough password' } });
   expect(ok.status).toBe(201);
   const cookie = ok.headers.get('set-cookie')!.split(';')[0]!;
-  expect((await call(service.app, 'GET', '/api/session', { cookie })).json.lead.name).toBe('Lan');
+  expect((await call(service.app, 'GET', '/api/session', { cookie })).json.lead).toEqual({ id: ok.json.lead.id, name: 'Lan', isAdmin: true, isTrainer: true, mustChangePassword: false });
 
   const again = await call(service.app, 'POST', '/api/setup', { body: { token: TOKEN, name: 'Second', password: 'long enough password' } });
   expect(again.status).toBe(403);

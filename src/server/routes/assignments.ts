@@ -20,7 +20,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { Queryable } from '../db';
-import { ASSIGNMENT_GRACE_MINUTES, type TraineeRow } from '../repository';
+import { ASSIGNMENT_GRACE_MINUTES, type LeadSession, type TraineeRow } from '../repository';
 import { AssignmentStore, type AssignmentRow, type StartRefusal } from '../repository/assignments';
 import type { ScenarioCatalogue } from '../scenarios';
 
@@ -101,7 +101,7 @@ export type LeadAssignmentsAnswer = z.infer<typeof leadAssignmentsAnswer>;
 export type TraineeAssignment = z.infer<typeof traineeAssignment>;
 export type TraineeAssignmentsAnswer = z.infer<typeof traineeAssignmentsAnswer>;
 
-type Env = { Variables: { lead: { id: number; name: string }; trainee: TraineeRow } };
+type Env = { Variables: { lead: LeadSession; trainee: TraineeRow } };
 
 /** What app.ts hands over: its own helpers, so errors, parsing and auth read the same everywhere. */
 export interface AssignmentRouteDeps {
