@@ -12,8 +12,8 @@ import { baseMood, OUTCOMES, startMoods, type Scenario } from '../format/schema'
 import { answer, initialState, silenceEffect } from '../call/logic';
 import { criticalRules } from '../format/rulebook';
 import { defaultRulebook } from '../rulebook-data';
-import { buildGraph, EPSILON, longestPaths, NONE, type EdgeWeights, type StateGraph } from './longest';
-import { buildStateGraph, stateGrowth, STATE_DECISION, STATE_ENDING, type StateGraph as CallStates, type StateGrowth } from './state-graph';
+import { EPSILON, NO_POINTS, NONE, solve } from './longest';
+import { buildStateGraph, nodeOf, stateGrowth, STATE_DECISION, STATE_ENDING, type StateGraph as CallStates, type StateGrowth } from './state-graph';
 
 /** Call states the analysis explores before it gives up (HTL041). */
 export const DEFAULT_STATE_LIMIT = 5_000_000;
@@ -142,77 +142,79 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
   }
   const calls = buildStateGraph(scenario, testedFlags(scenario), { rootMoods, stateLimit });
   const roots: Root[] = rootInfo.map((info, i) => ({ ...info, state: calls.roots[i] as number }));
-  const { count, kind, node, edgeClass, choices } = calls;
-  const nodeId = (s: number) => calls.ids[node[s] as number] as string;
+  const { count, kind, edgeStart, edgeTo, edgeClass, choices } = calls;
+  const nodeId = (s: number) => calls.ids[nodeOf(calls, s)] as string;
 
   // Edge classes: each choice, then silence.
   const silenceClass = choices.length;
   const classes = silenceClass + 1;
   const deltaOf = (c: number): Readonly<Record<string, number>> => (c === silenceClass ? quiet.scores : (choices[c]?.scores ?? {}));
   const choiceOf = (c: number): string | null => (c === silenceClass ? null : (choices[c]?.id ?? null));
-  const criticalClass = new Uint8Array(classes);
-  for (let c = 0; c < classes; c++) {
-    const broken = c === silenceClass ? quiet.rules.broken : choices[c]?.rules?.broken;
-    criticalClass[c] = (broken ?? []).some((r) => critical.has(r)) ? 1 : 0;
-  }
 
   const reachableEndings = new Set<string>();
-  for (let s = 0; s < count; s++) if (kind[s] === STATE_ENDING) reachableEndings.add(nodeId(s));
+  const passable = new Uint8Array(count);
+  const passableNode = calls.outcomes.map(passableOutcome);
+  for (let s = 0; s < count; s++) {
+    if (kind[s] !== STATE_ENDING) continue;
+    const n = nodeOf(calls, s);
+    reachableEndings.add(calls.ids[n] as string);
+    if (passableNode[n]) passable[s] = 1;
+  }
 
   const weights = dimensionWeights(scenario);
   const dimensions = usedDimensions(scenario);
-  // On an incomplete analysis the values are lower bounds: unexplored states lead nowhere.
-  const graph = buildGraph(count, calls.edgeStart, calls.edgeTo);
-  const trappedNodes = calls.complete ? findTraps(calls, graph, silenceClass) : new Set<string>();
-  const terminal = new Uint8Array(count);
-  const anyEnding = new Uint8Array(count);
-  const passable = new Uint8Array(count);
-  for (let s = 0; s < count; s++) {
-    terminal[s] = kind[s] === STATE_DECISION ? 0 : 1;
-    anyEnding[s] = kind[s] === STATE_ENDING ? 1 : 0;
-    passable[s] = kind[s] === STATE_ENDING && passableOutcome(calls.outcomes[node[s] as number]) ? 1 : 0;
+  const D = dimensions.length;
+  const points = new Int32Array(D * classes);
+  const worth = new Float64Array(classes);
+  const usable = new Uint8Array(classes);
+  const moves = new Uint8Array(classes);
+  for (let c = 0; c < classes; c++) {
+    const delta = deltaOf(c);
+    let total = 0;
+    dimensions.forEach((d, i) => {
+      points[i * classes + c] = delta[d] ?? 0;
+      total += (weights[d] ?? 0) * (delta[d] ?? 0);
+    });
+    worth[c] = total;
+    const broken = c === silenceClass ? quiet.rules.broken : choices[c]?.rules?.broken;
+    usable[c] = c !== silenceClass && !(broken ?? []).some((r) => critical.has(r)) ? 1 : 0;
+    moves[c] = c !== silenceClass ? 1 : 0;
   }
-  const everyClass = new Uint8Array(classes).fill(1);
+  // On an incomplete analysis the values are lower bounds: unexplored states lead nowhere.
+  const solved = solve({ count, kind, edgeStart, edgeTo, edgeClass, passable, points, dimensions: D, worth, usable, moves });
+
+  const trappedNodes = new Set<string>();
+  if (calls.complete) for (let s = 0; s < count; s++) if (solved.canEnd[s] === 0 && kind[s] === STATE_DECISION) trappedNodes.add(nodeId(s));
+
   const gainfulLoops: GainfulLoop[] = [];
   const maxScores: Record<string, number> = {};
-  for (const d of dimensions) {
-    const points = new Float64Array(classes);
-    for (let c = 0; c < classes; c++) points[c] = deltaOf(c)[d] ?? 0;
-    const solved = longestPaths(graph, { edgeClass, value: points, usable: everyClass }, anyEnding, terminal);
-    if (solved.loop) gainfulLoops.push({ dimension: d, choices: solved.loop.map((e) => choiceOf(edgeClass[e] as number)), gain: solved.loop.reduce((sum, e) => sum + (points[edgeClass[e] as number] as number), 0) });
+  dimensions.forEach((d, i) => {
+    const loop = solved.loops[i];
+    if (loop) gainfulLoops.push({ dimension: d, choices: loop.map((e) => choiceOf(edgeClass[e] as number)), gain: loop.reduce((sum, e) => sum + (points[i * classes + (edgeClass[e] as number)] as number), 0) });
     let best = 0;
     for (const root of roots) {
-      const rest = solved.value[root.state] as number;
-      if (rest !== NONE) best = Math.max(best, (root.delta[d] ?? 0) + rest);
+      const rest = solved.values[root.state * D + i] as number;
+      if (rest !== NO_POINTS) best = Math.max(best, (root.delta[d] ?? 0) + rest);
     }
     maxScores[d] = best;
-  }
+  });
 
   const models: Record<number, BestPath | null> = {};
   const bestChoices = new Map<string, string[]>();
-  if (gainfulLoops.length === 0) {
-    const worth = new Float64Array(classes);
-    const usable = new Uint8Array(classes);
-    for (let c = 0; c < classes; c++) {
-      let total = 0;
-      const delta = deltaOf(c);
-      for (const d of dimensions) total += (weights[d] ?? 0) * (delta[d] ?? 0);
-      worth[c] = total;
-      usable[c] = c !== silenceClass && criticalClass[c] === 0 ? 1 : 0;
-    }
-    const model: EdgeWeights = { edgeClass, value: worth, usable };
-    const { value } = longestPaths(graph, model, passable, terminal);
+  if (gainfulLoops.length === 0 && !solved.modelLoop) {
+    const value = solved.model;
     /** Whether edge e (leaving state s) keeps the best value from s. */
     const tight = (e: number, s: number) => {
       const c = edgeClass[e] as number;
-      const rest = value[graph.to[e] as number] as number;
+      const rest = value[edgeTo[e] as number] as number;
       return usable[c] === 1 && rest !== NONE && Math.abs((worth[c] as number) + rest - (value[s] as number)) <= EPSILON;
     };
-    for (const root of roots) if (root.onTime) models[root.mood] = modelPath(calls, graph, tight, deltaOf, choiceOf, root.state);
+    const search = new ModelSearch(count);
+    for (const root of roots) if (root.onTime) models[root.mood] = search.path(calls, tight, deltaOf, choiceOf, root.state);
     for (let s = 0; s < count; s++) {
       if (kind[s] !== STATE_DECISION || value[s] === NONE || bestChoices.has(nodeId(s))) continue;
       const keep: string[] = [];
-      for (let e = graph.first[s] as number; e < (graph.first[s + 1] as number); e++) if (tight(e, s)) keep.push(choiceOf(edgeClass[e] as number) as string);
+      for (let e = edgeStart[s] as number; e < (edgeStart[s + 1] as number); e++) if (tight(e, s)) keep.push(choiceOf(edgeClass[e] as number) as string);
       bestChoices.set(nodeId(s), keep);
     }
   }
@@ -237,72 +239,64 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
   };
 }
 
-/** Decisions where a reachable state cannot reach any ending by the agent's choices (silence does not count). */
-function findTraps(calls: CallStates, graph: StateGraph, silenceClass: number): Set<string> {
-  const { count, kind, node, edgeClass } = calls;
-  const canEnd = new Uint8Array(count);
-  const stack = new Int32Array(count);
-  let top = 0;
-  for (let s = 0; s < count; s++) {
-    if (kind[s] === STATE_ENDING) {
-      canEnd[s] = 1;
-      stack[top++] = s;
-    }
-  }
-  while (top > 0) {
-    const t = stack[--top] as number;
-    for (let k = graph.intoFirst[t] as number, end = graph.intoFirst[t + 1] as number; k < end; k++) {
-      const e = graph.byTarget[k] as number;
-      if (edgeClass[e] === silenceClass) continue;
-      const s = graph.from[e] as number;
-      if (!canEnd[s]) {
-        canEnd[s] = 1;
-        stack[top++] = s;
-      }
-    }
-  }
-  const traps = new Set<string>();
-  for (let s = 0; s < count; s++) if (!canEnd[s] && kind[s] === STATE_DECISION) traps.add(calls.ids[node[s] as number] as string);
-  return traps;
-}
-
 /**
  * The model call from a root: among the edges that keep the best value, the fewest decisions to an
  * accepted ending (breadth first, choices in the file's order), so loops that gain nothing are
- * never walked.
+ * never walked. The arrays are shared by the searches from every root and reset after each.
  */
-function modelPath(calls: CallStates, graph: StateGraph, tight: (e: number, s: number) => boolean, deltaOf: (c: number) => Readonly<Record<string, number>>, choiceOf: (c: number) => string | null, root: number): BestPath | null {
-  // The edge each state was first reached by (-1: not yet); the frontier is the queue of states.
-  const parent = new Int32Array(calls.count).fill(-1);
-  const frontier = new Int32Array(calls.count);
-  let tail = 0;
-  frontier[tail++] = root;
-  parent[root] = -2;
-  let found = -1;
-  for (let head = 0; head < tail; head++) {
-    const at = frontier[head] as number;
-    if (calls.kind[at] === STATE_ENDING) {
-      found = at;
-      break;
-    }
-    for (let e = graph.first[at] as number; e < (graph.first[at + 1] as number); e++) {
-      const next = graph.to[e] as number;
-      if (parent[next] !== -1 || !tight(e, at)) continue;
-      parent[next] = e;
-      frontier[tail++] = next;
-    }
+class ModelSearch {
+  private readonly parent: Int32Array;
+  private readonly frontier: Int32Array;
+  constructor(count: number) {
+    this.parent = new Int32Array(count).fill(-1);
+    this.frontier = new Int32Array(count);
   }
-  if (found < 0) return null;
-  const path: number[] = [];
-  for (let at = found; at !== root; ) {
-    const e = parent[at] as number;
-    if (e < 0) return null;
-    path.push(calls.edgeClass[e] as number);
-    at = graph.from[e] as number;
+
+  path(calls: CallStates, tight: (e: number, s: number) => boolean, deltaOf: (c: number) => Readonly<Record<string, number>>, choiceOf: (c: number) => string | null, root: number): BestPath | null {
+    const { parent, frontier } = this;
+    const { edgeStart, edgeTo } = calls;
+    let tail = 0;
+    frontier[tail++] = root;
+    parent[root] = -2;
+    let found = -1;
+    for (let head = 0; head < tail; head++) {
+      const at = frontier[head] as number;
+      if (calls.kind[at] === STATE_ENDING) {
+        found = at;
+        break;
+      }
+      for (let e = edgeStart[at] as number; e < (edgeStart[at + 1] as number); e++) {
+        const next = edgeTo[e] as number;
+        if (parent[next] !== -1 || !tight(e, at)) continue;
+        parent[next] = e;
+        frontier[tail++] = next;
+      }
+    }
+    const path: number[] = [];
+    for (let at = found; found >= 0 && at !== root; ) {
+      const e = parent[at] as number;
+      if (e < 0) break;
+      path.push(calls.edgeClass[e] as number);
+      at = sourceOf(edgeStart, e);
+    }
+    for (let i = 0; i < tail; i++) parent[frontier[i] as number] = -1;
+    if (found < 0) return null;
+    path.reverse();
+    const scores: Record<string, number> = {};
+    for (const c of path) for (const [d, v] of Object.entries(deltaOf(c))) scores[d] = (scores[d] ?? 0) + v;
+    const end = nodeOf(calls, found);
+    return { choices: path.map((c) => choiceOf(c) as string), endingId: calls.ids[end] ?? '', outcome: calls.outcomes[end] ?? '', scores };
   }
-  path.reverse();
-  const scores: Record<string, number> = {};
-  for (const c of path) for (const [d, v] of Object.entries(deltaOf(c))) scores[d] = (scores[d] ?? 0) + v;
-  const end = calls.node[found] as number;
-  return { choices: path.map((c) => choiceOf(c) as string), endingId: calls.ids[end] ?? '', outcome: calls.outcomes[end] ?? '', scores };
+}
+
+/** The state an edge leaves: the last state whose edges start at or before it (edgeStart only grows). */
+function sourceOf(edgeStart: Int32Array, e: number): number {
+  let low = 0;
+  let high = edgeStart.length - 2;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if ((edgeStart[mid] as number) <= e) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }

@@ -1,225 +1,332 @@
 /**
- * Longest paths to an ending in a call's state graph, held as flat arrays (edges grouped by the
- * state they leave). A loop whose points add up to more than zero makes a longest path endless; it
- * is found and returned instead. Strongly connected components are solved sinks first; inside a
- * component a queue-based relaxation (longest-path Bellman–Ford) runs until nothing improves, so the
- * values do not depend on the order in which states were found.
+ * Best values to an ending in a call's state graph, all in one depth-first pass: the most points
+ * per dimension any play can still earn from each state, the model call's weighted worth, and
+ * whether the agent's choices alone can still end the call (traps).
+ *
+ * The pass is Tarjan's strongly connected components (Pearce's variant: one index per state). When
+ * the walk meets an edge into a state whose component is already complete, that state's values are
+ * final, so the edge is folded into the values straight away; an edge into a state still open is an
+ * edge inside a component. When a component completes, its states have seen every edge that leaves
+ * it, and only a component with edges inside it (a loop) needs more: there a queue-based relaxation
+ * (longest-path Bellman–Ford) over its inner edges runs until nothing improves, so the values do not
+ * depend on the order in which states were found. A loop whose points add up to more than zero makes
+ * a longest path endless; it is found (a best path with more inner edges than the component has
+ * states repeats one) and returned instead. Nothing is kept per edge beyond the graph itself.
  */
+import { STATE_DECISION, STATE_ENDING } from './state-graph';
 
+/** No ending reachable (for the model's worth). */
 export const NONE = Number.NEGATIVE_INFINITY;
+/** No ending reachable (for the integer points of a dimension). */
+export const NO_POINTS = -0x80000000;
 export const EPSILON = 1e-9;
 
-export interface StateGraph {
-  states: number;
-  /** Edges of state s are first[s] … first[s + 1] - 1. */
-  first: Int32Array;
-  from: Int32Array;
-  to: Int32Array;
-  /** Edges into state s are byTarget[intoFirst[s] … intoFirst[s + 1] - 1]. */
-  intoFirst: Int32Array;
-  byTarget: Int32Array;
-  /** Strongly connected component of each state; components are numbered sinks first. */
-  component: Int32Array;
-  /** States of component c are members[memberFirst[c] … memberFirst[c + 1] - 1]. */
-  memberFirst: Int32Array;
-  members: Int32Array;
-}
-
-/** Builds the graph's reverse lists and its components from its edges grouped by state. */
-export function buildGraph(states: number, first: Int32Array, to: Int32Array): StateGraph {
-  const edges = first[states] as number;
-  const from = new Int32Array(edges);
-  const into = new Int32Array(states + 1);
-  for (let s = 0; s < states; s++) {
-    for (let e = first[s] as number, end = first[s + 1] as number; e < end; e++) {
-      from[e] = s;
-      const t = to[e] as number;
-      into[t + 1] = (into[t + 1] as number) + 1;
-    }
-  }
-  for (let s = 0; s < states; s++) into[s + 1] = (into[s + 1] as number) + (into[s] as number);
-  const fill = into.slice(0, states);
-  const byTarget = new Int32Array(edges);
-  for (let e = 0; e < edges; e++) {
-    const t = to[e] as number;
-    byTarget[fill[t] as number] = e;
-    fill[t] = (fill[t] as number) + 1;
-  }
-  const { component, memberFirst, members } = stronglyConnected(states, first, to);
-  return { states, first, from, to, intoFirst: into, byTarget, component, memberFirst, members };
-}
-
-/** Tarjan's algorithm without recursion; components come out sinks first. */
-function stronglyConnected(n: number, first: Int32Array, to: Int32Array): { component: Int32Array; memberFirst: Int32Array; members: Int32Array } {
-  const order = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const component = new Int32Array(n);
-  const stack = new Int32Array(n);
-  let stackTop = 0;
-  const callState = new Int32Array(n);
-  const callEdge = new Int32Array(n);
-  let depth = 0;
-  // Components come out whole and in order: their states are appended to one list.
-  const members = new Int32Array(n);
-  const memberFirst = new Int32Array(n + 1);
-  let components = 0;
-  let placed = 0;
-  let counter = 0;
-  for (let start = 0; start < n; start++) {
-    if (order[start] !== -1) continue;
-    callState[0] = start;
-    callEdge[0] = first[start] as number;
-    depth = 1;
-    order[start] = low[start] = counter++;
-    stack[stackTop++] = start;
-    onStack[start] = 1;
-    while (depth > 0) {
-      const v = callState[depth - 1] as number;
-      const e = callEdge[depth - 1] as number;
-      if (e < (first[v + 1] as number)) {
-        callEdge[depth - 1] = e + 1;
-        const w = to[e] as number;
-        if (order[w] === -1) {
-          order[w] = low[w] = counter++;
-          stack[stackTop++] = w;
-          onStack[w] = 1;
-          callState[depth] = w;
-          callEdge[depth] = first[w] as number;
-          depth++;
-        } else if (onStack[w] === 1 && (order[w] as number) < (low[v] as number)) low[v] = order[w] as number;
-        continue;
-      }
-      depth--;
-      if (depth > 0) {
-        const parent = callState[depth - 1] as number;
-        if ((low[v] as number) < (low[parent] as number)) low[parent] = low[v] as number;
-      }
-      if (low[v] === order[v]) {
-        const id = components++;
-        memberFirst[id] = placed;
-        for (;;) {
-          const w = stack[--stackTop] as number;
-          onStack[w] = 0;
-          component[w] = id;
-          members[placed++] = w;
-          if (w === v) break;
-        }
-      }
-    }
-  }
-  memberFirst[components] = placed;
-  return { component, memberFirst: memberFirst.subarray(0, components + 1), members };
+export interface SolveInput {
+  count: number;
+  kind: Uint8Array;
+  edgeStart: Int32Array;
+  edgeTo: Int32Array;
+  edgeClass: Int32Array;
+  /** Per state: 1 for an ending the model call may end in. */
+  passable: Uint8Array;
+  /** Integer points of each class, per dimension: points[d * classes + c]. */
+  points: Int32Array;
+  dimensions: number;
+  /** The model's worth of each class, and whether the model call may take it. */
+  worth: Float64Array;
+  usable: Uint8Array;
+  /** Classes that count as the agent's moves for the trap check (every class but silence). */
+  moves: Uint8Array;
 }
 
 export interface Solved {
-  /** Best sum of edge values from each state to an accepted ending (NONE: none reachable). */
-  value: Float64Array;
-  /** The edges round a loop that gains each time, if there is one (the values are then not final). */
-  loop: number[] | null;
+  /** The most points still to earn in dimension d from state s: values[s * dimensions + d] (NO_POINTS: no ending). */
+  values: Int32Array;
+  /** Per dimension: the edges round a loop that gains each time, or null (the dimension's values are then not final). */
+  loops: Array<number[] | null>;
+  /** The best weighted worth still to earn on usable edges to a passable ending (NONE: none). */
+  model: Float64Array;
+  /** Whether the model's relaxation met a loop that gains (only possible when a dimension has one). */
+  modelLoop: boolean;
+  /** 1 where the agent's choices can still reach an ending. */
+  canEnd: Uint8Array;
 }
 
-/**
- * What the edges are worth: each edge has a class (a choice, or silence), and each class a value
- * and whether a path may use it. A few numbers per choice instead of arrays as long as the edges.
- */
-export interface EdgeWeights {
-  /** The class of each edge. */
-  edgeClass: Int32Array;
-  value: Float64Array;
-  usable: Uint8Array;
+/** A growable Int32Array used as a stack. */
+class Stack {
+  data = new Int32Array(1024);
+  top = 0;
+  push(v: number): void {
+    if (this.top === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.top++] = v;
+  }
 }
 
-/**
- * The highest sum of edge values over usable edges from every state to a state with `accept[s]`
- * 1; `terminal[s]` 1 marks states with no way on (endings and broken states).
- */
-export function longestPaths(graph: StateGraph, weights: EdgeWeights, accept: Uint8Array, terminal: Uint8Array): Solved {
-  const { states, first, to, from, intoFirst, byTarget, component, memberFirst, members } = graph;
-  const { edgeClass, value, usable } = weights;
-  const best = new Float64Array(states).fill(NONE);
-  const via = new Int32Array(states).fill(-1);
-  /** Edges inside the component on the best path found so far from each state. */
-  const length = new Int32Array(states);
-  const inQueue = new Uint8Array(states);
-  let work = new Int32Array(16);
-  const components = memberFirst.length - 1;
-  for (let ci = 0; ci < components; ci++) {
-    const groupStart = memberFirst[ci] as number;
-    const groupEnd = memberFirst[ci + 1] as number;
-    const groupSize = groupEnd - groupStart;
-    let internal = false;
-    // Values through edges that leave the component are final already.
-    for (let g = groupStart; g < groupEnd; g++) {
-      const s = members[g] as number;
-      if (terminal[s] === 1) {
-        best[s] = accept[s] === 1 ? 0 : NONE;
-        continue;
+const OPEN = 1;
+const DONE = 2;
+const ROOT = 4;
+const INNER = 8;
+
+export function solve(input: SolveInput): Solved {
+  const { count, kind, edgeStart, edgeTo, edgeClass, passable, points, dimensions: D, worth, usable, moves } = input;
+  const classes = usable.length;
+  const values = new Int32Array(count * D).fill(NO_POINTS);
+  const model = new Float64Array(count).fill(NONE);
+  const canEnd = new Uint8Array(count);
+  const loops: Array<number[] | null> = new Array<number[] | null>(D).fill(null);
+  let modelLoop = false;
+  // Pearce: rindex is the visiting order while a state is open, then its component's number.
+  const rindex = new Int32Array(count);
+  const mark = new Uint8Array(count);
+  const callState = new Stack();
+  const callEdge = new Stack();
+  const open = new Stack();
+  let index = 1;
+  let component = count - 1;
+  // Per-component scratch, grown to the largest component with inner edges.
+  let local = new Int32Array(0);
+  let members = new Int32Array(16);
+
+  /** Sets a state's values when it is first visited: an ending's are 0, a broken state's none. */
+  const begin = (s: number) => {
+    mark[s] = OPEN | ROOT;
+    rindex[s] = index++;
+    const k = kind[s] as number;
+    if (k === STATE_DECISION) return;
+    if (k === STATE_ENDING) {
+      values.fill(0, s * D, s * D + D);
+      canEnd[s] = 1;
+    }
+    if (passable[s] === 1) model[s] = 0;
+  };
+  /** Folds an edge into a complete component into the values of the state it leaves. */
+  const fold = (s: number, t: number, c: number) => {
+    const base = s * D;
+    const from = t * D;
+    for (let d = 0; d < D; d++) {
+      const rest = values[from + d] as number;
+      if (rest === NO_POINTS) continue;
+      const candidate = (points[d * classes + c] as number) + rest;
+      if (candidate > (values[base + d] as number)) values[base + d] = candidate;
+    }
+    if (usable[c] === 1) {
+      const rest = model[t] as number;
+      if (rest !== NONE) {
+        const candidate = (worth[c] as number) + rest;
+        if (candidate > (model[s] as number) + EPSILON) model[s] = candidate;
       }
-      for (let e = first[s] as number, end = first[s + 1] as number; e < end; e++) {
-        const c = edgeClass[e] as number;
-        if (usable[c] !== 1) continue;
-        const t = to[e] as number;
-        if (component[t] === ci) {
-          internal = true;
+    }
+    if (moves[c] === 1 && canEnd[t] === 1) canEnd[s] = 1;
+  };
+
+  for (let startAt = 0; startAt < count; startAt++) {
+    if (mark[startAt] !== 0) continue;
+    begin(startAt);
+    callState.push(startAt);
+    callEdge.push(edgeStart[startAt] as number);
+    while (callState.top > 0) {
+      const v = callState.data[callState.top - 1] as number;
+      const e = callEdge.data[callEdge.top - 1] as number;
+      if (e < (edgeStart[v + 1] as number)) {
+        const w = edgeTo[e] as number;
+        if (mark[w] === 0) {
+          // Visit w first; this edge is taken up again when the walk comes back.
+          begin(w);
+          callState.push(w);
+          callEdge.push(edgeStart[w] as number);
           continue;
         }
-        const rest = best[t] as number;
-        if (rest === NONE) continue;
-        const candidate = (value[c] as number) + rest;
-        if (candidate > (best[s] as number) + EPSILON) {
-          best[s] = candidate;
-          via[s] = e;
+        callEdge.data[callEdge.top - 1] = e + 1;
+        if ((mark[w] as number) & DONE) fold(v, w, edgeClass[e] as number);
+        else {
+          mark[v] = (mark[v] as number) | INNER;
+          if ((rindex[w] as number) < (rindex[v] as number)) {
+            rindex[v] = rindex[w] as number;
+            mark[v] = (mark[v] as number) & ~ROOT;
+          }
         }
+        continue;
       }
-    }
-    if (!internal) continue;
-    // Inside the component a state's value can rise when a state it leads to rises.
-    if (work.length < groupSize * 2) work = new Int32Array(groupSize * 2);
-    let head = 0;
-    let tail = 0;
-    const size = work.length;
-    for (let g = groupStart; g < groupEnd; g++) {
-      const s = members[g] as number;
-      if ((best[s] as number) === NONE) continue;
-      work[tail++ % size] = s;
-      inQueue[s] = 1;
-    }
-    while (head !== tail) {
-      const t = work[head++ % size] as number;
-      inQueue[t] = 0;
-      for (let k = intoFirst[t] as number, end = intoFirst[t + 1] as number; k < end; k++) {
-        const e = byTarget[k] as number;
-        const s = from[e] as number;
-        const c = edgeClass[e] as number;
-        if (usable[c] !== 1 || component[s] !== ci) continue;
-        const candidate = (value[c] as number) + (best[t] as number);
-        if (candidate <= (best[s] as number) + EPSILON) continue;
-        best[s] = candidate;
-        via[s] = e;
-        length[s] = (length[t] as number) + 1;
-        // A best path with as many edges inside the component as it has states repeats a state.
-        if ((length[s] as number) >= groupSize) return { value: best, loop: traceLoop(graph, via, s) };
-        if (inQueue[s] === 0) {
-          inQueue[s] = 1;
-          work[tail++ % size] = s;
+      // v is finished: it joins the open stack, or closes its component.
+      callState.top--;
+      callEdge.top--;
+      if (((mark[v] as number) & ROOT) === 0) {
+        open.push(v);
+        continue;
+      }
+      index--;
+      let size = 0;
+      let inner = ((mark[v] as number) & INNER) !== 0;
+      while (open.top > 0 && (rindex[v] as number) <= (rindex[open.data[open.top - 1] as number] as number)) {
+        const w = open.data[--open.top] as number;
+        rindex[w] = component;
+        mark[w] = DONE;
+        index--;
+        if (size === members.length) {
+          const grown = new Int32Array(members.length * 2);
+          grown.set(members);
+          members = grown;
         }
+        members[size++] = w;
+        inner = true;
+      }
+      rindex[v] = component;
+      mark[v] = DONE;
+      if (size === members.length) {
+        const grown = new Int32Array(members.length * 2);
+        grown.set(members);
+        members = grown;
+      }
+      members[size++] = v;
+      if (inner) {
+        if (local.length === 0) local = new Int32Array(count);
+        const found = relaxComponent(input, members, size, component, rindex, local, values, model, canEnd, loops);
+        if (found) modelLoop = true;
+      }
+      component--;
+      // Back in the state that called v: the edge to v is folded now that v's component is done.
+      if (callState.top > 0) {
+        const u = callState.data[callState.top - 1] as number;
+        const ue = callEdge.data[callEdge.top - 1] as number;
+        callEdge.data[callEdge.top - 1] = ue + 1;
+        fold(u, v, edgeClass[ue] as number);
       }
     }
   }
-  return { value: best, loop: null };
+  return { values, loops, model, modelLoop, canEnd };
 }
 
-/** Follows the best edges from a state that kept improving until they come round: the loop. */
-function traceLoop(graph: StateGraph, via: Int32Array, start: number): number[] {
-  const seen = new Map<number, number>();
-  const path: number[] = [];
+/**
+ * A component with inner edges: each state has its values through the edges that leave it; now the
+ * values rise along inner edges until nothing improves. Returns whether the model's worth met a
+ * gaining loop.
+ */
+function relaxComponent(input: SolveInput, members: Int32Array, size: number, component: number, rindex: Int32Array, local: Int32Array, values: Int32Array, model: Float64Array, canEnd: Uint8Array, loops: Array<number[] | null>): boolean {
+  const { edgeStart, edgeTo, edgeClass, points, dimensions: D, worth, usable, moves } = input;
+  const classes = usable.length;
+  // The inner edges, grouped by the state they lead to (local numbering).
+  for (let i = 0; i < size; i++) local[members[i] as number] = i;
+  const intoFirst = new Int32Array(size + 1);
+  let innerEdges = 0;
+  for (let i = 0; i < size; i++) {
+    const s = members[i] as number;
+    for (let e = edgeStart[s] as number, end = edgeStart[s + 1] as number; e < end; e++) {
+      const t = edgeTo[e] as number;
+      if (rindex[t] !== component) continue;
+      innerEdges++;
+      intoFirst[(local[t] as number) + 1]!++;
+    }
+  }
+  for (let i = 0; i < size; i++) intoFirst[i + 1]! += intoFirst[i] as number;
+  const fill = intoFirst.slice(0, size);
+  const byTarget = new Int32Array(innerEdges);
+  const fromLocal = new Int32Array(innerEdges);
+  for (let i = 0; i < size; i++) {
+    const s = members[i] as number;
+    for (let e = edgeStart[s] as number, end = edgeStart[s + 1] as number; e < end; e++) {
+      const t = edgeTo[e] as number;
+      if (rindex[t] !== component) continue;
+      const at = fill[local[t] as number]!++;
+      byTarget[at] = e;
+      fromLocal[at] = i;
+    }
+  }
+  const via = new Int32Array(size);
+  const length = new Int32Array(size);
+  const inQueue = new Uint8Array(size);
+  const work = new Int32Array(size + 1);
+  const ring = size + 1;
+
+  // Points per dimension (integers), then the model's worth (within EPSILON).
+  for (let d = 0; d <= D; d++) {
+    const isModel = d === D;
+    if (!isModel && loops[d] !== null) continue;
+    via.fill(-1);
+    length.fill(0);
+    let head = 0;
+    let tail = 0;
+    for (let i = 0; i < size; i++) {
+      const s = members[i] as number;
+      if (isModel ? model[s] === NONE : values[s * D + d] === NO_POINTS) continue;
+      work[tail] = i;
+      tail = (tail + 1) % ring;
+      inQueue[i] = 1;
+    }
+    while (head !== tail) {
+      const ti = work[head] as number;
+      head = (head + 1) % ring;
+      inQueue[ti] = 0;
+      const t = members[ti] as number;
+      const rest = isModel ? (model[t] as number) : (values[t * D + d] as number);
+      for (let k = intoFirst[ti] as number, end = intoFirst[ti + 1] as number; k < end; k++) {
+        const e = byTarget[k] as number;
+        const c = edgeClass[e] as number;
+        const si = fromLocal[k] as number;
+        const s = members[si] as number;
+        if (isModel) {
+          if (usable[c] !== 1) continue;
+          const candidate = (worth[c] as number) + rest;
+          if (candidate <= (model[s] as number) + EPSILON) continue;
+          model[s] = candidate;
+        } else {
+          const candidate = (points[d * classes + c] as number) + rest;
+          if (candidate <= (values[s * D + d] as number)) continue;
+          values[s * D + d] = candidate;
+        }
+        via[si] = e;
+        length[si] = (length[ti] as number) + 1;
+        // A best path with as many edges inside the component as it has states repeats a state.
+        if ((length[si] as number) >= size) {
+          if (isModel) return true;
+          loops[d] = traceLoop(edgeTo, local, via, si, size);
+          head = tail;
+          break;
+        }
+        if (inQueue[si] === 0) {
+          inQueue[si] = 1;
+          work[tail] = si;
+          tail = (tail + 1) % ring;
+        }
+      }
+    }
+    inQueue.fill(0);
+  }
+
+  // Traps: states of the component that reach one that can end, by the agent's moves inside it.
+  let top = 0;
+  for (let i = 0; i < size; i++) if (canEnd[members[i] as number] === 1) work[top++] = i;
+  while (top > 0) {
+    const ti = work[--top] as number;
+    for (let k = intoFirst[ti] as number, end = intoFirst[ti + 1] as number; k < end; k++) {
+      if (moves[edgeClass[byTarget[k] as number] as number] !== 1) continue;
+      const si = fromLocal[k] as number;
+      const s = members[si] as number;
+      if (canEnd[s] === 1) continue;
+      canEnd[s] = 1;
+      work[top++] = si;
+    }
+  }
+  return false;
+}
+
+/**
+ * The loop: from a state whose best path kept improving, walk the best edges as many steps as the
+ * component has states (which lands on the loop), then once round it.
+ */
+function traceLoop(edgeTo: Int32Array, local: Int32Array, via: Int32Array, start: number, size: number): number[] {
   let at = start;
-  while (!seen.has(at) && via[at] !== -1) {
-    seen.set(at, path.length);
+  for (let i = 0; i < size && via[at] !== -1; i++) at = local[edgeTo[via[at] as number] as number] as number;
+  const path: number[] = [];
+  const first = at;
+  for (let i = 0; i <= size && via[at] !== -1; i++) {
     const e = via[at] as number;
     path.push(e);
-    at = graph.to[e] as number;
+    at = local[edgeTo[e] as number] as number;
+    if (at === first) return path;
   }
-  return seen.has(at) ? path.slice(seen.get(at)) : path;
+  return path;
 }

@@ -1,9 +1,11 @@
 /**
  * The call's state graph stored compactly, for the analysis: a state is (node, mood, tested flags),
- * kept as numbers in typed arrays; flag sets are interned (each distinct set of tested flags has one
- * id, and the set a choice leads to is looked up once per set and choice); states are found in an
- * open-addressing hash table of state ids; edges are stored per state, in order, as the target
- * state and the choice (or a run of silences). Memory and time grow linearly with the states.
+ * kept as two numbers — node and mood packed in one (`node << 7 | mood`), and the id of its set of
+ * tested flags — side by side in one typed array, so that looking a state up touches one slot of
+ * the hash table and one pair of numbers. Flag sets are bit masks (32 flags a word), interned: each
+ * distinct set has one id, and the set a choice leads to is worked out once per set and choice.
+ * Edges are stored per state, in order, as the target state and the choice (or a silence). Memory
+ * and time grow linearly with the states; no object is made per state or per edge.
  *
  * The walk is the one the call logic defines (`route`, `moveOnChoice`, `moveOnSilence`), compiled:
  * conditions, effects and targets become arrays indexed by node and choice, so that exploring a
@@ -13,36 +15,11 @@ import type { Choice, Condition, Scenario } from '../format/schema';
 import { clampMood, silenceEffect } from '../call/logic';
 
 const MAX_AUTO_STEPS = 1000;
-
-/** A growable Int32Array. */
-class IntList {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(Math.ceil(this.data.length * 1.5) + 16);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  /** The list at its length, copied, so that the spare capacity can be collected. */
-  trimmed(): Int32Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
-/** Conditions compiled: flags by index into the tested flags, mood bounds. */
-interface CompiledCondition {
-  need: Int32Array;
-  needNot: Int32Array;
-  moodMin: number;
-  moodMax: number;
-}
-const ALWAYS: CompiledCondition = { need: new Int32Array(0), needNot: new Int32Array(0), moodMin: -Infinity, moodMax: Infinity };
+/** Bits of the packed key that hold the mood (0 … 100). */
+const MOOD_BITS = 7;
+const MOOD_MASK = (1 << MOOD_BITS) - 1;
+/** Node indexes must fit the packed key's other bits. */
+const MAX_NODE_INDEX = 2 ** (31 - MOOD_BITS) - 1;
 
 export const STATE_DECISION = 0;
 export const STATE_ENDING = 1;
@@ -51,16 +28,14 @@ export const STATE_BROKEN = 2;
 export interface StateGraphOptions {
   /** Moods the call can be in once answered (each starting anger, on time and late): one root each. */
   rootMoods: readonly number[];
-  /** Decision states beyond this many are not expanded, and the graph is incomplete. */
+  /** Decision states at or beyond this id are not expanded, and the graph is incomplete. */
   stateLimit: number;
 }
 
 export interface StateGraph {
   count: number;
-  /** Per state: index into `ids` (a scenario node, or a missing id for a broken state). */
-  node: Int32Array;
-  mood: Uint8Array;
-  flagSet: Int32Array;
+  /** Per state, two numbers: `node << 7 | mood` (node: index into `ids`), then the flag set's id. */
+  keys: Int32Array;
   kind: Uint8Array;
   /** Edges of state s are edgeStart[s] … edgeStart[s + 1] - 1 (states never expanded have none). */
   edgeStart: Int32Array;
@@ -82,6 +57,31 @@ export interface StateGraph {
   emptyDecisions: Set<string>;
   brokenNodes: Set<string>;
   complete: boolean;
+}
+
+export const nodeOf = (g: StateGraph, s: number): number => (g.keys[2 * s] as number) >>> MOOD_BITS;
+export const moodOf = (g: StateGraph, s: number): number => (g.keys[2 * s] as number) & MOOD_MASK;
+export const flagSetOf = (g: StateGraph, s: number): number => g.keys[2 * s + 1] as number;
+
+/** A growable Int32Array. */
+class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  /** The list at its length (a view: no copy, which at 20 million edges would double the peak memory). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
 }
 
 export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>, options: StateGraphOptions): StateGraph {
@@ -108,45 +108,79 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   };
   const testedList = [...tested].sort();
   const flagAt = new Map(testedList.map((f, i) => [f, i]));
-  const compile = (when: Condition | undefined): CompiledCondition => {
-    if (!when) return ALWAYS;
-    return {
-      need: Int32Array.from((when.flags ?? []).map((f) => flagAt.get(f) ?? -1)),
-      needNot: Int32Array.from((when.notFlags ?? []).map((f) => flagAt.get(f) ?? -1)),
-      moodMin: when.moodMin ?? -Infinity,
-      moodMax: when.moodMax ?? Infinity,
-    };
+  /** Words of 32 flags in a flag set's mask. */
+  const words = Math.max(1, Math.ceil(testedList.length / 32));
+
+  // Conditions, compiled to flat arrays: condition k tests masks need[k*words…] and not[k*words…].
+  const condNeed = new IntList(64 * words);
+  const condNot = new IntList(64 * words);
+  const condMoodMin: number[] = [];
+  const condMoodMax: number[] = [];
+  const condFlags: boolean[] = [];
+  /** -1: always holds. */
+  const compile = (when: Condition | undefined): number => {
+    if (!when || (!when.flags?.length && !when.notFlags?.length && when.moodMin === undefined && when.moodMax === undefined)) return -1;
+    const need = new Int32Array(words);
+    const not = new Int32Array(words);
+    for (const f of when.flags ?? []) {
+      const i = flagAt.get(f) as number;
+      need[i >>> 5] = (need[i >>> 5] as number) | (1 << (i & 31));
+    }
+    for (const f of when.notFlags ?? []) {
+      const i = flagAt.get(f) as number;
+      not[i >>> 5] = (not[i >>> 5] as number) | (1 << (i & 31));
+    }
+    for (let w = 0; w < words; w++) {
+      condNeed.push(need[w] as number);
+      condNot.push(not[w] as number);
+    }
+    condMoodMin.push(when.moodMin ?? -1);
+    condMoodMax.push(when.moodMax ?? 101);
+    condFlags.push((when.flags?.length ?? 0) + (when.notFlags?.length ?? 0) > 0);
+    return condMoodMin.length - 1;
   };
   // kind per node index: 0 caller, 1 decision, 2 ending; missing ids are added later (kind 3).
   const nodeKind: number[] = byIndex.map((n) => (n.kind === 'caller' ? 0 : n.kind === 'decision' ? 1 : 2));
   const outcomes: Array<string | undefined> = byIndex.map((n) => (n.kind === 'ending' ? n.outcome : undefined));
-  const branchConds: CompiledCondition[][] = byIndex.map((n) => (n.kind === 'caller' ? (n.branches ?? []).map((b) => compile(b.when)) : []));
+  const branchConds: number[][] = byIndex.map((n) => (n.kind === 'caller' ? (n.branches ?? []).map((b) => compile(b.when)) : []));
   const branchNext: number[][] = byIndex.map((n) => (n.kind === 'caller' ? (n.branches ?? []).map((b) => indexOf(b.next)) : []));
   const callerNext: number[] = byIndex.map((n) => (n.kind === 'caller' && n.next !== undefined ? indexOf(n.next) : -1));
   const choices: StateGraph['choices'] = [];
-  const choiceFirst: number[] = [];
-  const choiceCond: CompiledCondition[] = [];
-  const choiceMood: number[] = [];
-  const choiceNext: number[] = [];
+  const choiceFirstList: number[] = [];
+  const choiceCondList: number[] = [];
+  const choiceMoodList: number[] = [];
+  const choiceNextList: number[] = [];
   const choiceSet: Int32Array[] = [];
   const choiceUnset: Int32Array[] = [];
-  const silenceNext: number[] = [];
+  const silenceNextList: number[] = [];
   for (let i = 0; i < nodeCount; i++) {
-    choiceFirst.push(choices.length);
+    choiceFirstList.push(choices.length);
     const n = byIndex[i]!;
-    silenceNext.push(n.kind === 'decision' ? (n.silenceNext !== undefined ? indexOf(n.silenceNext) : i) : -1);
+    silenceNextList.push(n.kind === 'decision' ? (n.silenceNext !== undefined ? indexOf(n.silenceNext) : i) : -1);
     if (n.kind !== 'decision') continue;
     for (const c of n.choices) {
       choices.push(c);
-      choiceCond.push(compile(c.when));
-      choiceMood.push(c.mood ?? 0);
-      choiceNext.push(indexOf(c.next));
+      choiceCondList.push(compile(c.when));
+      choiceMoodList.push(c.mood ?? 0);
+      choiceNextList.push(indexOf(c.next));
       // Set and unset, restricted to the tested flags (the others cannot change the future).
       choiceSet.push(Int32Array.from((c.set ?? []).flatMap((f) => (flagAt.has(f) ? [flagAt.get(f)!] : []))));
       choiceUnset.push(Int32Array.from((c.unset ?? []).flatMap((f) => (flagAt.has(f) ? [flagAt.get(f)!] : []))));
     }
   }
-  choiceFirst.push(choices.length);
+  choiceFirstList.push(choices.length);
+  if (ids.length > MAX_NODE_INDEX) throw new Error(`a scenario of ${ids.length} nodes is more than the analysis can index`);
+  const choiceFirst = Int32Array.from(choiceFirstList);
+  const choiceCond = Int32Array.from(choiceCondList);
+  const choiceMood = Int32Array.from(choiceMoodList);
+  const choiceNext = Int32Array.from(choiceNextList);
+  const choiceChanges = Uint8Array.from(choices.map((_, c) => ((choiceSet[c] as Int32Array).length + (choiceUnset[c] as Int32Array).length > 0 ? 1 : 0)));
+  const silenceNext = Int32Array.from(silenceNextList);
+  const need = condNeed.data;
+  const not = condNot.data;
+  const moodMin = Int32Array.from(condMoodMin);
+  const moodMax = Int32Array.from(condMoodMax);
+  const testsFlags = Uint8Array.from(condFlags.map((f) => (f ? 1 : 0)));
   const limit = scenario.caller.moodLimit;
   const onLimit = indexOf(scenario.caller.onMoodLimit);
   const start = indexOf(scenario.start);
@@ -154,103 +188,93 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const silenceClass = choices.length;
   const kindOf = (i: number) => (i < nodeCount ? (nodeKind[i] as number) : 3);
 
-  // ---- interned flag sets ----
+  // ---- interned flag sets: set s's mask is masks[s*words … s*words + words - 1] ----
   const flagSets: string[][] = [[]];
-  const members: Uint8Array[] = [new Uint8Array(testedList.length)];
-  const setIds = new Map<string, number>([['', 0]]);
+  let masks = new Int32Array(words * 64);
+  const setIds = new Map<string, number>([[new Array<number>(words).fill(0).join(','), 0]]);
   const transitions = new Map<number, number>();
   const choiceCount = Math.max(1, choices.length);
   /** The flag set a choice leads to from set `s`. */
   const nextSet = (s: number, c: number): number => {
-    const set = choiceSet[c] as Int32Array;
-    const unset = choiceUnset[c] as Int32Array;
-    if (set.length === 0 && unset.length === 0) return s;
+    if (choiceChanges[c] === 0) return s;
     const key = s * choiceCount + c;
     const known = transitions.get(key);
     if (known !== undefined) return known;
-    const m = (members[s] as Uint8Array).slice();
-    for (const f of set) m[f] = 1;
-    for (const f of unset) m[f] = 0;
-    const list: number[] = [];
-    for (let f = 0; f < m.length; f++) if (m[f]) list.push(f);
-    const k = list.join(',');
+    const m = masks.slice(s * words, s * words + words);
+    for (const f of choiceSet[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) | (1 << (f & 31));
+    for (const f of choiceUnset[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) & ~(1 << (f & 31));
+    const k = m.join(',');
     let id = setIds.get(k);
     if (id === undefined) {
       id = flagSets.length;
       setIds.set(k, id);
-      flagSets.push(list.map((f) => testedList[f] as string));
-      members.push(m);
+      flagSets.push(testedList.filter((_, f) => ((m[f >>> 5] as number) & (1 << (f & 31))) !== 0));
+      if ((id + 1) * words > masks.length) {
+        const grown = new Int32Array(masks.length * 2);
+        grown.set(masks);
+        masks = grown;
+      }
+      masks.set(m, id * words);
     }
     transitions.set(key, id);
     return id;
   };
-  const holds = (condition: CompiledCondition, mood: number, s: number): boolean => {
-    if (condition === ALWAYS) return true;
-    if (mood < condition.moodMin || mood > condition.moodMax) return false;
-    const m = members[s] as Uint8Array;
-    for (const f of condition.need) if (f < 0 || !m[f]) return false;
-    for (const f of condition.needNot) if (f >= 0 && m[f]) return false;
+  const holds = (k: number, mood: number, s: number): boolean => {
+    if (k < 0) return true;
+    if (mood < (moodMin[k] as number) || mood > (moodMax[k] as number)) return false;
+    if (testsFlags[k] === 0) return true;
+    for (let w = 0, base = k * words, set = s * words; w < words; w++) {
+      const m = masks[set + w] as number;
+      const n = need[base + w] as number;
+      if ((m & n) !== n || (m & (not[base + w] as number)) !== 0) return false;
+    }
     return true;
   };
 
   // ---- states ----
-  let capacity = 1024;
-  let stateNode = new Int32Array(capacity);
-  let stateMood = new Uint8Array(capacity);
-  let stateSet = new Int32Array(capacity);
+  let capacity = 1 << 12;
+  let keys = new Int32Array(capacity * 2);
   let stateKind = new Uint8Array(capacity);
   let count = 0;
-  let tableBits = 12;
+  let tableBits = 13;
   let table = new Int32Array(1 << tableBits).fill(-1);
-  const hash = (node: number, mood: number, set: number) => (Math.imul(node, 0x9e3779b1) ^ Math.imul(mood + 1, 0x85ebca6b) ^ Math.imul(set + 7, 0xc2b2ae35)) >>> (32 - tableBits);
+  const hash = (nm: number, set: number) => Math.imul(Math.imul(nm, 0x9e3779b1) ^ Math.imul(set + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - tableBits);
   const grow = () => {
-    capacity = Math.ceil(capacity * 1.5);
-    const n = new Int32Array(capacity);
-    n.set(stateNode);
-    stateNode = n;
-    const m = new Uint8Array(capacity);
-    m.set(stateMood);
-    stateMood = m;
-    const s = new Int32Array(capacity);
-    s.set(stateSet);
-    stateSet = s;
-    const k = new Uint8Array(capacity);
-    k.set(stateKind);
-    stateKind = k;
+    capacity *= 2;
+    const k = new Int32Array(capacity * 2);
+    k.set(keys);
+    keys = k;
+    const kinds = new Uint8Array(capacity);
+    kinds.set(stateKind);
+    stateKind = kinds;
   };
   const rehash = () => {
     tableBits++;
     table = new Int32Array(1 << tableBits).fill(-1);
     const mask = (1 << tableBits) - 1;
     for (let i = 0; i < count; i++) {
-      let h = hash(stateNode[i] as number, stateMood[i] as number, stateSet[i] as number);
+      let h = hash(keys[2 * i] as number, keys[2 * i + 1] as number);
       while (table[h] !== -1) h = (h + 1) & mask;
       table[h] = i;
     }
   };
-  const queue = new IntList(1024);
-  let complete = true;
   const intern = (node: number, mood: number, set: number, kind: number): number => {
+    const nm = (node << MOOD_BITS) | mood;
     const mask = (1 << tableBits) - 1;
-    let h = hash(node, mood, set);
+    let h = hash(nm, set);
     for (;;) {
       const i = table[h] as number;
       if (i === -1) break;
-      if (stateNode[i] === node && stateMood[i] === mood && stateSet[i] === set) return i;
+      if (keys[2 * i] === nm && keys[2 * i + 1] === set) return i;
       h = (h + 1) & mask;
     }
     const id = count++;
     if (id === capacity) grow();
-    stateNode[id] = node;
-    stateMood[id] = mood;
-    stateSet[id] = set;
+    keys[2 * id] = nm;
+    keys[2 * id + 1] = set;
     stateKind[id] = kind;
     table[h] = id;
     if (count * 2 > 1 << tableBits) rehash();
-    if (kind === STATE_DECISION) {
-      if (count > options.stateLimit) complete = false;
-      else queue.push(id);
-    }
     return id;
   };
 
@@ -271,10 +295,10 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
       if (kind === 3) break;
       reached[id] = 1;
       if (kind !== 0) return intern(id, mood, set, kind === 1 ? STATE_DECISION : STATE_ENDING);
-      const conds = branchConds[id] as CompiledCondition[];
+      const conds = branchConds[id] as number[];
       let branch = -1;
       for (let b = 0; b < conds.length; b++) {
-        if (holds(conds[b] as CompiledCondition, mood, set)) {
+        if (holds(conds[b] as number, mood, set)) {
           branch = b;
           break;
         }
@@ -289,19 +313,28 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   };
 
   const roots = options.rootMoods.map((mood) => arrive(mood, 0, start));
-  const edgeStart = new IntList(1024);
-  const edgeTo = new IntList(4096);
-  const edgeClass = new IntList(4096);
-  for (let q = 0; q < queue.length; q++) {
-    const self = queue.data[q] as number;
-    // States are expanded in the order they were queued, which is their id order among decisions.
-    while (edgeStart.length <= self) edgeStart.push(edgeTo.length);
-    const node = stateNode[self] as number;
-    const mood = stateMood[self] as number;
-    const set = stateSet[self] as number;
+  // States are expanded in id order (the order they were found: breadth first); each state's edges
+  // follow the previous state's.
+  let edgeStart = new Int32Array(capacity + 1);
+  const edgeTo = new IntList(1 << 14);
+  const edgeClass = new IntList(1 << 14);
+  const expandable = Math.min(options.stateLimit, 0x7fffffff);
+  let s = 0;
+  for (; s < count && s < expandable; s++) {
+    if (s >= edgeStart.length - 1) {
+      const grown = new Int32Array(capacity + 1);
+      grown.set(edgeStart);
+      edgeStart = grown;
+    }
+    edgeStart[s] = edgeTo.length;
+    if (stateKind[s] !== STATE_DECISION) continue;
+    const nm = keys[2 * s] as number;
+    const node = nm >>> MOOD_BITS;
+    const mood = nm & MOOD_MASK;
+    const set = keys[2 * s + 1] as number;
     let any = false;
     for (let c = choiceFirst[node] as number, end = choiceFirst[node + 1] as number; c < end; c++) {
-      if (!holds(choiceCond[c] as CompiledCondition, mood, set)) continue;
+      if (!holds(choiceCond[c] as number, mood, set)) continue;
       any = true;
       offered[c] = 1;
       const m = clampMood(mood + (choiceMood[c] as number));
@@ -316,7 +349,14 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     edgeTo.push(next === node ? intern(node, m, set, STATE_DECISION) : arrive(m, set, next));
     edgeClass.push(silenceClass);
   }
-  while (edgeStart.length <= count) edgeStart.push(edgeTo.length);
+  let complete = true;
+  for (let t = s; t < count; t++) if (stateKind[t] === STATE_DECISION) complete = false;
+  if (edgeStart.length < count + 1) {
+    const grown = new Int32Array(count + 1);
+    grown.set(edgeStart.subarray(0, s));
+    edgeStart = grown;
+  }
+  for (; s <= count; s++) edgeStart[s] = edgeTo.length;
 
   const reachableNodes = new Set<string>();
   reached.forEach((r, i) => r && reachableNodes.add(ids[i] as string));
@@ -331,13 +371,11 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const brokenNodes = new Set<string>([...broken].map((i) => ids[i] as string));
   return {
     count,
-    node: stateNode.slice(0, count),
-    mood: stateMood.slice(0, count),
-    flagSet: stateSet.slice(0, count),
-    kind: stateKind.slice(0, count),
-    edgeStart: edgeStart.trimmed(),
-    edgeTo: edgeTo.trimmed(),
-    edgeClass: edgeClass.trimmed(),
+    keys: keys.subarray(0, 2 * count),
+    kind: stateKind.subarray(0, count),
+    edgeStart: edgeStart.subarray(0, count + 1),
+    edgeTo: edgeTo.view(),
+    edgeClass: edgeClass.view(),
     ids,
     choices,
     outcomes,
@@ -367,20 +405,19 @@ export interface StateGrowth {
 }
 
 export function stateGrowth(g: StateGraph, scenario: Scenario): StateGrowth {
-  const { count, node, mood, flagSet } = g;
-  const seen = new Uint8Array(g.ids.length * 101);
+  const { count, keys } = g;
+  const seen = new Uint8Array(g.ids.length << MOOD_BITS);
   const nodes = new Uint8Array(g.ids.length);
   let pairs = 0;
   const perSet = new Float64Array(g.flagSets.length);
   for (let s = 0; s < count; s++) {
-    const n = node[s] as number;
-    nodes[n] = 1;
-    const k = n * 101 + (mood[s] as number);
-    if (!seen[k]) {
-      seen[k] = 1;
+    const nm = keys[2 * s] as number;
+    nodes[nm >>> MOOD_BITS] = 1;
+    if (!seen[nm]) {
+      seen[nm] = 1;
       pairs++;
     }
-    perSet[flagSet[s] as number]! += 1;
+    perSet[keys[2 * s + 1] as number]! += 1;
   }
   const reached = nodes.reduce((a, b) => a + b, 0);
   const share = new Map<string, number>();
