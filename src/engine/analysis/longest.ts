@@ -88,7 +88,7 @@ export function solve(input: SolveInput): Solved {
   let index = 1;
   let component = count - 1;
   // Per-component scratch, grown to the largest component with inner edges.
-  let local = new Int32Array(0);
+  const scratch = new Scratch();
   let members = new Int32Array(16);
 
   /** Sets a state's values when it is first visited: an ending's are 0, a broken state's none. */
@@ -182,11 +182,7 @@ export function solve(input: SolveInput): Solved {
         members = grown;
       }
       members[size++] = v;
-      if (inner) {
-        if (local.length === 0) local = new Int32Array(count);
-        const found = relaxComponent(input, members, size, component, rindex, local, values, model, canEnd, loops);
-        if (found) modelLoop = true;
-      }
+      if (inner && relaxComponent(input, members, size, rindex, scratch, values, model, canEnd, loops)) modelLoop = true;
       component--;
       // Back in the state that called v: the edge to v is folded now that v's component is done.
       if (callState.top > 0) {
@@ -205,48 +201,92 @@ export function solve(input: SolveInput): Solved {
  * values rise along inner edges until nothing improves. Returns whether the model's worth met a
  * gaining loop.
  */
-function relaxComponent(input: SolveInput, members: Int32Array, size: number, component: number, rindex: Int32Array, local: Int32Array, values: Int32Array, model: Float64Array, canEnd: Uint8Array, loops: Array<number[] | null>): boolean {
+/** Arrays for relaxing one component, grown to the largest met and reused. */
+class Scratch {
+  size = 0;
+  edges = 0;
+  intoFirst = new Int32Array(0);
+  fill = new Int32Array(0);
+  via = new Int32Array(0);
+  length = new Int32Array(0);
+  inQueue = new Uint8Array(0);
+  work = new Int32Array(0);
+  byTarget = new Int32Array(0);
+  fromLocal = new Int32Array(0);
+  forStates(size: number): void {
+    if (size + 1 <= this.intoFirst.length) return;
+    const n = Math.max(size + 1, this.intoFirst.length * 2, 64);
+    this.intoFirst = new Int32Array(n);
+    this.fill = new Int32Array(n);
+    this.via = new Int32Array(n);
+    this.length = new Int32Array(n);
+    this.inQueue = new Uint8Array(n);
+    this.work = new Int32Array(n + 1);
+  }
+  forEdges(edges: number): void {
+    if (edges <= this.byTarget.length) return;
+    const n = Math.max(edges, this.byTarget.length * 2, 64);
+    this.byTarget = new Int32Array(n);
+    this.fromLocal = new Int32Array(n);
+  }
+}
+
+/**
+ * A component with inner edges: each state has its values through the edges that leave it; now the
+ * values rise along inner edges until nothing improves. While it runs, a member's `rindex` holds
+ * -1 - its place among the members (every other state's is 0 or more). Returns whether the model's
+ * worth met a gaining loop.
+ */
+function relaxComponent(input: SolveInput, members: Int32Array, size: number, rindex: Int32Array, scratch: Scratch, values: Int32Array, model: Float64Array, canEnd: Uint8Array, loops: Array<number[] | null>): boolean {
+  const component = rindex[members[0] as number] as number;
+  try {
+    for (let i = 0; i < size; i++) rindex[members[i] as number] = -1 - i;
+    return relaxInner(input, members, size, rindex, scratch, values, model, canEnd, loops);
+  } finally {
+    for (let i = 0; i < size; i++) rindex[members[i] as number] = component;
+  }
+}
+
+function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex: Int32Array, scratch: Scratch, values: Int32Array, model: Float64Array, canEnd: Uint8Array, loops: Array<number[] | null>): boolean {
   const { edgeStart, edgeTo, edgeClass, points, dimensions: D, worth, usable, moves } = input;
   const classes = usable.length;
+  scratch.forStates(size);
   // The inner edges, grouped by the state they lead to (local numbering).
-  for (let i = 0; i < size; i++) local[members[i] as number] = i;
-  const intoFirst = new Int32Array(size + 1);
+  const { intoFirst, fill, via, length, inQueue, work } = scratch;
+  intoFirst.fill(0, 0, size + 1);
   let innerEdges = 0;
   for (let i = 0; i < size; i++) {
     const s = members[i] as number;
     for (let e = edgeStart[s] as number, end = edgeStart[s + 1] as number; e < end; e++) {
-      const t = edgeTo[e] as number;
-      if (rindex[t] !== component) continue;
+      const t = rindex[edgeTo[e] as number] as number;
+      if (t >= 0) continue;
       innerEdges++;
-      intoFirst[(local[t] as number) + 1]!++;
+      intoFirst[-t]!++;
     }
   }
   for (let i = 0; i < size; i++) intoFirst[i + 1]! += intoFirst[i] as number;
-  const fill = intoFirst.slice(0, size);
-  const byTarget = new Int32Array(innerEdges);
-  const fromLocal = new Int32Array(innerEdges);
+  fill.set(intoFirst.subarray(0, size));
+  scratch.forEdges(innerEdges);
+  const { byTarget, fromLocal } = scratch;
   for (let i = 0; i < size; i++) {
     const s = members[i] as number;
     for (let e = edgeStart[s] as number, end = edgeStart[s + 1] as number; e < end; e++) {
-      const t = edgeTo[e] as number;
-      if (rindex[t] !== component) continue;
-      const at = fill[local[t] as number]!++;
+      const t = rindex[edgeTo[e] as number] as number;
+      if (t >= 0) continue;
+      const at = fill[-1 - t]!++;
       byTarget[at] = e;
       fromLocal[at] = i;
     }
   }
-  const via = new Int32Array(size);
-  const length = new Int32Array(size);
-  const inQueue = new Uint8Array(size);
-  const work = new Int32Array(size + 1);
   const ring = size + 1;
+  inQueue.fill(0, 0, size);
 
   // Points per dimension (integers), then the model's worth (within EPSILON).
   for (let d = 0; d <= D; d++) {
     const isModel = d === D;
     if (!isModel && loops[d] !== null) continue;
-    via.fill(-1);
-    length.fill(0);
+    via.fill(-1, 0, size);
+    length.fill(0, 0, size);
     let head = 0;
     let tail = 0;
     for (let i = 0; i < size; i++) {
@@ -282,7 +322,7 @@ function relaxComponent(input: SolveInput, members: Int32Array, size: number, co
         // A best path with as many edges inside the component as it has states repeats a state.
         if ((length[si] as number) >= size) {
           if (isModel) return true;
-          loops[d] = traceLoop(edgeTo, local, via, si, size);
+          loops[d] = traceLoop(edgeTo, rindex, via, si, size);
           head = tail;
           break;
         }
@@ -293,7 +333,7 @@ function relaxComponent(input: SolveInput, members: Int32Array, size: number, co
         }
       }
     }
-    inQueue.fill(0);
+    inQueue.fill(0, 0, size);
   }
 
   // Traps: states of the component that reach one that can end, by the agent's moves inside it.
@@ -317,15 +357,16 @@ function relaxComponent(input: SolveInput, members: Int32Array, size: number, co
  * The loop: from a state whose best path kept improving, walk the best edges as many steps as the
  * component has states (which lands on the loop), then once round it.
  */
-function traceLoop(edgeTo: Int32Array, local: Int32Array, via: Int32Array, start: number, size: number): number[] {
+function traceLoop(edgeTo: Int32Array, rindex: Int32Array, via: Int32Array, start: number, size: number): number[] {
+  const local = (s: number) => -1 - (rindex[s] as number);
   let at = start;
-  for (let i = 0; i < size && via[at] !== -1; i++) at = local[edgeTo[via[at] as number] as number] as number;
+  for (let i = 0; i < size && via[at] !== -1; i++) at = local(edgeTo[via[at] as number] as number);
   const path: number[] = [];
   const first = at;
   for (let i = 0; i <= size && via[at] !== -1; i++) {
     const e = via[at] as number;
     path.push(e);
-    at = local[edgeTo[e] as number] as number;
+    at = local(edgeTo[e] as number);
     if (at === first) return path;
   }
   return path;
