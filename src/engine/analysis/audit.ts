@@ -11,6 +11,7 @@ import { answer, initialState, moveOnChoice, nodeIndex, offeredChoices, route, t
 import { scoreDimensions } from '../scoring';
 import type { Analysis } from './explore';
 import { seededRandom } from './simulate';
+import { nodeOf, STATE_DECISION, STATE_ENDING, type StateGraph } from './state-graph';
 
 export const AUDIT_STRATEGIES = ['first', 'last', 'longest-zh', 'longest-en', 'shortest-zh', 'shortest-en', 'stock-phrases-zh', 'stock-phrases-en'] as const;
 export type AuditStrategy = (typeof AUDIT_STRATEGIES)[number];
@@ -128,7 +129,71 @@ function judge(scenario: Scenario, analysis: Analysis, played: Played): { total:
   return { total, passed: passable && !played.critical && total >= scenario.passMark };
 }
 
-export function auditScenario(scenario: Scenario, analysis: Analysis, rulebook: Rulebook, options: { randomPlays?: number; seed?: number } = {}): AuditReport {
+export interface AuditOptions {
+  randomPlays?: number;
+  seed?: number;
+  /**
+   * The analysis's state graph (complete) and the state a call answered on time from the base
+   * anger stops in first: the random player then walks the graph instead of stepping the call
+   * logic, with the same draws, so it makes the same plays (what the checker passes).
+   */
+  graph?: { calls: StateGraph; root: number };
+}
+
+/**
+ * The random player on the state graph: a state's edges are its offered choices in the file's
+ * order, then silence (never taken here), so drawing an edge as `play` draws a choice takes the
+ * same path. Returns how many plays pass.
+ */
+function randomPassesOnGraph(scenario: Scenario, analysis: Analysis, critical: ReadonlySet<string>, graph: { calls: StateGraph; root: number }, plays: number, random: () => number): number {
+  const { calls, root } = graph;
+  const { kind, edgeStart, edgeTo, edgeClass, choices } = calls;
+  const dimensions = Object.keys(analysis.maxScores);
+  const D = dimensions.length;
+  const points = new Float64Array(choices.length * D);
+  const breaks = new Uint8Array(choices.length);
+  choices.forEach((c, k) => {
+    dimensions.forEach((d, i) => (points[k * D + i] = c.scores?.[d] ?? 0));
+    breaks[k] = c.rules?.broken?.some((r) => critical.has(r)) ? 1 : 0;
+  });
+  const start = answer(scenario, initialState(scenario), 1, 0).scores;
+  const sums = new Float64Array(D);
+  let passed = 0;
+  for (let p = 0; p < plays; p++) {
+    for (let i = 0; i < D; i++) sums[i] = start[dimensions[i] as string] ?? 0;
+    let s = root;
+    let taken = 0;
+    let broke = false;
+    let ended = true;
+    while (kind[s] === STATE_DECISION) {
+      if (taken >= MAX_CHOICES) {
+        ended = false;
+        break;
+      }
+      const first = edgeStart[s] as number;
+      const offered = (edgeStart[s + 1] as number) - first - 1; // the last edge is silence
+      const at = Math.floor(random() * offered);
+      if (offered <= 0) {
+        ended = false;
+        break;
+      }
+      const e = first + at;
+      const c = edgeClass[e] as number;
+      for (let i = 0; i < D; i++) sums[i]! += points[c * D + i] as number;
+      if (breaks[c] === 1) broke = true;
+      taken++;
+      s = edgeTo[e] as number;
+    }
+    if (!ended || broke || kind[s] !== STATE_ENDING) continue;
+    if (OUTCOMES[calls.outcomes[nodeOf(calls, s)] as Outcome]?.passable !== true) continue;
+    const scores: Record<string, number> = {};
+    for (let i = 0; i < D; i++) scores[dimensions[i] as string] = sums[i] as number;
+    if (scoreDimensions(analysis, scores).total >= scenario.passMark) passed++;
+  }
+  return passed;
+}
+
+export function auditScenario(scenario: Scenario, analysis: Analysis, rulebook: Rulebook, options: AuditOptions = {}): AuditReport {
   const index = nodeIndex(scenario);
   const critical = criticalRules(rulebook);
   const strategies: StrategyResult[] = AUDIT_STRATEGIES.map((strategy) => {
@@ -141,9 +206,12 @@ export function auditScenario(scenario: Scenario, analysis: Analysis, rulebook: 
   const seed = options.seed ?? 1;
   const random = seededRandom(seed);
   let passed = 0;
-  for (let i = 0; i < plays; i++) {
-    const played = play(scenario, index, critical, (offered) => offered[Math.floor(random() * offered.length)]);
-    if (played && judge(scenario, analysis, played).passed) passed++;
+  if (options.graph?.calls.complete) passed = randomPassesOnGraph(scenario, analysis, critical, options.graph, plays, random);
+  else {
+    for (let i = 0; i < plays; i++) {
+      const played = play(scenario, index, critical, (offered) => offered[Math.floor(random() * offered.length)]);
+      if (played && judge(scenario, analysis, played).passed) passed++;
+    }
   }
 
   // Where the model trainee's option stands, at decisions where exactly one option is best.

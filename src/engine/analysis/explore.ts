@@ -118,6 +118,18 @@ function passableOutcome(outcome: string | undefined): boolean {
 }
 
 export function analyseScenario(scenario: Scenario, options: AnalysisOptions | number = {}): Analysis {
+  return analyseWithGraph(scenario, options).analysis;
+}
+
+/** An analysis with the state graph it walked, for work that walks it again (the checker's audit). */
+export interface AnalysedCall {
+  analysis: Analysis;
+  graph: CallStates;
+  /** The state a call answered on time from the base starting anger stops in first. */
+  onTimeRoot: number;
+}
+
+export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | number = {}): AnalysedCall {
   const opts: AnalysisOptions = typeof options === 'number' ? { stateLimit: options } : options;
   const stateLimit = opts.stateLimit ?? DEFAULT_STATE_LIMIT;
   const critical = opts.criticalRules ?? criticalRules(defaultRulebook());
@@ -219,7 +231,7 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
     }
   }
 
-  return {
+  const analysis: Analysis = {
     maxScores,
     weights,
     bestPath: models[baseMood(scenario)] ?? null,
@@ -237,6 +249,8 @@ export function analyseScenario(scenario: Scenario, options: AnalysisOptions | n
     complete: calls.complete,
     ...(calls.complete ? {} : { growth: stateGrowth(calls, scenario) }),
   };
+  const onTimeRoot = roots.find((r) => r.onTime && r.mood === baseMood(scenario))?.state ?? (roots[0]?.state as number);
+  return { analysis, graph: calls, onTimeRoot };
 }
 
 /**

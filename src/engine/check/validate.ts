@@ -3,7 +3,7 @@
  * stable code, a severity, the JSON path, the line and column when it came from a file, and a hint.
  */
 import type { z } from 'zod';
-import { analyseScenario, type Analysis } from '../analysis/explore';
+import { analyseWithGraph, type Analysis } from '../analysis/explore';
 import { auditScenario, LONGEST_BEST_LIMIT, RANDOM_PASS_LIMIT, type AuditReport, type AuditStrategy } from '../analysis/audit';
 import { scoreDimensions } from '../scoring';
 import { LANGUAGES, SUPPORTED_FORMAT_VERSIONS, nodeSchema, scenarioSchema, type Condition, type Localised, type Scenario, type ScenarioNode } from '../format/schema';
@@ -363,7 +363,8 @@ function semanticChecks(scenario: Scenario, options: CheckOptions, out: Diagnost
   }
   if (options.structureOnly || hasErrors(out.slice(before))) return;
 
-  const analysis = analyseScenario(scenario, { criticalRules: criticalRules(rulebook) });
+  const analysed = analyseWithGraph(scenario, { criticalRules: criticalRules(rulebook) });
+  const { analysis } = analysed;
   for (const loop of analysis.gainfulLoops) {
     const names = loop.choices.map((c) => (c === null ? '(silence)' : `"${c}"`)).join(' → ');
     out.push(diagnostic('HTL046', '$.nodes', `a play can go round ${names} and gain ${loop.gain} ${loop.dimension} point(s) each time`));
@@ -405,7 +406,7 @@ function semanticChecks(scenario: Scenario, options: CheckOptions, out: Diagnost
     if (!d.counted && (analysis.weights[d.id] ?? 0) > 0) out.push(diagnostic('HTL051', childPath('$.scoring.weights', d.id), `the model call earns no ${d.id} points, so ${d.id} cannot count in the total (the most any play earns is ${d.max})`));
   }
   if (options.audit === false) return;
-  guessability(auditScenario(scenario, analysis, rulebook), out);
+  guessability(auditScenario(scenario, analysis, rulebook, { graph: { calls: analysed.graph, root: analysed.onTimeRoot } }), out);
 }
 
 /** The audit's findings as warnings: a caller that can be passed without judging. */
