@@ -1,9 +1,11 @@
 /**
- * Random play-throughs through the real call machine on a simulated clock: the outcome and score
- * distributions a trainer reads, and the nodes and choices no play reached.
+ * Random play-throughs on a simulated clock: the outcome and score distributions a trainer reads,
+ * and the nodes and choices no play reached. A play steps the call machine's transitions directly
+ * (../call/direct, which tests/engine/direct.test.ts holds to the XState machine's results), as the
+ * server's replay does.
  */
-import { createActor, SimulatedClock } from 'xstate';
-import { callMachine, replySeconds } from '../call/machine';
+import { DirectCall } from '../call/direct';
+import { replySeconds } from '../call/machine';
 import { offeredChoices } from '../call/logic';
 import type { Scenario } from '../format/schema';
 import { scoreCall } from '../scoring';
@@ -52,39 +54,37 @@ export interface RandomPlay {
   nodes: string[];
 }
 
-/** One random play-through through the machine. */
+/** One random play-through: the caller's speech and holds skipped, as a hurried trainee would. */
 export function randomPlay(scenario: Scenario, analysis: Analysis, random: () => number, silenceRate = 0.05, lateRate = 0.1): RandomPlay {
-  const clock = new SimulatedClock();
-  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now() }, clock });
-  actor.start();
+  const call = new DirectCall({ scenario });
   const ring = random() < lateRate ? scenario.timing.answerWithinRings + 1 : 1 + Math.floor(random() * scenario.timing.answerWithinRings);
-  while (actor.getSnapshot().context.call.rings < ring) clock.increment(scenario.timing.ringSeconds * 1000);
-  actor.send({ type: 'agent.answer' });
+  while (call.context.call.rings < ring) call.increment(scenario.timing.ringSeconds * 1000);
+  call.send({ type: 'agent.answer' });
   const choices: string[] = [];
   for (let guard = 0; guard < 2000; guard++) {
-    const s = actor.getSnapshot();
-    if (s.status === 'done') break;
-    if (s.matches({ connected: 'speaking' }) || s.matches({ connected: 'onHold' })) {
-      actor.send({ type: 'agent.skip' });
+    if (call.done) break;
+    if (call.state === 'speaking' || call.state === 'onHold') {
+      call.send({ type: 'agent.skip' });
       continue;
     }
-    const node = s.context.node;
+    const context = call.context;
+    const node = context.node;
     if (node?.kind !== 'decision') break;
-    const offered = offeredChoices(node, s.context.call);
+    const offered = offeredChoices(node, context.call);
     if (offered.length === 0 || random() < silenceRate) {
-      clock.increment(replySeconds(s.context) * 1000);
+      call.increment(replySeconds(context) * 1000);
       choices.push('~');
       continue;
     }
     const choice = offered[Math.floor(random() * offered.length)];
     if (!choice) break;
     choices.push(choice.id);
-    actor.send({ type: 'agent.choose', choiceId: choice.id });
+    call.send({ type: 'agent.choose', choiceId: choice.id });
   }
-  const final = actor.getSnapshot();
-  actor.stop();
-  const nodes = final.context.call.transcript.flatMap((e) => (e.kind === 'caller' || e.kind === 'end' || e.kind === 'agent' ? [e.nodeId] : []));
-  return { choices, result: final.status === 'done' ? scoreCall(scenario, analysis, final.context.call) : null, nodes };
+  const transcript = call.context.call.transcript;
+  const nodes: string[] = [];
+  for (const e of transcript) if (e.kind === 'caller' || e.kind === 'end' || e.kind === 'agent') nodes.push(e.nodeId);
+  return { choices, result: call.done ? scoreCall(scenario, analysis, call.context.call) : null, nodes };
 }
 
 /** Plays are run in chunks with their own seeds, so a run split across workers gives the same report. */

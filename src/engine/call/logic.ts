@@ -59,6 +59,14 @@ export function nodeIndex(scenario: Scenario): Map<string, ScenarioNode> {
   return index;
 }
 
+/**
+ * A copy of the state's fields (the lists shared, see CallState) for a step to change: written out
+ * field by field, so every state has one shape and copying one costs no more than its dozen fields.
+ */
+export function copyState(s: CallState): CallState {
+  return { nodeId: s.nodeId, mood: s.mood, flags: s.flags, scores: s.scores, steps: s.steps, kept: s.kept, broken: s.broken, transcript: s.transcript, rings: s.rings, seed: s.seed, startMood: s.startMood };
+}
+
 export function initialState(scenario: Scenario, seed: string | null = null): CallState {
   const mood = clampMood(startMood(scenario, seed));
   return { nodeId: null, mood, flags: [], scores: {}, steps: [], kept: [], broken: [], transcript: [], rings: 0, seed, startMood: mood };
@@ -114,7 +122,7 @@ export function lineSeconds(line: Pick<Line | LineVariant, 'text' | 'seconds'>):
 function addScores(scores: Record<string, number>, delta: Record<string, number> | undefined): Record<string, number> {
   if (!delta) return scores;
   const next = { ...scores };
-  for (const [dimension, points] of Object.entries(delta)) next[dimension] = (next[dimension] ?? 0) + points;
+  for (const dimension in delta) next[dimension] = (next[dimension] ?? 0) + (delta[dimension] as number);
   return next;
 }
 
@@ -131,13 +139,12 @@ function append<T>(list: T[], items: readonly T[]): T[] {
 }
 
 function applyEffect(state: CallState, effect: Effect): CallState {
-  return {
-    ...state,
-    mood: clampMood(state.mood + (effect.mood ?? 0)),
-    scores: addScores(state.scores, effect.scores as Record<string, number> | undefined),
-    kept: effect.rules?.kept ? append(state.kept, effect.rules.kept) : state.kept,
-    broken: effect.rules?.broken ? append(state.broken, effect.rules.broken) : state.broken,
-  };
+  const next = copyState(state);
+  next.mood = clampMood(state.mood + (effect.mood ?? 0));
+  next.scores = addScores(state.scores, effect.scores as Record<string, number> | undefined);
+  if (effect.rules?.kept) append(state.kept, effect.rules.kept);
+  if (effect.rules?.broken) append(state.broken, effect.rules.broken);
+  return next;
 }
 
 /** The result of moving the call on: where it now stands, and what the caller said on the way. */
@@ -187,10 +194,15 @@ export function enterNode(scenario: Scenario, index: Map<string, ScenarioNode>, 
   const transcript = state.transcript;
   let speakingSeconds = 0;
   for (const { node } of passed) speakingSeconds = say(state, node, at, speakingSeconds);
-  if (!stop) return { state: { ...state, nodeId: null, transcript }, node: null, speakingSeconds };
+  const next = copyState(state);
+  if (!stop) {
+    next.nodeId = null;
+    return { state: next, node: null, speakingSeconds };
+  }
   speakingSeconds = say(state, stop, at, speakingSeconds);
   if (stop.kind === 'ending') transcript.push({ kind: 'end', nodeId: stop.id, outcome: stop.outcome, at: at + speakingSeconds * 1000 });
-  return { state: { ...state, nodeId: stop.id, transcript }, node: stop, speakingSeconds };
+  next.nodeId = stop.id;
+  return { state: next, node: stop, speakingSeconds };
 }
 
 /** Records a node's lines, said from `at` after `speakingSeconds` of speech; returns the speech's new length. */
@@ -207,12 +219,13 @@ function say(state: CallState, node: ScenarioNode, at: number, speakingSeconds: 
 /** Records the ring on which the agent picked up and applies a late answer's effect. */
 export function answer(scenario: Scenario, state: CallState, ring: number, at: number): CallState {
   const late = ring > scenario.timing.answerWithinRings;
-  const answered: CallState = {
-    ...state,
-    rings: ring,
-    transcript: append(state.transcript, [{ kind: 'answer', ring, late, at }]),
-  };
-  if (!late) return { ...answered, kept: append(answered.kept, ['answer-fast']) };
+  state.transcript.push({ kind: 'answer', ring, late, at });
+  const answered = copyState(state);
+  answered.rings = ring;
+  if (!late) {
+    answered.kept.push('answer-fast');
+    return answered;
+  }
   return applyEffect(answered, scenario.timing.lateAnswer ?? DEFAULT_LATE_ANSWER);
 }
 
@@ -263,10 +276,12 @@ export function shownChoices(state: CallState, node: DecisionNode): Choice[] {
 export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
   const shown = shownChoices(state, node).map((c) => c.id);
   const move = moveOnChoice(scenario, state, choice);
-  const effected = applyEffect(state, choice);
-  const steps = choice.step && !effected.steps.includes(choice.step) ? append(effected.steps, [choice.step]) : effected.steps;
-  const transcript: TranscriptEntry[] = append<TranscriptEntry>(state.transcript, [{ kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: move.mood, shown, position: shown.indexOf(choice.id) + 1 }]);
-  const next: CallState = { ...effected, mood: move.mood, flags: move.flags, steps, transcript };
+  const next = applyEffect(state, choice);
+  if (choice.step && !next.steps.includes(choice.step)) next.steps.push(choice.step);
+  const transcript = state.transcript;
+  transcript.push({ kind: 'agent', nodeId: node.id, choiceId: choice.id, at, moodBefore: state.mood, moodAfter: move.mood, shown, position: shown.indexOf(choice.id) + 1 });
+  next.mood = move.mood;
+  next.flags = move.flags;
   if (move.moodLimit) {
     transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
     return { state: next, next: move.next, holdSeconds: 0 };
@@ -300,19 +315,26 @@ export function moveOnSilence(scenario: Scenario, state: Pick<CallState, 'flags'
 /** The reply timer ran out: the silence's effect and record, and where the call goes next. */
 export function silence(scenario: Scenario, state: CallState, node: DecisionNode, at: number): Step {
   const move = moveOnSilence(scenario, state, node);
-  const effected = applyEffect(state, silenceEffect(scenario));
-  const transcript: TranscriptEntry[] = append<TranscriptEntry>(state.transcript, [{ kind: 'silence', nodeId: node.id, at, moodAfter: move.mood }]);
+  const next = applyEffect(state, silenceEffect(scenario));
+  const transcript = state.transcript;
+  transcript.push({ kind: 'silence', nodeId: node.id, at, moodAfter: move.mood });
   const line = silenceLineAt(scenario, node);
   if (line) transcript.push({ kind: 'caller', nodeId: node.id, lineId: lineVariant(state.seed, line, transcript.length).id, narration: false, at });
   if (move.moodLimit) transcript.push({ kind: 'mood-limit', nodeId: node.id, at });
-  return { state: { ...effected, mood: move.mood, transcript }, next: move.next, holdSeconds: 0 };
+  next.mood = move.mood;
+  return { state: next, next: move.next, holdSeconds: 0 };
 }
 
 /** Re-entering the same decision after silence must not repeat its lines: the caller already said them. */
 export function reofferAfterSilence(state: CallState, node: DecisionNode): Arrival {
-  return { state: { ...state, nodeId: node.id }, node, speakingSeconds: 0 };
+  const next = copyState(state);
+  next.nodeId = node.id;
+  return { state: next, node, speakingSeconds: 0 };
 }
 
 export function recordUnanswered(state: CallState, at: number): CallState {
-  return { ...state, nodeId: null, transcript: append<TranscriptEntry>(state.transcript, [{ kind: 'end', nodeId: '', outcome: 'unanswered', at }]) };
+  state.transcript.push({ kind: 'end', nodeId: '', outcome: 'unanswered', at });
+  const next = copyState(state);
+  next.nodeId = null;
+  return next;
 }

@@ -5,7 +5,7 @@
  */
 import { assertEvent, assign, setup } from 'xstate';
 import type { DecisionNode, EndingNode, Scenario, ScenarioNode } from '../format/schema';
-import { answer, choose, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoice, recordUnanswered, reofferAfterSilence, shownChoices, silence, type Arrival, type CallState } from './logic';
+import { answer, choose, copyState, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoice, recordUnanswered, reofferAfterSilence, shownChoices, silence, type Arrival, type CallState } from './logic';
 import type { Choice } from '../format/schema';
 
 export interface CallInput {
@@ -88,7 +88,9 @@ export const callMachine = setup({
       const ring = context.call.rings + 1;
       // The transcript is appended in place (see CallState in ./logic).
       context.call.transcript.push({ kind: 'ring', ring, at: elapsed(context) });
-      return { call: { ...context.call, rings: ring } };
+      const call = copyState(context.call);
+      call.rings = ring;
+      return { call };
     }),
     answer: assign(({ context }) => {
       const at = elapsed(context);

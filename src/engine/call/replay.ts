@@ -1,10 +1,14 @@
 /**
- * Replays a recorded call through the machine on a simulated clock. The CLI's `play`, the golden
- * plans, the server's recomputation of submitted attempts and the debrief all go through here, so
- * the same steps always give the same result.
+ * Replays a recorded call on a simulated clock. The CLI's `play`, the golden plans, the server's
+ * recomputation of submitted attempts and the debrief all go through `replayCall`, so the same
+ * steps always give the same result. It steps the call machine's transitions directly (./direct:
+ * the same states, delays and call-logic functions, without an actor's macrosteps);
+ * `replayThroughMachine` takes the same steps through the XState actor, and the tests hold the
+ * two to the same context.
  */
 import { createActor, SimulatedClock } from 'xstate';
 import type { Scenario } from '../format/schema';
+import { DirectCall, type DirectState } from './direct';
 import { callMachine, replySeconds, shownChoicesOf, type CallContext } from './machine';
 
 /** One thing the agent did. `ms` is how long the agent took, counted from when the choices were offered. */
@@ -38,70 +42,120 @@ export interface ReplayOptions {
   seed?: string;
 }
 
-export function replayCall(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
+/** What a replay drives: the machine's state, its context, its clock and its events. */
+interface Stepper {
+  state(): DirectState;
+  context(): CallContext;
+  increment(ms: number): void;
+  send(event: { type: 'agent.answer' } | { type: 'agent.choose'; choiceId: string }): void;
+  stop(): void;
+}
+
+function directStepper(scenario: Scenario, options: ReplayOptions): Stepper {
+  const call = new DirectCall({ scenario, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  return {
+    state: () => call.state,
+    context: () => call.context,
+    increment: (ms) => call.increment(ms),
+    send: (event) => call.send(event),
+    stop: () => undefined,
+  };
+}
+
+function machineStepper(scenario: Scenario, options: ReplayOptions): Stepper {
   const clock = new SimulatedClock();
   const actor = createActor(callMachine, { input: { scenario, now: () => clock.now(), ...(options.seed !== undefined ? { seed: options.seed } : {}) }, clock });
   actor.start();
-  const snapshot = () => actor.getSnapshot();
+  return {
+    state: () => {
+      const s = actor.getSnapshot();
+      if (s.status === 'done') return 'ended';
+      if (s.matches('ringing')) return 'ringing';
+      if (s.matches({ connected: 'speaking' })) return 'speaking';
+      if (s.matches({ connected: 'awaitingReply' })) return 'awaitingReply';
+      if (s.matches({ connected: 'onHold' })) return 'onHold';
+      return 'ended';
+    },
+    context: () => actor.getSnapshot().context,
+    increment: (ms) => clock.increment(ms),
+    send: (event) => actor.send(event),
+    stop: () => actor.stop(),
+  };
+}
+
+/** Replays the steps: what the server runs for each submitted attempt. */
+export function replayCall(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
+  return replay(directStepper(scenario, options), scenario, steps);
+}
+
+/** The same replay through the XState actor, as the game plays a call (the tests compare the two). */
+export function replayThroughMachine(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
+  return replay(machineStepper(scenario, options), scenario, steps);
+}
+
+function replay(call: Stepper, scenario: Scenario, steps: readonly AttemptStep[]): Replay {
   const settle = () => {
     // Let the caller finish speaking and any hold run out, as a patient trainee would.
     for (let guard = 0; guard < 10_000; guard++) {
-      const s = snapshot();
-      if (s.matches({ connected: 'speaking' })) clock.increment(Math.max(1, Math.round(s.context.speakingSeconds * 1000)));
-      else if (s.matches({ connected: 'onHold' })) clock.increment(s.context.holdSeconds * 1000);
+      const state = call.state();
+      if (state === 'speaking') call.increment(Math.max(1, Math.round(call.context().speakingSeconds * 1000)));
+      else if (state === 'onHold') call.increment(call.context().holdSeconds * 1000);
       else return;
     }
   };
   const fail = (step: number, message: string): Replay => {
-    const s = snapshot();
-    const node = s.context.node;
-    const offered = node?.kind === 'decision' && s.matches({ connected: 'awaitingReply' }) ? shownChoicesOf(s.context).map((c) => c.id) : [];
-    actor.stop();
-    return { context: s.context, ended: s.status === 'done', problem: { step, message, offered } };
+    const state = call.state();
+    const context = call.context();
+    const node = context.node;
+    const offered = node?.kind === 'decision' && state === 'awaitingReply' ? shownChoicesOf(context).map((c) => c.id) : [];
+    call.stop();
+    return { context, ended: state === 'ended', problem: { step, message, offered } };
   };
 
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     if (!step) continue;
-    const s = snapshot();
-    if (s.status === 'done') return fail(i, `the call had already ended at step ${i + 1}`);
+    const state = call.state();
+    if (state === 'ended') return fail(i, `the call had already ended at step ${i + 1}`);
     if (step.type === 'answer') {
-      if (!s.matches('ringing')) return fail(i, 'the call was answered twice');
+      if (state !== 'ringing') return fail(i, 'the call was answered twice');
       if (!Number.isInteger(step.ring) || step.ring < 1) return fail(i, `ring must be a whole number from 1, got ${String(step.ring)}`);
       const giveUp = scenario.timing.giveUpAfterRings;
       if (step.ring > giveUp) return fail(i, `the caller hangs up after ${giveUp} rings; ring ${step.ring} cannot be answered`);
-      while (snapshot().context.call.rings < step.ring) clock.increment(scenario.timing.ringSeconds * 1000);
-      actor.send({ type: 'agent.answer' });
+      while (call.context().call.rings < step.ring) call.increment(scenario.timing.ringSeconds * 1000);
+      call.send({ type: 'agent.answer' });
       settle();
       continue;
     }
-    if (s.matches('ringing')) return fail(i, 'the phone was never answered');
-    if (!s.matches({ connected: 'awaitingReply' })) return fail(i, 'the call was not waiting for a reply');
-    const limitMs = replySeconds(s.context) * 1000;
+    if (state === 'ringing') return fail(i, 'the phone was never answered');
+    if (state !== 'awaitingReply') return fail(i, 'the call was not waiting for a reply');
+    const context = call.context();
+    const limitMs = replySeconds(context) * 1000;
     if (step.type === 'silence') {
-      clock.increment(limitMs);
+      call.increment(limitMs);
       settle();
       continue;
     }
     if (step.position !== undefined) {
-      const shown = shownChoicesOf(s.context);
+      const shown = shownChoicesOf(context);
       const at = shown[step.position - 1];
       if (!at || at.id !== step.choiceId) {
-        return fail(i, `choice "${step.choiceId}" was not shown at position ${step.position} at node "${s.context.node?.id ?? '?'}"${at ? ` (option ${step.position} was "${at.id}")` : ` (${shown.length} options were shown)`}`);
+        return fail(i, `choice "${step.choiceId}" was not shown at position ${step.position} at node "${context.node?.id ?? '?'}"${at ? ` (option ${step.position} was "${at.id}")` : ` (${shown.length} options were shown)`}`);
       }
     }
     const ms = step.ms ?? 0;
     if (!Number.isFinite(ms) || ms < 0 || ms >= limitMs) return fail(i, `a reply after ${ms} ms is outside the ${limitMs} ms reply time; it was silence`);
-    const before = snapshot().context.call.transcript.length;
-    clock.increment(ms);
-    actor.send({ type: 'agent.choose', choiceId: step.choiceId });
-    if (snapshot().context.call.transcript.length === before) {
-      const node = snapshot().context.node;
+    const before = context.call.transcript.length;
+    call.increment(ms);
+    call.send({ type: 'agent.choose', choiceId: step.choiceId });
+    if (call.context().call.transcript.length === before) {
+      const node = call.context().node;
       return fail(i, `choice "${step.choiceId}" is not on offer at node "${node?.id ?? '?'}"`);
     }
     settle();
   }
-  const final = snapshot();
-  actor.stop();
-  return { context: final.context, ended: final.status === 'done', problem: null };
+  const ended = call.state() === 'ended';
+  const context = call.context();
+  call.stop();
+  return { context, ended, problem: null };
 }
