@@ -1,25 +1,43 @@
 /**
  * `npm run admin -- <command>`: leads and cohorts from the command line, on the same database as
- * the server (DATABASE_URL, or PGlite in DATA_DIR, default ./data).
+ * the server (DATABASE_URL, or PGlite in DATA_DIR, default ./data), with or without the server
+ * running. With PGlite: when no server holds the folder, the command opens the database itself;
+ * when a server runs on it, the command goes to that server through its admin channel (a Unix socket
+ * in the data folder only the folder's owner can reach; src/server/admin-channel.ts). With
+ * PostgreSQL it connects directly, server or not.
  *
- *   add-lead NAME            asks for a password (or takes LEAD_PASSWORD, or one line on stdin;
- *                            with an empty stdin it makes one and prints it)
+ *   add-lead NAME [--admin] [--trainer]
+ *                            asks for a password (or takes LEAD_PASSWORD, or one line on stdin;
+ *                            with an empty stdin it makes a temporary one, prints it once, and the
+ *                            lead chooses their own at the first login). The first lead is always
+ *                            an admin and a trainer.
  *   set-password NAME        the same, for an existing lead; ends their sessions
- *   remove-lead NAME         with their cohorts, trainees and attempts
+ *   reset-password NAME      a temporary password, printed once; ends their sessions
+ *   set-roles NAME [--admin|--no-admin] [--trainer|--no-trainer]
+ *   remove-lead NAME [--move-to LEAD | --delete-cohorts]
+ *                            a lead with cohorts: give them to LEAD, or delete them with their
+ *                            trainees and attempts; never the last admin
  *   list-leads
  *   add-cohort LEAD NAME     prints the cohort's join code
+ *   log [N]                  the latest N admin actions (30)
  */
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { hashPassword, newJoinCode, newToken } from '../src/server/auth';
+import { AdminActions, AdminError, MIN_PASSWORD } from '../src/server/admin-actions';
+import { askServer } from '../src/server/admin-channel';
+import { runCliCommand, type CliRequest } from '../src/server/admin-cli';
 import { prepareDataDir } from '../src/server/db';
 import { lockDataDir } from '../src/server/lock';
-import { personName } from '../src/server/schemas';
 import { openRepository, REPO_ROOT } from '../src/server/service';
 
-const USAGE = `usage: npm run admin -- add-lead NAME | set-password NAME | remove-lead NAME | list-leads | add-cohort LEAD NAME`;
+const USAGE = `usage: npm run admin -- add-lead NAME [--admin] [--trainer] | set-password NAME | reset-password NAME
+       | set-roles NAME [--admin|--no-admin] [--trainer|--no-trainer] | remove-lead NAME [--move-to LEAD | --delete-cohorts]
+       | list-leads | add-cohort LEAD NAME | log [N]`;
 
-async function readPassword(prompt: string): Promise<string> {
+class UsageError extends Error {}
+
+async function readPassword(prompt: string, allowEmpty: boolean): Promise<string> {
   if (process.env.LEAD_PASSWORD) return process.env.LEAD_PASSWORD;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
   if (!process.stdin.isTTY) {
@@ -40,23 +58,95 @@ async function readPassword(prompt: string): Promise<string> {
       rl.question(q, (answer) => done(answer));
       muted = true;
     });
-  const first = await ask(prompt);
+  const first = await ask(`${prompt}${allowEmpty ? ' (empty: make a temporary one)' : ''}: `);
+  if (first === '' && allowEmpty) {
+    rl.close();
+    return '';
+  }
   const second = await ask('Again: ');
   rl.close();
-  if (first !== second) throw new Error('the two passwords differ');
+  if (first !== second) throw new UsageError('the two passwords differ');
   return first;
 }
 
-function checkPassword(password: string): string {
-  if (password.length < 10) throw new Error('a password needs at least 10 characters');
-  if (password.length > 200) throw new Error('a password has at most 200 characters');
-  return password;
+/** Flags out of the arguments; what is left are the words. */
+function flags(args: string[], known: string[], withValue: string[] = []): { words: string[]; set: Map<string, string | true> } {
+  const set = new Map<string, string | true>();
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) words.push(arg);
+    else if (withValue.includes(arg)) {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      set.set(arg, value);
+    } else if (known.includes(arg)) set.set(arg, true);
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  return { words, set };
 }
 
-function nameArg(value: string | undefined, what: string): string {
-  const parsed = personName.safeParse(value ?? '');
-  if (!parsed.success) throw new Error(`${what}: ${parsed.error.issues[0]?.message ?? 'not valid'}\n${USAGE}`);
-  return parsed.data;
+async function requestOf(command: string, args: string[]): Promise<CliRequest> {
+  switch (command) {
+    case 'add-lead': {
+      const { words, set } = flags(args, ['--admin', '--trainer']);
+      const name = words.join(' ');
+      if (!name) throw new UsageError('add-lead NAME: a name is needed');
+      const password = await readPassword(`Password for ${name}`, true);
+      if (password !== '' && password.length < MIN_PASSWORD) throw new UsageError(`a password needs at least ${MIN_PASSWORD} characters`);
+      return { command, name, password, isAdmin: set.has('--admin'), isTrainer: set.has('--trainer') };
+    }
+    case 'set-password': {
+      const name = args.join(' ');
+      if (!name) throw new UsageError('set-password NAME: a name is needed');
+      const password = await readPassword(`New password for ${name}`, false);
+      if (!password) throw new UsageError('no password given');
+      return { command, name, password };
+    }
+    case 'reset-password':
+      if (!args.length) throw new UsageError('reset-password NAME: a name is needed');
+      return { command, name: args.join(' ') };
+    case 'set-roles': {
+      const { words, set } = flags(args, ['--admin', '--no-admin', '--trainer', '--no-trainer']);
+      if (!words.length || set.size === 0) throw new UsageError('set-roles NAME and at least one of --admin, --no-admin, --trainer, --no-trainer');
+      if ((set.has('--admin') && set.has('--no-admin')) || (set.has('--trainer') && set.has('--no-trainer'))) throw new UsageError('a role cannot be both given and taken');
+      return {
+        command,
+        name: words.join(' '),
+        ...(set.has('--admin') || set.has('--no-admin') ? { isAdmin: set.has('--admin') } : {}),
+        ...(set.has('--trainer') || set.has('--no-trainer') ? { isTrainer: set.has('--trainer') } : {}),
+      };
+    }
+    case 'remove-lead': {
+      const { words, set } = flags(args, ['--delete-cohorts'], ['--move-to']);
+      if (!words.length) throw new UsageError('remove-lead NAME: a name is needed');
+      if (set.has('--move-to') && set.has('--delete-cohorts')) throw new UsageError('either --move-to LEAD or --delete-cohorts, not both');
+      const moveTo = set.get('--move-to');
+      return { command, name: words.join(' '), deleteCohorts: set.has('--delete-cohorts'), ...(typeof moveTo === 'string' ? { moveTo } : {}) };
+    }
+    case 'list-leads':
+      return { command };
+    case 'add-cohort':
+      if (args.length < 2) throw new UsageError('add-cohort LEAD NAME: a lead and a cohort name are needed');
+      return { command, lead: args[0]!, name: args.slice(1).join(' ') };
+    case 'log': {
+      const limit = args[0] === undefined ? 30 : Number(args[0]);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('log [N]: N is a whole number from 1 to 1000');
+      return { command, limit };
+    }
+    default:
+      throw new UsageError(`unknown command “${command}”`);
+  }
+}
+
+async function direct(request: CliRequest, options: { databaseUrl: string | undefined; dataDir: string }, release: () => void): Promise<string[]> {
+  const { db, repository } = await openRepository(options);
+  try {
+    return await runCliCommand(new AdminActions(repository), request, userInfo().username);
+  } finally {
+    await db.close();
+    release();
+  }
 }
 
 async function main() {
@@ -65,73 +155,39 @@ async function main() {
     console.log(USAGE);
     return;
   }
+  const request = await requestOf(command, args);
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = resolve(process.env.DATA_DIR ?? join(REPO_ROOT, 'data'));
-  let release = () => {};
-  if (!databaseUrl) {
+  let lines: string[];
+  if (databaseUrl) {
+    lines = await direct(request, { databaseUrl, dataDir }, () => {});
+  } else {
     prepareDataDir(dataDir);
+    let release: (() => void) | null = null;
     try {
       release = await lockDataDir(dataDir);
-    } catch (error) {
-      throw new Error(`${(error as Error).message} (the server holds the embedded database while it runs; stop it, run this, start it again)`);
+    } catch {
+      // A server holds the folder: ask it.
+      release = null;
+    }
+    if (release) {
+      lines = await direct(request, { databaseUrl, dataDir }, release);
+    } else {
+      const answer = await askServer(dataDir, request, userInfo().username).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(
+          `another process holds the database in ${dataDir}, and no server answers on its admin channel (${error.code ?? error.message}): ` +
+            'a server of an older version (stop it, run this, start it again), or another npm run admin still running',
+        );
+      });
+      if (!answer.ok) throw new AdminError(400, answer.error);
+      lines = answer.lines;
     }
   }
-  const { db, repository } = await openRepository({ databaseUrl, dataDir });
-  try {
-    switch (command) {
-      case 'add-lead': {
-        const name = nameArg(args[0], 'add-lead NAME');
-        if (await repository.findLeadByName(name)) throw new Error(`a lead called “${name}” exists; use set-password to change the password`);
-        let password = await readPassword(`Password for ${name}: `);
-        // Nothing given on a pipe (CI, scripts): make one and print it once.
-        const generated = password === '';
-        if (generated) password = newToken().slice(0, 20);
-        await repository.createLead(name, await hashPassword(checkPassword(password)));
-        console.log(`Lead “${name}” added.${generated ? ` Password: ${password}` : ''} Log in at /dashboard.html.`);
-        break;
-      }
-      case 'set-password': {
-        const name = nameArg(args[0], 'set-password NAME');
-        if (!(await repository.findLeadByName(name))) throw new Error(`no lead called “${name}”`);
-        const password = checkPassword(await readPassword(`New password for ${name}: `));
-        if (!password) throw new Error('no password given');
-        await repository.setLeadPassword(name, await hashPassword(password));
-        console.log(`Password of “${name}” changed; their sessions were ended.`);
-        break;
-      }
-      case 'remove-lead': {
-        const name = nameArg(args[0], 'remove-lead NAME');
-        if (!(await repository.removeLead(name))) throw new Error(`no lead called “${name}”`);
-        console.log(`Lead “${name}” removed, with their cohorts.`);
-        break;
-      }
-      case 'list-leads': {
-        const leads = await repository.listLeads();
-        if (!leads.length) console.log('No leads yet: npm run admin -- add-lead NAME');
-        for (const lead of leads) console.log(`${lead.name}\t${lead.cohorts} cohort(s)\tsince ${lead.createdAt.slice(0, 10)}`);
-        break;
-      }
-      case 'add-cohort': {
-        const leadName = nameArg(args[0], 'add-cohort LEAD NAME');
-        const cohortName = nameArg(args.slice(1).join(' '), 'add-cohort LEAD NAME');
-        const lead = await repository.findLeadByName(leadName);
-        if (!lead) throw new Error(`no lead called “${leadName}”`);
-        const code = newJoinCode();
-        const id = await repository.createCohort(lead.id, cohortName, code);
-        if (id === 'name-taken') throw new Error(`${leadName} already has a cohort called “${cohortName}”`);
-        console.log(`Cohort “${cohortName}” (id ${id}) for ${leadName}. Join code: ${code}`);
-        break;
-      }
-      default:
-        throw new Error(`unknown command “${command}”\n${USAGE}`);
-    }
-  } finally {
-    await db.close();
-    release();
-  }
+  for (const line of lines) console.log(line);
 }
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
+  if (error instanceof UsageError) console.error(USAGE);
   process.exit(1);
 });

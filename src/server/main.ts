@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context } from 'hono';
+import { AdminActions } from './admin-actions';
+import { listenAdminChannel } from './admin-channel';
 import { newToken } from './auth';
 import { buildIfNeeded } from './build';
 import { prepareDataDir } from './db';
@@ -92,6 +94,15 @@ async function main() {
     console.warn(`Skipping scenarios/${problem.file}: ${problem.diagnostics.map((d) => `${d.code} ${d.path} ${d.message}`).join('; ')}`);
   }
   const leads = await service.repository.countLeads();
+  // PGlite has one writer, this process: `npm run admin` reaches it through the data folder's admin channel.
+  let closeChannel = async () => {};
+  if (!databaseUrl) {
+    try {
+      closeChannel = await listenAdminChannel(dataDir, new AdminActions(service.repository));
+    } catch (error) {
+      console.warn(`the admin channel in ${dataDir} could not open (${(error as Error).message}); npm run admin works only while the server is stopped`);
+    }
+  }
 
   const listening = (info: { port: number }) => {
     const where = addresses(info.port, host, tls ? 'https' : 'http');
@@ -110,7 +121,7 @@ async function main() {
     if (leads === 0) {
       console.log('No team lead yet. Either open this one-time link and choose a name and password:');
       console.log(`  ${where[0]}/dashboard.html#setup=${setupToken}`);
-      console.log('or stop the server and run: npm run admin -- add-lead NAME');
+      console.log('or run: npm run admin -- add-lead NAME');
     }
   };
   // How often Node looks for connections past their header or request timeout.
@@ -154,6 +165,7 @@ async function main() {
     await closed;
     clearInterval(idle);
     clearTimeout(cut);
+    await closeChannel();
     await service.close();
     release();
     console.log(`${signal}: stopped`);
