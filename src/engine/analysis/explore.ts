@@ -163,15 +163,17 @@ export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | 
   const deltaOf = (c: number): Readonly<Record<string, number>> => (c === silenceClass ? quiet.scores : (choices[c]?.scores ?? {}));
   const choiceOf = (c: number): string | null => (c === silenceClass ? null : (choices[c]?.id ?? null));
 
-  const reachableEndings = new Set<string>();
   const passable = new Uint8Array(count);
-  const passableNode = calls.outcomes.map(passableOutcome);
+  const passableNode = Uint8Array.from(calls.outcomes, (o) => (passableOutcome(o) ? 1 : 0));
+  const endingReached = new Uint8Array(calls.ids.length);
   for (let s = 0; s < count; s++) {
     if (kind[s] !== STATE_ENDING) continue;
     const n = nodeOf(calls, s);
-    reachableEndings.add(calls.ids[n] as string);
-    if (passableNode[n]) passable[s] = 1;
+    endingReached[n] = 1;
+    passable[s] = passableNode[n] as number;
   }
+  const reachableEndings = new Set<string>();
+  endingReached.forEach((r, n) => r && reachableEndings.add(calls.ids[n] as string));
 
   const weights = dimensionWeights(scenario);
   const dimensions = usedDimensions(scenario);
@@ -196,7 +198,11 @@ export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | 
   const solved = solve({ count, kind, edgeStart, edgeTo, edgeClass, passable, points, dimensions: D, worth, usable, moves });
 
   const trappedNodes = new Set<string>();
-  if (calls.complete) for (let s = 0; s < count; s++) if (solved.canEnd[s] === 0 && kind[s] === STATE_DECISION) trappedNodes.add(nodeId(s));
+  if (calls.complete) {
+    const trapped = new Uint8Array(calls.ids.length);
+    for (let s = 0; s < count; s++) if (solved.canEnd[s] === 0 && kind[s] === STATE_DECISION) trapped[nodeOf(calls, s)] = 1;
+    trapped.forEach((t, n) => t && trappedNodes.add(calls.ids[n] as string));
+  }
 
   const gainfulLoops: GainfulLoop[] = [];
   const maxScores: Record<string, number> = {};
@@ -223,8 +229,12 @@ export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | 
     };
     const search = new ModelSearch(count);
     for (const root of roots) if (root.onTime) models[root.mood] = search.path(calls, tight, deltaOf, choiceOf, root.state);
+    const seen = new Uint8Array(calls.ids.length);
     for (let s = 0; s < count; s++) {
-      if (kind[s] !== STATE_DECISION || value[s] === NONE || bestChoices.has(nodeId(s))) continue;
+      if (kind[s] !== STATE_DECISION || value[s] === NONE) continue;
+      const n = nodeOf(calls, s);
+      if (seen[n] === 1) continue;
+      seen[n] = 1;
       const keep: string[] = [];
       for (let e = edgeStart[s] as number; e < (edgeStart[s + 1] as number); e++) if (tight(e, s)) keep.push(choiceOf(edgeClass[e] as number) as string);
       bestChoices.set(nodeId(s), keep);

@@ -13,7 +13,7 @@
  * a longest path endless; it is found (a best path with more inner edges than the component has
  * states repeats one) and returned instead. Nothing is kept per edge beyond the graph itself.
  */
-import { STATE_DECISION, STATE_ENDING } from './state-graph';
+import { STATE_DECISION, STATE_ENDING, type EdgeClasses } from './state-graph';
 
 /** No ending reachable (for the model's worth). */
 export const NONE = Number.NEGATIVE_INFINITY;
@@ -26,7 +26,7 @@ export interface SolveInput {
   kind: Uint8Array;
   edgeStart: Int32Array;
   edgeTo: Int32Array;
-  edgeClass: Int32Array;
+  edgeClass: EdgeClasses;
   /** Per state: 1 for an ending the model call may end in. */
   passable: Uint8Array;
   /** Integer points of each class, per dimension: points[d * classes + c]. */

@@ -40,8 +40,8 @@ export interface StateGraph {
   /** Edges of state s are edgeStart[s] … edgeStart[s + 1] - 1 (states never expanded have none). */
   edgeStart: Int32Array;
   edgeTo: Int32Array;
-  /** A choice's index into `choices`, or `choices.length` for a silence. */
-  edgeClass: Int32Array;
+  /** A choice's index into `choices`, or `choices.length` for a silence (16 bits when they fit). */
+  edgeClass: EdgeClasses;
   /** Node ids by index: the scenario's nodes (first of each id), then missing ids the walk met. */
   ids: string[];
   /** Choices by global index. */
@@ -62,6 +62,28 @@ export interface StateGraph {
 export const nodeOf = (g: StateGraph, s: number): number => (g.keys[2 * s] as number) >>> MOOD_BITS;
 export const moodOf = (g: StateGraph, s: number): number => (g.keys[2 * s] as number) & MOOD_MASK;
 export const flagSetOf = (g: StateGraph, s: number): number => g.keys[2 * s + 1] as number;
+
+export type EdgeClasses = Uint16Array | Int32Array;
+
+/** A growable list of edge classes: 16 bits each while the classes fit, else 32. */
+class ClassList {
+  data: EdgeClasses;
+  length = 0;
+  constructor(capacity: number, classes: number) {
+    this.data = classes <= 0xffff ? new Uint16Array(capacity) : new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this.data instanceof Uint16Array ? new Uint16Array(this.data.length * 2) : new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  view(): EdgeClasses {
+    return this.data.subarray(0, this.length);
+  }
+}
 
 /** A growable Int32Array. */
 class IntList {
@@ -317,7 +339,7 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   // follow the previous state's.
   let edgeStart = new Int32Array(capacity + 1);
   const edgeTo = new IntList(1 << 14);
-  const edgeClass = new IntList(1 << 14);
+  const edgeClass = new ClassList(1 << 14, choices.length + 1);
   const expandable = Math.min(options.stateLimit, 0x7fffffff);
   let s = 0;
   for (; s < count && s < expandable; s++) {
@@ -349,6 +371,7 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     edgeTo.push(next === node ? intern(node, m, set, STATE_DECISION) : arrive(m, set, next));
     edgeClass.push(silenceClass);
   }
+  table = new Int32Array(0); // the look-up table is not needed any more: let it go before the solver allocates
   let complete = true;
   for (let t = s; t < count; t++) if (stateKind[t] === STATE_DECISION) complete = false;
   if (edgeStart.length < count + 1) {
