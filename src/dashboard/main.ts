@@ -10,6 +10,7 @@ import { heatMap, PALETTE, progressChart, type Series } from './charts';
 import { h, type Child } from './dom';
 import { initialLang, makeT, OUTCOME_WORDS, pick, type Lang } from './i18n';
 import { transcriptView } from './transcript';
+import { adminContent, focusAdmin, passwordPage, resetAdmin, type AdminContext } from './admin';
 
 interface State {
   lang: Lang;
@@ -25,9 +26,11 @@ interface State {
   error: string | null;
   /** Kept across a failed login, so only the password is typed again. */
   loginName: string;
+  /** The results, or the administration page (src/dashboard/admin.ts). */
+  view: 'report' | 'admin';
 }
 
-const state: State = { lang: initialLang(), lead: null, cohorts: [], cohortId: null, from: '', to: '', scenario: '', report: null, traineeId: null, attemptId: null, error: null, loginName: '' };
+const state: State = { lang: initialLang(), lead: null, cohorts: [], cohortId: null, from: '', to: '', scenario: '', report: null, traineeId: null, attemptId: null, error: null, loginName: '', view: 'report' };
 const root = document.getElementById('app')!;
 let t = makeT(state.lang);
 
@@ -67,6 +70,8 @@ async function loadReport() {
 async function refresh() {
   try {
     state.error = null;
+    // A password an admin set: nothing to load until the lead has chosen their own.
+    if (state.lead?.mustChangePassword) return void (await render());
     await loadCohorts();
     await loadReport();
   } catch (error) {
@@ -355,11 +360,30 @@ async function attemptSection(report: ReportAnswer): Promise<HTMLElement | null>
   );
 }
 
+/** What the administration page needs from here. */
+const adminContext = (): AdminContext => ({
+  lang: state.lang,
+  t,
+  lead: state.lead!,
+  rerender: () => void render(),
+  setLead: (lead) => (state.lead = lead),
+  changed: () => void refresh(),
+  fail,
+});
+
 async function mainView(): Promise<HTMLElement> {
+  if (state.lead!.mustChangePassword) return passwordPage(adminContext(), topBar(false));
   const report = state.report;
   if (report && !state.scenario) scenarioChoices = report.scenarios;
   let content: Child[] = [];
-  if (report) {
+  if (state.view === 'admin') {
+    try {
+      content = await adminContent(adminContext());
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) throw error;
+      state.error = error instanceof Error ? error.message : String(error);
+    }
+  } else if (report) {
     try {
       content = [filters(report), resultsTable(report), heatSection(report), await traineeSection(report), await attemptSection(report)];
     } catch (error) {
@@ -367,14 +391,33 @@ async function mainView(): Promise<HTMLElement> {
       content = [filters(report), resultsTable(report)];
     }
   }
+  if (state.view === 'admin') return h('div', { class: 'layout admin-view' }, topBar(true), h('main', { class: 'content' }, errorBanner(), ...content));
+  return h('div', { class: 'layout' }, topBar(true), cohortPanel(), h('main', { class: 'content' }, errorBanner(), ...content));
+}
+
+function topBar(withAdmin: boolean): HTMLElement {
+  const admin = state.view === 'admin';
   return h(
-    'div',
-    { class: 'layout' },
-    h(
       'header',
       { class: 'top' },
       h('h1', {}, t('title')),
       h('span', { class: 'spacer' }),
+      withAdmin
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              'data-admin-focus': 'toggle',
+              onclick: () => {
+                state.view = admin ? 'report' : 'admin';
+                resetAdmin();
+                void render().then(() => root.querySelector<HTMLElement>('[data-admin-focus="toggle"]')?.focus());
+              },
+            },
+            t(admin ? 'admin.back' : 'admin.open'),
+          )
+        : null,
       langSwitch(),
       h('span', { class: 'who' }, state.lead!.name),
       h(
@@ -386,15 +429,14 @@ async function mainView(): Promise<HTMLElement> {
             void api.logout().finally(() => {
               state.lead = null;
               state.report = null;
+              state.view = 'report';
+              resetAdmin();
               void render();
             }),
         },
         t('logout'),
       ),
-    ),
-    cohortPanel(),
-    h('main', { class: 'content' }, errorBanner(), ...content),
-  );
+    );
 }
 
 let rendering = Promise.resolve();
@@ -403,9 +445,18 @@ function render(): Promise<void> {
     document.documentElement.lang = state.lang;
     document.title = t('title');
     const setupToken = new URLSearchParams(location.hash.slice(1)).get('setup');
-    const view = state.lead ? await mainView() : loginView(setupToken);
+    let view: HTMLElement;
+    try {
+      view = state.lead ? await mainView() : loginView(setupToken);
+    } catch (error) {
+      // The session ended under the page (a reset, a removal): back to the login.
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
+      state.lead = null;
+      view = loginView(setupToken);
+    }
     root.replaceChildren(view);
     if (!state.lead) root.querySelector<HTMLElement>('[data-focus]')?.focus();
+    else focusAdmin(root);
   });
   return rendering;
 }
