@@ -274,9 +274,30 @@ export class GraphView {
     requestAnimationFrame(() => this.fit());
   }
 
+  /** Puts a new card to the right of another (the one selected when it was added), below any card already there. */
+  placeNear(id: string, nearId: string | null): void {
+    const near = nearId ? this.positions.get(nearId) : undefined;
+    const x = near ? near.x + CARD_W + GAP_X : Math.max(40, ...[...this.positions.values()].map((p) => p.x + CARD_W + GAP_X));
+    let y = near ? near.y : 40;
+    const nodeHeight = (nodeId: string) => {
+      const node = this.doc?.nodes.find((n) => n.id === nodeId);
+      return node ? cardHeight(rowsOf(node)) : 80;
+    };
+    const clash = () => [...this.positions.entries()].find(([other, q]) => other !== id && Math.abs(q.x - x) < CARD_W && y < q.y + nodeHeight(other) + GAP_Y && q.y < y + 120);
+    for (let guard = 0; guard < 100; guard++) {
+      const hit = clash();
+      if (!hit) break;
+      y = hit[1].y + nodeHeight(hit[0]) + GAP_Y;
+    }
+    this.positions.set(id, { x, y });
+    this.draw();
+  }
+
   update(doc: Draft, state: GraphState): void {
     this.doc = doc;
     this.state = state;
+    const present = new Set(doc.nodes.map((n) => n.id));
+    for (const id of [...this.positions.keys()]) if (!present.has(id)) this.positions.delete(id);
     // A card added since the last layout goes to the right of what leads to it, below what is there.
     const fresh = doc.nodes.filter((n) => !this.positions.has(n.id));
     if (fresh.length) {

@@ -125,6 +125,8 @@ const STRINGS = {
   'play.failed': { en: 'failed', 'zh-CN': '未通过' },
   'play.savePlan': { en: 'Save as a golden test plan', 'zh-CN': '保存为标准测试方案' },
   'play.planSaved': { en: 'Plan saved in {file}.', 'zh-CN': '测试方案已保存到 {file}。' },
+  'debrief.close': { en: 'Back to the studio', 'zh-CN': '返回工作室' },
+  'debrief.open': { en: 'Debrief', 'zh-CN': '查看复盘' },
   'simulate.button': { en: 'Simulate 2,000 random plays', 'zh-CN': '模拟 2000 次随机通话' },
   'simulate.result': { en: '{passed} of {runs} random plays passed ({percent}).', 'zh-CN': '{runs} 次随机通话中有 {passed} 次通过（{percent}）。' },
   'keys': { en: 'Ctrl+Z undo · Ctrl+Shift+Z redo · Ctrl+S save', 'zh-CN': 'Ctrl+Z 撤销 · Ctrl+Shift+Z 重做 · Ctrl+S 保存' },

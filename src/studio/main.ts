@@ -15,6 +15,7 @@ import { diagnosticText, severityLabel } from '../shared/diagnostic-text';
 import type { ListedCaller } from '../shared/studio-contract';
 import { Checker, type CheckView } from './checking';
 import { History, type Draft } from './doc';
+import { showDebrief } from './debrief';
 import { button } from './fields';
 import { addNode, renderForm, type FormContext } from './form';
 import { GraphView } from './graph';
@@ -195,9 +196,12 @@ function renderGraphBar() {
   const add = (kind: 'decision' | 'caller' | 'ending', key: 'graph.addDecision' | 'graph.addCaller' | 'graph.addEnding') =>
     button(t(key), () => {
       let index = -1;
+      const near = state.selection.node === null ? null : (doc().nodes[state.selection.node]?.id ?? null);
       state.history?.edit(null, (d) => {
         index = addNode(d, kind);
       });
+      graph.update(doc(), graphState());
+      graph.placeNear(doc().nodes[index]?.id ?? '', near);
       select(index, null);
       graph.reveal(index);
       (parts.form.querySelector('textarea, input:not([type=radio])') as HTMLElement | null)?.focus();
@@ -300,7 +304,9 @@ function renderPlay() {
   if (p) {
     const verdict = p.result.passed ? t('play.passed') : t('play.failed');
     parts.play.append(el('p', { id: 'last-play' }, el('span', { class: 'swatch played' }), t('play.result', { start: p.startAt, outcome: outcomeLabel(language(), p.result.outcome), total: p.result.total, verdict })));
-    if (p.startAt === d.start) parts.play.append(button(t('play.savePlan'), () => void savePlan(p), { id: 'save-plan', class: 'secondary' }));
+    const row = el('div', { class: 'row' }, button(t('debrief.open'), () => debrief(p), { id: 'open-debrief', class: 'secondary' }));
+    if (p.startAt === d.start) row.append(button(t('play.savePlan'), () => void savePlan(p), { id: 'save-plan', class: 'secondary' }));
+    parts.play.append(row);
   }
 }
 
@@ -388,10 +394,13 @@ function openText(text: string, name: string, fromStore: boolean) {
   start(value as Draft, fromStore ? scenarioText(value) : '');
 }
 
+const OPEN_KEY = 'htl.studio.open';
+
 async function openFromStore(id: string) {
   if (!state.store) return;
   try {
     openText(await state.store.read(id), id, true);
+    sessionStorage.setItem(OPEN_KEY, id);
   } catch (error) {
     parts.status.textContent = t('open.failed', { name: id, reason: error instanceof Error ? error.message : String(error) });
   }
@@ -428,6 +437,7 @@ async function save(publish: boolean) {
     parts.status.textContent = message;
     announce(message);
     localStorage.removeItem(WORK_KEY);
+    if (state.store.kind !== 'download') sessionStorage.setItem(OPEN_KEY, doc().id);
     state.callers = await state.store.list().catch(() => state.callers);
   } catch (error) {
     // A refused publish leaves the caller a draft.
@@ -454,7 +464,13 @@ async function play(startAt: string) {
   state.lastPlay = { ...finished, startAt };
   renderPlay();
   graphUpdate();
+  debrief(state.lastPlay);
   announce(t('play.result', { start: startAt, outcome: outcomeLabel(language(), finished.result.outcome), total: finished.result.total, verdict: finished.result.passed ? t('play.passed') : t('play.failed') }));
+}
+
+function debrief(p: FinishedPlay) {
+  const d = doc();
+  showDebrief(p, rulebook, p.startAt === d.start ? () => void savePlan(p) : null);
 }
 
 async function simulateNow(buttonEl: HTMLButtonElement) {
@@ -526,6 +542,9 @@ void findStore().then(async (store) => {
       localStorage.removeItem(WORK_KEY);
     }
   }
+  // After a reload (the dev server reloads a page when a caller file appears), the caller open before.
+  const reopen = sessionStorage.getItem(OPEN_KEY);
+  if (!state.history && reopen && state.callers.some((c) => c.id === reopen)) await openFromStore(reopen);
   renderBar();
   if (state.history) renderPlay();
 });
