@@ -26,6 +26,7 @@ import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
 import { attemptFlags, choicePrint, isServerStart, replayPrint, startSeed } from './vouch';
 import { AssignmentStore } from './repository/assignments';
 import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
+import { mountStudioRoutes } from './routes/studio';
 
 export const SESSION_COOKIE = 'htl_session';
 const SESSION_HOURS = 12;
@@ -80,6 +81,8 @@ export interface AppOptions {
   staticFiles?: (c: Context, next: () => Promise<void>) => Promise<Response | void>;
   /** A one-time token that lets the first lead be created from the dashboard while there is none. */
   setupToken?: string | null;
+  /** The scenarios folder the trainer studio writes into (default: the project's scenarios/). */
+  scenariosDir?: string;
   /** Send cookies with Secure always (they are anyway when the page is served over https). */
   secureCookies?: boolean;
   /**
@@ -639,6 +642,8 @@ export function createApp(options: AppOptions) {
   mountAssignmentRoutes(app, { store: assignments, catalogue, now, publicUrl, lead, trainee, small, readJson, parse, send });
   // Administration (issue 15): src/server/routes/admin.ts.
   adminRoutes(app, { repository, lead, sessionCookie: SESSION_COOKIE, readJson, parse, send });
+  // The trainer studio saves callers for a lead with the trainer role (src/server/routes/studio.ts).
+  mountStudioRoutes(app, { repository, catalogue, scenariosDir: options.scenariosDir, lead, isTrainer: (c) => c.get('lead').isTrainer });
 
   app.all('/api/*', (c) => c.json({ error: `no ${c.req.method} ${c.req.path} here` }, 404));
 

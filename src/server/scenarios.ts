@@ -61,6 +61,13 @@ export class ScenarioCatalogue {
     }
   }
 
+  /** A caller file written while the server runs (the trainer studio): scored from now on. */
+  add(entry: ScenarioEntry): void {
+    this.byHash.set(entry.hash, entry);
+    const existing = this.current.get(entry.scenario.id);
+    if (!existing || existing.scenario.revision <= entry.scenario.revision) this.current.set(entry.scenario.id, entry);
+  }
+
   /** Computes each scenario's analysis (maximum scores, best path) now rather than on the first attempt. */
   warm(): void {
     for (const entry of this.byHash.values()) analysisOf(entry.scenario);

@@ -4,10 +4,11 @@
  * body refused unless it is JSON that names the same id and passes the checker, and the file written
  * whole (a temporary file renamed over it) in the one stable layout.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { checkScenario, hasErrors, MAX_SCENARIO_BYTES, type Diagnostic, type Localised, type Scenario, type ScenarioStatus } from '../engine/index';
 import { scenarioText } from '../engine/format/layout';
+import { planSchema, plansFileSchema, type PlansFile } from '../engine/plans';
 import { SAFE_SCENARIO_ID, type ListedCaller, type SaveAnswer } from '../shared/studio-contract';
 
 export class StudioFileError extends Error {
@@ -73,4 +74,19 @@ export function saveCaller(dir: string, id: string, body: string, root = resolve
   renameSync(temporary, file);
   const status: ScenarioStatus = scenario.status;
   return { file: relative(root, file).split(sep).join('/'), status, scenario };
+}
+
+/** Adds a golden test plan to the plans file beside the caller (DIR/plans/ID.plans.json), replacing one of the same name. */
+export function savePlan(dir: string, id: string, planInput: unknown): string {
+  const file = callerFile(dir, id);
+  if (!existsSync(file)) throw new StudioFileError(404, `no caller "${id}" in the scenarios folder`);
+  const parsed = planSchema.safeParse(planInput);
+  if (!parsed.success) throw new StudioFileError(400, `the plan is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const plansDir = join(resolve(dir), 'plans');
+  mkdirSync(plansDir, { recursive: true });
+  const plansFile = join(plansDir, `${id}.plans.json`);
+  const existing: PlansFile = existsSync(plansFile) ? plansFileSchema.parse(JSON.parse(readFileSync(plansFile, 'utf8'))) : { scenario: id, plans: [] };
+  const plans: PlansFile = { scenario: id, plans: [...existing.plans.filter((p) => p.name !== parsed.data.name), parsed.data] };
+  writeFileSync(plansFile, `${JSON.stringify(plans, null, 2)}\n`);
+  return `plans/${id}.plans.json`;
 }

@@ -312,6 +312,7 @@ function renderPlay() {
 
 function renderEmpty() {
   parts.empty.replaceChildren(el('h2', {}, t('empty.title')), el('p', {}, t('empty.body')), el('div', { class: 'row' }, button(t('open.new'), () => newCaller(), { id: 'empty-new' })));
+  if (state.store) parts.empty.append(el('p', { class: 'hint', id: 'store-kind' }, t(`store.${state.store.kind}`)));
 }
 
 function renderAll() {
@@ -547,6 +548,7 @@ void findStore().then(async (store) => {
   if (!state.history && reopen && state.callers.some((c) => c.id === reopen)) await openFromStore(reopen);
   renderBar();
   if (state.history) renderPlay();
+  else renderEmpty();
 });
 
 /** For the end-to-end test: the document as the studio would save it. */

@@ -138,7 +138,7 @@ async function addOption(page: Page, node: number, k: number, o: Option) {
 }
 
 describe('the trainer studio', () => {
-  it('builds a bilingual caller from an empty studio, fixes a diagnostic by clicking it, saves a draft, plays it to the debrief, publishes it, and a trainee finds it', async () => {
+  it('builds a bilingual caller from an empty studio, fixes a diagnostic by clicking it, saves a draft, plays it to the debrief, publishes it, and a trainee finds it', { timeout: 480_000 }, async () => {
     const page = studio.page;
     await page.screenshot({ path: join(SHOTS, 'studio-empty-en-1280x800.png') });
     await page.click('#empty-new');
