@@ -29,6 +29,8 @@ beforeAll(async () => {
   mkdirSync(dir);
   cpSync(join(SHIPPED, 'practice-call.json'), join(dir, 'practice-call.json'));
   service = await testService({ scenariosDir: dir });
+  // The first lead of an install has every role; the second, a plain lead, has none.
+  await addLead(service, 'owner');
   await addLead(service, 'lead');
   cookie = await login(service, 'lead');
   trainerApp = new Hono();
