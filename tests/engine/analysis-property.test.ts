@@ -189,3 +189,21 @@ describe('the analysis equals brute-force enumeration', () => {
     expect(withLoops).toBeGreaterThan(300);
   });
 });
+
+describe('the analysis with more choices than 16 bits can number', () => {
+  it('keeps 32-bit edge classes and finds the same maxima and model call as the chain implies', { timeout: 60_000 }, async () => {
+    const { generateScenario } = await import('../../bench/generate-scenario');
+    const { scenarioSchema } = await import('../../src/engine/index');
+    const { analyseWithGraph } = await import('../../src/engine/analysis/explore');
+    const long = scenarioSchema.parse(generateScenario(25_000));
+    const choices = long.nodes.reduce((n, node) => n + (node.kind === 'decision' ? node.choices.length : 0), 0);
+    expect(choices).toBeGreaterThan(0xffff);
+    const { analysis, graph } = analyseWithGraph(long);
+    expect(graph.edgeClass).toBeInstanceOf(Int32Array);
+    expect(analysis.complete).toBe(true);
+    const decisions = long.nodes.filter((n) => n.kind === 'decision').length;
+    expect(analysis.maxScores.courtesy).toBe(decisions);
+    expect(analysis.bestPath?.choices.length).toBe(decisions);
+    expect(analysis.bestPath?.outcome).toBe('resolved');
+  });
+});
