@@ -141,27 +141,29 @@ function noticeView(ctx: AdminContext): Child {
 function confirmView(ctx: AdminContext, id: string): Child {
   const c = state.confirm;
   if (!c || c.id !== id) return null;
+  const cancel = () => {
+    state.confirm = null;
+    state.focus = `open-${id}`;
+    ctx.rerender();
+  };
   return h(
     'div',
-    { class: 'admin-confirm', role: 'group', 'aria-label': c.text },
+    {
+      class: 'admin-confirm',
+      role: 'group',
+      'aria-label': c.text,
+      // Escape backs out, as Cancel does.
+      onkeydown: (event: Event) => {
+        if ((event as KeyboardEvent).key === 'Escape') cancel();
+      },
+    },
     h('p', {}, c.text),
     c.extra ?? null,
     h(
       'div',
       { class: 'admin-buttons' },
       h('button', { type: 'button', class: 'danger', 'data-admin-focus': `confirm-${id}`, onclick: () => void c.run() }, c.button),
-      h(
-        'button',
-        {
-          type: 'button',
-          onclick: () => {
-            state.confirm = null;
-            state.focus = `open-${id}`;
-            ctx.rerender();
-          },
-        },
-        ctx.t('admin.cancel'),
-      ),
+      h('button', { type: 'button', onclick: cancel }, ctx.t('admin.cancel')),
     ),
   );
 }

@@ -124,8 +124,11 @@ it('an admin adds a lead and resets a password; a lead renames and merges traine
   await page.locator('table.trainees-admin tbody tr', { hasText: '王芳' }).getByRole('button', { name: 'Remove' }).click();
   expect(await page.locator('.admin-confirm').textContent()).toMatch(/Remove “王芳” and delete 1 call\?/);
   await shoot('remove-confirm-1280-en');
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  await page.locator('.admin-notice').count();
+  // Escape backs out, and the focus returns to the Remove button.
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.locator('.admin-confirm').count()).toBe(0);
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Remove');
+  expect(await page.locator('table.trainees-admin tbody tr').count()).toBe(2);
 
   // The report agrees: one Li Na with three calls.
   const report = await call(service.app, 'GET', `/api/report?cohort=${(await service.repository.listCohorts((await service.repository.findLeadByName('Ada Admin'))!.id))[0]!.id}`, { cookie: await login(service, 'Ada Admin') });
