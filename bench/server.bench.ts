@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     attempts: { type: 'string', default: '3000' },
     rows: { type: 'string', default: '100000' },
     exports: { type: 'string', default: '3' },
+    /** Replay threads in the server (src/server/replay.ts); default as `npm start`: REPLAY_THREADS or one per core beyond the first. */
+    'replay-threads': { type: 'string' },
     db: { type: 'string', default: 'both' },
     write: { type: 'boolean', default: false },
     /** Internal: this process is one run against this database. */
@@ -49,6 +51,7 @@ const TRAINEES = Number(args.trainees);
 const ATTEMPTS = Number(args.attempts);
 const ROWS = Number(args.rows);
 const EXPORTS = Number(args.exports);
+const REPLAY_THREADS = args['replay-threads'];
 const STARTUP_MS = 3000;
 const POSTGRES_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:54329/htl_test';
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -57,6 +60,7 @@ type Target = 'pglite' | 'postgres';
 
 /** One run's figures. */
 interface RunFigures {
+  replayThreads: number;
   rawPerSecond: number;
   sent: number;
   acknowledged: number;
@@ -91,6 +95,7 @@ async function oneRun(target: Target): Promise<RunFigures> {
   const engine = await import('../src/engine/index');
   const { hashPassword } = await import('../src/server/auth');
   const { openService } = await import('../src/server/service');
+  const { defaultReplayThreads } = await import('../src/server/replay');
   type Attempt = import('../src/engine/index').Attempt;
 
   const dataDir = target === 'pglite' ? mkdtempSync(join(tmpdir(), 'htl-bench-')) : undefined;
@@ -99,6 +104,7 @@ async function oneRun(target: Target): Promise<RunFigures> {
   const service = await openService({
     ...(target === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 20 } : { dataDir }),
     limits: { submit: roomy, submitPerAddress: roomy, join: roomy, login: roomy },
+    replayThreads: defaultReplayThreads(REPLAY_THREADS),
   });
   const server = serve({ fetch: service.app.fetch, port: 0, hostname: '127.0.0.1' }) as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
@@ -248,6 +254,7 @@ async function oneRun(target: Target): Promise<RunFigures> {
     if (storedAfter - rows !== during.acknowledged) throw new Error(`${storedAfter - rows} stored during the exports but ${during.acknowledged} acknowledged`);
 
     return {
+      replayThreads: service.replays?.size ?? 0,
       rawPerSecond,
       sent: attempts.length,
       acknowledged: submitted.acknowledged,
@@ -353,7 +360,7 @@ for (const target of targets) {
   const runs: RunFigures[] = [];
   for (let i = 1; i <= RUNS; i++) {
     console.log(`== ${target}, run ${i} of ${RUNS}: ${TRAINEES} trainees, ${ATTEMPTS} attempts, report and ${EXPORTS} exports over ${ROWS} rows`);
-    const forward = ['--trainees', String(TRAINEES), '--attempts', String(ATTEMPTS), '--rows', String(ROWS), '--exports', String(EXPORTS)];
+    const forward = ['--trainees', String(TRAINEES), '--attempts', String(ATTEMPTS), '--rows', String(ROWS), '--exports', String(EXPORTS), ...(REPLAY_THREADS !== undefined ? ['--replay-threads', REPLAY_THREADS] : [])];
     const figures = JSON.parse(await node([fileURLToPath(import.meta.url), '--run', target, ...forward])) as RunFigures;
     console.log(JSON.stringify(figures));
     if (figures.stored !== figures.acknowledged) {
@@ -374,6 +381,7 @@ const spread = (xs: number[], f = f1) => {
 const NAMES: Record<Target, string> = { pglite: 'PGlite (folder on disk)', postgres: 'PostgreSQL 15 (loopback)' };
 type Line = [string, (r: RunFigures) => number, string, ((x: number) => string)?];
 const lines: Line[] = [
+  ['replay threads in the server (0: the request thread replays)', (r) => r.replayThreads, '', (x) => String(x)],
   ['raw single-row inserts/s (same rows, same database, as many at once)', (r) => r.rawPerSecond, ''],
   ['submissions/s, whole run (replayed and stored)', (r) => r.perSecond, ''],
   ['submissions/s, steady state (after the first 3 s)', (r) => r.steadyPerSecond, ''],

@@ -11,7 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { attemptSchema, attemptSeed, canonicalJson, defaultRulebook, playSteps, type Attempt } from '../engine/index';
+import { attemptSchema, attemptSeed, canonicalJson, defaultRulebook, type Attempt } from '../engine/index';
 import { decoyHash, hashPassword, newJoinCode, newToken, ScryptBusyError, tokenHash, verifyPassword } from './auth';
 import { toCsv } from './csv';
 import { buildDebrief } from './debrief';
@@ -23,10 +23,11 @@ import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
 import { adminRoutes } from './routes/admin';
 import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
-import { attemptFlags, choicePrint, isServerStart, replayPrint, startSeed } from './vouch';
 import { AssignmentStore } from './repository/assignments';
 import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
 import { mountStudioRoutes } from './routes/studio';
+import { replaySubmission, type ReplayPool } from './replay';
+import { isServerStart, startSeed } from './vouch';
 
 export const SESSION_COOKIE = 'htl_session';
 const SESSION_HOURS = 12;
@@ -100,6 +101,8 @@ export interface AppOptions {
   startSecret?: string;
   /** Where the rate limits live; default: the database on PostgreSQL (shared by app servers), memory on PGlite. */
   limitStore?: LimitStore;
+  /** Threads that replay submissions (src/server/replay.ts); without, the request thread does. */
+  replays?: ReplayPool | null;
   now?: () => number;
 }
 
@@ -170,6 +173,7 @@ const summary = (a: ListedAttempt, forLead = true): z.input<typeof S.attemptSumm
 
 export function createApp(options: AppOptions) {
   const { repository, catalogue } = options;
+  const replays = options.replays ?? null;
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   // Login and join limits guard secrets: on PostgreSQL they live in the database, so every app
@@ -383,21 +387,22 @@ export function createApp(options: AppOptions) {
       fail(400, `the hash names scenario “${entry.scenario.id}” revision ${entry.scenario.revision}, not “${attempt.scenarioId}” revision ${attempt.scenarioRevision}`);
     }
     const seed = attemptSeed(attempt);
-    const { replay, result } = playSteps(entry.scenario, attempt.steps, seed !== undefined ? { seed } : {});
-    if (replay.problem) {
-      const { step, message, offered } = replay.problem;
-      fail(400, `step ${step + 1} is not possible in “${attempt.scenarioId}”: ${message}${offered.length ? ` (on offer: ${offered.join(', ')})` : ''}`);
-    }
-    if (!result) return fail(400, `the steps stop before the call ends (the call was at node “${replay.context.node?.id ?? '?'}”)`);
-
-    const dimensions = Object.fromEntries(result.dimensions.filter((d) => d.max > 0).map((d) => [d.id, d.percent]));
     // Dates and durations are the server's: from its start to its receipt when it started the call
     // (the seed proves it), else the receipt, with the device's claim kept beside it.
     const mode = attempt.format === 2 ? attempt.mode : 'practice';
     const received = now();
     const vouched = isServerStart(startSecret, { attemptId: attempt.attemptId, traineeId: me.id, scenarioId: attempt.scenarioId, mode, startedAt: attempt.startedAt }, seed);
     const serverElapsedMs = vouched ? received - Date.parse(attempt.startedAt) : null;
-    const flags = attemptFlags({ scenario: entry.scenario, steps: attempt.steps, result, language: attempt.language, serverElapsedMs, claimedStartedAt: attempt.startedAt });
+    // The replay, the flags and the prints: in a replay thread when there are any (src/server/replay.ts).
+    const input = { scenario: entry.scenario, hash: entry.hash, steps: attempt.steps, seed, language: attempt.language, serverElapsedMs, claimedStartedAt: attempt.startedAt };
+    const replayed = replays ? await replays.replay(input) : replaySubmission(input);
+    if (replayed.kind === 'problem') {
+      const { step, message, offered } = replayed;
+      return fail(400, `step ${step + 1} is not possible in “${attempt.scenarioId}”: ${message}${offered.length ? ` (on offer: ${offered.join(', ')})` : ''}`);
+    }
+    if (replayed.kind === 'unfinished') return fail(400, `the steps stop before the call ends (the call was at node “${replayed.node}”)`);
+    const result = replayed;
+    const dimensions = result.dimensions;
     const stored = await repository.insertAttempt({
       id: attempt.attemptId,
       traineeId: me.id,
@@ -417,9 +422,9 @@ export function createApp(options: AppOptions) {
       durationMs: Math.round(serverElapsedMs ?? result.durationMs),
       timedByServer: vouched,
       claimedStartedAt: vouched ? null : attempt.startedAt,
-      replayPrint: replayPrint(entry.scenario.id, attempt.steps),
-      choicePrint: choicePrint(entry.scenario.id, attempt.steps),
-      flags,
+      replayPrint: result.replayPrint,
+      choicePrint: result.choicePrint,
+      flags: result.flags,
       receivedAt: new Date(received).toISOString(),
     });
     if (stored === 'exists') {

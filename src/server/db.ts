@@ -37,10 +37,18 @@ export interface DbOptions {
    * not the disk (about 4× the write rate; survives the process dying, not the machine).
    */
   durability?: 'fsync' | 'relaxed' | undefined;
+  /**
+   * PGlite in a folder only. 'worker' (default): PGlite runs in a thread of its own
+   * (src/server/pglite-thread.ts), so its work and its fsyncs never hold the request thread.
+   * 'main': in this thread (what `memory://` always does).
+   */
+  pgliteThread?: 'worker' | 'main' | undefined;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.schema, options.poolSize ?? 10);
+  const inMemory = !options.dataDir || options.dataDir.startsWith('memory://');
+  if (!inMemory && (options.pgliteThread ?? 'worker') === 'worker') return openPgliteThread(options.dataDir!, options.durability ?? 'fsync');
   return openPglite(options.dataDir, options.durability ?? 'fsync');
 }
 
@@ -181,6 +189,91 @@ export async function pgliteOptions(dataDir: string, durability: 'fsync' | 'rela
       ? [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'fsync=on', '-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=on']
       : PGlite.defaultStartParams;
   return { fs: new PrivateNodeFS(dataDir), startParams };
+}
+
+/**
+ * PGlite in a worker thread (src/server/pglite-thread.ts) behind the same Db interface. Profiles of
+ * the bench's submissions on PGlite in the request thread: 40% of that thread's time was PGlite's
+ * WebAssembly and 17% its commits' fsyncSync, time in which no request was parsed, replayed or
+ * answered. Here the request thread only posts each statement and takes back its rows; the
+ * statements still run one at a time (PGlite is one connection), in the order they were sent.
+ */
+async function openPgliteThread(dataDir: string, durability: 'fsync' | 'relaxed'): Promise<Db> {
+  const { Worker } = await import('node:worker_threads');
+  prepareDataDir(dataDir);
+  const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url));
+  const waiting = new Map<number, { resolve: (answer: ThreadAnswer) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  const fsyncsAtStart = pgliteSync.fsyncs;
+  let ended: Error | null = null;
+  const end = (error: Error) => {
+    ended ??= error;
+    for (const w of waiting.values()) w.reject(ended);
+    waiting.clear();
+  };
+  worker.on('message', (answer: ThreadAnswer) => {
+    pgliteSync.fsyncs = fsyncsAtStart + answer.fsyncs;
+    const w = waiting.get(answer.id);
+    if (!w) return;
+    waiting.delete(answer.id);
+    w.resolve(answer);
+  });
+  worker.on('error', (error) => end(new Error(`the database thread failed: ${error.message}`)));
+  worker.on('exit', (code) => end(new Error(`the database thread stopped (exit code ${code})`)));
+  const ask = (request: Record<string, unknown>): Promise<ThreadAnswer> => {
+    if (ended) return Promise.reject(ended);
+    const id = nextId++;
+    return new Promise<ThreadAnswer>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, ...request });
+    }).then((answer) => {
+      if (answer.ok) return answer;
+      throw Object.assign(new Error(String(answer.error?.message ?? 'the database failed')), answer.error);
+    });
+  };
+  try {
+    await ask({ op: 'open', dataDir, durability });
+  } catch (error) {
+    await worker.terminate();
+    throw explainStorageError(error, dataDir);
+  }
+  const runner = (tx?: number): Queryable => ({
+    async query<Row>(sql: string, params: readonly SqlValue[] = []) {
+      return (await ask({ op: 'query', sql, params: [...params], tx })).rows as Row[];
+    },
+    async exec(sql) {
+      await ask({ op: 'exec', sql, tx });
+    },
+  });
+  return {
+    kind: 'pglite',
+    ...runner(),
+    async transaction(work) {
+      const { tx } = await ask({ op: 'begin' });
+      let value: Awaited<ReturnType<typeof work>>;
+      try {
+        value = await work(runner(tx));
+      } catch (error) {
+        await ask({ op: 'end', tx, commit: false }).catch(() => undefined);
+        throw error;
+      }
+      await ask({ op: 'end', tx, commit: true });
+      return value;
+    },
+    async close() {
+      if (!ended) await ask({ op: 'close' }).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
+
+interface ThreadAnswer {
+  id: number;
+  ok: boolean;
+  fsyncs: number;
+  rows?: unknown[];
+  tx?: number;
+  error?: Record<string, unknown>;
 }
 
 async function openPostgres(url: string, schema: string | undefined, poolSize: number): Promise<Db> {

@@ -17,6 +17,7 @@ import { newToken } from './auth';
 import { buildIfNeeded } from './build';
 import { prepareDataDir } from './db';
 import { lockDataDir } from './lock';
+import { defaultReplayThreads } from './replay';
 import { openService, REPO_ROOT } from './service';
 import { defaultPublicAddress, publicAddress } from './xapi';
 
@@ -79,6 +80,7 @@ async function main() {
     databaseUrl,
     dataDir,
     durability,
+    replayThreads: defaultReplayThreads(),
     setupToken,
     secureCookies: process.env.COOKIE_SECURE === '1',
     trustProxy,

@@ -5,14 +5,17 @@ import { createApp, type AppOptions } from './app';
 import { openDb, type Db, type DbOptions } from './db';
 import { migrate } from './migrate';
 import { nameSkeleton } from './names';
+import { ReplayPool } from './replay';
 import { Repository } from './repository';
 import { loadScenarioFilesOnce, ScenarioCatalogue, type LoadProblem } from './scenarios';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
-export interface ServiceOptions extends DbOptions, Omit<AppOptions, 'repository' | 'catalogue'> {
+export interface ServiceOptions extends DbOptions, Omit<AppOptions, 'repository' | 'catalogue' | 'replays'> {
   scenariosDir?: string;
+  /** Threads that replay submissions (src/server/replay.ts); 0 or unset: the request thread does (main.ts sets REPLAY_THREADS or one per spare core). */
+  replayThreads?: number;
 }
 
 export interface Service {
@@ -21,6 +24,7 @@ export interface Service {
   repository: Repository;
   catalogue: ScenarioCatalogue;
   problems: LoadProblem[];
+  replays: ReplayPool | null;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,18 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   const { db, repository } = await openRepository(options);
   await catalogue.persist(repository);
   const startSecret = options.startSecret ?? (await repository.serverSecret('attempt-start', () => randomBytes(32).toString('base64url')));
-  const app = createApp({ ...options, startSecret, repository, catalogue });
-  return { app, db, repository, catalogue, problems, close: () => db.close() };
+  const replays = options.replayThreads ? await ReplayPool.open(options.replayThreads) : null;
+  const app = createApp({ ...options, startSecret, repository, catalogue, replays });
+  return {
+    app,
+    db,
+    repository,
+    catalogue,
+    problems,
+    replays,
+    close: async () => {
+      await replays?.close();
+      await db.close();
+    },
+  };
 }
