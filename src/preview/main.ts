@@ -4,6 +4,7 @@
  * test plan.
  */
 import { analysisOf, checkScenario, defaultRulebook, MAX_SCENARIO_BYTES, planFromResult, simulate, transcriptKeys, type AttemptStep, type CallResult, type Diagnostic, type Language, type Scenario, type TranscriptEntry } from '../engine/index';
+import { diagnosticText, severityLabel } from '../shared/diagnostic-text';
 import { simulationHtml } from '../shared/report-html';
 import { clear, download, el, svg } from './dom';
 import { layoutGraph, NODE_H, NODE_W } from './graph-layout';
@@ -22,9 +23,11 @@ interface State {
   scenario: Scenario | null;
   lastPlay: FinishedPlay | null;
   lang: Language;
+  /** The last file's diagnostics, shown again in the other language when it is switched. */
+  diagnostics: Diagnostic[];
 }
 
-const state: State = { fileName: '', source: '', scenario: null, lastPlay: null, lang: navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en' };
+const state: State = { fileName: '', source: '', scenario: null, lastPlay: null, diagnostics: [], lang: navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en' };
 
 const shipped = import.meta.glob<string>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?raw', import: 'default' });
 
@@ -58,6 +61,7 @@ function buildLoader(): HTMLElement {
   lang.value = state.lang;
   lang.addEventListener('change', () => {
     state.lang = lang.value === 'zh-CN' ? 'zh-CN' : 'en';
+    if (state.fileName) showDiagnostics(state.fileName, state.diagnostics);
     render();
   });
   const drop = el('div', { id: 'drop', tabindex: '0', role: 'button', 'aria-label': 'Drop a scenario file here, or press Enter to choose one' }, 'Drop a scenario .json file here, or ', el('label', { for: 'file', class: 'link' }, 'choose a file'), '.');
@@ -102,6 +106,7 @@ export function openText(fileName: string, text: string) {
 }
 
 function showDiagnostics(fileName: string, diagnostics: Diagnostic[]) {
+  state.diagnostics = diagnostics;
   clear(sections.diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const heading = el('h2', { id: 'diag-h' }, `${fileName}: ${errors} error(s), ${diagnostics.length - errors} warning(s)`);
@@ -110,9 +115,12 @@ function showDiagnostics(fileName: string, diagnostics: Diagnostic[]) {
     sections.diagnostics.append(el('p', { class: 'ok' }, 'The checker found no problem.'));
     return;
   }
-  const rows = diagnostics.map((d) =>
-    el('tr', { class: d.severity, 'data-code': d.code }, el('td', {}, d.severity), el('td', { class: 'code' }, d.code), el('td', { class: 'where' }, `${d.line ?? 1}:${d.column ?? 1}`), el('td', { class: 'code' }, d.path), el('td', {}, d.message, el('div', { class: 'hint' }, `Hint: ${d.hint}`))),
-  );
+  // In the page's language (src/shared/diagnostic-text.ts, shared with the studio).
+  const rows = diagnostics.map((d) => {
+    const text = diagnosticText(d, state.lang);
+    const hint = state.lang === 'zh-CN' ? `提示：${text.hint}` : `Hint: ${text.hint}`;
+    return el('tr', { class: d.severity, 'data-code': d.code }, el('td', {}, severityLabel(d.severity, state.lang)), el('td', { class: 'code' }, d.code), el('td', { class: 'where' }, `${d.line ?? 1}:${d.column ?? 1}`), el('td', { class: 'code' }, d.path), el('td', {}, text.message, text.detail ? el('div', { class: 'hint' }, text.detail) : null, el('div', { class: 'hint' }, hint)));
+  });
   sections.diagnostics.append(el('table', { class: 'diagnostics' }, el('thead', {}, el('tr', {}, el('th', {}, 'severity'), el('th', {}, 'code'), el('th', {}, 'line:col'), el('th', {}, 'path'), el('th', {}, 'problem'))), el('tbody', {}, ...rows)));
 }
 

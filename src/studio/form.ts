@@ -201,6 +201,11 @@ function optionsEditor(ctx: FormContext, index: number, node: DraftDecision, sel
       ctx.select(index, open ? null : k);
     });
     if (open) details.append(choiceForm(ctx, index, k, c, node.choices.length));
+    // The heading follows the option's words as they are typed.
+    details.addEventListener('input', () => {
+      const now = (ctx.doc().nodes[index] as DraftDecision | undefined)?.choices[k];
+      if (now) summary.textContent = `${t('form.option', { n: k + 1 })}: ${pick(now.text) || now.id}`;
+    });
     box.append(details);
   });
   box.append(button(t('form.addOption'), () => {

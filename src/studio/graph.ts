@@ -245,7 +245,7 @@ export class GraphView {
     }
     if (right === 0 || box.width === 0) return;
     // Never so small that the cards cannot be read: a wide call is panned instead.
-    const k = Math.min(1, Math.max(0.6, Math.min((box.width - 40) / right, (box.height - 40) / (bottom + 20))));
+    const k = Math.min(1, Math.max(0.6, Math.min((box.width - 90) / right, (box.height - 30) / (bottom + 20))));
     // Room on the left for the start marker.
     this.view = { k, x: 70, y: 10 };
     this.applyView();
