@@ -8,14 +8,14 @@ export function newScenarioTemplate(id: string): ScenarioInput {
     formatVersion: 1,
     id,
     revision: 1,
-    title: say('新来电(请改标题)', 'New caller (change this title)'),
+    title: say('新来电（请改标题）', 'New caller (change this title)'),
     summary: say('一句话说明这通电话练什么。', 'One sentence on what this call practises.'),
     source: '003_ab304f42f911cf29.txt',
     difficulty: 1,
     passMark: 70,
     caller: {
       name: say('王先生', 'Mr Wang'),
-      persona: say('描述来电人:他是谁,为什么打来,脾气如何。', 'Who the caller is, why he calls and what his temper is like.'),
+      persona: say('描述来电人：他是谁，为什么打来，脾气如何。', 'Who the caller is, why he calls and what his temper is like.'),
       portrait: 'practice',
       voice: 'practice',
       mood: 30,
@@ -32,13 +32,13 @@ export function newScenarioTemplate(id: string): ScenarioInput {
         choices: [
           {
             id: 'greet-standard',
-            text: say('您好,客服中心,我是小张,请问有什么可以帮您?', 'Hello, customer service, Zhang speaking. How can I help you?'),
+            text: say('您好，客服中心，我是小张，请问有什么可以帮您？', 'Hello, customer service, Zhang speaking. How can I help you?'),
             next: 'problem', mood: -5, scores: { courtesy: 2 }, step: 'greet', rules: { kept: ['answer-fast', 'courteous-words'] },
-            feedback: say('规范问候:您好、部门、姓名。', 'The standard greeting: hello, the department, your name.'),
+            feedback: say('规范问候：您好、部门、姓名。', 'The standard greeting: hello, the department, your name.'),
           },
           {
             id: 'greet-wei',
-            text: say('喂?', 'Yeah?'),
+            text: say('喂？', 'Yeah?'),
             next: 'problem', mood: 10, scores: { courtesy: -2 }, rules: { broken: ['courteous-words'] },
             feedback: say('“喂”是不礼貌用语。', '"Yeah?" is a rude opener.'),
           },
@@ -54,13 +54,13 @@ export function newScenarioTemplate(id: string): ScenarioInput {
       {
         id: 'problem',
         kind: 'decision',
-        lines: [{ id: `${id}.problem.1`, text: say('你们的服务怎么回事?', 'What is going on with your service?') }],
+        lines: [{ id: `${id}.problem.1`, text: say('你们的服务怎么回事？', 'What is going on with your service?') }],
         choices: [
           {
             id: 'problem-apologise',
-            text: say('非常抱歉,给您带来不好的体验。请问具体是什么情况?', "I'm very sorry for the trouble. Could you tell me what happened?"),
+            text: say('非常抱歉，给您带来不好的体验。请问具体是什么情况？', "I'm very sorry for the trouble. Could you tell me what happened?"),
             next: 'end-resolved', mood: -10, scores: { empathy: 2, listening: 1 }, step: 'apologise', rules: { kept: ['apologise-first', 'ask-dont-block'] },
-            feedback: say('先致歉,再顺着用户的话提问。', 'Apologise first, then ask about what the caller said.'),
+            feedback: say('先致歉，再顺着用户的话提问。', 'Apologise first, then ask about what the caller said.'),
           },
           {
             id: 'problem-deny',
@@ -83,7 +83,7 @@ export function newScenarioTemplate(id: string): ScenarioInput {
       },
       {
         id: 'end-caller-hung-up', kind: 'ending', outcome: 'caller-hung-up',
-        lines: [{ id: `${id}.hung-up.1`, text: say('算了!', 'Forget it!') }],
+        lines: [{ id: `${id}.hung-up.1`, text: say('算了！', 'Forget it!') }],
         title: say('用户挂机', 'The caller hung up'), summary: say('用户生气地挂断了电话。', 'The caller hung up angry.'),
       },
       {

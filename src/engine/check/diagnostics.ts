@@ -28,7 +28,7 @@ export const DIAGNOSTIC_CODES = {
   HTL047: { name: 'naive-strategy-passes', severity: 'warning', hint: 'A trainee passes this caller without judging: make the wrong options real mistakes of the same length and register, and vary where the best option stands.' },
   HTL048: { name: 'random-player-passes', severity: 'warning', hint: 'Choosing at random passes too often: make more wrong options cost points or break a critical rule.' },
   HTL049: { name: 'best-option-longest', severity: 'warning', hint: 'The best option is too often the longest: write wrong options as long as the right one.' },
-  HTL050: { name: 'ascii-punctuation', severity: 'warning', hint: 'Chinese text takes full-width punctuation: ，。：；？！ instead of , . : ; ? !' },
+  HTL050: { name: 'ascii-punctuation', severity: 'warning', hint: 'Chinese text takes full-width punctuation: ，。：；？！（） instead of , . : ; ? ! ( )' },
   HTL051: { name: 'dimension-not-in-model', severity: 'warning', hint: 'Give the model call points in this dimension, or give the dimension weight 0 in scoring.weights.' },
   HTL052: { name: 'ticket-without-tier', severity: 'error', hint: 'Give the ticket a "tier" (ordinary, serious, compensation, batch, unjustified): complaint-tiers decide how it is handled.' },
   HTL053: { name: 'unknown-portrait', severity: 'error', hint: 'Use a portrait key the game draws (listed in src/engine/format/cast.ts).' },

@@ -12,6 +12,7 @@ import { CAST, CAST_KEYS } from '../format/cast';
 import { defaultRulebook } from '../rulebook-data';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
 import { childPath, hasKeyProblem, readJson, type JsonSource, type Position } from './json-source';
+import { asciiPunctuationInChinese } from './punctuation';
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 const RULE_KINDS = ['kept', 'broken'] as const;
@@ -437,8 +438,6 @@ const STRATEGY_WORDS: Record<AuditStrategy, string> = {
   'stock-phrases-en': 'most stock-phrase (en)',
 };
 
-/** ASCII , : ; ? ! next to a Chinese character: Chinese takes the full-width marks. */
-const ASCII_IN_CHINESE = /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef][,:;?!]|[,:;?!][\u3400-\u9fff]/;
 const MAX_PUNCTUATION_WARNINGS = 20;
 
 /** Warns where a zh-CN text uses ASCII punctuation between Chinese characters. */
@@ -447,10 +446,10 @@ function punctuationChecks(value: unknown, path: string, out: Diagnostic[], foun
   else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       if (key === 'zh-CN' && typeof v === 'string') {
-        const match = ASCII_IN_CHINESE.exec(v);
-        if (match) {
+        const slip = asciiPunctuationInChinese(v);
+        if (slip) {
           found.count++;
-          if (found.count <= MAX_PUNCTUATION_WARNINGS) out.push(diagnostic('HTL050', childPath(path, key), `ASCII punctuation in Chinese text: “${v.slice(Math.max(0, match.index - 6), match.index + 8)}”`));
+          if (found.count <= MAX_PUNCTUATION_WARNINGS) out.push(diagnostic('HTL050', childPath(path, key), `ASCII punctuation in Chinese text: “${slip.excerpt}”`));
         }
       } else punctuationChecks(v, childPath(path, key), out, found);
     }

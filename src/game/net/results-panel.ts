@@ -8,10 +8,10 @@ import type { Language } from '../../engine/format/schema';
 import { JoinError } from './api';
 import type { Outbox, OutboxStatus } from './outbox';
 
-const WORDS = {
+export const WORDS = {
   join: { en: 'Join your team', 'zh-CN': '加入学员组' },
   joinTitle: { en: 'Join your team’s cohort', 'zh-CN': '加入学员组' },
-  joinHint: { en: 'Your team lead gives you the code. Your results then reach the dashboard.', 'zh-CN': '加入码由组长提供。加入后,练习成绩会同步到组长看板。' },
+  joinHint: { en: 'Your team lead gives you the code. Your results then reach the dashboard.', 'zh-CN': '加入码由组长提供。加入后，练习成绩会同步到组长看板。' },
   name: { en: 'Your name', 'zh-CN': '姓名' },
   code: { en: 'Join code', 'zh-CN': '加入码' },
   submit: { en: 'Join', 'zh-CN': '加入' },
