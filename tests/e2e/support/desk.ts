@@ -174,15 +174,23 @@ export async function untilReplyAwaited(page: Page, touch: boolean, timeout = 60
 
 /**
  * Plays a call to its end as a trainee would: answer on `ring`, then each move in turn, skipping
- * the caller's speech with Space (or waiting it out when tapping). Returns the call before it ended.
+ * the caller's speech with Space (or waiting it out when tapping). Returns the ring the call was
+ * answered on. `moves` may be worked out once the call is answered, from the ring it was answered
+ * on and the call's state (its seed sets the caller's starting anger, so how far a plan goes).
  */
-export async function playCall(page: Page, ring: number, moves: readonly Move[], options: { touch?: boolean; onDecision?: (n: number, call: CallView) => Promise<void> } = {}): Promise<number> {
+export async function playCall(
+  page: Page,
+  ring: number,
+  planned: readonly Move[] | ((answeredOn: number, call: CallView) => readonly Move[]),
+  options: { touch?: boolean; onDecision?: (n: number, call: CallView) => Promise<void> } = {},
+): Promise<number> {
   await waitForCall(page, (c) => c.phase === 'ringing' && c.rings >= ring, 40_000);
   if (options.touch) await tap(page, 'answer', true);
   else await page.keyboard.press('Enter');
   const answered = await waitForCall(page, (c) => c.phase !== 'ringing');
   // The ring the desk heard the answer on: a slow frame can make it one later than pressed.
   const answeredOn = (answered.recorded[0] as { ring: number }).ring;
+  const moves = typeof planned === 'function' ? planned(answeredOn, answered) : planned;
   let n = 0;
   for (const move of moves) {
     const call = await untilReplyAwaited(page, options.touch ?? false);
