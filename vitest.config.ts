@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // Two files at a time, whichever project they belong to: a browser test spends much of its
+    // time waiting on the page (rings, timers, frames) while a unit file uses the other core.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -14,7 +17,8 @@ export default defineConfig({
         },
       },
       {
-        // The trainee's page in Chromium: built once (globalSetup), one browser at a time.
+        // The trainee's page in Chromium: built once (globalSetup) and served by each file on its
+        // own port, each test in a fresh browser profile, so two files can run side by side.
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
@@ -22,7 +26,6 @@ export default defineConfig({
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
         },
       },
     ],

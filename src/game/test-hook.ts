@@ -3,7 +3,8 @@
  * state, the result the debrief drew, and where the named buttons are on screen (so a test can tap
  * them as a finger would); what the game has at a point of the screen (what a click there reaches,
  * what is drawn on top). While a call is up, `drive` starts a call at any decision, so a layout
- * test can visit every decision without playing every call; such a call is never saved.
+ * test can visit every decision without playing every call; such a call is never saved; `look`
+ * lays out any decision's options on the desk that is up, without a new call.
  */
 type Reader = () => unknown;
 export interface Box {
@@ -57,6 +58,12 @@ export interface DriveOptions {
 export interface Driver {
   /** Resolves once the options of `startAt` wait for the reply. */
   startCall(options: DriveOptions): Promise<void>;
+  /**
+   * Lays out the options `offer` of decision `startAt` on the desk that is up (same language), as a
+   * call lays out each new decision, without a new call; resolves after the next frame. Takes no
+   * click: the call under the desk is stopped.
+   */
+  look(options: DriveOptions & { startAt: string; offer: readonly string[] }): Promise<void>;
 }
 
 const targets = new Map<string, () => Box | null>();

@@ -7,4 +7,4 @@ export { CallSession, type CallSnapshot } from './session';
 export { createScorer, type Scorer, type Scored } from './scoring';
 export { defaultRulebook } from '../../engine/rulebook-data';
 export { analysisOf } from '../../engine/index';
-export { newSeed } from '../../engine/call/variation';
+export { newSeed, optionOrder } from '../../engine/call/variation';

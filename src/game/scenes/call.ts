@@ -243,15 +243,14 @@ export class Call extends Phaser.Scene {
     });
     setHookCall(() => this.hookState());
     setHookPicker((x, y) => reportAt(this, x, y));
-    setHookDriver({ startCall: (options) => this.driveTo(options) });
+    setHookDriver({ startCall: (options) => this.driveTo(options), look: (options) => this.lookAt(options) });
   }
 
-  /** The test hook's driver: this desk again, on another caller's decision, at its options. */
-  private async driveTo(options: DriveOptions): Promise<void> {
-    const entry = catalog().find((e) => e.id === options.scenarioId);
-    if (!entry) throw new Error(`no caller "${options.scenarioId}" on the menu`);
+  /** The driver's caller, checked once per caller (a test visits every decision of each). */
+  private async drivenScenario(scenarioId: string): Promise<{ entryId: string; text: string; scenario: Scenario }> {
+    const entry = catalog().find((e) => e.id === scenarioId);
+    if (!entry) throw new Error(`no caller "${scenarioId}" on the menu`);
     const kit = this.data_.kit;
-    // Checked once per caller: a test visits every decision of each.
     let loaded = drivenScenarios.get(entry.id);
     if (!loaded) {
       const text = await entry.load();
@@ -260,6 +259,38 @@ export class Call extends Phaser.Scene {
       loaded = { text, scenario: checked.scenario };
       drivenScenarios.set(entry.id, loaded);
     }
+    return { entryId: entry.id, ...loaded };
+  }
+
+  /**
+   * The test hook's quick look: the options of another decision (any caller's, in this desk's
+   * language) laid out on this desk by the code that lays out each new decision of a call, without
+   * a new call or a new scene. The call under the desk stops, so no timer redraws the options; a
+   * look takes no click (a click test starts a call with `startCall`).
+   */
+  private async lookAt(options: DriveOptions): Promise<void> {
+    if (!options.startAt || !options.offer) throw new Error('a look needs a decision (startAt) and its options (offer)');
+    if (options.language !== this.language) throw new Error(`this desk speaks ${this.language}; start a call in ${options.language} first`);
+    const { scenario } = await this.drivenScenario(options.scenarioId);
+    const node = scenario.nodes.find((n) => n.id === options.startAt);
+    if (node?.kind !== 'decision') throw new Error(`"${options.startAt}" is not a decision of ${options.scenarioId}`);
+    const offered = options.offer.map((id) => node.choices.find((c) => c.id === id)).filter((c): c is Choice => c !== undefined);
+    this.session.stop();
+    // As a call without a seed shows them (the driver's calls have none): the words, then the actions.
+    this.showChoices(choiceViews(this.data_.kit.optionOrder(null, node, 0, offered)), true);
+    // The new buttons join the input list in the next game step, and the cameras take their places
+    // when they next draw: run the step and the cameras' placing now, without drawing (the hit test
+    // reads what is where from the game, not from pixels). Drawing a frame per look in software is
+    // most of the cost of a look; the next real frame draws the last one.
+    const loop = this.game.loop;
+    this.game.headlessStep(loop.now, loop.delta);
+    for (const camera of this.cameras.cameras) camera.preRender();
+  }
+
+  /** The test hook's driver: this desk again, on another caller's decision, at its options. */
+  private async driveTo(options: DriveOptions): Promise<void> {
+    const kit = this.data_.kit;
+    const loaded = await this.drivenScenario(options.scenarioId);
     const text = loaded.text;
     const startAt = options.startAt;
     // A look at one decision is never saved; a whole call (no node, no offer) is, as from the menu.
@@ -269,7 +300,7 @@ export class Call extends Phaser.Scene {
       kit,
       scenario,
       scenarioSource: text,
-      entryId: entry.id,
+      entryId: loaded.entryId,
       language: options.language,
       ...(startAt ? { startAt } : {}),
       ...(look ? { onFinished: () => undefined } : {}),
@@ -440,18 +471,8 @@ export class Call extends Phaser.Scene {
     const node = context.node;
     // In an assessment the options appear only once the caller has finished speaking.
     const choices = node?.kind === 'decision' && (this.mode === 'practice' || phase === 'awaiting') ? choiceViews(this.session.shown()) : [];
-    const changed = this.choices.setChoices(choices);
-    if (changed) {
-      this.layoutFlex();
-      for (const item of changed.removed) this.focus.remove(item);
-      this.focus.add(...changed.added);
-      for (const name of this.choiceTargets) setTarget(name, null);
-      this.choiceTargets = choices.map((c) => `choice:${c.id}`);
-      changed.added.forEach((item, i) => setTarget(this.choiceTargets[i] ?? '', () => item.screenBounds()));
-    }
     const awaiting = phase === 'awaiting';
-    this.choices.setEnabled(awaiting);
-    this.actions.setOffered(new Set(choices.map((c) => c.kind)), awaiting);
+    const changed = this.showChoices(choices, awaiting);
     if (awaiting && (changed || this.phase !== 'awaiting')) {
       const current = this.focus.focused;
       if (!current || !current.enabled() || changed) this.focus.focus(this.choices.first());
@@ -473,6 +494,22 @@ export class Call extends Phaser.Scene {
       this.phase = phase;
     }
     this.drawStatusFor(phase);
+  }
+
+  /** Lays the options out (the list, the desk's action buttons, the column around them); true if they changed. */
+  private showChoices(choices: readonly ChoiceView[], awaiting: boolean): boolean {
+    const changed = this.choices.setChoices(choices);
+    if (changed) {
+      this.layoutFlex();
+      for (const item of changed.removed) this.focus.remove(item);
+      this.focus.add(...changed.added);
+      for (const name of this.choiceTargets) setTarget(name, null);
+      this.choiceTargets = choices.map((c) => `choice:${c.id}`);
+      changed.added.forEach((item, i) => setTarget(this.choiceTargets[i] ?? '', () => item.screenBounds()));
+    }
+    this.choices.setEnabled(awaiting);
+    this.actions.setOffered(new Set(choices.map((c) => c.kind)), awaiting);
+    return changed !== null;
   }
 
   private drawStatusFor(phase: Phase): void {

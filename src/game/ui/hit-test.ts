@@ -41,9 +41,14 @@ export function reportAt(scene: Phaser.Scene, x: number, y: number): PointReport
     if (!camera.inputEnabled || !inViewport(camera, x, y)) continue;
     const over = input.manager.hitTest(pointer, candidates, camera, []);
     if (over.length === 0) continue;
-    // The input plugin sorts by the camera's render list; the last drawn is on top.
-    const list = camera.renderList;
-    over.sort((a, b) => Math.max(list.indexOf(b), 0) - Math.max(list.indexOf(a), 0) || depthOrder(scene, b) - depthOrder(scene, a));
+    // The input plugin sorts by the camera's render list: the last drawn is on top. That list is
+    // the order the camera draws in (the display list by depth, a container before its children),
+    // worked out here so the answer does not wait for the next frame to be drawn.
+    if (over.length > 1) {
+      const order = drawOrder(scene, camera);
+      const depths = sortedByDepth(scene);
+      over.sort((a, b) => (order.get(b) ?? -1) - (order.get(a) ?? -1) || depthOrder(depths, b) - depthOrder(depths, a));
+    }
     interactive = ownerName(over[0] as Phaser.GameObjects.GameObject);
     break;
   }
@@ -65,13 +70,25 @@ export function reportAt(scene: Phaser.Scene, x: number, y: number): PointReport
   return { interactive, drawn };
 }
 
+/** The camera's render list as its next frame draws it: each object it will draw, in order. */
+function drawOrder(scene: Phaser.Scene, camera: Phaser.Cameras.Scene2D.Camera): Map<Phaser.GameObjects.GameObject, number> {
+  const order = new Map<Phaser.GameObjects.GameObject, number>();
+  const visit = (object: Phaser.GameObjects.GameObject): void => {
+    if (!object.willRender(camera)) return;
+    order.set(object, order.size);
+    if (object instanceof Phaser.GameObjects.Container) for (const child of object.list) visit(child);
+  };
+  for (const object of sortedByDepth(scene)) visit(object);
+  return order;
+}
+
 function sortedByDepth(scene: Phaser.Scene): Phaser.GameObjects.GameObject[] {
   // The display list keeps adding order; rendering sorts it by depth, stably.
   return scene.children.list.map((o, i) => ({ o, i })).sort((a, b) => (a.o as unknown as { depth: number }).depth - (b.o as unknown as { depth: number }).depth || a.i - b.i).map((e) => e.o);
 }
 
-function depthOrder(scene: Phaser.Scene, object: Phaser.GameObjects.GameObject): number {
+function depthOrder(sorted: readonly Phaser.GameObjects.GameObject[], object: Phaser.GameObjects.GameObject): number {
   let top: Phaser.GameObjects.GameObject = object;
   while (top.parentContainer) top = top.parentContainer;
-  return sortedByDepth(scene).indexOf(top);
+  return sorted.indexOf(top);
 }
