@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { menuPlugin } from './src/dev/menu-plugin';
 import { trainerPlugin } from './src/dev/trainer-plugin';
 import { serviceWorkerPlugin } from './src/pwa/sw-plugin';
 
@@ -9,7 +10,8 @@ const pages = ['index', 'dashboard', 'preview', 'studio'].filter((page) => exist
 
 export default defineConfig({
   // The service worker (/sw.js) is written from the build's own file list: the game works offline.
-  plugins: [trainerPlugin(__dirname), serviceWorkerPlugin(__dirname)],
+  // The menu's view of each caller file carries its status: drafts stay off the trainees' menu.
+  plugins: [menuPlugin(), trainerPlugin(__dirname), serviceWorkerPlugin(__dirname)],
   build: {
     target: 'es2022',
     rollupOptions: {

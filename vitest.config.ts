@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { menuPlugin } from './src/dev/menu-plugin';
 
 export default defineConfig({
   test: {
@@ -8,6 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       {
+        // The menu's view of a caller file, as the build makes it (src/game/catalog.ts reads it).
+        plugins: [menuPlugin()],
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],

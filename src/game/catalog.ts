@@ -18,6 +18,8 @@ const titles = import.meta.glob<Localised>(['../../scenarios/*.json', '!../../sc
 const summaries = import.meta.glob<Localised>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'summary', eager: true });
 const difficulties = import.meta.glob<number>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'difficulty', eager: true });
 const callers = import.meta.glob<CallerMeta>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'caller', eager: true });
+// Always there: the build's menu plugin (src/dev/menu-plugin.ts) gives every file a status.
+const statuses = import.meta.glob<string>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?menu.json', import: 'status', eager: true });
 const texts = import.meta.glob<string>(['../../scenarios/*.json', '!../../scenarios/*.schema.json'], { query: '?raw', import: 'default' });
 
 export interface CatalogEntry {
@@ -39,8 +41,9 @@ export function catalog(): CatalogEntry[] {
     const id = ids[path];
     const title = titles[path];
     const caller = callers[path];
-    // A file without the menu's fields is not a scenario the menu can offer.
+    // A file without the menu's fields is not a scenario the menu can offer; a draft is not for trainees yet.
     if (typeof id !== 'string' || !title || !caller) continue;
+    if (statuses[path] === 'draft') continue;
     entries.push({
       path,
       id,

@@ -97,8 +97,10 @@ export class ScenarioCatalogue {
     return this.current.get(scenarioId)?.scenario.title ?? null;
   }
 
+  /** The callers on offer to trainees and their leads: a draft is for its trainer only, until published. */
   list(): { id: string; revision: number; hash: string; title: Localised; difficulty: number; passMark: number }[] {
     return [...this.current.values()]
+      .filter((e) => e.scenario.status !== 'draft')
       .map((e) => ({ id: e.scenario.id, revision: e.scenario.revision, hash: e.hash, title: e.scenario.title, difficulty: e.scenario.difficulty, passMark: e.scenario.passMark }))
       .sort((a, b) => a.difficulty - b.difficulty || a.id.localeCompare(b.id));
   }

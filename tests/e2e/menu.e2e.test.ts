@@ -2,7 +2,8 @@
  * The menu with twenty callers, in Debian's Chromium, at the five screen sizes of issue 16 and in
  * both languages: every page's cards, settings and pager inside the screen and apart, no text over
  * other text or out of its box, every caller on exactly one page, and the hint line in the trainee's
- * way of working (touch hints on a phone, keys on a desktop). Screenshots of every page go to
+ * way of working (touch hints on a phone, keys on a desktop); a draft among the files is not
+ * offered. Screenshots of every page go to
  * test-results/screenshots/menu-*.png.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,9 @@ function writeCallers(): string[] {
     ids.push(scenario.id);
     writeFileSync(join(CALLERS, `${scenario.id}.json`), JSON.stringify(scenario));
   }
+  // And a draft, which never reaches the trainees' menu (the twenty are all it shows).
+  const draft = JSON.parse(readFileSync(join(ROOT, 'scenarios', files[0] as string), 'utf8')) as { id: string; status?: string };
+  writeFileSync(join(CALLERS, 'a-draft.json'), JSON.stringify({ ...draft, id: 'a-draft', status: 'draft' }));
   return ids;
 }
 

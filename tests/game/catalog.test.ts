@@ -10,7 +10,8 @@ describe('the menu\'s catalogue', () => {
   it('offers every scenario file, the warm-up first, then by difficulty', () => {
     const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'));
     const entries = catalog();
-    expect(entries.map((e) => e.id).sort()).toEqual(files.map((f) => (JSON.parse(readFileSync(new URL(f, SCENARIOS), 'utf8')) as { id: string }).id).sort());
+    const published = files.map((f) => JSON.parse(readFileSync(new URL(f, SCENARIOS), 'utf8')) as { id: string; status?: string }).filter((s) => s.status !== 'draft');
+    expect(entries.map((e) => e.id).sort()).toEqual(published.map((s) => s.id).sort());
     expect(entries[0]?.portrait).toBe('practice');
     const rest = entries.slice(1).map((e) => e.difficulty);
     expect(rest).toEqual([...rest].sort((a, b) => a - b));
