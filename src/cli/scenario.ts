@@ -2,10 +2,12 @@
  * The scenario CLI: `npm run scenario -- <command>`. Validate, play, simulate, find the best path,
  * draw the graph and start a new scenario. Exit code 1 on any error, 2 on bad usage.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   analysisOf,
+  canonicalJson,
   checkScenario,
   defaultRulebook,
   hasErrors,
@@ -24,32 +26,88 @@ import { SIMULATION_CHUNK, simulate } from '../engine/analysis/simulate';
 import { simulateParallel } from './parallel-simulate';
 import { planFromResult, readPlans, type PlansFile } from '../engine/plans';
 import { newScenarioTemplate } from './template';
+import { CAST, CAST_KEYS } from '../engine/format/cast';
+import { VOICES } from '../../scripts/make-audio/voices';
 import { simulationHtml } from '../shared/report-html';
 
-const USAGE = `Hold the Line scenario tool
-
-Usage: npm run scenario -- <command> [options]
-
-Commands:
-  validate FILE...                  check scenario files; one line per problem
-      --json                        machine-readable output
-  play FILE --choices ID,ID,...     play a call with these choices ("~" = let the reply timer run out)
+/** What each command does and takes, in each language; `--help` after a command prints its part. */
+const HELP: Record<Language, { head: string; tail: string; commands: Record<string, string> }> = {
+  en: {
+    head: 'Hold the Line scenario tool\n\nUsage: npm run scenario -- <command> [options]   (--help after a command: that command only)\n\nCommands:',
+    tail: 'The language of this help: --lang zh-CN|en, else LANG.',
+    commands: {
+      validate: `  validate FILE...                  check scenario files; one line per problem; also replays the
+                                    golden plans beside each file (FOLDER/plans/ID.plans.json)
+      --json                        machine-readable output`,
+      play: `  play FILE --choices ID,ID,...     play a call with these choices ("~" = let the reply timer run out)
       --ring N                      answer on ring N (default 1)
       --lang zh-CN|en               transcript language (default en)
-      --save-plan NAME              save this play as a golden test plan in scenarios/plans/
-      --json                        the full result as JSON
-  simulate FILE                     random play-throughs: outcomes, scores, what no play reached
+      --save-plan NAME              save this play as a golden test plan beside the file
+                                    (FOLDER/plans/ID.plans.json; --dir DIR for another folder)
+      --json                        the full result as JSON`,
+      simulate: `  simulate FILE                     random play-throughs: outcomes, scores, what no play reached
       --runs N                      number of plays (default 1000)
       --seed S                      random seed (default 1)
       --html FILE                   also write an HTML report
-      --json
-  best FILE                         the model call, the weights and the maximum per dimension [--json]
-  audit FILE...                     can a trainee pass without judging? naive strategies and a random player
+      --json`,
+      best: '  best FILE                         the model call, the weights and the maximum per dimension [--json]',
+      audit: `  audit FILE...                     can a trainee pass without judging? naive strategies and a random player
       --plays N                     random plays per file (default 2000)
-      --json
-  graph FILE                        a Mermaid flowchart of the scenario [--lang zh-CN|en]
-  new ID                            write scenarios/ID.json, a bilingual skeleton that validates and plays
-`;
+      --json`,
+      graph: '  graph FILE                        a Mermaid flowchart of the scenario [--lang zh-CN|en]',
+      new: `  new ID                            write scenarios/ID.json, a bilingual skeleton that validates, plays
+                                    and passes the audit; a draft until published
+      --dir DIR                     write DIR/ID.json instead`,
+      publish: '  publish FILE                      mark a draft published (after a check with no errors): trainees see it',
+      cast: '  cast                              the portraits and voices a caller can have: caller.portrait, caller.voice',
+    },
+  },
+  'zh-CN': {
+    head: 'Hold the Line 剧本工具\n\n用法：npm run scenario -- <命令> [选项]   （命令后加 --help：只看该命令）\n\n命令：',
+    tail: '帮助的语言：--lang zh-CN|en，否则看 LANG。',
+    commands: {
+      validate: `  validate 文件...                  检查剧本文件，每个问题一行；并重放文件旁的黄金测试方案
+                                    （所在文件夹/plans/ID.plans.json）
+      --json                        机器可读的输出`,
+      play: `  play 文件 --choices ID,ID,...     按这些选项打一通电话（“~”表示让回复计时耗尽）
+      --ring N                      第 N 声铃响时接听（默认 1）
+      --lang zh-CN|en               通话记录的语言（默认 en）
+      --save-plan 名称              把这次通话存为文件旁的黄金测试方案
+                                    （所在文件夹/plans/ID.plans.json；--dir 目录 可另选文件夹）
+      --json                        以 JSON 输出完整结果`,
+      simulate: `  simulate 文件                     随机试打：结局、分数、没有走到的地方
+      --runs N                      试打次数（默认 1000）
+      --seed S                      随机种子（默认 1）
+      --html 文件                   另写一份 HTML 报告
+      --json`,
+      best: '  best 文件                         示范通话、各维度权重和最高分 [--json]',
+      audit: `  audit 文件...                     不加判断能否及格？几种简单策略和随机选择
+      --plays N                     每个文件的随机试打次数（默认 2000）
+      --json`,
+      graph: '  graph 文件                        剧本的 Mermaid 流程图 [--lang zh-CN|en]',
+      new: `  new ID                            写出 scenarios/ID.json：双语骨架，能通过检查、能打通、审核无警告；
+                                    发布前是草稿
+      --dir 目录                    改写到 目录/ID.json`,
+      publish: '  publish 文件                      把草稿标为已发布（检查无错误后）：学员就能看到',
+      cast: '  cast                              来电者可用的头像和声音：caller.portrait、caller.voice',
+    },
+  },
+};
+
+/** The help's language: --lang, else the environment's LANG (zh…: Chinese), else English. */
+function helpLanguage(args: Args | null): Language {
+  const chosen = args?.options.get('--lang');
+  if (chosen === 'zh-CN' || chosen === 'en') return chosen;
+  return /^zh/i.test(process.env.LANG ?? '') ? 'zh-CN' : 'en';
+}
+
+export function usage(lang: Language, command?: string): string {
+  const help = HELP[lang];
+  const one = command ? help.commands[command] : undefined;
+  if (one) return `${help.head}\n${one}\n`;
+  return `${help.head}\n${Object.values(help.commands).join('\n')}\n\n${help.tail}\n`;
+}
+
 
 class UsageError extends Error {}
 
@@ -63,7 +121,9 @@ const VALUE_OPTIONS = new Set(['--choices', '--ring', '--lang', '--save-plan', '
 const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
 
 export function parseArgs(argv: string[]): Args {
-  const [command = 'help', ...rest] = argv;
+  // A first word that is an option (`--help`, `--lang zh-CN --help`) asks for the overall help.
+  const optionFirst = argv[0]?.startsWith('-') ?? false;
+  const [command = 'help', ...rest] = optionFirst ? ['help', ...argv] : argv;
   const files: string[] = [];
   const options = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
@@ -127,17 +187,51 @@ class ScenarioError extends Error {}
 
 function validate(args: Args, out: Out): number {
   if (args.files.length === 0) throw new UsageError('validate needs at least one file');
-  const results = args.files.filter((f) => !isSchemaFile(f)).map(loadScenarioFile);
+  const results = args.files
+    .filter((f) => !isSchemaFile(f))
+    .map(loadScenarioFile)
+    .map((r) => ({ ...r, plans: r.scenario && !hasErrors(r.diagnostics) ? planProblems(r.file, r.scenario) : [] }));
   if (args.options.has('--json')) {
-    out(JSON.stringify(results.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics), diagnostics: r.diagnostics })), null, 2));
+    out(JSON.stringify(results.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics) && r.plans.length === 0, diagnostics: r.diagnostics, plans: r.plans })), null, 2));
   } else {
     for (const r of results) for (const d of r.diagnostics) out(formatDiagnostic(r.file, d));
-    const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
+    for (const r of results) for (const p of r.plans) out(`${p}  error`);
+    const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length + r.plans.length, 0);
     const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
     const skipped = args.files.length - results.length;
     out(`${results.length} file(s) checked${skipped ? `, ${skipped} schema/plan file(s) skipped` : ''}: ${errors} error(s), ${warnings} warning(s)`);
   }
-  return results.some((r) => hasErrors(r.diagnostics)) ? 1 : 0;
+  return results.some((r) => hasErrors(r.diagnostics) || r.plans.length > 0) ? 1 : 0;
+}
+
+/** Where the golden plans of a scenario file live: beside it, in FOLDER/plans/. */
+export function plansDirFor(file: string): string {
+  return join(dirname(file), 'plans');
+}
+
+/** Each golden plan beside the file, replayed: a line for every plan that no longer plays as saved. */
+export function planProblems(file: string, scenario: Scenario): string[] {
+  const plansFile = join(plansDirFor(file), `${scenario.id}.plans.json`);
+  if (!existsSync(plansFile)) return [];
+  let plans: PlansFile;
+  try {
+    plans = readPlans(JSON.parse(readFileSync(plansFile, 'utf8')));
+  } catch (error) {
+    return [`${plansFile}: not a plans file: ${(error as Error).message.split('\n')[0]}`];
+  }
+  const problems: string[] = [];
+  for (const plan of plans.plans) {
+    const { replay, result } = playSteps(scenario, stepsFromChoiceList(plan.choices, plan.ring));
+    if (!result) {
+      problems.push(`${plansFile}: plan "${plan.name}" no longer plays: ${replay.problem?.message ?? 'the call does not end'}`);
+      continue;
+    }
+    const now = planFromResult(plan.name, plan.ring, plan.choices, result, replay.context.call.transcript).expect as Record<string, unknown>;
+    const saved = plan.expect as Record<string, unknown>;
+    const differs = Object.keys(saved).filter((key) => canonicalJson(saved[key]) !== canonicalJson(now[key]));
+    if (differs.length > 0) problems.push(`${plansFile}: plan "${plan.name}" no longer matches: ${differs.map((k) => `${k} was ${canonicalJson(saved[k])}, is ${canonicalJson(now[k])}`).join('; ')}`);
+  }
+  return problems;
 }
 
 function language(args: Args): Language {
@@ -268,7 +362,8 @@ function play(args: Args, out: Out): number {
   }
   const planName = args.options.get('--save-plan');
   if (typeof planName === 'string') {
-    const file = join(args.options.get('--dir') === undefined ? 'scenarios/plans' : String(args.options.get('--dir')), `${scenario.id}.plans.json`);
+    const file = join(args.options.get('--dir') === undefined ? plansDirFor(String(args.files[0])) : String(args.options.get('--dir')), `${scenario.id}.plans.json`);
+    if (!existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
     const existing: PlansFile = existsSync(file) ? readPlans(JSON.parse(readFileSync(file, 'utf8'))) : { scenario: scenario.id, plans: [] };
     const plan = planFromResult(planName, ring, choices, result, replay.context.call.transcript);
     existing.plans = [...existing.plans.filter((p) => p.name !== planName), plan];
@@ -363,16 +458,62 @@ function newScenario(args: Args, out: Out): number {
   const dir = typeof args.options.get('--dir') === 'string' ? String(args.options.get('--dir')) : 'scenarios';
   const file = join(dir, `${id}.json`);
   if (existsSync(file)) throw new ScenarioError(`${file} already exists; choose another id or delete it first`);
-  writeFileSync(file, `${JSON.stringify(newScenarioTemplate(id), null, 2)}\n`);
-  out(`Wrote ${file}. Check it with: npm run scenario -- validate ${file}`);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(newScenarioTemplate(id, schemaReference(dir)), null, 2)}\n`);
+  out(`Wrote ${file}, a draft: trainees do not see it until you publish it (npm run scenario -- publish ${file}).`);
+  out(`Check it with: npm run scenario -- validate ${file}`);
+  return 0;
+}
+
+/** The checkout's schema file, which an editor reads for completion and checks. */
+export const SCHEMA_FILE = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
+
+/** `$schema` for a file in `dir`: the path from there to the schema, so it resolves wherever the file lives. */
+export function schemaReference(dir: string): string {
+  const path = relative(resolve(dir), SCHEMA_FILE).split(sep).join('/');
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
+/** Marks a draft published, once the checker finds no error in it; the file keeps its layout. */
+function publish(args: Args, out: Out): number {
+  const file = args.files[0];
+  if (!file || args.files.length > 1) throw new UsageError('publish takes one scenario file');
+  const loaded = loadScenarioFile(file);
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (!loaded.scenario || errors.length > 0) throw new ScenarioError(`${file} has errors, so it stays a draft:\n${errors.map((d) => formatDiagnostic(file, d)).join('\n')}`);
+  const text = readFileSync(file, 'utf8');
+  const json = JSON.parse(text) as Record<string, unknown>;
+  if (json.status !== 'draft') {
+    out(`${file} is already published.`);
+    return 0;
+  }
+  json.status = 'published';
+  const indent = /^\{\r?\n(\s+)"/.exec(text)?.[1] ?? '  ';
+  writeFileSync(file, `${JSON.stringify(json, null, indent)}\n`);
+  out(`Published ${file}: trainees see "${loaded.scenario.id}" on the menu from the next build or server start.`);
+  return 0;
+}
+
+/** The portraits and voices a caller can have, with what each looks and sounds like. */
+function cast(args: Args, out: Out): number {
+  const lang = helpLanguage(args);
+  out(lang === 'zh-CN' ? '头像和声音的键（caller.portrait 和 caller.voice 用同一组键）：' : 'Portrait and voice keys (caller.portrait and caller.voice take the same keys):');
+  const width = Math.max(...CAST_KEYS.map((k) => k.length));
+  for (const key of CAST_KEYS) {
+    out(`  ${key.padEnd(width)}  ${lang === 'zh-CN' ? '样子' : 'looks'}: ${CAST[key]}`);
+    out(`  ${' '.repeat(width)}  ${lang === 'zh-CN' ? '声音' : 'sounds'}: ${VOICES[key]?.who ?? '-'}`);
+  }
   return 0;
 }
 
 export async function run(argv: string[], out: Out = console.log, err: Out = console.error): Promise<number> {
+  let args: Args | null = null;
   try {
-    const args = parseArgs(argv);
+    args = parseArgs(argv);
     if (args.options.has('--help') || args.options.has('-h') || args.command === 'help') {
-      out(USAGE);
+      // `help play` and `play --help` both mean the help for play.
+      const about = args.command === 'help' ? args.files[0] : args.command;
+      out(usage(helpLanguage(args), about));
       return 0;
     }
     switch (args.command) {
@@ -390,12 +531,16 @@ export async function run(argv: string[], out: Out = console.log, err: Out = con
         return graph(args, out);
       case 'new':
         return newScenario(args, out);
+      case 'publish':
+        return publish(args, out);
+      case 'cast':
+        return cast(args, out);
       default:
         throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      err(`error: ${error.message}\n\n${USAGE}`);
+      err(`error: ${error.message}\n\n${usage(helpLanguage(args), args?.command)}`);
       return 2;
     }
     if (error instanceof ScenarioError) {

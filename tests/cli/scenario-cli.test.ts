@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/scenario';
+import { run, SCHEMA_FILE } from '../../src/cli/scenario';
+import { TEMPLATE_BEST } from '../../src/cli/template';
+import { CAST, CAST_KEYS } from '../../src/engine/format/cast';
 
 const SAMPLE = 'scenarios/practice-call.json';
 const BAD = 'tests/fixtures/bad';
@@ -139,14 +141,80 @@ describe('npm run scenario -- simulate, best, graph, new', () => {
     expect(r.out).toMatch(/-->\|"Hello, 114 directory/);
   });
 
-  it('writes a new skeleton that validates and plays', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'new-'));
-    expect((await cli('new', 'my-caller', '--dir', dir)).code).toBe(0);
+  it('writes a new skeleton that validates, plays and passes the audit, as a draft', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'new-')), 'team', 'callers');
+    const made = await cli('new', 'my-caller', '--dir', dir);
+    expect(made.code).toBe(0);
+    expect(made.out).toMatch(/a draft/);
     const file = join(dir, 'my-caller.json');
     expect(existsSync(file)).toBe(true);
-    expect((await cli('validate', file)).code).toBe(0);
-    expect((await cli('play', file, '--choices', 'greet-standard,problem-apologise')).out).toMatch(/PASSED/);
+    const validated = await cli('validate', file);
+    expect(validated.code).toBe(0);
+    expect(validated.out).toMatch(/0 error\(s\), 0 warning\(s\)/);
+    expect((await cli('play', file, '--choices', TEMPLATE_BEST.join(','))).out).toMatch(/PASSED/);
+    // No naive strategy passes and random play rarely does: nothing for the audit to flag.
+    const audited = await cli('audit', file);
+    expect(audited.code).toBe(0);
+    expect(audited.out).not.toMatch(/PASSES|TOO MANY/);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { $schema: string; status: string; caller: { portrait: keyof typeof CAST; voice: string; name: { en: string } }; nodes: { id: string; kind: string; choices?: { id: string; kind?: string }[] }[] };
+    expect(json.status).toBe('draft');
+    // The schema reference resolves from the file's own folder.
+    expect(resolve(dir, json.$schema)).toBe(SCHEMA_FILE);
+    // Mr Wang looks and sounds like a man.
+    expect(json.caller.name.en).toBe('Mr Wang');
+    expect(CAST[json.caller.portrait]).toMatch(/\bman\b/);
+    expect(json.caller.voice).toBe(json.caller.portrait);
+    // The best answers sit at different places among the words.
+    const places = json.nodes.filter((n) => n.kind === 'decision').map((n) => (n.choices ?? []).filter((c) => !c.kind || c.kind === 'say').findIndex((c) => (TEMPLATE_BEST as readonly string[]).includes(c.id)));
+    expect(new Set(places).size).toBeGreaterThan(1);
+    expect(places.every((p) => p >= 0)).toBe(true);
     expect((await cli('new', 'my-caller', '--dir', dir)).code).toBe(1);
+    // Publishing: only a file without errors, and then it is for trainees.
+    expect((await cli('publish', file)).code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).status).toBe('published');
+    expect(readFileSync(file, 'utf8')).toMatch(/^\{\n {2}"\$schema"/);
+  });
+
+  it('saves a golden plan beside the file, and validate replays the plans there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beside-'));
+    await cli('new', 'my-caller', '--dir', dir);
+    const file = join(dir, 'my-caller.json');
+    const saved = await cli('play', file, '--choices', TEMPLATE_BEST.join(','), '--save-plan', 'best');
+    expect(saved.code).toBe(0);
+    const plans = join(dir, 'plans', 'my-caller.plans.json');
+    expect(saved.out).toContain(plans);
+    expect(JSON.parse(readFileSync(plans, 'utf8')).plans[0]).toMatchObject({ name: 'best', expect: { outcome: 'resolved', passed: true } });
+    expect((await cli('validate', file)).code).toBe(0);
+    // A plan that no longer plays as saved is an error of the file it belongs to.
+    const changed = JSON.parse(readFileSync(plans, 'utf8'));
+    changed.plans[0].expect.total = 12.3;
+    writeFileSync(plans, JSON.stringify(changed));
+    const stale = await cli('validate', file);
+    expect(stale.code).toBe(1);
+    expect(stale.out).toMatch(/plan "best" no longer matches: total was 12\.3, is 100/);
+    writeFileSync(plans, 'not json');
+    expect((await cli('validate', file)).out).toMatch(/not a plans file/);
+  });
+
+  it('lists the portraits and voices, with what each looks and sounds like', async () => {
+    const r = await cli('cast');
+    expect(r.code).toBe(0);
+    for (const key of CAST_KEYS) expect(r.out).toContain(key);
+    expect(r.out).toContain(CAST.resident);
+    expect(r.out).toMatch(/sounds: angry man in his fifties/);
+    expect((await cli('cast', '--lang', 'zh-CN')).out).toMatch(/声音/);
+  });
+
+  it('helps with each command, in the language asked for', async () => {
+    const all = await cli('--help');
+    for (const command of ['validate', 'play', 'simulate', 'best', 'audit', 'graph', 'new', 'publish', 'cast']) expect(all.out).toMatch(new RegExp(`^  ${command} `, 'm'));
+    const one = await cli('play', '--help');
+    expect(one.out).toMatch(/--save-plan/);
+    expect(one.out).not.toMatch(/^ {2}simulate /m);
+    expect((await cli('help', 'audit')).out).toMatch(/--plays/);
+    const zh = await cli('new', '--help', '--lang', 'zh-CN');
+    expect(zh.out).toMatch(/用法：/);
+    expect(zh.out).toMatch(/草稿/);
   });
 
   it('explains bad usage with exit 2', async () => {
