@@ -53,6 +53,8 @@ export type AudioEvent =
   | { type: 'stop'; sound: DeskSound | 'line'; key: string; id: number }
   | { type: 'speak'; key: string }
   | { type: 'skip'; key: string; reason: string }
+  /** A line with no recorded take yet (a new line, or a caller whose voices are not made): read by speech synthesis where the browser can. */
+  | { type: 'missing'; key: string; synthesised: boolean }
   | { type: 'duck'; ducked: boolean }
   | { type: 'error'; message: string };
 
@@ -93,6 +95,8 @@ export class CallAudio {
   private desk: HowlLike | null = null;
   private voice: VoiceSource | null = null;
   private voiceRequest: Promise<VoiceSource | null> = Promise.resolve(null);
+  /** Whether this caller's voices are still being fetched, were found, or were never made. */
+  private voiceState: 'loading' | 'loaded' | 'none' = 'none';
   private scenarioId: string | null = null;
   private texts: LineTexts = new Map();
   private readonly tracks = new Map<VoiceLanguage, VoiceTrackState>();
@@ -187,10 +191,12 @@ export class CallAudio {
     for (const state of this.tracks.values()) state.howl.unload();
     this.tracks.clear();
     this.voice = null;
+    this.voiceState = 'loading';
     this.voiceRequest = this.deps.voices(scenarioId).then(
       (voice) => {
         if (this.scenarioId !== scenarioId) return null;
         this.voice = voice;
+        this.voiceState = voice ? 'loaded' : 'none';
         if (voice && this.unlocked) this.track(lang);
         return voice;
       },
@@ -354,9 +360,17 @@ export class CallAudio {
     const settings = this.deps.settings.get();
     if (!settings.voice) return this.skip(lineId, 'voice off');
     if (settings.speech === 'synthesis' && !settings.muted && this.speakSynthesised(lineId, lang)) return;
-    if (!this.unlocked) return this.skip(lineId, 'audio not unlocked yet');
     const clips = this.voice?.manifest.languages[lang].clips[lineId];
     const clip = clipFor(clips, this.mood);
+    // No take was ever made for this line (a new line, or a caller whose voices are not made yet):
+    // the browser's speech synthesis reads it, and the desk says the recorded voice is missing.
+    if (!clip && (this.voiceState === 'none' || this.voiceState === 'loaded')) {
+      const synthesised = !settings.muted && this.speakSynthesised(lineId, lang);
+      this.emit({ type: 'missing', key: lineId, synthesised });
+      if (!synthesised) this.skip(lineId, 'no recorded take for this line yet');
+      return;
+    }
+    if (!this.unlocked) return this.skip(lineId, 'audio not unlocked yet');
     const track = clip ? this.track(lang) : null;
     if (!clip || !track) return this.skip(lineId, this.voice ? 'no take for this line' : 'no voices loaded');
     const key = spriteKey(lineId, clip.band);

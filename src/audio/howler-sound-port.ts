@@ -20,7 +20,8 @@ export function howlerSoundPort(audio: CallAudio, options: SoundPortOptions = {}
   const texts = options.texts ?? loadLineTexts;
   return {
     async prepare(scenarioId) {
-      const lines = audio.settings().speech === 'synthesis' ? await texts(scenarioId).catch(() => new Map()) : new Map();
+      // The texts are wanted for speech synthesis: the trainee's choice, or a line with no recorded take yet.
+      const lines = await texts(scenarioId).catch(() => new Map());
       await audio.scenario(scenarioId, language(), lines);
     },
     ring: () => audio.ring(),
@@ -34,5 +35,8 @@ export function howlerSoundPort(audio: CallAudio, options: SoundPortOptions = {}
     ui: (kind) => audio.ui(kind),
     setVolume: (volume) => audio.setVolume(volume),
     setVoices: (on) => audio.setVoice(on),
+    onMissingVoice: (listener) => audio.onEvent((event) => {
+      if (event.type === 'missing') listener(event.key, event.synthesised);
+    }),
   };
 }

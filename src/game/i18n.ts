@@ -52,6 +52,9 @@ export const STRINGS = {
   'call.answer': { en: 'Answer', 'zh-CN': '接听' },
   'call.answerKeys': { en: 'Enter or Space', 'zh-CN': 'Enter 或空格' },
   'call.speaking': { en: '{name} is speaking…', 'zh-CN': '{name}正在说话…' },
+  // Voices not made yet (issue 17): a line without a recorded take.
+  'call.voiceMissing': { en: 'no recording yet, read by the browser', 'zh-CN': '暂无录音，由浏览器朗读' },
+  'call.voiceMissingSilent': { en: 'no recording yet', 'zh-CN': '暂无录音' },
   'call.assessment': { en: 'Assessment', 'zh-CN': '考核' },
   'call.skip': { en: 'Skip ▸', 'zh-CN': '跳过 ▸' },
   'call.skipKeys': { en: 'Space', 'zh-CN': '空格' },

@@ -23,6 +23,11 @@ export interface SoundPort {
   setVolume(volume: number): void;
   /** Whether the callers' voices play (the desk's sounds do either way). */
   setVoices(on: boolean): void;
+  /**
+   * Tells `listener` of each caller line that has no recorded take yet (read by the browser's
+   * speech synthesis when `synthesised`); returns the unsubscribe.
+   */
+  onMissingVoice?(listener: (lineId: string, synthesised: boolean) => void): () => void;
 }
 
 export const silentSoundPort: SoundPort = {

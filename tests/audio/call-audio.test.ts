@@ -58,7 +58,7 @@ interface Rig {
   desk: () => FakeHowl;
 }
 
-function rig(options: { storage?: MemoryStorage; speech?: SpeechVoice } = {}): Rig {
+function rig(options: { storage?: MemoryStorage; speech?: SpeechVoice; voices?: (id: string) => Promise<null> } = {}): Rig {
   const fake = new FakeHowler();
   const storage = options.storage ?? new MemoryStorage();
   let loads = 0;
@@ -68,7 +68,7 @@ function rig(options: { storage?: MemoryStorage; speech?: SpeechVoice } = {}): R
       return fake.module();
     },
     desk: { manifest: desk, url: '/built/desk.mp3' },
-    voices: async (id) => (id === 'test-call' ? { manifest: voices, urls: { 'zh-CN': '/built/test-call.zh-CN.mp3', en: '/built/test-call.en.mp3' } } : null),
+    voices: options.voices ?? (async (id) => (id === 'test-call' ? { manifest: voices, urls: { 'zh-CN': '/built/test-call.zh-CN.mp3', en: '/built/test-call.en.mp3' } } : null)),
     settings: new SettingsStore(storage),
     ...(options.speech ? { speech: options.speech } : {}),
   });
@@ -255,10 +255,11 @@ describe('the caller', () => {
     expect(r.fake.howl('test-call.zh-CN.mp3').played[0]?.sprite).toBe('a.2@heated');
   });
 
-  it('plays nothing for a line without a take, and says so', async () => {
+  it('plays nothing for a line without a take, and says so (no speech synthesis in this browser)', async () => {
     const r = await ready();
     r.audio.speak('nope', 'en', 0);
-    expect(r.events).toContainEqual({ type: 'skip', key: 'nope', reason: 'no take for this line' });
+    expect(r.events).toContainEqual({ type: 'missing', key: 'nope', synthesised: false });
+    expect(r.events).toContainEqual({ type: 'skip', key: 'nope', reason: 'no recorded take for this line yet' });
     expect(r.fake.howls.find((h) => h.options.src[0]?.endsWith('en.mp3'))).toBeUndefined();
   });
 
@@ -442,6 +443,65 @@ describe('speech synthesis, when the trainee picks it', () => {
     expect(browser.spoken).toHaveLength(0);
     expect(r.fake.howl('test-call.zh-CN.mp3').played.map((p) => p.sprite)).toEqual(['a.1@calm']);
     expect(r.audio.synthesisAvailable('en')).toBe(true);
+  });
+});
+
+describe('a line whose voice has not been made yet', () => {
+  class Utterance {
+    lang = '';
+    voice: unknown = null;
+    pitch = 1;
+    rate = 1;
+    onend: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    constructor(readonly text: string) {}
+  }
+  const browser = () => {
+    const spoken: Utterance[] = [];
+    const synthesis: SpeechSynthesisLike = { getVoices: () => [{ lang: 'zh-CN', name: 'zh' }, { lang: 'en-GB', name: 'en' }], speak: (u) => spoken.push(u as unknown as Utterance), cancel: () => undefined };
+    return { spoken, speech: new SpeechVoice(synthesis, (text) => new Utterance(text) as unknown as SpeechSynthesisUtterance) };
+  };
+
+  it('is read by the browser’s speech synthesis, with recorded voices chosen, and reported as missing', async () => {
+    const { spoken, speech } = browser();
+    const r = await ready({ speech });
+    await r.audio.scenario('test-call', 'zh-CN', new Map([['a.9', { 'zh-CN': '新加的一句', en: 'A new line' }]]));
+    r.audio.speak('a.9', 'zh-CN', 0);
+    expect(spoken.map((u) => u.text)).toEqual(['新加的一句']);
+    expect(r.events).toContainEqual({ type: 'missing', key: 'a.9', synthesised: true });
+    // A line that has its take still plays it.
+    r.audio.speak('a.1', 'zh-CN', 0);
+    expect(r.fake.howl('test-call.zh-CN.mp3').played.map((p) => p.sprite)).toEqual(['a.1@calm']);
+  });
+
+  it('is read for a caller whose voices were never made, but not while they are still loading', async () => {
+    const { spoken, speech } = browser();
+    let arrive: (v: null) => void = () => undefined;
+    const slow = new Promise<null>((done) => (arrive = done));
+    const r = rig({ speech, voices: () => slow });
+    await r.audio.unlock();
+    const loading = r.audio.scenario('new-caller', 'en', new Map([['n.1', { en: 'Hello?' }]]));
+    r.audio.speak('n.1', 'en', 0);
+    expect(spoken).toHaveLength(0);
+    arrive(null);
+    await loading;
+    r.audio.speak('n.1', 'en', 0);
+    expect(spoken.map((u) => u.text)).toEqual(['Hello?']);
+    expect(r.events).toContainEqual({ type: 'missing', key: 'n.1', synthesised: true });
+  });
+
+  it('reaches the desk through the sound port', async () => {
+    const { speech } = browser();
+    const r = await ready({ speech });
+    const port = howlerSoundPort(r.audio, { language: () => 'en', texts: async () => new Map([['a.9', { en: 'A new line' }]]) });
+    await port.prepare('test-call');
+    const heard: [string, boolean][] = [];
+    const off = port.onMissingVoice?.((id, synthesised) => heard.push([id, synthesised]));
+    port.line('a.9', 'en', 0);
+    port.line('a.1', 'en', 0);
+    off?.();
+    port.line('a.9', 'en', 0);
+    expect(heard).toEqual([['a.9', true]]);
   });
 });
 

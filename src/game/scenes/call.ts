@@ -147,6 +147,8 @@ export class Call extends Phaser.Scene {
   private statusRect!: Rect;
   private skipWidth = 0;
   private moreText: Phaser.GameObjects.Text | null = null;
+  /** The caller's line now playing has no recorded take (null: it has one, or nothing plays). */
+  private voiceMissing: 'synthesised' | 'silent' | null = null;
 
   constructor() {
     super(SCENE.call);
@@ -232,10 +234,16 @@ export class Call extends Phaser.Scene {
     this.render(this.session.snapshot);
 
     this.input.keyboard?.on('keydown', this.onKey, this);
+    this.voiceMissing = null;
+    const offMissing = sound().onMissingVoice?.((_lineId, synthesised) => {
+      this.voiceMissing = synthesised ? 'synthesised' : 'silent';
+      this.drawStatusFor(this.phase);
+    });
     const relayout = () => this.scene.restart(this.data_);
     this.game.events.on(GAME_EVENT.relayout, relayout);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       this.unsubscribe?.();
+      offMissing?.();
       this.input.keyboard?.off('keydown', this.onKey, this);
       this.game.events.off(GAME_EVENT.relayout, relayout);
       setHookCall(null);
@@ -523,7 +531,8 @@ export class Call extends Phaser.Scene {
         this.skipButton.setVisible(false);
         break;
       case 'speaking':
-        this.statusText.setText(t(language, 'call.speaking', { name }));
+        // A line with no recorded take yet says so beside the caller's name.
+        this.statusText.setText(this.voiceMissing ? `${t(language, 'call.speaking', { name })} · ${t(language, this.voiceMissing === 'synthesised' ? 'call.voiceMissing' : 'call.voiceMissingSilent')}` : t(language, 'call.speaking', { name }));
         // An assessment hears the caller out.
         this.skipButton.setVisible(this.mode === 'practice').setEnabled(this.mode === 'practice').setLabel(t(language, 'call.skip'));
         break;
@@ -589,7 +598,12 @@ export class Call extends Phaser.Scene {
     const live = services().live;
     const language = this.language;
     if (item.kind === 'caller') {
-      if (!item.narration) sound().line(item.lineId, language, mood);
+      if (!item.narration) {
+        // The sound port says (at once) if this line has no recorded take.
+        this.voiceMissing = null;
+        sound().line(item.lineId, language, mood);
+        this.drawStatusFor(this.phase);
+      }
       live.say(item.narration ? pick(item.text, language) : t(language, 'live.callerSays', { name: pick(this.data_.scenario.caller.name, language), text: pick(item.text, language) }));
     } else if (item.kind === 'agent') {
       live.say(t(language, 'live.youSay', { text: pick(item.text, language) }));
