@@ -4,8 +4,8 @@ import { menuPlugin } from './src/dev/menu-plugin';
 export default defineConfig({
   test: {
     reporters: ['default'],
-    // Two files at a time, whichever project they belong to: a browser test spends much of its
-    // time waiting on the page (rings, timers, frames) while a unit file uses the other core.
+    // Unit files two at a time (the machine has two cores); the browser files one at a time after
+    // them (below): two browsers at once starve each other's frames and the tests that time a call.
     maxWorkers: 2,
     projects: [
       {
@@ -20,8 +20,7 @@ export default defineConfig({
         },
       },
       {
-        // The trainee's page in Chromium: built once (globalSetup) and served by each file on its
-        // own port, each test in a fresh browser profile, so two files can run side by side.
+        // The trainee's page in Chromium: built once (globalSetup), one browser at a time.
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
@@ -29,6 +28,7 @@ export default defineConfig({
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
     ],
