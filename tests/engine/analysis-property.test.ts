@@ -20,6 +20,8 @@ interface Move {
   points: Record<string, number>;
   /** A choice (not silence) that breaks no critical rule. */
   modelMove: boolean;
+  /** A silence rather than a choice. */
+  silent: boolean;
 }
 
 /** Every move from a state at a decision, with the machine's step functions; null target = the call ended or broke. */
@@ -30,12 +32,12 @@ function movesFrom(scenario: Scenario, index: ReturnType<typeof nodeIndex>, stat
   for (const choice of offeredChoices(node, state)) {
     const step = choose(scenario, state, node, choice, 0);
     const to = enterNode(scenario, index, { ...step.state, transcript: [] }, step.next, 0).state;
-    moves.push({ to, points: choice.scores ?? {}, modelMove: !(choice.rules?.broken ?? []).some((r) => CRITICAL.has(r)) });
+    moves.push({ to, points: choice.scores ?? {}, modelMove: !(choice.rules?.broken ?? []).some((r) => CRITICAL.has(r)), silent: false });
   }
   const quiet = silence(scenario, state, node, 0);
   const after = { ...quiet.state, transcript: [] };
   const to = quiet.next === node.id ? reofferAfterSilence(after, node).state : enterNode(scenario, index, after, quiet.next, 0).state;
-  moves.push({ to, points: silenceEffect(scenario).scores, modelMove: false });
+  moves.push({ to, points: silenceEffect(scenario).scores, modelMove: false, silent: true });
   return moves;
 }
 
@@ -113,12 +115,47 @@ function hasGainfulLoop(scenario: Scenario, index: ReturnType<typeof nodeIndex>,
   return true;
 }
 
+/** Brute force: decisions where some reachable state cannot reach an ending by choices alone (silence does not count). */
+function trappedNodes(scenario: Scenario, index: ReturnType<typeof nodeIndex>, roots: CallState[], budget: { steps: number }): string[] {
+  const states = new Map<string, CallState>();
+  const edges = new Map<string, string[]>();
+  const queue = [...roots];
+  for (const r of roots) states.set(key(r), r);
+  while (queue.length) {
+    if (--budget.steps < 0) throw new Error('budget');
+    const s = queue.pop() as CallState;
+    const list: string[] = [];
+    for (const m of movesFrom(scenario, index, s)) {
+      const k = key(m.to);
+      if (!m.silent) list.push(k);
+      if (!states.has(k)) {
+        states.set(k, m.to);
+        queue.push(m.to);
+      }
+    }
+    edges.set(key(s), list);
+  }
+  const canEnd = new Set<string>();
+  for (const [k, s] of states) if (endingOf(scenario, index, s)) canEnd.add(k);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [k, list] of edges) {
+      if (--budget.steps < 0) throw new Error('budget');
+      if (!canEnd.has(k) && list.some((t) => canEnd.has(t))) changed = canEnd.add(k) !== undefined;
+    }
+  }
+  const trapped = new Set<string>();
+  for (const [k, s] of states) if (!canEnd.has(k) && s.nodeId && index.get(s.nodeId)?.kind === 'decision') trapped.add(s.nodeId);
+  return [...trapped].sort();
+}
+
 describe('the analysis equals brute-force enumeration', () => {
   it('on 1,000 small random scenarios with loops, flags and mood conditions', { timeout: 180_000 }, () => {
     const random = seededRandom(20261129);
     let compared = 0;
     let withLoops = 0;
     let withGainfulLoops = 0;
+    let withTraps = 0;
     let tried = 0;
     for (let n = 0; compared < 1000; n++) {
       tried++;
@@ -139,6 +176,9 @@ describe('the analysis equals brute-force enumeration', () => {
         const dims = usedDimensions(scenario);
         const gainful = dims.filter((d) => hasGainfulLoop(scenario, index, roots.map((r) => r.state), d, budget));
         expect(analysis.gainfulLoops.map((l) => l.dimension).sort(), scenario.id).toEqual(gainful.sort());
+        const trapped = trappedNodes(scenario, index, roots.map((r) => r.state), budget);
+        expect([...analysis.trappedNodes].sort(), `${scenario.id} traps`).toEqual(trapped);
+        if (trapped.length > 0) withTraps++;
         if (gainful.length > 0) {
           withGainfulLoops++;
           compared++;
@@ -183,10 +223,11 @@ describe('the analysis equals brute-force enumeration', () => {
       }
     }
     expect(compared).toBe(1000);
-    console.log(`compared ${compared} of ${tried} scenarios; ${withLoops} with loops, ${withGainfulLoops} with gainful loops`);
+    console.log(`compared ${compared} of ${tried} scenarios; ${withLoops} with loops, ${withGainfulLoops} with gainful loops, ${withTraps} with traps`);
     // The generator must really produce the cases the property is about.
     expect(withGainfulLoops).toBeGreaterThan(20);
     expect(withLoops).toBeGreaterThan(300);
+    expect(withTraps).toBeGreaterThan(20);
   });
 });
 

@@ -280,6 +280,7 @@ function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex
   }
   const ring = size + 1;
   inQueue.fill(0, 0, size);
+  let modelLoop = false;
 
   // Points per dimension (integers), then the model's worth (within EPSILON).
   for (let d = 0; d <= D; d++) {
@@ -321,8 +322,8 @@ function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex
         length[si] = (length[ti] as number) + 1;
         // A best path with as many edges inside the component as it has states repeats a state.
         if ((length[si] as number) >= size) {
-          if (isModel) return true;
-          loops[d] = traceLoop(edgeTo, rindex, via, si, size);
+          if (isModel) modelLoop = true;
+          else loops[d] = traceLoop(edgeTo, rindex, via, si, size);
           head = tail;
           break;
         }
@@ -350,7 +351,7 @@ function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex
       work[top++] = si;
     }
   }
-  return false;
+  return modelLoop;
 }
 
 /**
