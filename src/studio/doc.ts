@@ -93,7 +93,7 @@ export function freshId(doc: Draft, base: string): string {
       if (node.silenceLine) used.add(node.silenceLine.id);
     }
   }
-  const clean = base.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 70) || 'node';
+  const clean = base.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+/, '').replace(/[.-]+$/, '').slice(0, 70) || 'node';
   if (!used.has(clean)) return clean;
   for (let i = 2; ; i++) if (!used.has(`${clean}-${i}`)) return `${clean}-${i}`;
 }
