@@ -11,6 +11,7 @@ import { h, type Child } from './dom';
 import { initialLang, makeT, OUTCOME_WORDS, pick, type Lang } from './i18n';
 import { transcriptView } from './transcript';
 import { adminContent, focusAdmin, passwordPage, resetAdmin, type AdminContext } from './admin';
+import { assignmentsSection, joinCodeItem, loadAssignments, type AssignmentContext } from './assignments';
 
 interface State {
   lang: Lang;
@@ -74,6 +75,7 @@ async function refresh() {
     if (state.lead?.mustChangePassword) return void (await render());
     await loadCohorts();
     await loadReport();
+    await loadAssignments(state.cohortId);
   } catch (error) {
     fail(error);
     return;
@@ -199,14 +201,8 @@ function codesPanel(cohort: CohortAnswer): HTMLElement {
       ? h(
           'ul',
           {},
-          ...cohort.codes.map((c) =>
-            h(
-              'li',
-              {},
-              h('code', { class: 'join-code' }, c.code),
-              h('button', { type: 'button', class: 'link', onclick: () => void api.revokeCode(cohort.id, c.code).then(refresh).catch(fail) }, t('codes.revoke')),
-            ),
-          ),
+          // Each code with its join link, Copy and QR code (src/dashboard/assignments.ts).
+          ...cohort.codes.map((c) => joinCodeItem({ t, rerender: () => void render() }, c.code, () => void api.revokeCode(cohort.id, c.code).then(refresh).catch(fail))),
         )
       : h('p', { class: 'hint' }, t('codes.none')),
     h('button', { type: 'button', onclick: () => void api.newCode(cohort.id).then(refresh).catch(fail) }, t('codes.new')),
@@ -385,7 +381,8 @@ async function mainView(): Promise<HTMLElement> {
     }
   } else if (report) {
     try {
-      content = [filters(report), resultsTable(report), heatSection(report), await traineeSection(report), await attemptSection(report)];
+      const assignments: AssignmentContext = { lang: state.lang, t, cohortId: report.cohort.id, scenarios: scenarioChoices, refresh, rerender: () => void render(), fail };
+      content = [filters(report), resultsTable(report), assignmentsSection(assignments), heatSection(report), await traineeSection(report), await attemptSection(report)];
     } catch (error) {
       state.error = error instanceof Error ? error.message : String(error);
       content = [filters(report), resultsTable(report)];

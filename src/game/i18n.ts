@@ -150,6 +150,24 @@ export const STRINGS = {
   'live.result': { en: 'Result: {outcome}. {verdict}. Total {total}%, pass mark {passMark}%.', 'zh-CN': '结果：{outcome}。{verdict}。总分 {total}%，及格线 {passMark}%。' },
   'live.ringing': { en: 'The phone is ringing: ring {n}. Press Enter to answer.', 'zh-CN': '电话响了：第 {n} 声。按 Enter 接听。' },
   'live.menu': { en: 'Choose a caller. {count} {count|caller|callers}.', 'zh-CN': '选择来电者，共 {count} 位。' },
+  // Assignments on the menu (issue 15: src/game/ui/assignment-tile.ts, src/game/net/assignments.ts)
+  'assign.heading': { en: 'Your assignments', 'zh-CN': '我的培训任务' },
+  'assign.assessment': { en: 'Assessment', 'zh-CN': '考核' },
+  'assign.practice': { en: 'Practice', 'zh-CN': '练习' },
+  'assign.due': { en: 'Due {date}', 'zh-CN': '截止 {date}' },
+  'assign.used': { en: '{used} of {allowed} {allowed|attempt|attempts} used', 'zh-CN': '已用 {used}/{allowed} 次' },
+  'assign.passed': { en: '✓ Passed', 'zh-CN': '✓ 已通过' },
+  'assign.failed': { en: 'Done, not passed', 'zh-CN': '已完成，未通过' },
+  'assign.todo': { en: 'Not done yet', 'zh-CN': '尚未完成' },
+  'assign.closed.due': { en: 'Past the due date', 'zh-CN': '已过截止时间' },
+  'assign.closed.used-up': { en: 'No attempts left', 'zh-CN': '次数已用完' },
+  'assign.closed.released': { en: 'Closed: the model call is out', 'zh-CN': '已结束，参考通话已公布' },
+  'assign.more': { en: '+{n} more: they appear here as these close', 'zh-CN': '另有 {n} 项任务，上面的任务结束后显示' },
+  'assign.refused.offline': { en: 'An assignment’s call is started by the server: check the connection, then try again.', 'zh-CN': '培训任务的通话需由服务器开始：请检查网络后再试。' },
+  'assign.refused.due': { en: 'This assignment is past its due date: no new attempts.', 'zh-CN': '此任务已过截止时间，不能再开始新的通话。' },
+  'assign.refused.used-up': { en: 'You have used every attempt this assignment allows.', 'zh-CN': '此任务允许的通话次数已全部用完。' },
+  'assign.refused.released': { en: 'This assessment is closed: its model call has been released.', 'zh-CN': '此考核已结束，参考通话已公布。' },
+  'assign.refused': { en: 'The server did not start this call: {reason}', 'zh-CN': '服务器未开始此通话：{reason}' },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type StringKey = keyof typeof STRINGS;

@@ -4,6 +4,18 @@
  */
 import type { Attempt } from '../../engine/attempt';
 import type { AttemptAnswer, JoinAnswer, StartAnswer } from '../../server/schemas';
+import type { TraineeAssignmentsAnswer } from '../../server/routes/assignments';
+
+/** What asking the server to start a call came to. */
+export type StartOutcome =
+  | { kind: 'started'; start: StartAnswer }
+  /** The server answered no (an assignment used up or due, a rate limit): its reason. */
+  | { kind: 'refused'; status: number; message: string }
+  /** No answer (offline, server down, too slow). */
+  | { kind: 'unreachable'; message: string };
+
+/** A start that takes longer than this is given up: the call is then played with a seed of its own. */
+export const START_TIMEOUT_MS = 5_000;
 
 export interface Identity {
   token: string;
@@ -64,13 +76,35 @@ export class ResultsApi {
    * with a seed of its own and stored as "not timed by the server".
    */
   async start(scenarioId: string, mode: 'practice' | 'assessment', token: string): Promise<StartAnswer | null> {
+    const outcome = await this.startCall({ scenarioId, mode }, token);
+    return outcome.kind === 'started' ? outcome.start : null;
+  }
+
+  /** As `start`, for an assignment too (src/server/routes/assignments.ts), with the server's reason when it says no. */
+  async startCall(body: { scenarioId: string; mode: 'practice' | 'assessment'; assignmentId?: number }, token: string, timeoutMs = START_TIMEOUT_MS): Promise<StartOutcome> {
+    const abort = typeof AbortController === 'function' ? new AbortController() : null;
+    const timer = abort ? setTimeout(() => abort.abort(), timeoutMs) : null;
     try {
       const response = await this.fetcher(`${this.base}/api/attempts/start`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ scenarioId, mode }),
+        body: JSON.stringify(body),
+        ...(abort ? { signal: abort.signal } : {}),
       });
-      return response.status === 201 ? ((await response.json()) as StartAnswer) : null;
+      if (response.status === 201) return { kind: 'started', start: (await response.json()) as StartAnswer };
+      return { kind: 'refused', status: response.status, message: await errorMessage(response) };
+    } catch (error) {
+      return { kind: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /** The trainee's assignments; null when the server cannot be reached or does not know the token. */
+  async assignments(token: string): Promise<TraineeAssignmentsAnswer | null> {
+    try {
+      const response = await this.fetcher(`${this.base}/api/assignments`, { headers: { authorization: `Bearer ${token}` } });
+      return response.ok ? ((await response.json()) as TraineeAssignmentsAnswer) : null;
     } catch {
       return null;
     }

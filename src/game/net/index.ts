@@ -14,6 +14,7 @@ export { IdbAttemptStore, type OutboxRecord } from './idb-attempt-store';
 export { Outbox, type OutboxStatus } from './outbox';
 
 let current: Outbox | null = null;
+let currentApi: ResultsApi | null = null;
 
 /**
  * The store that sends: saving a record through it also starts sending. It keeps the game's
@@ -45,7 +46,8 @@ export function startResults(base = ''): Outbox | null {
   const store = new SendingStore(indexedDB, legacy);
   if (legacy) store.mirror = new LocalAttemptStore(legacy);
   const locks = typeof navigator !== 'undefined' && 'locks' in navigator ? (navigator.locks as unknown as { request(name: string, cb: () => Promise<void>): Promise<void> }) : null;
-  const outbox = new Outbox({ store, api: new ResultsApi(base), locks });
+  currentApi = new ResultsApi(base);
+  const outbox = new Outbox({ store, api: currentApi, locks });
   store.onSaved = () => void outbox.flush();
   setAttemptStore(store);
   outbox.start(window);
@@ -55,4 +57,9 @@ export function startResults(base = ''): Outbox | null {
 
 export function results(): Outbox | null {
   return current;
+}
+
+/** The results API the outbox sends through (null without IndexedDB): server starts and assignments use it too. */
+export function resultsApi(): ResultsApi | null {
+  return currentApi;
 }

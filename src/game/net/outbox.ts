@@ -112,10 +112,15 @@ export class Outbox {
     };
   }
 
+  private notified = 0;
+
   private async notify(): Promise<void> {
     await Promise.all([...this.watchers].map((check) => check()));
     if (!this.listeners.size) return;
+    // Reads overlap: only the latest is told, so an older read (before a join) never lands last.
+    const seq = ++this.notified;
     const status = await this.status();
+    if (seq !== this.notified) return;
     for (const listener of this.listeners) listener(status);
   }
 

@@ -16,6 +16,7 @@ export const WORDS = {
   code: { en: 'Join code', 'zh-CN': '加入码' },
   submit: { en: 'Join', 'zh-CN': '加入' },
   cancel: { en: 'Not now', 'zh-CN': '以后再说' },
+  linkHint: { en: 'You opened your team’s join link (code {code}): type your name to join.', 'zh-CN': '你打开的是团队的加入链接（加入码 {code}）：输入姓名即可加入。' },
   waiting: { en: '{n} waiting to be sent', 'zh-CN': '{n} 条成绩待发送' },
   allSent: { en: 'all results sent to your team', 'zh-CN': '成绩已全部发送给团队' },
   notJoined: { en: 'results stay on this device', 'zh-CN': '成绩仅保存在本设备' },
@@ -54,7 +55,7 @@ export interface ResultsPanel {
 }
 
 export function mountResultsPanel(outbox: Outbox, language: () => Language, parent: HTMLElement = document.body): ResultsPanel {
-  const words = (key: Key, n?: number) => WORDS[key][language()].replace('{n}', String(n ?? ''));
+  const words = (key: Key, n?: number | string) => WORDS[key][language()].replace('{n}', String(n ?? '')).replace('{code}', String(n ?? ''));
   const style = el('style');
   style.textContent = STYLE;
   document.head.append(style);
@@ -66,7 +67,10 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
     root.addEventListener(type, (event) => event.stopPropagation());
   }
 
-  const joinCode = new URLSearchParams(location.search).get('join');
+  // A join link from the lead (`?join=CODE`, src/dashboard/assignments.ts) opens the form with the
+  // code filled in and asks only for the name.
+  const joinCode = new URLSearchParams(location.search).get('join')?.trim() || null;
+  let fromLink = joinCode !== null;
   let formOpen = joinCode !== null;
   let formError = '';
   let last: OutboxStatus | null = null;
@@ -76,6 +80,9 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
   let typedCode = joinCode ?? '';
 
   const render = () => {
+    // Drawn anew on every status change: the field being typed in keeps the focus.
+    const active = document.activeElement;
+    const focused = active instanceof HTMLInputElement && root.contains(active) ? active.name : null;
     root.hidden = !visible;
     root.setAttribute('aria-label', words('join'));
     const status = last;
@@ -99,6 +106,7 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
     if (status?.refused.length) badge.append(el('span', { class: 'error', title: status.refused.map((r) => r.message).join('\n') }, words('refused', status.refused.length)));
     children.push(badge);
     root.replaceChildren(...children);
+    if (focused) root.querySelector<HTMLInputElement>(`input[name=${focused}]`)?.focus();
   };
 
   const form = () => {
@@ -109,6 +117,8 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
     name.addEventListener('input', () => (typedName = name.value));
     code.addEventListener('input', () => (typedCode = code.value));
     const error = formError ? el('p', { class: 'error', role: 'alert' }, formError) : '';
+    // A refused link code (revoked, expired) shows the code field after all, to type another.
+    const codeRow = fromLink ? el('p', { class: 'hint' }, words('linkHint', typedCode)) : el('label', {}, words('code'), code);
     const cancel = el('button', { type: 'button', class: 'plain' }, words('cancel'));
     cancel.addEventListener('click', () => {
       formOpen = false;
@@ -119,9 +129,9 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
       'form',
       {},
       el('strong', {}, words('joinTitle')),
-      el('p', { class: 'hint' }, words('joinHint')),
+      fromLink ? '' : el('p', { class: 'hint' }, words('joinHint')),
       el('label', {}, words('name'), name),
-      el('label', {}, words('code'), code),
+      codeRow,
       error,
       el('div', {}, el('button', { type: 'submit' }, words('submit')), ' ', cancel),
     );
@@ -129,15 +139,19 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
       event.preventDefault();
       outbox
         .join(name.value, code.value)
-        .then(() => {
+        .then((identity) => {
           formOpen = false;
           formError = '';
+          // Shown at once; the outbox's own status follows.
+          if (last) last = { ...last, identity, needsJoin: false };
           if (joinCode !== null) history.replaceState(null, '', location.pathname);
           render();
         })
         .catch((e: unknown) => {
           formError = e instanceof JoinError || e instanceof Error ? e.message : String(e);
+          if (e instanceof JoinError && /code/i.test(e.message)) fromLink = false;
           render();
+          root.querySelector<HTMLInputElement>('input[name=name]')?.focus();
         });
     });
     return f;
@@ -148,6 +162,7 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
     render();
   });
   render();
+  if (formOpen) root.querySelector<HTMLInputElement>('input[name=name]')?.focus();
   return {
     setVisible(next) {
       if (next === visible) return;

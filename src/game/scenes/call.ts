@@ -32,6 +32,7 @@ import type { Rect } from '../ui/scroll-view';
 import { makeText } from '../ui/text';
 import { noteText, TranscriptView } from '../ui/transcript-view';
 import type { DebriefData } from './debrief';
+import type { ServerStart } from '../net/assignments';
 import { GAME_EVENT, SCENE } from './keys';
 
 export type CallKit = typeof import('../call/kit');
@@ -58,6 +59,8 @@ export interface CallData {
   seed?: string;
   /** Assessment: a badge says so, options wait for the caller to finish, no skipping, no model call. */
   mode?: AttemptMode;
+  /** The server's start of this attempt (src/game/net/assignments.ts): its id and start time go into the attempt. */
+  start?: ServerStart;
   /** Kept across a re-layout (the phone turned), so the call goes on. */
   session?: CallSession;
   scorer?: Scorer;
@@ -714,18 +717,20 @@ export class Call extends Phaser.Scene {
     } catch {
       saved = false;
     }
-    const debrief: DebriefData = { kit: data.kit, scenario, scenarioSource: data.scenarioSource, entryId: data.entryId, page: data.page ?? 0, result: scored.result, saved, recordId: record.id, transcript: session.snapshot.context.call.transcript, mode: this.mode };
+    const debrief: DebriefData = { kit: data.kit, scenario, scenarioSource: data.scenarioSource, entryId: data.entryId, page: data.page ?? 0, result: scored.result, saved, recordId: record.id, transcript: session.snapshot.context.call.transcript, mode: this.mode, ...(data.start?.assignmentId ? { assignmentId: data.start.assignmentId } : {}) };
     this.scene.start(SCENE.debrief, debrief);
   }
 
   private recordOf(scored: Scored, hash: string): AttemptRecord {
     const session = this.session;
     const scenario = this.data_.scenario;
-    const id = newId();
+    // A call the server started goes back under its id and start time, which its seed proves.
+    const start = this.data_.start;
+    const id = start?.attemptId ?? newId();
     const result = scored.result;
     const attempt: Attempt | null =
       session.steps.length > 0 && /^[0-9a-f]{64}$/.test(hash)
-        ? { format: 2, attemptId: id, scenarioId: scenario.id, scenarioRevision: scenario.revision, scenarioHash: hash, startedAt: session.startedAt, language: this.language, steps: [...session.steps], seed: this.data_.seed ?? this.data_.kit.newSeed(), mode: this.mode }
+        ? { format: 2, attemptId: id, scenarioId: scenario.id, scenarioRevision: scenario.revision, scenarioHash: hash, startedAt: start?.startedAt ?? session.startedAt, language: this.language, steps: [...session.steps], seed: this.data_.seed ?? this.data_.kit.newSeed(), mode: this.mode }
         : null;
     return {
       id,

@@ -24,6 +24,7 @@ import { ScrollView, type Rect } from '../ui/scroll-view';
 import { OWNER, reportAt } from '../ui/hit-test';
 import { makeText } from '../ui/text';
 import type { CallData, CallKit } from './call';
+import { launchCall } from '../net/assignments';
 import { GAME_EVENT, SCENE } from './keys';
 
 export interface DebriefData {
@@ -39,6 +40,8 @@ export interface DebriefData {
   transcript: TranscriptEntry[];
   /** An assessment's debrief shows each choice's feedback and rules, not the model call. */
   mode?: AttemptMode;
+  /** The assignment the call was for: another attempt is started for it, and counted. */
+  assignmentId?: number;
 }
 
 function formatDuration(ms: number): string {
@@ -90,8 +93,11 @@ export class Debrief extends Phaser.Scene {
     super(SCENE.debrief);
   }
 
+  private retrying = false;
+
   init(data: DebriefData): void {
     this.data_ = data;
+    this.retrying = false;
   }
 
   create(): void {
@@ -209,9 +215,15 @@ export class Debrief extends Phaser.Scene {
 
   private retry(): void {
     const d = this.data_;
-    // Another attempt: a new seed, the same mode.
+    // Another attempt: a new seed (the server's when it starts it), the same mode and assignment.
     const data: CallData = { kit: d.kit, scenario: d.scenario, scenarioSource: d.scenarioSource, entryId: d.entryId, page: d.page, ...(d.mode ? { mode: d.mode } : {}) };
-    this.scene.start(SCENE.call, data);
+    if (this.retrying) return;
+    this.retrying = true;
+    void launchCall(this, data, d.assignmentId).then((refused) => {
+      this.retrying = false;
+      // The assignment has no attempt left (or the server cannot be reached): the menu says why.
+      if (refused) this.scene.start(SCENE.menu, { page: d.page, focusId: d.entryId, notice: refused });
+    });
   }
 
   private drawHeader(m: number, width: number): number {

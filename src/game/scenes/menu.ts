@@ -24,6 +24,16 @@ import { artLoaded } from './preloader';
 import { applyUpdate, offlineStatus, onOfflineChange, startOffline } from '../offline';
 import { clearTargets, setHookMenu, setHookScene, setTarget } from '../test-hook';
 import type { CallData } from './call';
+import { cachedAssignments, launchCall, refreshAssignments, type StartResult, type TraineeAssignment } from '../net/assignments';
+import { results } from '../net';
+import { AssignmentTile, tileLayout } from '../ui/assignment-tile';
+
+type Refused = Extract<StartResult, { kind: 'refused' }>;
+
+/** Why an assignment's call did not start, in the trainee's words. */
+function refusalText(refused: Refused, language: Language): string {
+  return refused.closed ? t(language, `assign.refused.${refused.closed}`) : t(language, 'assign.refused', { reason: refused.message });
+}
 import { GAME_EVENT, SCENE } from './keys';
 
 /** A performance mark set once, when the menu first takes input. */
@@ -37,6 +47,8 @@ export interface MenuData {
   focusId?: string;
   /** Focus this settings button (after changing a setting). */
   focusIndex?: number;
+  /** Why an assignment's call did not start (from the debrief's Try again). */
+  notice?: Refused;
 }
 
 function measureWith(font: string): (text: string) => number {
@@ -85,7 +97,11 @@ export class Menu extends Phaser.Scene {
     document.documentElement.lang = language;
     document.title = t(language, 'app.title');
     const headerBottom = this.drawHeader(language);
-    this.drawCallers(language, headerBottom);
+    this.drawCallers(language, this.drawAssignments(language, headerBottom));
+    this.watchAssignments();
+    const notice = this.data_.notice;
+    delete this.data_.notice;
+    if (notice) this.showStatus(refusalText(notice, language), 'bad');
     // The art arrives from the Preloader (launched once, never stopped): each picture as it comes.
     if (!this.scene.isActive(SCENE.preloader) && !sectionLoaded(this.textures, PACK_SECTION.desk)) this.scene.launch(SCENE.preloader);
     const onTexture = () => this.showArt();
@@ -136,6 +152,10 @@ export class Menu extends Phaser.Scene {
       pages: this.pages,
       cards: this.entries.map((e) => ({ id: e.id, best: history.get(e.id)?.best ?? null, attempts: history.get(e.id)?.attempts ?? 0, passed: history.get(e.id)?.passed ?? false })),
       onPage: this.entries.slice(first, first + onPage).map((e) => e.id),
+      assignments: this.tiles.map((tile) => {
+        const a = tile.assignment;
+        return { id: a.id, scenarioId: a.scenarioId, mode: a.mode, dueAt: a.dueAt, attemptsUsed: a.attemptsUsed, attemptsAllowed: a.attemptsAllowed, done: a.done, passed: a.passed, open: a.open, closed: a.closed };
+      }),
     });
     this.historyShown = true;
     this.markComplete();
@@ -228,6 +248,63 @@ export class Menu extends Phaser.Scene {
 
   private settingsButtons: Button[] = [];
 
+  // Assignments (issue 15): the trainee's assignments first, above the callers.
+
+  private tiles: AssignmentTile[] = [];
+
+  /** Draws the joined trainee's assignments (as last fetched) under the header; returns where the callers start. */
+  private drawAssignments(language: Language, top: number): number {
+    this.tiles = [];
+    // Open ones first, then by due date.
+    const list = [...cachedAssignments()].sort((a, b) => Number(b.open) - Number(a.open) || a.dueAt.localeCompare(b.dueAt) || a.id - b.id);
+    if (list.length === 0) return top;
+    const margin = space.xl;
+    const small = this.frame.text('small');
+    const heading = makeText(this, margin, top + space.m, t(language, 'assign.heading'), { size: this.frame.text('large'), bold: true });
+    const layout = tileLayout(list.length, this.frame, margin, heading.y + heading.height + space.s, this.scale.width - margin * 2);
+    layout.rects.forEach((rect, i) => {
+      const a = list[i]!;
+      const tile = new AssignmentTile(this, rect, a, language, this.frame, () => void this.pickAssignment(a, language));
+      this.tiles.push(tile);
+      setTarget(`assignment:${a.id}`, () => rect);
+    });
+    let bottom = layout.bottom;
+    if (layout.hidden > 0) {
+      const more = makeText(this, margin, bottom + space.xs, t(language, 'assign.more', { n: layout.hidden }), { size: small, colour: 'textMuted', width: this.scale.width - margin * 2, maxLines: 1 });
+      bottom = more.y + more.height;
+    }
+    return bottom;
+  }
+
+  /** Fetches the assignments when the menu opens and when the trainee joins; draws again if they changed. */
+  private watchAssignments(): void {
+    const refresh = () =>
+      void refreshAssignments()
+        .then((changed) => {
+          if (changed && this.scene.isActive() && !this.busy) this.scene.restart(this.data_);
+        })
+        .catch(() => undefined);
+    let joinedAs: string | null | undefined;
+    const off = results()?.onChange((status) => {
+      const token = status.identity?.token ?? null;
+      if (token === joinedAs) return;
+      joinedAs = token;
+      refresh();
+    });
+    if (!off) refresh();
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => off?.());
+  }
+
+  private async pickAssignment(a: TraineeAssignment, language: Language): Promise<void> {
+    const entry = this.entries.find((e) => e.id === a.scenarioId);
+    if (this.busy || !entry) return;
+    if (a.closed) {
+      this.showStatus(t(language, `assign.refused.${a.closed}`), 'bad');
+      return;
+    }
+    await this.pickCaller(entry, language, { mode: a.mode, assignmentId: a.id });
+  }
+
   private drawCallers(language: Language, top: number): void {
     const frame = this.frame;
     const { width, height } = this.scale;
@@ -292,9 +369,10 @@ export class Menu extends Phaser.Scene {
       keyboard?.on('keydown-PAGE_UP', () => goTo(page - 1));
     }
 
-    this.focus.add(...this.settingsButtons, ...this.cards, ...(this.updateButton ? [this.updateButton] : []));
+    this.focus.add(...this.settingsButtons, ...this.tiles, ...this.cards, ...(this.updateButton ? [this.updateButton] : []));
     const focusIndex = this.data_.focusIndex;
     if (focusIndex !== undefined) this.focus.focus(this.settingsButtons[focusIndex] ?? null, true);
+    else if (this.data_.focusId === undefined && this.tiles[0]?.assignment.open) this.focus.focus(this.tiles[0]);
     else {
       const back = onPage.findIndex((e) => e.id === this.data_.focusId);
       this.focus.focus(this.cards[Math.max(0, back)] ?? null, back >= 0);
@@ -319,10 +397,11 @@ export class Menu extends Phaser.Scene {
     return { right: Math.max(0, cssRight * perCss), height: Math.max(0, cssHeight * perCss) };
   }
 
-  private async pickCaller(entry: CatalogEntry, language: Language): Promise<void> {
+  private async pickCaller(entry: CatalogEntry, language: Language, assignment?: { mode: 'practice' | 'assessment'; assignmentId: number }): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     for (const card of this.cards) card.setEnabled(false);
+    for (const tile of this.tiles) tile.setEnabled(false);
     const overlay = this.showStatus(t(language, 'menu.loading', { title: pick(entry.title, language) }), 'text');
     services().live.say(t(language, 'menu.loading', { title: pick(entry.title, language) }));
     try {
@@ -332,14 +411,24 @@ export class Menu extends Phaser.Scene {
       const loaded = kit.loadScenario(text);
       if (!loaded.ok) throw new Error(loaded.diagnostics.slice(0, 3).map(kit.describe).join('\n'));
       void sound().prepare(loaded.scenario.id);
-      const data: CallData = { kit, scenario: loaded.scenario, scenarioSource: text, entryId: entry.id, page: this.page };
-      this.scene.start(SCENE.call, data);
+      const data: CallData = { kit, scenario: loaded.scenario, scenarioSource: text, entryId: entry.id, page: this.page, ...(assignment ? { mode: assignment.mode } : {}) };
+      // Started by the server when online (its seed, id and clock); an assignment only so.
+      const refused = await launchCall(this, data, assignment?.assignmentId);
+      if (refused) {
+        overlay.destroy();
+        this.showStatus(refusalText(refused, language), 'bad');
+        services().live.say(refusalText(refused, language));
+        for (const card of this.cards) card.setEnabled(true);
+        for (const tile of this.tiles) tile.setEnabled(true);
+        this.busy = false;
+      }
     } catch (error) {
       overlay.destroy();
       const reason = error instanceof Error ? error.message : String(error);
       this.showStatus(t(language, 'menu.loadFailed', { reason }), 'bad');
       services().live.say(t(language, 'menu.loadFailed', { reason }));
       for (const card of this.cards) card.setEnabled(true);
+      for (const tile of this.tiles) tile.setEnabled(true);
       this.busy = false;
     }
   }

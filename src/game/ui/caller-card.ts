@@ -66,7 +66,13 @@ export class CallerCard implements Focusable {
     const footerHeight = small + space.m;
     const lineHeight = small * 1.3;
     const summaryLines = Math.max(1, Math.floor((y + height - pad - footerHeight - space.s - summaryY) / lineHeight));
-    const summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: summaryLines });
+    const summaryBottom = y + height - pad - footerHeight - space.xs;
+    let summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: summaryLines });
+    // Chinese lines can stand taller than 1.3 × the size: one line fewer until it clears the footer.
+    for (let lines = summaryLines - 1; lines >= 1 && summary.y + summary.height > summaryBottom; lines--) {
+      summary.destroy();
+      summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: lines });
+    }
     this.parts.push(summary);
 
     this.setHistory(history);
