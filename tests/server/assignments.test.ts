@@ -275,6 +275,25 @@ describe('an assessment', () => {
     ]);
   });
 
+  it('stores an attempt received after the release, flagged and not counted', async () => {
+    const r = await assign({ scenarioIds: ['missing-parcel'], mode: 'assessment', dueAt: iso(clock.t + HOUR), attemptsAllowed: 2 });
+    expect(r.status).toBe(201);
+    const id = r.json.assignments[0].id as number;
+    const s = await start(bo, { scenarioId: 'missing-parcel', mode: 'assessment', assignmentId: id });
+    expect(s.status).toBe(201);
+    // Bo holds the call open past the due date; the lead releases the model call; then Bo sends.
+    clock.t += HOUR + 60_000;
+    expect((await call(service.app, 'POST', `/api/assignments/${id}/release`, { cookie: lead })).status).toBe(200);
+    clock.t += 60_000;
+    const sent = await play(bo, s.json);
+    expect(sent.status).toBe(201);
+    const view = await call(service.app, 'GET', `/api/attempts/${s.json.attemptId}`, { cookie: lead });
+    expect(view.json.attempt.flags.find((f: { kind: string }) => f.kind === 'after-release')?.reason).toMatch(/after the model call of this assessment was released .*: not counted for the assignment/);
+    expect((await mine(bo)).find((a) => a.id === id)).toMatchObject({ attemptsUsed: 1, done: false, passed: false, closed: 'released' });
+    const again = await start(bo, { scenarioId: 'missing-parcel', mode: 'assessment', assignmentId: id });
+    expect([again.status, again.json.error]).toEqual([403, expect.stringMatching(new RegExp(`^assignment ${id} is closed: its model call was released at `))]);
+  });
+
   it('holds back the model call of an attempt sent with a stolen start', async () => {
     // Another assessment, open: Eve's cohort has none, so she takes Ann's start id with a seed of her own.
     const r = await assign({ scenarioIds: ['wrong-charge'], mode: 'assessment', dueAt: iso(clock.t + 24 * HOUR), attemptsAllowed: 1 });
