@@ -81,7 +81,8 @@ describe('the debrief', () => {
     await shoot(desk.page, '30-debrief-sent');
   });
 
-  it('says "Saved on this device" while offline, and "Sent to your team" when the browser is back online', async () => {
+  // Two whole calls: 130 s on a loaded two-core machine (load average 27).
+  it('says "Saved on this device" while offline, and "Sent to your team" when the browser is back online', { timeout: 240_000 }, async () => {
     desk = await joinAndPlay('Offline Trainee');
     await expect.poll(async () => (await debriefView(desk!.page))?.saved, { timeout: 20_000 }).toBe('✓ Sent to your team');
     net.online = false;
