@@ -22,6 +22,7 @@ import type { AttemptFilter, LeadSession, ListedAttempt, PageEnd, PageRequest, R
 import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
 import { adminRoutes } from './routes/admin';
+import type { LrsSender } from './lrs';
 import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
 import { AssignmentStore } from './repository/assignments';
 import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
@@ -103,6 +104,8 @@ export interface AppOptions {
   limitStore?: LimitStore;
   /** Threads that replay submissions (src/server/replay.ts); without, the request thread does. */
   replays?: ReplayPool | null;
+  /** Forwarding to an LRS (src/server/lrs.ts), when LRS_URL is set: health shows its queue; a stored attempt wakes it. */
+  lrs?: Pick<LrsSender, 'status' | 'poke'>;
   now?: () => number;
 }
 
@@ -303,7 +306,8 @@ export function createApp(options: AppOptions) {
       logFailure(c, error);
       return c.json({ ok: false, database: repository.db.kind, error: 'the database cannot write' }, 503);
     }
-    return c.json({ ok: true, database: repository.db.kind, scenarios: catalogue.current.size });
+    const lrs = options.lrs ? await options.lrs.status().catch((error: Error) => ({ error: `the LRS queue cannot be read: ${error.message}` })) : undefined;
+    return c.json({ ok: true, database: repository.db.kind, scenarios: catalogue.current.size, ...(lrs ? { lrs } : {}) });
   });
 
   app.get('/api/scenarios', (c) => send(c, S.scenarioListAnswer, { scenarios: catalogue.list() }));
@@ -427,6 +431,7 @@ export function createApp(options: AppOptions) {
       flags: result.flags,
       receivedAt: new Date(received).toISOString(),
     });
+    if (stored === 'stored') options.lrs?.poke();
     if (stored === 'exists') {
       // Sent twice at once: the other request stored it first.
       const other = await repository.getAttempt(attempt.attemptId);

@@ -18,6 +18,7 @@ import { buildIfNeeded } from './build';
 import { prepareDataDir } from './db';
 import { lockDataDir } from './lock';
 import { defaultReplayThreads } from './replay';
+import { lrsConfigFromEnv } from './lrs';
 import { openService, REPO_ROOT } from './service';
 import { defaultPublicAddress, publicAddress } from './xapi';
 
@@ -65,6 +66,7 @@ async function main() {
   const dataDir = resolve(process.env.DATA_DIR ?? join(REPO_ROOT, 'data'));
   const dist = resolve(process.env.DIST_DIR ?? join(REPO_ROOT, 'dist'));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  const lrs = lrsConfigFromEnv(process.env);
   const publicUrl = process.env.PUBLIC_URL ? publicAddress(process.env.PUBLIC_URL) : defaultPublicAddress({ host, port, https: !!tls, hostname: hostname() });
 
   if (!args.has('--no-build') && process.env.HTL_NO_BUILD !== '1') buildIfNeeded(REPO_ROOT, dist);
@@ -85,6 +87,7 @@ async function main() {
     secureCookies: process.env.COOKIE_SECURE === '1',
     trustProxy,
     publicUrl,
+    lrs,
     staticFiles: async (c: Context, next) => {
       if (c.req.path === '/dashboard') return c.redirect('/dashboard.html');
       const response = await staticHandler(c, next);
@@ -119,6 +122,7 @@ async function main() {
     console.log(`  game:      ${where.map((a) => `${a}/`).join('  ')}`);
     console.log(`  dashboard: ${where.map((a) => `${a}/dashboard.html`).join('  ')}`);
     console.log(`  xAPI ids:  ${publicUrl}${process.env.PUBLIC_URL ? '' : ' (set PUBLIC_URL to the address people use, before the first export: an LRS keys trainees and callers by it)'}`);
+    console.log(`  LRS:       ${lrs ? `${lrs.endpoint} (every stored attempt is queued in the database and sent; /api/health shows the queue)` : 'off (set LRS_URL to forward attempts)'}`);
     if (!existsSync(join(dist, 'index.html'))) console.log('  (no build in dist/: only the API answers)');
     if (leads === 0) {
       console.log('No team lead yet. Either open this one-time link and choose a name and password:');

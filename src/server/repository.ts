@@ -191,7 +191,7 @@ const filterSql = (first: number) =>
 const filterParams = (f: AttemptFilter): SqlValue[] => [f.from ?? null, f.to ?? null, f.scenarioId ?? null];
 
 /** Lists and exports leave out the steps (the transcript): they are the bulk of a row and nobody reads them there. */
-const LISTED_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
+export const LISTED_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
   a.started_at, a.received_at, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name,
   a.timed_by_server, a.claimed_started_at, a.flags`;
 /** Rows per query of a list or an export: each query stays short, so submissions run between them. */
@@ -201,7 +201,7 @@ const ATTEMPT_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scena
   a.started_at, a.received_at, a.steps, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name,
   a.timed_by_server, a.claimed_started_at, a.flags`;
 
-interface AttemptDbRow {
+export interface AttemptDbRow {
   id: string;
   trainee_id: number | string;
   cohort_id: number | string;
@@ -227,7 +227,7 @@ interface AttemptDbRow {
 
 type ListedDbRow = Omit<AttemptDbRow, 'steps'> & { key_us: string };
 
-function toListed(row: Omit<AttemptDbRow, 'steps'>): ListedAttempt {
+export function toListed(row: Omit<AttemptDbRow, 'steps'>): ListedAttempt {
   return {
     id: row.id,
     traineeId: Number(row.trainee_id),

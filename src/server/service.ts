@@ -6,16 +6,23 @@ import { openDb, type Db, type DbOptions } from './db';
 import { migrate } from './migrate';
 import { nameSkeleton } from './names';
 import { ReplayPool } from './replay';
+import { LrsSender, type LrsConfig, type LrsSenderOptions } from './lrs';
 import { Repository } from './repository';
+import { LrsOutbox } from './repository/lrs';
+import { DEFAULT_PUBLIC_URL, publicAddress } from './xapi';
 import { loadScenarioFilesOnce, ScenarioCatalogue, type LoadProblem } from './scenarios';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
-export interface ServiceOptions extends DbOptions, Omit<AppOptions, 'repository' | 'catalogue' | 'replays'> {
+export interface ServiceOptions extends DbOptions, Omit<AppOptions, 'repository' | 'catalogue' | 'replays' | 'lrs'> {
   scenariosDir?: string;
   /** Threads that replay submissions (src/server/replay.ts); 0 or unset: the request thread does (main.ts sets REPLAY_THREADS or one per spare core). */
   replayThreads?: number;
+  /** Forward attempts to this LRS (LRS_URL…): a sender runs until close(). */
+  lrs?: LrsConfig | null;
+  /** Sender settings (tests: short backoff, a fake fetch). */
+  lrsSender?: Omit<LrsSenderOptions, 'config' | 'outbox' | 'homePage' | 'scenarioTitle'>;
 }
 
 export interface Service {
@@ -23,6 +30,7 @@ export interface Service {
   db: Db;
   repository: Repository;
   catalogue: ScenarioCatalogue;
+  lrs: LrsSender | null;
   problems: LoadProblem[];
   replays: ReplayPool | null;
   close(): Promise<void>;
@@ -48,15 +56,22 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   await catalogue.persist(repository);
   const startSecret = options.startSecret ?? (await repository.serverSecret('attempt-start', () => randomBytes(32).toString('base64url')));
   const replays = options.replayThreads ? await ReplayPool.open(options.replayThreads) : null;
-  const app = createApp({ ...options, startSecret, repository, catalogue, replays });
+  const lrs = options.lrs
+    ? new LrsSender({ ...options.lrsSender, config: options.lrs, outbox: new LrsOutbox(db), homePage: publicAddress(options.publicUrl ?? DEFAULT_PUBLIC_URL), scenarioTitle: (id) => catalogue.title(id) })
+    : null;
+  const { lrs: _config, ...appOptions } = options;
+  const app = createApp({ ...appOptions, startSecret, repository, catalogue, replays, ...(lrs ? { lrs } : {}) });
+  lrs?.start();
   return {
     app,
     db,
     repository,
     catalogue,
+    lrs,
     problems,
     replays,
     close: async () => {
+      await lrs?.stop();
       await replays?.close();
       await db.close();
     },
