@@ -203,7 +203,7 @@ function assignmentItem(ctx: AssignmentContext, a: LeadAssignment, now: number):
       'button',
       {
         type: 'button',
-        class: 'link danger',
+        class: 'link remove-assignment',
         onclick: () => {
           if (!confirm(t('assign.removeConfirm', { title }))) return;
           assignmentsApi.remove(a.id).then(ctx.refresh).catch(ctx.fail);
