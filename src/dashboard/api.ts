@@ -1,4 +1,6 @@
 /** The dashboard's calls to the results API; the session is an httpOnly cookie the browser sends. */
+import type { AnalyticsAnswer, DecisionsAnswer, HeatAnswer } from '../server/routes/analytics';
+import type { HeatBy } from '../server/repository/analytics';
 import type { AttemptDetailAnswer, CohortAnswer, ReportAnswer, SessionLead, TraineeAttemptsAnswer } from '../server/schemas';
 
 export class ApiError extends Error {
@@ -60,4 +62,8 @@ export const api = {
     return { ...first, attempts, next: null };
   },
   attempt: (id: string) => request<AttemptDetailAnswer>('GET', `/api/attempts/${encodeURIComponent(id)}`),
+  // Cohort analytics (src/server/routes/analytics.ts)
+  analytics: (cohort: number, scenario?: string) => request<AnalyticsAnswer>('GET', `/api/analytics?${filterQuery({ cohort, scenario })}`),
+  heat: (cohort: number, by: HeatBy, scenario?: string) => request<HeatAnswer>('GET', `/api/analytics/heat?${filterQuery({ cohort, scenario })}&by=${by}`),
+  decisions: (cohort: number, scenario: string) => request<DecisionsAnswer>('GET', `/api/analytics/decisions?${filterQuery({ cohort, scenario })}`),
 };

@@ -6,9 +6,12 @@
 import './dashboard.css';
 import type { AttemptSummary, CohortAnswer, ReportAnswer } from '../server/schemas';
 import { api, ApiError, filterQuery, type Filter, type Lead } from './api';
-import { heatMap, PALETTE, progressChart, type Series } from './charts';
+import type { HeatBy } from '../server/repository/analytics';
+import { analyticsSections } from './analytics';
+import { heatMap, PALETTE, progressChart, type HeatCells, type Series } from './charts';
 import { h, type Child } from './dom';
 import { initialLang, makeT, OUTCOME_WORDS, pick, type Lang } from './i18n';
+import { csvButton, dataTable, type Column } from './tables';
 import { transcriptView } from './transcript';
 import { adminContent, focusAdmin, passwordPage, resetAdmin, type AdminContext } from './admin';
 import { assignmentsSection, joinCodeItem, loadAssignments, type AssignmentContext } from './assignments';
@@ -29,9 +32,28 @@ interface State {
   loginName: string;
   /** The results, or the administration page (src/dashboard/admin.ts). */
   view: 'report' | 'admin';
+  /** The heat map counts each caller by the trainee's best, latest or average call, as a chart or a table. */
+  heatBy: HeatBy;
+  heatView: 'chart' | 'table';
 }
 
-const state: State = { lang: initialLang(), lead: null, cohorts: [], cohortId: null, from: '', to: '', scenario: '', report: null, traineeId: null, attemptId: null, error: null, loginName: '', view: 'report' };
+const state: State = {
+  lang: initialLang(),
+  lead: null,
+  cohorts: [],
+  cohortId: null,
+  from: '',
+  to: '',
+  scenario: '',
+  report: null,
+  traineeId: null,
+  attemptId: null,
+  error: null,
+  loginName: '',
+  view: 'report',
+  heatBy: 'latest',
+  heatView: 'chart',
+};
 const root = document.getElementById('app')!;
 let t = makeT(state.lang);
 
@@ -273,9 +295,63 @@ function resultsTable(report: ReportAnswer): HTMLElement {
   );
 }
 
-function heatSection(report: ReportAnswer): HTMLElement | null {
+/** Buttons of which one is on (aria-pressed): Enter and Space press them, as any button. */
+function switcher<V extends string>(label: string, id: string, values: readonly V[], current: V, word: (v: V) => string, set: (v: V) => void): HTMLElement {
+  return h(
+    'div',
+    { class: 'switch', role: 'group', 'aria-label': label },
+    h('span', { class: 'switch-label', 'aria-hidden': 'true' }, label),
+    ...values.map((v) => h('button', { type: 'button', id: `${id}-${v}`, 'aria-pressed': String(v === current), onclick: () => set(v) }, word(v))),
+  );
+}
+
+async function heatSection(report: ReportAnswer): Promise<HTMLElement | null> {
   if (!report.trainees.length) return null;
-  return h('section', { class: 'card' }, h('h2', {}, t('heat.title')), h('p', { class: 'hint' }, t('heat.hint')), h('div', { class: 'scroll' }, heatMap(report, state.lang, selectTrainee)));
+  // Latest is the report's own (it follows the date range); best and average come from the analytics.
+  const heat: HeatCells = state.heatBy === 'latest' ? report.heat : (await api.heat(state.cohortId!, state.heatBy, state.scenario || undefined)).heat;
+  const byWord = (by: HeatBy) => t(by === 'best' ? 'heat.by.best' : by === 'latest' ? 'heat.by.latest' : 'heat.by.average');
+  const cells = new Map(heat.map((x) => [`${x.traineeId}:${x.dimension}`, x]));
+  type Row = ReportAnswer['trainees'][number];
+  const columns: Column<Row>[] = [
+    { label: t('trainee'), rowHeader: true, cell: (r) => h('button', { type: 'button', class: 'link', onclick: () => selectTrainee(r.id) }, r.name), csv: (r) => r.name },
+    ...report.dimensions.map(
+      (d): Column<Row> => ({
+        label: pick(d.name, state.lang, d.id),
+        numeric: true,
+        cell: (r) => {
+          const cell = cells.get(`${r.id}:${d.id}`);
+          return cell ? `${Math.round(cell.percent)}%` : t('an.none');
+        },
+        csv: (r) => cells.get(`${r.id}:${d.id}`)?.percent ?? null,
+      }),
+    ),
+  ];
+  const caption = t('heat.caption', { by: byWord(state.heatBy) });
+  const hint = t(state.heatBy === 'best' ? 'heat.hint.best' : state.heatBy === 'latest' ? 'heat.hint.latest' : 'heat.hint.average');
+  return h(
+    'section',
+    { class: 'card', id: 'heat', 'aria-labelledby': 'heat-title' },
+    h('h2', { id: 'heat-title' }, t('heat.title')),
+    h(
+      'div',
+      { class: 'tools' },
+      switcher(t('heat.by'), 'heat-by', ['best', 'latest', 'average'] as const, state.heatBy, byWord, (v) => {
+        state.heatBy = v;
+        void render();
+      }),
+      switcher(t('view.label'), 'heat-view', ['chart', 'table'] as const, state.heatView, (v) => t(v === 'chart' ? 'view.chart' : 'view.table'), (v) => {
+        state.heatView = v;
+        void render();
+      }),
+    ),
+    h('p', { class: 'hint' }, hint, state.heatBy !== 'latest' && (state.from || state.to) ? ` ${t('heat.hint.dates')}` : ''),
+    h(
+      'div',
+      { class: 'scroll' },
+      state.heatView === 'chart' ? heatMap(report, heat, state.lang, `${t('heat.graph')} (${caption})`, selectTrainee) : dataTable(caption, columns, report.trainees, 'figures heat-table'),
+    ),
+    h('div', { class: 'tools' }, csvButton(t('an.csv'), `cohort-${report.cohort.id}-skills-${state.heatBy}.csv`, columns, () => report.trainees)),
+  );
 }
 
 function selectTrainee(id: number) {
@@ -301,26 +377,25 @@ async function traineeSection(report: ReportAnswer): Promise<HTMLElement | null>
     state.attemptId = id;
     void render().then(() => document.getElementById('attempt')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
   };
-  const list = h(
-    'table',
-    { class: 'attempts' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('when')), h('th', {}, t('caller')), h('th', {}, t('score')), h('th', {}, t('outcome')), h('th', {}))),
-    h(
-      'tbody',
-      {},
-      ...[...attempts].reverse().map((a) =>
-        h(
-          'tr',
-          { class: a.id === state.attemptId ? 'selected' : null },
-          h('td', {}, new Date(a.startedAt).toLocaleString(state.lang)),
-          h('td', {}, titles.get(a.scenarioId) ?? a.scenarioId),
-          h('td', { class: a.passed ? 'pass' : 'fail' }, `${a.passed ? '✓' : '✗'} ${a.total}%`),
-          h('td', {}, pick(OUTCOME_WORDS[a.outcome], state.lang, a.outcome)),
-          h('td', {}, h('button', { type: 'button', class: 'link', onclick: () => open(a.id) }, t('transcript'))),
-        ),
-      ),
-    ),
-  );
+  const newestFirst = [...attempts].reverse();
+  const columns: Column<AttemptSummary>[] = [
+    { label: t('when'), rowHeader: true, cell: (a) => new Date(a.startedAt).toLocaleString(state.lang), csv: (a) => a.startedAt },
+    { label: t('caller'), cell: (a) => titles.get(a.scenarioId) ?? a.scenarioId, csv: (a) => titles.get(a.scenarioId) ?? a.scenarioId },
+    { label: t('score'), cell: (a) => h('span', { class: a.passed ? 'pass' : 'fail' }, `${a.passed ? '✓' : '✗'} ${a.total}%`), csv: (a) => a.total },
+    { label: t('passed'), cell: (a) => t(a.passed ? 'passed' : 'not-passed'), csv: (a) => (a.passed ? 1 : 0) },
+    { label: t('outcome'), cell: (a) => pick(OUTCOME_WORDS[a.outcome], state.lang, a.outcome), csv: (a) => pick(OUTCOME_WORDS[a.outcome], state.lang, a.outcome) },
+    { label: t('transcript'), cell: (a) => h('button', { type: 'button', class: 'link', onclick: () => open(a.id) }, t('transcript')), csv: (a) => a.id },
+  ];
+  const list = dataTable(t('trend.caption', { name: trainee.name }), columns, newestFirst, 'attempts');
+  list.querySelectorAll('tbody tr').forEach((row, i) => {
+    if (newestFirst[i]?.id === state.attemptId) row.classList.add('selected');
+  });
+  const words = {
+    label: t('trend.graph'),
+    axis: t('trend.axis'),
+    dot: (line: Series, a: AttemptSummary) =>
+      t('trend.dot', { caller: line.title, when: new Date(a.startedAt).toLocaleString(state.lang), score: a.total, verdict: t(a.passed ? 'passed' : 'not-passed') }),
+  };
   return h(
     'section',
     { class: 'card', id: 'trainee' },
@@ -332,12 +407,13 @@ async function traineeSection(report: ReportAnswer): Promise<HTMLElement | null>
       ? h(
           'div',
           { class: 'chart-row' },
-          h('div', { class: 'scroll' }, progressChart(series, open)),
+          h('div', { class: 'scroll' }, progressChart(series, state.lang, words, open)),
           h('ul', { class: 'legend' }, ...series.map((x) => h('li', {}, h('span', { class: 'swatch', style: `background:${x.colour}` }), x.title))),
         )
       : h('p', { class: 'hint' }, t('chart.none')),
     h('p', { class: 'hint' }, t('chart.hint')),
     attempts.length ? h('div', { class: 'scroll' }, list) : null,
+    attempts.length ? h('div', { class: 'tools' }, csvButton(t('an.csv'), `trainee-${trainee.id}-calls.csv`, columns, () => newestFirst)) : null,
   );
 }
 
@@ -382,7 +458,28 @@ async function mainView(): Promise<HTMLElement> {
   } else if (report) {
     try {
       const assignments: AssignmentContext = { lang: state.lang, t, cohortId: report.cohort.id, scenarios: scenarioChoices, refresh, rerender: () => void render(), fail };
-      content = [filters(report), resultsTable(report), assignmentsSection(assignments), heatSection(report), await traineeSection(report), await attemptSection(report)];
+      content = [
+        filters(report),
+        resultsTable(report),
+        assignmentsSection(assignments),
+        await heatSection(report),
+        await analyticsSections({
+          lang: state.lang,
+          t,
+          cohortId: report.cohort.id,
+          scenario: state.scenario,
+          dated: Boolean(state.from || state.to),
+          callers: scenarioChoices,
+          openAttempt: (id) => {
+            state.attemptId = id;
+            void render().then(() => document.getElementById('attempt')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+          },
+          selectTrainee,
+          rerender: () => void render(),
+        }),
+        await traineeSection(report),
+        await attemptSection(report),
+      ];
     } catch (error) {
       state.error = error instanceof Error ? error.message : String(error);
       content = [filters(report), resultsTable(report)];
@@ -442,6 +539,8 @@ function render(): Promise<void> {
     document.documentElement.lang = state.lang;
     document.title = t('title');
     const setupToken = new URLSearchParams(location.hash.slice(1)).get('setup');
+    // A control that redraws the page keeps the focus: the new element with its id takes it.
+    const focused = document.activeElement instanceof HTMLElement && document.activeElement.id ? document.activeElement.id : null;
     let view: HTMLElement;
     try {
       view = state.lead ? await mainView() : loginView(setupToken);
@@ -453,7 +552,10 @@ function render(): Promise<void> {
     }
     root.replaceChildren(view);
     if (!state.lead) root.querySelector<HTMLElement>('[data-focus]')?.focus();
-    else focusAdmin(root);
+    else {
+      if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
+      focusAdmin(root);
+    }
   });
   return rendering;
 }

@@ -2,6 +2,7 @@
 import type { AttemptDetailAnswer } from '../server/schemas';
 import { h } from './dom';
 import { heatColour } from './charts';
+import { flagReason } from './analytics';
 import { OUTCOME_WORDS, pick, type Lang, type T } from './i18n';
 
 type Entry = AttemptDetailAnswer['debrief']['transcript'][number];
@@ -11,11 +12,15 @@ const clock = (ms: number) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
+/** A rule kept or broken, in the rule's own words (as the trainee saw it), never its id. */
 function ruleChips(ids: readonly string[], kind: 'kept' | 'broken', rules: Record<string, { en?: string; 'zh-CN'?: string }>, lang: Lang, t: T) {
-  return ids.map((id) => h('span', { class: `rule ${kind}`, title: pick(rules[id], lang, id) }, `${kind === 'kept' ? '✓' : '✗'} ${t(kind === 'kept' ? 'debrief.kept' : 'debrief.broken')} ${id}`));
+  return ids.map((id) => h('span', { class: `rule ${kind}`, 'data-rule': id }, `${kind === 'kept' ? '✓' : '✗'} ${t(kind === 'kept' ? 'debrief.rule.kept' : 'debrief.rule.broken', { rule: pick(rules[id], lang, id) })}`));
 }
 
-function entryView(entry: Entry, detail: AttemptDetailAnswer, lang: Lang, t: T): HTMLElement | null {
+const KINDS = ['hold', 'lookup', 'sms', 'ticket', 'transfer', 'escalate', 'hang-up'] as const;
+const kindWord = (kind: string, t: T) => ((KINDS as readonly string[]).includes(kind) ? t(`kind.${kind as (typeof KINDS)[number]}`) : kind);
+
+function entryView(entry: Entry, detail: AttemptDetailAnswer, lang: Lang, t: T, dimensionName: (id: string) => string): HTMLElement | null {
   const rules = detail.debrief.rules;
   const time = h('span', { class: 'at' }, clock(entry.at));
   switch (entry.kind) {
@@ -24,12 +29,12 @@ function entryView(entry: Entry, detail: AttemptDetailAnswer, lang: Lang, t: T):
     case 'caller':
       return h('li', { class: `line caller${entry.narration ? ' narration' : ''}` }, time, h('span', { class: 'who' }, entry.narration ? '' : t('debrief.caller')), h('p', {}, pick(entry.text, lang, entry.lineId)));
     case 'agent': {
-      const scores = Object.entries(entry.scores).map(([dim, v]) => h('span', { class: `delta ${v >= 0 ? 'up' : 'down'}` }, `${dim} ${v > 0 ? '+' : ''}${v}`));
+      const scores = Object.entries(entry.scores).map(([dim, v]) => h('span', { class: `delta ${v >= 0 ? 'up' : 'down'}` }, `${dimensionName(dim)} ${v > 0 ? '+' : ''}${v}`));
       return h(
         'li',
         { class: 'line agent' },
         time,
-        h('span', { class: 'who' }, t('debrief.agent'), entry.choiceKind !== 'say' ? ` · ${entry.choiceKind}` : ''),
+        h('span', { class: 'who' }, t('debrief.agent'), entry.choiceKind !== 'say' ? ` · ${kindWord(entry.choiceKind, t)}` : ''),
         h('p', { class: 'said' }, pick(entry.text, lang, entry.choiceId)),
         // What the trainee saw, in the order shown (the seed's order), with the place chosen marked.
         entry.shown.length > 1
@@ -99,11 +104,11 @@ export function transcriptView(detail: AttemptDetailAnswer, lang: Lang, t: T, di
         .filter((r) => r.kind === 'critical')
         .map((r) => h('p', { class: 'fail-reason' }, t('debrief.failCritical', { rule: r.kind === 'critical' ? pick(debrief.rules[r.ruleId], lang, r.ruleId) : '' }))),
       attempt.timedByServer ? '' : h('p', { class: 'untimed' }, t('debrief.untimed')),
-      attempt.flags.length
-        ? h('div', { class: 'flags' }, h('strong', {}, t('debrief.flags')), h('ul', {}, ...attempt.flags.filter((f) => f.kind !== 'untimed').map((f) => h('li', {}, f.reason))))
+      attempt.flags.some((f) => f.kind !== 'untimed')
+        ? h('div', { class: 'flags' }, h('strong', {}, t('debrief.flags')), h('ul', {}, ...attempt.flags.filter((f) => f.kind !== 'untimed').map((f) => h('li', {}, flagReason(f, lang, t)))))
         : '',
       h('div', { class: 'bars' }, ...bars),
     ),
-    h('ol', { class: 'lines' }, ...debrief.transcript.map((e) => entryView(e, detail, lang, t))),
+    h('ol', { class: 'lines' }, ...debrief.transcript.map((e) => entryView(e, detail, lang, t, dimensionName))),
   );
 }

@@ -24,6 +24,7 @@ import * as S from './schemas';
 import { adminRoutes } from './routes/admin';
 import type { LrsSender } from './lrs';
 import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
+import { analyticsRoutes } from './routes/analytics';
 import { AssignmentStore } from './repository/assignments';
 import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
 import { mountStudioRoutes } from './routes/studio';
@@ -430,6 +431,8 @@ export function createApp(options: AppOptions) {
       choicePrint: result.choicePrint,
       flags: result.flags,
       receivedAt: new Date(received).toISOString(),
+      brokenRules: result.brokenRules,
+      decisions: result.decisions,
     });
     if (stored === 'stored') options.lrs?.poke();
     if (stored === 'exists') {
@@ -654,6 +657,7 @@ export function createApp(options: AppOptions) {
   adminRoutes(app, { repository, lead, sessionCookie: SESSION_COOKIE, readJson, parse, send });
   // The trainer studio saves callers for a lead with the trainer role (src/server/routes/studio.ts).
   mountStudioRoutes(app, { repository, catalogue, scenariosDir: options.scenariosDir, lead, isTrainer: (c) => c.get('lead').isTrainer });
+  analyticsRoutes(app, { repository, catalogue, lead, parse, fail });
 
   app.all('/api/*', (c) => c.json({ error: `no ${c.req.method} ${c.req.path} here` }, 404));
 

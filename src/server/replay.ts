@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { playSteps, type AttemptStep, type Scenario } from '../engine/index';
+import { attemptFacts, type DecisionFact } from './analytics';
 import { attemptFlags, choicePrint, replayPrint, type AttemptFlag } from './vouch';
 
 export interface ReplayInput {
@@ -34,6 +35,9 @@ export type ReplayOutput =
       flags: AttemptFlag[];
       replayPrint: string;
       choicePrint: string;
+      /** For the cohort analytics (src/server/analytics.ts): the rules broken, each once, and the decisions. */
+      brokenRules: string[];
+      decisions: DecisionFact[];
     };
 
 export function replaySubmission(input: ReplayInput): ReplayOutput {
@@ -50,6 +54,7 @@ export function replaySubmission(input: ReplayInput): ReplayOutput {
     flags: attemptFlags({ scenario: input.scenario, steps: input.steps, result, language: input.language, serverElapsedMs: input.serverElapsedMs, claimedStartedAt: input.claimedStartedAt }),
     replayPrint: replayPrint(input.scenario.id, input.steps),
     choicePrint: choicePrint(input.scenario.id, input.steps),
+    ...attemptFacts(result, input.steps),
   };
 }
 

@@ -4,6 +4,7 @@
  * id a request names.
  */
 import type { Db, Queryable, SqlValue } from './db';
+import type { DecisionFact } from './analytics';
 import type { AttemptFlag } from './vouch';
 
 /** A lead as a session sees them: migration 007's roles, and whether an admin set their password. */
@@ -80,6 +81,9 @@ export interface NewAttempt {
    * assignment's due date and grace, or after its model call was released (migration 006).
    */
   receivedAt?: string;
+  /** Migration 011 (src/server/analytics.ts): the rules broken, each once, and the decisions in order, for the cohort analytics. */
+  brokenRules?: string[] | null;
+  decisions?: DecisionFact[] | null;
 }
 
 export interface StoredAttempt extends NewAttempt {
@@ -276,7 +280,7 @@ function toAttempt(row: AttemptDbRow): StoredAttempt {
   return { ...toListed(row), steps: parsed(row.steps) };
 }
 
-const ATTEMPT_INSERT_COLUMNS = 22;
+const ATTEMPT_INSERT_COLUMNS = 24;
 
 /** An attempt started before the due date is counted if the server has it within this many minutes after it. */
 export const ASSIGNMENT_GRACE_MINUTES = 30;
@@ -310,17 +314,20 @@ async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): P
     values.push(a.id, a.traineeId, a.cohortId, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt);
     values.push(json(a.steps), a.outcome, a.passed, a.total, json(a.dimensions), a.durationMs, a.seed, a.mode);
     values.push(a.timedByServer ?? false, a.claimedStartedAt ?? null, a.replayPrint ?? null, a.choicePrint ?? null, json(a.flags ?? []), a.receivedAt ?? null);
+    values.push(a.brokenRules ? json(a.brokenRules) : null, a.decisions ? json(a.decisions) : null);
     const p = (k: number) => `$${i * ATTEMPT_INSERT_COLUMNS + k}`;
-    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)}, ${p(17)}::boolean, ${p(18)}::timestamptz, ${p(19)}, ${p(20)}, ${p(21)}::jsonb, coalesce(${p(22)}::timestamptz, now()))`;
+    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)}, ${p(17)}::boolean, ${p(18)}::timestamptz, ${p(19)}, ${p(20)}, ${p(21)}::jsonb, coalesce(${p(22)}::timestamptz, now()), CASE WHEN ${p(23)}::jsonb IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${p(23)}::jsonb)) END, ${p(24)}::jsonb)`;
   });
   const rows = await db.query<{ id: string }>(
     `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, assignment_id)
+       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, assignment_id,
+       broken_rules, decisions)
      SELECT v.id, v.trainee_id, v.cohort_id, v.scenario_id, v.scenario_hash, v.scenario_revision, v.language, v.started_at,
        v.steps, v.outcome, v.passed, v.total, v.dimensions, v.duration_ms, v.seed, v.mode, v.timed_by_server, v.claimed_started_at, v.replay_print, v.choice_print,
-       ${FOUND_FLAGS}, g.id
+       ${FOUND_FLAGS}, g.id, v.broken_rules, v.decisions
      FROM (VALUES ${tuples.join(', ')}) AS v (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, received)
+       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, received,
+       broken_rules, decisions)
      -- The assignment of the attempt's own server start (a vouched attempt only: its seed proves the start).
      LEFT JOIN attempt_starts st ON st.id = v.id AND st.trainee_id = v.trainee_id AND v.timed_by_server AND st.mode = v.mode AND st.scenario_id = v.scenario_id
      LEFT JOIN assignments g ON g.id = st.assignment_id

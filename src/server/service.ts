@@ -1,6 +1,7 @@
 /** Opens the database, migrates it, loads the scenarios and builds the app: what main, the admin CLI, tests and the bench share. */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { fillAnalyticsFacts } from './analytics';
 import { createApp, type AppOptions } from './app';
 import { openDb, type Db, type DbOptions } from './db';
 import { migrate } from './migrate';
@@ -10,6 +11,7 @@ import { LrsSender, type LrsConfig, type LrsSenderOptions } from './lrs';
 import { Repository } from './repository';
 import { LrsOutbox } from './repository/lrs';
 import { DEFAULT_PUBLIC_URL, publicAddress } from './xapi';
+import { AnalyticsRepository } from './repository/analytics';
 import { loadScenarioFilesOnce, ScenarioCatalogue, type LoadProblem } from './scenarios';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,6 +36,8 @@ export interface Service {
   problems: LoadProblem[];
   replays: ReplayPool | null;
   close(): Promise<void>;
+  /** Attempts from before migration 011 being replayed for the analytics, in the background: how many were filled in. */
+  analyticsFilled: Promise<number>;
 }
 
 export async function openRepository(options: DbOptions): Promise<{ db: Db; repository: Repository }> {
@@ -62,6 +66,11 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   const { lrs: _config, ...appOptions } = options;
   const app = createApp({ ...appOptions, startSecret, repository, catalogue, replays, ...(lrs ? { lrs } : {}) });
   lrs?.start();
+  let closing = false;
+  const analyticsFilled = fillAnalyticsFacts(new AnalyticsRepository(db), async (hash) => (await catalogue.byContentHash(hash, repository))?.scenario ?? null, { stopped: () => closing }).catch((error: unknown) => {
+    if (!closing) console.error(`filling in the analytics of older attempts failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 0;
+  });
   return {
     app,
     db,
@@ -70,7 +79,10 @@ export async function openService(options: ServiceOptions): Promise<Service> {
     lrs,
     problems,
     replays,
+    analyticsFilled,
     close: async () => {
+      closing = true;
+      await analyticsFilled;
       await lrs?.stop();
       await replays?.close();
       await db.close();

@@ -1,0 +1,233 @@
+/**
+ * Cohort analytics: what each attempt contributes (the rules it broke, its decisions with their
+ * reply times) and how the aggregates kept by migration 011's triggers become figures — percentiles
+ * from the time histograms, rules in their own words, the decision shares on a caller's graph.
+ */
+import type { AttemptStep, CallResult, Localised, Scenario } from '../engine/index';
+import { analysisOf, defaultRulebook, playSteps } from '../engine/index';
+import type { AnalyticsRepository } from './repository/analytics';
+import { layoutGraph } from '../preview/graph-layout';
+
+/** One decision of an attempt: the node, the option chosen (by id: the order shown differs per attempt), the reply time the device recorded. */
+export interface DecisionFact {
+  node: string;
+  choice: string;
+  ms?: number;
+}
+
+/** What an attempt adds to the analytics, from the server's own replay. */
+export function attemptFacts(result: CallResult, steps: readonly AttemptStep[]): { brokenRules: string[]; decisions: DecisionFact[] } {
+  const chooses = steps.filter((s) => s.type === 'choose');
+  const decisions = result.choices.map((review, k): DecisionFact => {
+    const step = chooses[k];
+    const ms = step?.type === 'choose' ? step.ms : undefined;
+    return ms === undefined ? { node: review.nodeId, choice: review.choiceId } : { node: review.nodeId, choice: review.choiceId, ms };
+  });
+  return { brokenRules: [...new Set(result.broken)], decisions };
+}
+
+/** A histogram's bucket: its lower bound in ms and how many values fell in it. */
+export interface Bucket {
+  ms: number;
+  n: number;
+}
+
+export interface TimeFigures {
+  /** Values counted. */
+  n: number;
+  median: number;
+  p90: number;
+}
+
+/**
+ * The nearest-rank percentile (the smallest value with at least p of the values at or below it)
+ * over a histogram sorted by bucket; exact to the bucket (10 ms below 10 s, 100 ms below 100 s).
+ */
+export function percentile(buckets: readonly Bucket[], p: number): number | null {
+  const total = buckets.reduce((sum, b) => sum + b.n, 0);
+  if (total <= 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (const b of buckets) {
+    seen += b.n;
+    if (seen >= rank) return b.ms;
+  }
+  return buckets[buckets.length - 1]!.ms;
+}
+
+export function timeFigures(buckets: readonly Bucket[]): TimeFigures | null {
+  const sorted = buckets.filter((b) => b.n > 0).sort((a, b) => a.ms - b.ms);
+  const n = sorted.reduce((sum, b) => sum + b.n, 0);
+  if (n === 0) return null;
+  return { n, median: percentile(sorted, 0.5)!, p90: percentile(sorted, 0.9)! };
+}
+
+/** Every rule's words and whether it is critical, from scenarios/rulebook/rules.json. */
+export function ruleWords(): Map<string, { text: Localised; critical: boolean }> {
+  return new Map(defaultRulebook().rules.map((r) => [r.id, { text: r.text, critical: r.critical === true }]));
+}
+
+export interface GraphNode {
+  id: string;
+  kind: 'caller' | 'decision' | 'ending';
+  x: number;
+  y: number;
+  /** Decisions are numbered in the order of the layout (top to bottom, left to right), from 1. */
+  number: number | null;
+  /** What the caller says at the node (its first line); the ending's title. */
+  text: Localised | null;
+  outcome: string | null;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  choiceId: string | null;
+  silence: boolean;
+}
+
+export interface CallerGraph {
+  width: number;
+  height: number;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** The caller's graph as the trainer's preview lays it out, with decisions numbered and texts for labels. */
+export function callerGraph(scenario: Scenario): CallerGraph {
+  const layout = layoutGraph(scenario);
+  const byId = new Map(scenario.nodes.map((n) => [n.id, n]));
+  /** A decision without lines of its own is asked by the caller's last line before it. */
+  const leadIn = (id: string) => {
+    const from = layout.edges.map((e) => byId.get(e.from)).find((n) => n?.kind === 'caller' && (n.next === id || n.branches?.some((b) => b.next === id)));
+    return from?.kind === 'caller' ? (from.lines.at(-1)?.text ?? null) : null;
+  };
+  let number = 0;
+  const nodes = [...layout.nodes]
+    .sort((a, b) => a.y - b.y || a.x - b.x)
+    .map((laid): GraphNode => {
+      const node = byId.get(laid.id)!;
+      const text = node.kind === 'ending' ? node.title : (node.lines?.[0]?.text ?? (node.kind === 'decision' ? leadIn(node.id) : null));
+      return {
+        id: laid.id,
+        kind: laid.kind,
+        x: laid.x,
+        y: laid.y,
+        number: node.kind === 'decision' ? ++number : null,
+        text: text ?? null,
+        outcome: node.kind === 'ending' ? node.outcome : null,
+      };
+    });
+  return { width: layout.width, height: layout.height, nodes, edges: layout.edges };
+}
+
+export interface OptionRow {
+  choiceId: string;
+  text: Localised;
+  kind: string;
+  next: string;
+  /** Times chosen, over all attempts. */
+  chosen: number;
+  /** chosen ÷ the times the decision was answered by a choice. */
+  share: number;
+  /** Trainees who chose it at least once. */
+  trainees: number;
+  /** chosen by the model call (the caller's best play). */
+  model: boolean;
+  /** Rules it breaks, by id (their words are in the answer's `rules`). */
+  breaks: string[];
+}
+
+export interface DecisionRow {
+  nodeId: string;
+  number: number;
+  text: Localised | null;
+  /** Times the decision was answered by a choice. */
+  answered: number;
+  /** Trainees who answered it at least once. */
+  trainees: number;
+  time: TimeFigures | null;
+  options: OptionRow[];
+}
+
+/**
+ * The decisions of a caller with each option's count and share, in the order of the graph's
+ * numbers; options in the file's order. Options chosen in an older version of the caller and no
+ * longer in it are listed after the others, by id.
+ */
+export function decisionRows(
+  scenario: Scenario,
+  graph: CallerGraph,
+  counts: readonly { nodeId: string; choiceId: string; chosen: number; trainees: number }[],
+  traineesAt: ReadonlyMap<string, number>,
+  times: ReadonlyMap<string, Bucket[]>,
+): DecisionRow[] {
+  const model = new Set(analysisOf(scenario).bestPath?.choices ?? []);
+  const byNode = new Map<string, Map<string, { chosen: number; trainees: number }>>();
+  for (const c of counts) {
+    if (c.chosen <= 0) continue;
+    const m = byNode.get(c.nodeId) ?? new Map<string, { chosen: number; trainees: number }>();
+    m.set(c.choiceId, { chosen: c.chosen, trainees: c.trainees });
+    byNode.set(c.nodeId, m);
+  }
+  const rows: DecisionRow[] = [];
+  for (const laid of graph.nodes) {
+    const node = scenario.nodes.find((n) => n.id === laid.id);
+    if (!node || node.kind !== 'decision') continue;
+    const got = byNode.get(node.id) ?? new Map<string, { chosen: number; trainees: number }>();
+    const answered = [...got.values()].reduce((sum, c) => sum + c.chosen, 0);
+    const options: OptionRow[] = node.choices.map((c) => {
+      const n = got.get(c.id);
+      return {
+        choiceId: c.id,
+        text: c.text,
+        kind: c.kind ?? 'say',
+        next: c.next,
+        chosen: n?.chosen ?? 0,
+        share: answered ? (n?.chosen ?? 0) / answered : 0,
+        trainees: n?.trainees ?? 0,
+        model: model.has(c.id),
+        breaks: [...(c.rules?.broken ?? [])],
+      };
+    });
+    const known = new Set(node.choices.map((c) => c.id));
+    for (const [choiceId, n] of got) {
+      if (!known.has(choiceId)) options.push({ choiceId, text: { en: choiceId, 'zh-CN': choiceId }, kind: 'retired', next: '', chosen: n.chosen, share: answered ? n.chosen / answered : 0, trainees: n.trainees, model: false, breaks: [] });
+    }
+    rows.push({ nodeId: node.id, number: laid.number ?? 0, text: laid.text, answered, trainees: traineesAt.get(node.id) ?? 0, time: timeFigures(times.get(node.id) ?? []), options });
+  }
+  return rows;
+}
+
+/**
+ * Attempts stored before migration 011 have no rules or decisions recorded: replay them (in pages of
+ * `chunk`, yielding to the event loop between pages so requests are served meanwhile) and record
+ * them; the update trigger counts them in. An attempt whose caller version is gone stays out. It
+ * stops between pages when `stopped()` says so (the server is closing); the next start goes on.
+ * Returns how many were filled in.
+ */
+export async function fillAnalyticsFacts(
+  store: { attemptsWithoutFacts: AnalyticsRepository['attemptsWithoutFacts']; saveFacts: AnalyticsRepository['saveFacts'] },
+  scenarioOf: (hash: string) => Promise<Scenario | null>,
+  options: { chunk?: number; stopped?: () => boolean } = {},
+): Promise<number> {
+  const chunk = options.chunk ?? 200;
+  let after: string | null = null;
+  let filled = 0;
+  for (;;) {
+    if (options.stopped?.()) return filled;
+    const rows = await store.attemptsWithoutFacts(after, chunk);
+    if (rows.length === 0) return filled;
+    const facts: { id: string; brokenRules: string[]; decisions: DecisionFact[] }[] = [];
+    for (const row of rows) {
+      const scenario = await scenarioOf(row.scenarioHash);
+      if (!scenario) continue;
+      const { result } = playSteps(scenario, row.steps as AttemptStep[], row.seed ? { seed: row.seed } : {});
+      if (result) facts.push({ id: row.id, ...attemptFacts(result, row.steps as AttemptStep[]) });
+    }
+    await store.saveFacts(facts);
+    filled += facts.length;
+    after = rows[rows.length - 1]!.id;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
