@@ -135,19 +135,19 @@ function flagsCard(view: AnalyticsView, data: AnalyticsAnswer): HTMLElement {
   type Row = AnalyticsAnswer['flags']['latest'][number];
   const reasons = (r: Row) => r.flags.map((f) => `${flagName(t, f.kind)}${lang === 'en' ? ': ' : '：'}${flagReason(f, lang, t)}`);
   const columns: Column<Row>[] = [
-    { label: t('an.col.when'), cell: (r) => when(lang, r.startedAt), csv: (r) => r.startedAt },
     {
       label: t('an.col.trainee'),
       rowHeader: true,
       cell: (r) => h('button', { type: 'button', class: 'link', onclick: () => view.selectTrainee(r.traineeId) }, r.traineeName),
       csv: (r) => r.traineeName,
     },
-    { label: t('an.col.caller'), cell: (r) => titles.get(r.scenarioId) ?? r.scenarioId, csv: (r) => titles.get(r.scenarioId) ?? r.scenarioId },
     {
       label: t('an.col.reasons'),
       cell: (r) => h('ul', { class: 'reasons' }, ...r.flags.map((f) => h('li', { 'data-kind': f.kind }, h('strong', {}, flagName(t, f.kind)), lang === 'en' ? ': ' : '：', flagReason(f, lang, t)))),
       csv: (r) => reasons(r).join('\n'),
     },
+    { label: t('an.col.caller'), cell: (r) => titles.get(r.scenarioId) ?? r.scenarioId, csv: (r) => titles.get(r.scenarioId) ?? r.scenarioId },
+    { label: t('an.col.when'), cell: (r) => when(lang, r.startedAt), csv: (r) => r.startedAt },
     { label: t('an.col.open'), cell: (r) => h('button', { type: 'button', class: 'link', onclick: () => view.openAttempt(r.id) }, t('transcript')), csv: (r) => r.id },
   ];
   const counts = data.flags.counts;

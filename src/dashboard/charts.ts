@@ -85,7 +85,7 @@ export interface ProgressWords {
 export function progressChart(series: readonly Series[], lang: Lang, words: ProgressWords, onAttempt: (id: string) => void): SVGSVGElement {
   const width = 660;
   const height = 280;
-  const m = { left: 44, right: 16, top: 14, bottom: 36 };
+  const m = { left: 44, right: 16, top: 26, bottom: 36 };
   const times = series.flatMap((x) => x.attempts.map((a) => Date.parse(a.startedAt)));
   let t0 = Math.min(...times);
   let t1 = Math.max(...times);
@@ -106,7 +106,7 @@ export function progressChart(series: readonly Series[], lang: Lang, words: Prog
     const at = t0 + (span * i) / 4;
     svg.append(s('text', { x: x(at), y: height - m.bottom + 18, 'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle', class: 'axis', 'aria-hidden': 'true' }, new Date(at).toLocaleString(lang, format)));
   }
-  svg.append(s('text', { x: m.left, y: m.top - 2, class: 'axis', 'aria-hidden': 'true' }, words.axis));
+  svg.append(s('text', { x: 4, y: 12, class: 'axis', 'aria-hidden': 'true' }, words.axis));
   for (const line of series) {
     const points = line.attempts.map((a) => `${x(Date.parse(a.startedAt))},${y(a.total)}`).join(' ');
     svg.append(s('polyline', { points, fill: 'none', stroke: line.colour, 'stroke-width': 2.5, 'stroke-linejoin': 'round', 'aria-hidden': 'true' }));

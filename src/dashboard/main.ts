@@ -381,8 +381,13 @@ async function traineeSection(report: ReportAnswer): Promise<HTMLElement | null>
   const columns: Column<AttemptSummary>[] = [
     { label: t('when'), rowHeader: true, cell: (a) => new Date(a.startedAt).toLocaleString(state.lang), csv: (a) => a.startedAt },
     { label: t('caller'), cell: (a) => titles.get(a.scenarioId) ?? a.scenarioId, csv: (a) => titles.get(a.scenarioId) ?? a.scenarioId },
-    { label: t('score'), cell: (a) => h('span', { class: a.passed ? 'pass' : 'fail' }, `${a.passed ? '✓' : '✗'} ${a.total}%`), csv: (a) => a.total },
-    { label: t('passed'), cell: (a) => t(a.passed ? 'passed' : 'not-passed'), csv: (a) => (a.passed ? 1 : 0) },
+    {
+      label: t('score'),
+      numeric: true,
+      cell: (a) => h('span', { class: a.passed ? 'pass' : 'fail' }, h('span', { role: 'img', 'aria-label': t(a.passed ? 'passed' : 'not-passed') }, a.passed ? '✓' : '✗'), ` ${a.total}%`),
+      csv: (a) => a.total,
+    },
+    { label: t('passed'), csvOnly: true, cell: () => '', csv: (a) => t(a.passed ? 'passed' : 'not-passed') },
     { label: t('outcome'), cell: (a) => pick(OUTCOME_WORDS[a.outcome], state.lang, a.outcome), csv: (a) => pick(OUTCOME_WORDS[a.outcome], state.lang, a.outcome) },
     { label: t('transcript'), cell: (a) => h('button', { type: 'button', class: 'link', onclick: () => open(a.id) }, t('transcript')), csv: (a) => a.id },
   ];

@@ -15,6 +15,8 @@ export interface Column<R> {
   /** The row's header cell (th scope=row). */
   rowHeader?: boolean;
   numeric?: boolean;
+  /** In the CSV only (the table already says it another way). */
+  csvOnly?: boolean;
 }
 
 function cellOf<R>(column: Column<R>, row: R): HTMLTableCellElement {
@@ -24,7 +26,8 @@ function cellOf<R>(column: Column<R>, row: R): HTMLTableCellElement {
   return column.rowHeader ? h('th', { ...attrs, scope: 'row' }, ...children) : h('td', attrs, ...children);
 }
 
-export function dataTable<R>(caption: string, columns: readonly Column<R>[], rows: readonly R[], className = 'figures'): HTMLTableElement {
+export function dataTable<R>(caption: string, all: readonly Column<R>[], rows: readonly R[], className = 'figures'): HTMLTableElement {
+  const columns = all.filter((c) => !c.csvOnly);
   return h(
     'table',
     { class: className },

@@ -78,7 +78,7 @@ export function transcriptView(detail: AttemptDetailAnswer, lang: Lang, t: T, di
         'div',
         { class: 'bar' },
         h('span', { class: 'bar-name' }, dimensionName(d.id)),
-        h('span', { class: 'bar-track' }, h('span', { class: 'bar-fill', style: `width:${d.percent}%;background:${heatColour(d.percent)}` })),
+        h('span', { class: 'bar-track' }, h('span', { class: 'bar-fill', style: `width:${Math.max(0, Math.min(100, d.percent))}%;background:${heatColour(d.percent)}` })),
         h('span', { class: 'bar-value' }, `${d.percent}%`),
       ),
     );
