@@ -80,7 +80,7 @@ it('logs in, shows the submitted attempt and opens its transcript', async () => 
   // Drill down: the trainee's chart, then the attempt's transcript with the feedback behind the score.
   await row.getByRole('button', { name: 'Mei Ling' }).click();
   await page.waitForSelector('svg.progress-chart circle.dot');
-  await page.getByRole('button', { name: 'Transcript' }).click();
+  await page.locator('#trainee').getByRole('button', { name: 'Transcript', exact: true }).click();
   const transcript = page.locator('article.transcript');
   await transcript.waitFor();
   expect(await transcript.locator('.total').textContent()).toMatch(/100% \(pass mark 85%\)/);
