@@ -7,7 +7,7 @@
  * - a plain loop over the graph compiled to arrays (the floor): what walking the graph costs at least.
  */
 import { createActor, SimulatedClock } from 'xstate';
-import { callMachine, replySeconds } from '../src/engine/call/machine';
+import { callMachine, replySeconds, shownChoicesOf } from '../src/engine/call/machine';
 import { answer, choose, enterNode, initialState, nodeIndex, offeredChoices, silence, DEFAULT_LATE_ANSWER, DEFAULT_SILENCE } from '../src/engine/call/logic';
 import type { AttemptStep } from '../src/engine/call/replay';
 import type { Scenario } from '../src/engine/index';
@@ -59,6 +59,51 @@ export function machinePlay(scenario: Scenario, random: () => number, maxDecisio
   actor.stop();
   const node = final.context.node;
   return { choices, ending: final.status === 'done' && node?.kind === 'ending' ? node.id : '', mood: final.context.call.mood, steps };
+}
+
+/**
+ * An attempt as the game records it and sends it to the server (format 2): played through the
+ * machine with the attempt's seed, the options in the seed's order, every choice with the time the
+ * trainee took and the place it was shown at, the caller's speech and holds waited out.
+ */
+export function recordedAttempt(scenario: Scenario, random: () => number, seed: string, maxDecisions: number, silenceRate = 0.05, lateRate = 0.1): AttemptStep[] {
+  const clock = new SimulatedClock();
+  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now(), seed }, clock });
+  actor.start();
+  const ring = answerRing(scenario, random, lateRate);
+  while (actor.getSnapshot().context.call.rings < ring) clock.increment(scenario.timing.ringSeconds * 1000);
+  actor.send({ type: 'agent.answer' });
+  const steps: AttemptStep[] = [{ type: 'answer', ring }];
+  for (let n = 0; n < maxDecisions; ) {
+    const s = actor.getSnapshot();
+    if (s.status === 'done') break;
+    if (s.matches({ connected: 'speaking' })) {
+      clock.increment(Math.max(1, Math.round(s.context.speakingSeconds * 1000)));
+      continue;
+    }
+    if (s.matches({ connected: 'onHold' })) {
+      clock.increment(s.context.holdSeconds * 1000);
+      continue;
+    }
+    if (s.context.node?.kind !== 'decision') break;
+    n++;
+    const shown = shownChoicesOf(s.context);
+    const limit = replySeconds(s.context) * 1000;
+    if (shown.length === 0 || random() < silenceRate) {
+      clock.increment(limit);
+      steps.push({ type: 'silence' });
+      continue;
+    }
+    const place = Math.floor(random() * shown.length);
+    const choice = shown[place];
+    if (!choice) break;
+    const ms = 1000 + Math.floor(random() * (limit - 1000));
+    clock.increment(ms);
+    steps.push({ type: 'choose', choiceId: choice.id, ms, position: place + 1 });
+    actor.send({ type: 'agent.choose', choiceId: choice.id });
+  }
+  actor.stop();
+  return steps;
 }
 
 /** The same play through the call-logic functions alone. */
