@@ -43,6 +43,9 @@ export class DirectCall {
     this.enterRinging();
   }
 
+  /** Nothing runs in the background: a replay's end needs no clean-up. */
+  stop(): void {}
+
   get done(): boolean {
     return this.state === 'ended';
   }

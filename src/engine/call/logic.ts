@@ -260,17 +260,39 @@ export function moveOnChoice(scenario: Scenario, state: Pick<CallState, 'flags' 
   return { mood, flags, next: choice.next, moodLimit: false };
 }
 
+/**
+ * Answers counted per decision, for each transcript: the transcript only grows, so the count goes
+ * on from where it stopped instead of reading the whole call again at every decision.
+ */
+const answerCounts = new WeakMap<readonly TranscriptEntry[], { seen: number; visits: Map<string, number> }>();
+
 /** How many times the agent has already answered at this decision: each visit shuffles anew. */
 function visitsTo(state: CallState, nodeId: string): number {
-  let visits = 0;
-  for (const entry of state.transcript) if (entry.kind === 'agent' && entry.nodeId === nodeId) visits++;
-  return visits;
+  const transcript = state.transcript;
+  let counted = answerCounts.get(transcript);
+  if (!counted || counted.seen > transcript.length) {
+    counted = { seen: 0, visits: new Map() };
+    answerCounts.set(transcript, counted);
+  }
+  for (let i = counted.seen; i < transcript.length; i++) {
+    const entry = transcript[i] as TranscriptEntry;
+    if (entry.kind === 'agent') counted.visits.set(entry.nodeId, (counted.visits.get(entry.nodeId) ?? 0) + 1);
+  }
+  counted.seen = transcript.length;
+  return counted.visits.get(nodeId) ?? 0;
 }
+
+/** The last order worked out: a replay asks for it to check the place chosen, then the choice records it. */
+let lastShown: { state: CallState; node: DecisionNode; length: number; shown: Choice[] } | null = null;
 
 /** The options the trainee sees at this decision now, in the order shown. */
 export function shownChoices(state: CallState, node: DecisionNode): Choice[] {
+  const length = state.transcript.length;
+  if (lastShown !== null && lastShown.state === state && lastShown.node === node && lastShown.length === length) return lastShown.shown.slice();
   // Without a seed the order does not depend on the visit: no need to count them.
-  return optionOrder(state.seed, node, state.seed === null ? 0 : visitsTo(state, node.id), offeredChoices(node, state));
+  const shown = optionOrder(state.seed, node, state.seed === null ? 0 : visitsTo(state, node.id), offeredChoices(node, state));
+  lastShown = { state, node, length, shown };
+  return shown.slice();
 }
 
 export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {

@@ -44,118 +44,125 @@ export interface ReplayOptions {
 
 /** What a replay drives: the machine's state, its context, its clock and its events. */
 interface Stepper {
-  state(): DirectState;
-  context(): CallContext;
+  readonly state: DirectState;
+  readonly context: CallContext;
   increment(ms: number): void;
   send(event: { type: 'agent.answer' } | { type: 'agent.choose'; choiceId: string }): void;
   stop(): void;
 }
 
-function directStepper(scenario: Scenario, options: ReplayOptions): Stepper {
-  const call = new DirectCall({ scenario, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-  return {
-    state: () => call.state,
-    context: () => call.context,
-    increment: (ms) => call.increment(ms),
-    send: (event) => call.send(event),
-    stop: () => undefined,
-  };
-}
+/** The XState actor on a simulated clock, seen as a Stepper. */
+class MachineStepper implements Stepper {
+  private readonly clock = new SimulatedClock();
+  private readonly actor;
 
-function machineStepper(scenario: Scenario, options: ReplayOptions): Stepper {
-  const clock = new SimulatedClock();
-  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now(), ...(options.seed !== undefined ? { seed: options.seed } : {}) }, clock });
-  actor.start();
-  return {
-    state: () => {
-      const s = actor.getSnapshot();
-      if (s.status === 'done') return 'ended';
-      if (s.matches('ringing')) return 'ringing';
-      if (s.matches({ connected: 'speaking' })) return 'speaking';
-      if (s.matches({ connected: 'awaitingReply' })) return 'awaitingReply';
-      if (s.matches({ connected: 'onHold' })) return 'onHold';
-      return 'ended';
-    },
-    context: () => actor.getSnapshot().context,
-    increment: (ms) => clock.increment(ms),
-    send: (event) => actor.send(event),
-    stop: () => actor.stop(),
-  };
+  constructor(scenario: Scenario, options: ReplayOptions) {
+    const clock = this.clock;
+    this.actor = createActor(callMachine, { input: { scenario, now: () => clock.now(), ...(options.seed !== undefined ? { seed: options.seed } : {}) }, clock });
+    this.actor.start();
+  }
+
+  get state(): DirectState {
+    const s = this.actor.getSnapshot();
+    if (s.status === 'done') return 'ended';
+    if (s.matches('ringing')) return 'ringing';
+    if (s.matches({ connected: 'speaking' })) return 'speaking';
+    if (s.matches({ connected: 'awaitingReply' })) return 'awaitingReply';
+    if (s.matches({ connected: 'onHold' })) return 'onHold';
+    return 'ended';
+  }
+
+  get context(): CallContext {
+    return this.actor.getSnapshot().context;
+  }
+
+  increment(ms: number): void {
+    this.clock.increment(ms);
+  }
+
+  send(event: { type: 'agent.answer' } | { type: 'agent.choose'; choiceId: string }): void {
+    this.actor.send(event);
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
 }
 
 /** Replays the steps: what the server runs for each submitted attempt. */
 export function replayCall(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
-  return replay(directStepper(scenario, options), scenario, steps);
+  return replay(new DirectCall({ scenario, ...(options.seed !== undefined ? { seed: options.seed } : {}) }), scenario, steps);
 }
 
 /** The same replay through the XState actor, as the game plays a call (the tests compare the two). */
 export function replayThroughMachine(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
-  return replay(machineStepper(scenario, options), scenario, steps);
+  return replay(new MachineStepper(scenario, options), scenario, steps);
+}
+
+/** Lets the caller finish speaking and any hold run out, as a patient trainee would. */
+function settle(call: Stepper): void {
+  for (let guard = 0; guard < 10_000; guard++) {
+    const state = call.state;
+    if (state === 'speaking') call.increment(Math.max(1, Math.round(call.context.speakingSeconds * 1000)));
+    else if (state === 'onHold') call.increment(call.context.holdSeconds * 1000);
+    else return;
+  }
+}
+
+function fail(call: Stepper, step: number, message: string): Replay {
+  const state = call.state;
+  const context = call.context;
+  const node = context.node;
+  const offered = node?.kind === 'decision' && state === 'awaitingReply' ? shownChoicesOf(context).map((c) => c.id) : [];
+  call.stop();
+  return { context, ended: state === 'ended', problem: { step, message, offered } };
 }
 
 function replay(call: Stepper, scenario: Scenario, steps: readonly AttemptStep[]): Replay {
-  const settle = () => {
-    // Let the caller finish speaking and any hold run out, as a patient trainee would.
-    for (let guard = 0; guard < 10_000; guard++) {
-      const state = call.state();
-      if (state === 'speaking') call.increment(Math.max(1, Math.round(call.context().speakingSeconds * 1000)));
-      else if (state === 'onHold') call.increment(call.context().holdSeconds * 1000);
-      else return;
-    }
-  };
-  const fail = (step: number, message: string): Replay => {
-    const state = call.state();
-    const context = call.context();
-    const node = context.node;
-    const offered = node?.kind === 'decision' && state === 'awaitingReply' ? shownChoicesOf(context).map((c) => c.id) : [];
-    call.stop();
-    return { context, ended: state === 'ended', problem: { step, message, offered } };
-  };
-
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     if (!step) continue;
-    const state = call.state();
-    if (state === 'ended') return fail(i, `the call had already ended at step ${i + 1}`);
+    const state = call.state;
+    if (state === 'ended') return fail(call, i, `the call had already ended at step ${i + 1}`);
     if (step.type === 'answer') {
-      if (state !== 'ringing') return fail(i, 'the call was answered twice');
-      if (!Number.isInteger(step.ring) || step.ring < 1) return fail(i, `ring must be a whole number from 1, got ${String(step.ring)}`);
+      if (state !== 'ringing') return fail(call, i, 'the call was answered twice');
+      if (!Number.isInteger(step.ring) || step.ring < 1) return fail(call, i, `ring must be a whole number from 1, got ${String(step.ring)}`);
       const giveUp = scenario.timing.giveUpAfterRings;
-      if (step.ring > giveUp) return fail(i, `the caller hangs up after ${giveUp} rings; ring ${step.ring} cannot be answered`);
-      while (call.context().call.rings < step.ring) call.increment(scenario.timing.ringSeconds * 1000);
+      if (step.ring > giveUp) return fail(call, i, `the caller hangs up after ${giveUp} rings; ring ${step.ring} cannot be answered`);
+      while (call.context.call.rings < step.ring) call.increment(scenario.timing.ringSeconds * 1000);
       call.send({ type: 'agent.answer' });
-      settle();
+      settle(call);
       continue;
     }
-    if (state === 'ringing') return fail(i, 'the phone was never answered');
-    if (state !== 'awaitingReply') return fail(i, 'the call was not waiting for a reply');
-    const context = call.context();
+    if (state === 'ringing') return fail(call, i, 'the phone was never answered');
+    if (state !== 'awaitingReply') return fail(call, i, 'the call was not waiting for a reply');
+    const context = call.context;
     const limitMs = replySeconds(context) * 1000;
     if (step.type === 'silence') {
       call.increment(limitMs);
-      settle();
+      settle(call);
       continue;
     }
     if (step.position !== undefined) {
       const shown = shownChoicesOf(context);
       const at = shown[step.position - 1];
       if (!at || at.id !== step.choiceId) {
-        return fail(i, `choice "${step.choiceId}" was not shown at position ${step.position} at node "${context.node?.id ?? '?'}"${at ? ` (option ${step.position} was "${at.id}")` : ` (${shown.length} options were shown)`}`);
+        return fail(call, i, `choice "${step.choiceId}" was not shown at position ${step.position} at node "${context.node?.id ?? '?'}"${at ? ` (option ${step.position} was "${at.id}")` : ` (${shown.length} options were shown)`}`);
       }
     }
     const ms = step.ms ?? 0;
-    if (!Number.isFinite(ms) || ms < 0 || ms >= limitMs) return fail(i, `a reply after ${ms} ms is outside the ${limitMs} ms reply time; it was silence`);
+    if (!Number.isFinite(ms) || ms < 0 || ms >= limitMs) return fail(call, i, `a reply after ${ms} ms is outside the ${limitMs} ms reply time; it was silence`);
     const before = context.call.transcript.length;
     call.increment(ms);
     call.send({ type: 'agent.choose', choiceId: step.choiceId });
-    if (call.context().call.transcript.length === before) {
-      const node = call.context().node;
-      return fail(i, `choice "${step.choiceId}" is not on offer at node "${node?.id ?? '?'}"`);
+    if (call.context.call.transcript.length === before) {
+      const node = call.context.node;
+      return fail(call, i, `choice "${step.choiceId}" is not on offer at node "${node?.id ?? '?'}"`);
     }
-    settle();
+    settle(call);
   }
-  const ended = call.state() === 'ended';
-  const context = call.context();
+  const ended = call.state === 'ended';
+  const context = call.context;
   call.stop();
   return { context, ended, problem: null };
 }

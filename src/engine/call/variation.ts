@@ -16,19 +16,20 @@ export function isAction(choice: Pick<Choice, 'kind'>): boolean {
   return choice.kind !== 'say';
 }
 
+/** FNV-1a over a text's UTF-16 code units, then a separator, so ("ab","c") and ("a","bc") differ. */
+function eat(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= 0x1f;
+  return Math.imul(h, 0x01000193);
+}
+
 /** A 32-bit hash of the seed and the keys (FNV-1a over UTF-16 code units, then a final mix). */
 function hash(seed: string, keys: readonly (string | number)[]): number {
-  let h = 0x811c9dc5;
-  const eat = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
-    }
-    h ^= 0x1f; // separator, so ("ab","c") and ("a","bc") differ
-    h = Math.imul(h, 0x01000193);
-  };
-  eat(seed);
-  for (const key of keys) eat(String(key));
+  let h = eat(0x811c9dc5, seed);
+  for (const key of keys) h = eat(h, String(key));
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -47,8 +48,9 @@ export function drawRandom(seed: string, ...keys: (string | number)[]): () => nu
  * for this seed, this decision and this visit to it, then the actions in the file's order.
  */
 export function optionOrder<C extends Pick<Choice, 'id' | 'kind'>>(seed: string | null, node: Pick<DecisionNode, 'id'>, visit: number, offered: readonly C[]): C[] {
-  const words = offered.filter((c) => !isAction(c));
-  const actions = offered.filter(isAction);
+  const words: C[] = [];
+  const actions: C[] = [];
+  for (const c of offered) (isAction(c) ? actions : words).push(c);
   if (seed !== null && words.length > 1) {
     const random = drawRandom(seed, 'order', node.id, visit);
     for (let i = words.length - 1; i > 0; i--) {
@@ -58,7 +60,8 @@ export function optionOrder<C extends Pick<Choice, 'id' | 'kind'>>(seed: string 
       words[j] = held;
     }
   }
-  return [...words, ...actions];
+  for (const c of actions) words.push(c);
+  return words;
 }
 
 /** Which wording of a line is said here: the line itself or one of its variants. */
