@@ -92,7 +92,9 @@ export class AnalyticsRepository {
     const out = new Map<string, Map<string, Bucket[]>>();
     for (const r of rows) {
       const byNode = out.get(r.scenario_id) ?? new Map<string, Bucket[]>();
-      byNode.set(r.node_id, [...(byNode.get(r.node_id) ?? []), { ms: n(r.bucket_ms), n: n(r.n) }]);
+      const list = byNode.get(r.node_id) ?? [];
+      list.push({ ms: n(r.bucket_ms), n: n(r.n) });
+      byNode.set(r.node_id, list);
       out.set(r.scenario_id, byNode);
     }
     return out;
