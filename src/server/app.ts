@@ -307,7 +307,13 @@ export function createApp(options: AppOptions) {
       logFailure(c, error);
       return c.json({ ok: false, database: repository.db.kind, error: 'the database cannot write' }, 503);
     }
-    const lrs = options.lrs ? await options.lrs.status().catch((error: Error) => ({ error: `the LRS queue cannot be read: ${error.message}` })) : undefined;
+    // Anyone may ask whether the server is healthy; the LRS's address and its error texts are for leads (GET /api/lrs).
+    const lrs = options.lrs
+      ? await options.lrs.status().then(
+          (status) => ({ queued: status.queued, failing: status.failing }),
+          () => ({ error: 'the LRS queue cannot be read' }),
+        )
+      : undefined;
     return c.json({ ok: true, database: repository.db.kind, scenarios: catalogue.current.size, ...(lrs ? { lrs } : {}) });
   });
 
@@ -531,6 +537,17 @@ export function createApp(options: AppOptions) {
     if (token) await repository.deleteSession(tokenHash(token));
     deleteCookie(c, SESSION_COOKIE, { path: '/api' });
     return c.json({ ok: true });
+  });
+
+  // Forwarding to the LRS in detail: where to, how many sent, the last errors (never credentials).
+  app.get('/api/lrs', lead, async (c) => {
+    if (!options.lrs) return c.json({ configured: false });
+    try {
+      return c.json({ configured: true, ...(await options.lrs.status()) });
+    } catch (error) {
+      logFailure(c, error);
+      return c.json({ configured: true, error: 'the LRS queue cannot be read' }, 503);
+    }
   });
 
   app.get('/api/session', lead, (c) => send(c, S.sessionAnswer, { lead: sessionLeadOf(c.get('lead')) }));

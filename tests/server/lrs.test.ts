@@ -201,8 +201,13 @@ describe('the sender', () => {
       expect(ids).toContain(s.context.registration);
       expect(s.actor.account.homePage).toBe('https://training.example.com');
     }
+    // The public health check says how many wait, not where they go; a lead reads the detail.
     const health = await call(service.app, 'GET', '/api/health');
-    expect(health.json).toMatchObject({ ok: true, lrs: { endpoint: lrs.url, queued: 0, sent: 3 } });
+    expect(health.json).toMatchObject({ ok: true, lrs: { queued: 0, failing: 0 } });
+    expect(health.text).not.toContain(lrs.url);
+    expect((await call(service.app, 'GET', '/api/lrs')).status).toBe(401);
+    const detail = await call(service.app, 'GET', '/api/lrs', { cookie: await login(service, 'Send Lead') });
+    expect(detail.json).toMatchObject({ configured: true, endpoint: lrs.url, queued: 0, sent: 3 });
   });
 
   it('retries with backoff while the LRS fails or drops the connection, and delivers each statement once', async () => {
@@ -236,10 +241,13 @@ describe('the sender', () => {
     await send(2);
     await waitFor(async () => (await service.lrs!.status()).lastError !== null, 'an error');
     const health = await call(service.app, 'GET', '/api/health');
-    const status = (health.json as { lrs: { queued: number; lastError: string } }).lrs;
+    expect(health.json).toMatchObject({ ok: true, lrs: { queued: 2 } });
+    expect(health.text).not.toContain('401');
+    const detail = await call(service.app, 'GET', '/api/lrs', { cookie: await login(service, 'Refused Lead') });
+    const status = detail.json as { queued: number; lastError: string };
     expect(status.queued).toBe(2);
     expect(status.lastError).toContain('401');
-    expect(JSON.stringify(health.json)).not.toContain('wrong password');
+    expect(detail.text).not.toContain('wrong password');
     expect(lrs.statements.size).toBe(0);
     const tries = await service.db.query<{ tries: number }>('SELECT tries FROM lrs_outbox');
     expect(tries.every((r) => r.tries >= 1)).toBe(true);
