@@ -4,7 +4,7 @@
  * caller and answers every decision in 100 ms. The lead sees the pass rates, the rules most broken
  * in their own words, the decision shares on the caller's graph and in its table, and Bo's call
  * flagged with its reason; the heat map switches to best and back by keyboard; the transcript says
- * rules in words and "mood"; CSV downloads; screenshots at 1280×800 and 390×844 in both languages.
+ * rules in words and "anger" as the game says it; CSV downloads; screenshots at 1280×800 and 390×844 in both languages.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,14 +158,14 @@ it('shows the pass rates, the rules most broken in words, the decision shares an
   await page.locator('#heat-view-chart').click();
   await page.locator('#heat-by-latest').click();
 
-  // The flagged call's transcript: rules in their words, "mood", not ids or "anger".
+  // The flagged call's transcript: rules in their words, not ids; the caller's anger in the game's word.
   await flagged.getByRole('button', { name: 'Transcript' }).click();
   const transcript = page.locator('article.transcript');
   await transcript.waitFor();
   const said = (await transcript.textContent())!;
   expect(said).toContain(`Broke: ${rule('never-hang-up-first').en}`);
-  expect(said).not.toMatch(/broke never-hang-up-first|anger/i);
-  expect(said).toMatch(/mood \d+ → \d+/);
+  expect(said).not.toMatch(/broke never-hang-up-first|\bmood\b/i);
+  expect(said).toMatch(/anger \d+ → \d+/);
   expect(said).toMatch(/4 of 4 choices faster than the options can be read/);
 
   // A trainee's trend: Ann's scores over time, and the same calls as a table.
