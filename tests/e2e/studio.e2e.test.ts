@@ -146,7 +146,7 @@ describe('the trainer studio', () => {
 
     // Start from nothing: every card of the template goes.
     while ((await page.locator('.card').count()) > 0) {
-      await page.locator('.card .card-title').first().click();
+      await selectCard(page, (await page.locator('.card').first().getAttribute('data-node-id'))!);
       await page.click('button.danger');
     }
 
