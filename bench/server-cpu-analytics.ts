@@ -6,23 +6,11 @@
  * call's decisions of its caller (reply times varied), two rules broken on a quarter of them and a
  * flag on a tenth; the time the inserts took is printed too.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analysisOf, playSteps, type AttemptStep } from '../src/engine/index';
 import { attemptFacts } from '../src/server/analytics';
-import { hashPassword } from '../src/server/auth';
-import { openService } from '../src/server/service';
+import { openBenchCohort } from './bench-cohort';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'htl-analytics-bench-'));
-const service = await openService({ dataDir, limits: { login: { burst: 1e9, perSecond: 1e9 }, join: { burst: 1e9, perSecond: 1e9 } } });
-const app = service.app;
-await service.repository.createLead('L', await hashPassword('bench password 123'));
-const login = await app.request('http://localhost/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'L', password: 'bench password 123' }) });
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-const cohort = (await (await app.request('http://localhost/api/cohorts', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'C' }) })).json()) as { id: number; codes: { code: string }[] };
-for (let i = 0; i < 50; i++) await app.request('http://localhost/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `T${i}`, code: cohort.codes[0]!.code }) });
-const ids = (await service.db.query<{ id: number }>('SELECT id::int AS id FROM trainees')).map((r) => r.id);
+const { service, app, cookie, cohort, ids, close } = await openBenchCohort('htl-analytics-bench-');
 const all = [...service.catalogue.current.values()];
 // Each caller's model call as the server records it.
 const facts = all.map((entry) => {
@@ -78,5 +66,4 @@ await measure('GET /api/analytics (callers, rules, times, flags)', `/api/analyti
 await measure('GET /api/analytics/heat?by=best', `/api/analytics/heat?cohort=${cohort.id}&by=best`);
 await measure('GET /api/analytics/heat?by=average', `/api/analytics/heat?cohort=${cohort.id}&by=average`);
 await measure('GET /api/analytics/decisions (wrong-charge)', `/api/analytics/decisions?cohort=${cohort.id}&scenario=wrong-charge`);
-await service.close();
-rmSync(dataDir, { recursive: true, force: true });
+await close();

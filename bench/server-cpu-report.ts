@@ -4,21 +4,9 @@
  * same report with a date range (which reads the attempts) and the query the report ran before the
  * per-trainee-per-caller summaries.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { hashPassword } from '../src/server/auth';
-import { openService } from '../src/server/service';
+import { openBenchCohort } from './bench-cohort';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'htl-s12b-report-'));
-const service = await openService({ dataDir, limits: { login: { burst: 1e9, perSecond: 1e9 }, join: { burst: 1e9, perSecond: 1e9 } } });
-const app = service.app;
-await service.repository.createLead('L', await hashPassword('bench password 123'));
-const login = await app.request('http://localhost/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'L', password: 'bench password 123' }) });
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-const cohort = (await (await app.request('http://localhost/api/cohorts', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'C' }) })).json()) as { id: number; codes: { code: string }[] };
-for (let i = 0; i < 50; i++) await app.request('http://localhost/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `T${i}`, code: cohort.codes[0]!.code }) });
-const ids = (await service.db.query<{ id: number }>('SELECT id::int AS id FROM trainees')).map((r) => r.id);
+const { service, app, cookie, cohort, ids, close } = await openBenchCohort('htl-s12b-report-');
 const all = [...service.catalogue.current.values()];
 for (let done = 0; done < 100_000; done += 5000) {
   await service.db.query(
@@ -62,5 +50,4 @@ await measure('the old report query (whole history grouped and sorted)', () =>
     [cohort.id],
   ),
 );
-await service.close();
-rmSync(dataDir, { recursive: true, force: true });
+await close();

@@ -5,24 +5,10 @@
  * other work as well. The app is called in-process (no socket): HTTP's own cost is not in it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as engine from '../src/engine/index';
-import { hashPassword } from '../src/server/auth';
-import { openService } from '../src/server/service';
+import { openBenchCohort } from './bench-cohort';
 
-const roomy = { burst: 1e9, perSecond: 1e9 };
-const dataDir = mkdtempSync(join(tmpdir(), 'htl-s12b-submit-'));
-const service = await openService({ dataDir, limits: { login: roomy, join: roomy, submit: roomy, submitPerAddress: roomy } });
-const app = service.app;
-await service.repository.createLead('L', await hashPassword('bench password 123'));
-const login = await app.request('http://localhost/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'L', password: 'bench password 123' }) });
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-const cohort = (await (await app.request('http://localhost/api/cohorts', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'C' }) })).json()) as { id: number; codes: { code: string }[] };
-const tokens: string[] = [];
-for (let i = 0; i < 50; i++) tokens.push(((await (await app.request('http://localhost/api/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `T${i}`, code: cohort.codes[0]!.code }) })).json()) as { token: string }).token);
-const ids = (await service.db.query<{ id: number }>('SELECT id::int AS id FROM trainees')).map((r) => r.id);
+const { service, app, cohort, ids, tokens, close } = await openBenchCohort('htl-s12b-submit-', ['login', 'join', 'submit', 'submitPerAddress']);
 const random = engine.seededRandom(1);
 const scenarios = [...service.catalogue.current.values()];
 const bodies: string[] = [];
@@ -70,5 +56,4 @@ for (const round of [1, 2, 3]) {
   });
   console.log(`round ${round}: raw insert CPU ${(raw.cpu / 500).toFixed(2)} ms each (wall ${(500000 / raw.wall).toFixed(0)}/s); submission CPU ${(sub.cpu / 500).toFixed(2)} ms each (wall ${(500000 / sub.wall).toFixed(0)}/s); CPU ratio raw/submission ${(raw.cpu / sub.cpu).toFixed(2)}; writer ${JSON.stringify(service.repository.writerStats)}`);
 }
-await service.close();
-rmSync(dataDir, { recursive: true, force: true });
+await close();
