@@ -28,6 +28,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { AssignmentStore } from './repository/assignments';
 import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
 import { mountStudioRoutes } from './routes/studio';
+import { cmi5Routes } from './routes/cmi5';
 import { replaySubmission, type ReplayPool } from './replay';
 import { isServerStart, startSeed } from './vouch';
 
@@ -675,6 +676,8 @@ export function createApp(options: AppOptions) {
   // The trainer studio saves callers for a lead with the trainer role (src/server/routes/studio.ts).
   mountStudioRoutes(app, { repository, catalogue, scenariosDir: options.scenariosDir, lead, isTrainer: (c) => c.get('lead').isTrainer });
   analyticsRoutes(app, { repository, catalogue, lead, parse, fail });
+  // The cmi5 course package for the company's LMS (issue 15): src/server/routes/cmi5.ts.
+  cmi5Routes(app, { catalogue, assignments, publicUrl, lead, parse, fail, cohortName: (leadId, cohortId) => repository.cohortName(leadId, cohortId) });
 
   app.all('/api/*', (c) => c.json({ error: `no ${c.req.method} ${c.req.path} here` }, 404));
 
