@@ -4,7 +4,9 @@
  * PGlite, in CPU time and on the clock. The attempts are inserted by SQL in statements of 5,000 rows
  * (the statement triggers of migration 011 keep the aggregates as they go), each with the model
  * call's decisions of its caller (reply times varied), two rules broken on a quarter of them and a
- * flag on a tenth; the time the inserts took is printed too.
+ * flag on a tenth, spread over 60 days; the time the inserts took is printed too. Without a date
+ * range the reads are of the aggregates (migrations 011, 013); with one (the last 7 days, about
+ * 11,700 attempts; the last 60, all of them) of the range's attempts.
  */
 import { analysisOf, playSteps, type AttemptStep } from '../src/engine/index';
 import { attemptFacts } from '../src/server/analytics';
@@ -66,4 +68,10 @@ await measure('GET /api/analytics (callers, rules, times, flags)', `/api/analyti
 await measure('GET /api/analytics/heat?by=best', `/api/analytics/heat?cohort=${cohort.id}&by=best`);
 await measure('GET /api/analytics/heat?by=average', `/api/analytics/heat?cohort=${cohort.id}&by=average`);
 await measure('GET /api/analytics/decisions (wrong-charge)', `/api/analytics/decisions?cohort=${cohort.id}&scenario=wrong-charge`);
+const since = (days: number) => encodeURIComponent(new Date(Date.now() - days * 86_400_000).toISOString());
+await measure('GET /api/analytics, last 7 days', `/api/analytics?cohort=${cohort.id}&from=${since(7)}`);
+await measure('GET /api/analytics/heat?by=best, last 7 days', `/api/analytics/heat?cohort=${cohort.id}&by=best&from=${since(7)}`);
+await measure('GET /api/analytics/decisions (wrong-charge), last 7 days', `/api/analytics/decisions?cohort=${cohort.id}&scenario=wrong-charge&from=${since(7)}`);
+await measure('GET /api/analytics, last 60 days (every attempt)', `/api/analytics?cohort=${cohort.id}&from=${since(61)}`);
+await measure('GET /api/analytics/decisions (wrong-charge), last 60 days', `/api/analytics/decisions?cohort=${cohort.id}&scenario=wrong-charge&from=${since(61)}`);
 await close();

@@ -13,6 +13,9 @@ import { addLead, call, join, login, makeAttempt, newCohort, testService } from 
 
 const ROOMY = { login: { burst: 1000, perSecond: 1000 }, join: { burst: 1000, perSecond: 1000 }, submit: { burst: 1000, perSecond: 1000 }, start: { burst: 1000, perSecond: 1000 } };
 const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+/** When Ann's first call starts: her second starts 200 s later, Bo's offline call arrives 350.5 s later. */
+const T0 = clock.t;
+const at = (ms: number) => new Date(T0 + ms).toISOString();
 let service: Service;
 let cookie: string;
 let cohort: number;
@@ -70,8 +73,10 @@ describe('the cohort analytics', () => {
     expect(practice).toMatchObject({ id: 'practice-call', attempts: 3, passed: 1, trainees: 2, traineesPassed: 1, analysed: 3, flagged: 1 });
     expect(practice.passRate).toBeCloseTo(1 / 3, 10);
     expect(practice.title.en).toBeTruthy();
-    // The whole call as the server timed it: Ann's two (200 s and 150.5 s, to the second); Bo's was not timed.
-    expect(practice.duration).toEqual({ n: 2, median: 150_000, p90: 200_000 });
+    // The whole call as the server timed it: Ann's two (200 s and 150.5 s), each named by its log-scale
+    // bucket's middle (within 4.4%); Bo's was not timed.
+    expect(practice.duration).toEqual({ n: 2, median: 149_263, p90: 193_571 });
+    expect(r.json.range).toEqual({ from: null, to: null });
   });
 
   it('lists the rules most often broken in their words, with counts and share of attempts', async () => {
@@ -119,8 +124,8 @@ describe('the cohort analytics', () => {
     expect(greet).toEqual({ 'greet-wei': [1, 1, false], 'greet-standard': [2, 2, true], 'greet-short': [0, 0, false] });
     expect(decisions[0]!.options.find((o) => o.choiceId === 'greet-standard')!.share).toBeCloseTo(2 / 3, 10);
     expect(decisions[0]!.options.every((o) => o.text.en && o.text.en !== o.choiceId)).toBe(true);
-    // Reply times at the greeting: 100, 4,005 (→ 4,000) and 12,000 ms.
-    expect(decisions[0]!.time).toEqual({ n: 3, median: 4_000, p90: 12_000 });
+    // Reply times at the greeting: 100, 4,005 and 12,000 ms, in their buckets 103, 3,922 and 12,098.
+    expect(decisions[0]!.time).toEqual({ n: 3, median: 3_922, p90: 12_098 });
     const hangUp = decisions[3]!.options.find((o) => o.choiceId === 'close-hang-up')!;
     expect(hangUp.chosen).toBe(1);
     expect(r.json.rules['never-hang-up-first'].en).toBeTruthy();
@@ -169,6 +174,65 @@ describe('the cohort analytics', () => {
     expect((await call(service.app, 'GET', `/api/analytics?cohort=${cohort}`, { token: ann.token })).status).toBe(401);
   });
 
+  it('covers only the calls of a date range, by the server’s dates, and says the range', async () => {
+    // From 100 s on: Ann's second call (fails, breaks no-overpromise) and Bo's (fails, flagged).
+    const q = `cohort=${cohort}&from=${encodeURIComponent(at(100_000))}&to=${encodeURIComponent(at(400_000))}`;
+    let r = await get(`/api/analytics?${q}`);
+    expect(r.status).toBe(200);
+    expect(r.json.range).toEqual({ from: at(100_000), to: at(400_000) });
+    expect(r.json.callers[0]).toMatchObject({ attempts: 2, passed: 0, trainees: 2, traineesPassed: 0, analysed: 2, flagged: 1 });
+    expect(r.json.callers[0].duration).toEqual({ n: 1, median: 149_263, p90: 149_263 });
+    expect(r.json.rules[0]).toMatchObject({ id: 'no-overpromise', attempts: 2, trainees: 2 });
+    expect(r.json.analysed).toBe(2);
+    expect(Object.fromEntries(r.json.flags.counts.map((x: { kind: string; attempts: number }) => [x.kind, x.attempts]))).toEqual({ untimed: 1, 'too-fast': 1 });
+    expect(r.json.flags.latest).toHaveLength(1);
+    const d = await get(`/api/analytics/decisions?${q}&scenario=practice-call`);
+    expect(d.json.range).toEqual({ from: at(100_000), to: at(400_000) });
+    const greet = d.json.decisions[0];
+    expect([greet.answered, greet.trainees]).toEqual([2, 2]);
+    expect(Object.fromEntries(greet.options.map((o: { choiceId: string; chosen: number }) => [o.choiceId, o.chosen]))).toEqual({ 'greet-wei': 1, 'greet-standard': 1, 'greet-short': 0 });
+    expect(greet.time).toEqual({ n: 2, median: 103, p90: 3_922 });
+    // In the range, Ann's best is her second call.
+    const heat = await get(`/api/analytics/heat?${q}&by=best`);
+    expect(heat.json.range).toEqual({ from: at(100_000), to: at(400_000) });
+    const annSecond = dims.ann![1]!;
+    for (const [dim, value] of Object.entries(annSecond)) {
+      expect(heat.json.heat.find((x: { traineeId: number; dimension: string }) => x.traineeId === ann.id && x.dimension === dim)).toMatchObject({ percent: Math.round(value * 10) / 10, calls: 1 });
+    }
+    for (const by of ['latest', 'average']) {
+      const h = await get(`/api/analytics/heat?${q}&by=${by}`);
+      expect(h.json.heat.filter((x: { traineeId: number }) => x.traineeId === ann.id).map((x: { percent: number }) => x.percent)).toEqual(
+        heat.json.heat.filter((x: { traineeId: number }) => x.traineeId === ann.id).map((x: { percent: number }) => x.percent),
+      );
+    }
+    // Up to 100 s (an offset other than UTC: the same instant): Ann's first call alone, the model call.
+    const local = new Date(T0 + 100_000 + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+    r = await get(`/api/analytics?cohort=${cohort}&to=${encodeURIComponent(local)}`);
+    expect(r.json.range).toEqual({ from: null, to: at(100_000) });
+    expect(r.json.callers[0]).toMatchObject({ attempts: 1, passed: 1, trainees: 1, traineesPassed: 1, flagged: 0 });
+    expect(r.json.rules).toEqual([]);
+    // A range with nothing in it.
+    r = await get(`/api/analytics?cohort=${cohort}&from=${encodeURIComponent(at(1e9))}`);
+    expect(r.json).toMatchObject({ callers: [], rules: [], analysed: 0, flags: { counts: [], latest: [] } });
+  });
+
+  it('refuses a bad date range with a 400 that names the field', async () => {
+    const cases: [string, RegExp][] = [
+      ['from=yesterday', /from: not a date and time/],
+      ['to=2026-11-01', /to: not a date and time/],
+      ['from=2026-11-01T00:00:00', /from: not a date and time with its offset/],
+      [`from=${encodeURIComponent(at(1000))}&to=${encodeURIComponent(at(1000))}`, /to: .* is not later than from/],
+      [`from=${encodeURIComponent(at(5000))}&to=${encodeURIComponent(at(1000))}`, /to: .* is not later than from/],
+    ];
+    for (const path of ['/api/analytics?', '/api/analytics/heat?by=best&', '/api/analytics/decisions?scenario=practice-call&']) {
+      for (const [query, message] of cases) {
+        const r = await get(`${path}cohort=${cohort}&${query}`);
+        expect(r.status, `${path}${query}`).toBe(400);
+        expect(r.json.error, `${path}${query}`).toMatch(message);
+      }
+    }
+  });
+
   it('counts older attempts once they are filled in, and forgets the attempts of a removed trainee', async () => {
     // As if stored before migration 011: no rules or decisions. The update trigger takes them out…
     await service.db.query('UPDATE attempts SET broken_rules = NULL, decisions = NULL WHERE cohort_id = $1', [cohort]);
@@ -182,7 +246,7 @@ describe('the cohort analytics', () => {
     expect(r.json.callers[0]).toMatchObject({ attempts: 3, passed: 1, analysed: 3 });
     expect(r.json.rules[0]).toMatchObject({ id: 'no-overpromise', attempts: 2 });
     const d = await get(`/api/analytics/decisions?cohort=${cohort}&scenario=practice-call`);
-    expect(d.json.decisions[0].time).toEqual({ n: 3, median: 4_000, p90: 12_000 });
+    expect(d.json.decisions[0].time).toEqual({ n: 3, median: 3_922, p90: 12_098 });
 
     // Bo is removed (his attempts go with him): every figure without him.
     await service.db.query('DELETE FROM trainees WHERE id = $1', [bo.id]);
@@ -195,7 +259,7 @@ describe('the cohort analytics', () => {
     ]);
     expect(r.json.flags).toEqual({ counts: [], latest: [] });
     const after = await get(`/api/analytics/decisions?cohort=${cohort}&scenario=practice-call`);
-    expect(after.json.decisions[0].time).toEqual({ n: 2, median: 4_000, p90: 12_000 });
+    expect(after.json.decisions[0].time).toEqual({ n: 2, median: 3_922, p90: 12_098 });
     expect(after.json.decisions[0].trainees).toBe(1);
   });
 });
@@ -213,5 +277,14 @@ describe('percentiles from a histogram', () => {
     expect(percentile([], 0.5)).toBeNull();
     expect(timeFigures([{ ms: 300, n: 9 }, { ms: 100, n: 1 }])).toEqual({ n: 10, median: 300, p90: 300 });
     expect(timeFigures([{ ms: 5, n: 0 }])).toBeNull();
+  });
+
+  it('keeps every time within 4.4% of its log-scale bucket’s name (migration 013)', async () => {
+    const values = [1, 2, 99, 100, 101, 255, 256, 257, 999, 1000, 4005, 12_000, 65_535, 65_536, 150_500, 3_600_000, 2 ** 31 - 1];
+    const rows = await service.db.query<{ ms: number; bucket: number }>('SELECT v AS ms, analytics_bucket(v) AS bucket FROM unnest($1::int[]) v', [`{${values.join(',')}}`]);
+    for (const { ms, bucket } of rows) expect(Math.abs(bucket / ms - 1), `${ms} → ${bucket}`).toBeLessThan(0.0443);
+    const names = await service.db.query<{ n: number }>('SELECT count(DISTINCT analytics_bucket(v))::int AS n FROM generate_series(100, 3600000, 7) v');
+    expect(names[0]!.n).toBeLessThanOrEqual(122);
+    expect((await service.db.query<{ b: number | null }>('SELECT analytics_bucket(0) AS b'))[0]!.b).toBe(0);
   });
 });

@@ -1,13 +1,30 @@
 /**
- * The cohort analytics' SQL (migration 011): every read goes through the aggregates the attempt
- * triggers keep, or through an index, never through a cohort's whole history. Each read takes the
- * lead's id and checks the cohort is theirs first: another lead's cohort reads as none.
+ * The cohort analytics' SQL (migrations 011, 013). Without a date range every read goes through the
+ * aggregates the attempt triggers keep, or through an index, never through a cohort's whole
+ * history. With a date range (server dates: `started_at`, the server's start of the call or its
+ * receipt) the reads count the attempts of the range themselves, through attempts_cohort_started
+ * (cohort_id, started_at, id), as the report's dated cells do: the cost follows the range's size.
+ * The routes check the cohort is the lead's first (ownedCohort).
  */
 import type { Db, SqlValue } from '../db';
 import type { Bucket } from '../analytics';
 import type { AttemptFlag } from '../vouch';
 
 export type HeatBy = 'best' | 'latest' | 'average';
+
+/** What a read covers: one cohort, optionally one caller and a range of server dates [from, to). */
+export interface Scope {
+  cohortId: number;
+  scenarioId: string | null;
+  from: string | null;
+  to: string | null;
+}
+
+const dated = (q: Scope) => q.from !== null || q.to !== null;
+/** $1 cohort, $2 caller, $3 from, $4 to: the attempts of the scope, as `a`. */
+const ATTEMPTS_IN = `a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text)
+  AND ($3::timestamptz IS NULL OR a.started_at >= $3::timestamptz) AND ($4::timestamptz IS NULL OR a.started_at < $4::timestamptz)`;
+const scopeParams = (q: Scope): SqlValue[] => [q.cohortId, q.scenarioId, q.from, q.to];
 
 export interface CallerFigures {
   scenarioId: string;
@@ -50,14 +67,19 @@ export class AnalyticsRepository {
     return rows[0]?.name ?? null;
   }
 
-  /** Pass rates per caller: sums over the trainees' rows (trainees × callers rows). */
-  async callers(cohortId: number, scenarioId: string | null): Promise<CallerFigures[]> {
+  /** Pass rates per caller: sums over the trainees' rows (trainees × callers rows), or the range's attempts. */
+  async callers(q: Scope): Promise<CallerFigures[]> {
     const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT scenario_id, sum(attempts) AS attempts, sum(passed) AS passed, sum(analysed) AS analysed, sum(flagged) AS flagged,
-         count(*) FILTER (WHERE attempts > 0) AS trainees, count(*) FILTER (WHERE passed > 0) AS trainees_passed
-       FROM analytics_callers WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
-       GROUP BY scenario_id HAVING sum(attempts) > 0 ORDER BY scenario_id`,
-      [cohortId, scenarioId],
+      dated(q)
+        ? `SELECT a.scenario_id, count(*) AS attempts, count(*) FILTER (WHERE a.passed) AS passed,
+             count(*) FILTER (WHERE a.decisions IS NOT NULL) AS analysed, count(*) FILTER (WHERE a.flags <> '[]'::jsonb) AS flagged,
+             count(DISTINCT a.trainee_id) AS trainees, count(DISTINCT a.trainee_id) FILTER (WHERE a.passed) AS trainees_passed
+           FROM attempts a WHERE ${ATTEMPTS_IN} GROUP BY a.scenario_id ORDER BY a.scenario_id`
+        : `SELECT scenario_id, sum(attempts) AS attempts, sum(passed) AS passed, sum(analysed) AS analysed, sum(flagged) AS flagged,
+             count(*) FILTER (WHERE attempts > 0) AS trainees, count(*) FILTER (WHERE passed > 0) AS trainees_passed
+           FROM analytics_callers WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
+           GROUP BY scenario_id HAVING sum(attempts) > 0 ORDER BY scenario_id`,
+      scopeParams(q),
     );
     return rows.map((r) => ({
       scenarioId: String(r.scenario_id),
@@ -71,24 +93,36 @@ export class AnalyticsRepository {
   }
 
   /** Attempts that broke each rule, most first; trainees counted once across callers. */
-  async rules(cohortId: number, scenarioId: string | null): Promise<RuleFigures[]> {
+  async rules(q: Scope): Promise<RuleFigures[]> {
     const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT rule_id, sum(attempts) AS attempts, count(DISTINCT trainee_id) FILTER (WHERE attempts > 0) AS trainees
-       FROM analytics_rules WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
-       GROUP BY rule_id HAVING sum(attempts) > 0 ORDER BY sum(attempts) DESC, rule_id`,
-      [cohortId, scenarioId],
+      dated(q)
+        ? `SELECT r.rule_id, count(*) AS attempts, count(DISTINCT a.trainee_id) AS trainees
+           FROM attempts a, unnest(a.broken_rules) AS r (rule_id) WHERE ${ATTEMPTS_IN}
+           GROUP BY r.rule_id ORDER BY count(*) DESC, r.rule_id`
+        : `SELECT rule_id, sum(attempts) AS attempts, count(DISTINCT trainee_id) FILTER (WHERE attempts > 0) AS trainees
+           FROM analytics_rules WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
+           GROUP BY rule_id HAVING sum(attempts) > 0 ORDER BY sum(attempts) DESC, rule_id`,
+      scopeParams(q),
     );
     return rows.map((r) => ({ ruleId: String(r.rule_id), attempts: n(r.attempts), trainees: n(r.trainees) }));
   }
 
-  /** The time histograms of a cohort: node '' is the whole call (server-timed), others are decisions. */
-  async times(cohortId: number, scenarioId: string | null, wholeCalls: boolean): Promise<Map<string, Map<string, Bucket[]>>> {
-    const rows = await this.db.query<{ scenario_id: string; node_id: string; bucket_ms: number; n: number }>(
-      `SELECT scenario_id, node_id, bucket_ms, n::int AS n FROM analytics_times
-       WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND (node_id = '') = $3 AND n > 0
-       ORDER BY scenario_id, node_id, bucket_ms`,
-      [cohortId, scenarioId, wholeCalls],
-    );
+  /**
+   * The time histograms of a cohort (log-scale buckets, analytics_bucket): node '' is the whole call
+   * (server-timed), others are decisions.
+   */
+  async times(q: Scope, wholeCalls: boolean): Promise<Map<string, Map<string, Bucket[]>>> {
+    const sql = !dated(q)
+      ? `SELECT scenario_id, node_id, bucket_ms, n::int AS n FROM analytics_times
+         WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
+           AND (node_id = '') = $5 AND n > 0
+         ORDER BY scenario_id, node_id, bucket_ms`
+      : wholeCalls
+        ? `SELECT a.scenario_id, '' AS node_id, analytics_bucket(a.duration_ms) AS bucket_ms, count(*)::int AS n
+           FROM attempts a WHERE ${ATTEMPTS_IN} AND a.timed_by_server AND $5 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
+        : `SELECT a.scenario_id, d ->> 'node' AS node_id, analytics_bucket((d ->> 'ms')::integer) AS bucket_ms, count(*)::int AS n
+           FROM attempts a, jsonb_array_elements(a.decisions) d WHERE ${ATTEMPTS_IN} AND d ? 'ms' AND NOT $5 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
+    const rows = await this.db.query<{ scenario_id: string; node_id: string; bucket_ms: number; n: number }>(sql, [...scopeParams(q), wholeCalls]);
     const out = new Map<string, Map<string, Bucket[]>>();
     for (const r of rows) {
       const byNode = out.get(r.scenario_id) ?? new Map<string, Bucket[]>();
@@ -100,23 +134,27 @@ export class AnalyticsRepository {
     return out;
   }
 
-  async flagCounts(cohortId: number, scenarioId: string | null): Promise<{ kind: string; attempts: number }[]> {
+  async flagCounts(q: Scope): Promise<{ kind: string; attempts: number }[]> {
     const rows = await this.db.query<{ kind: string; n: unknown }>(
-      `SELECT kind, sum(n) AS n FROM analytics_flags WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
-       GROUP BY kind HAVING sum(n) > 0 ORDER BY sum(n) DESC, kind`,
-      [cohortId, scenarioId],
+      dated(q)
+        ? `SELECT f ->> 'kind' AS kind, count(*) AS n FROM attempts a, jsonb_array_elements(a.flags) f
+           WHERE ${ATTEMPTS_IN} AND a.flags <> '[]'::jsonb GROUP BY 1 ORDER BY count(*) DESC, 1`
+        : `SELECT kind, sum(n) AS n FROM analytics_flags WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
+             AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
+           GROUP BY kind HAVING sum(n) > 0 ORDER BY sum(n) DESC, kind`,
+      scopeParams(q),
     );
     return rows.map((r) => ({ kind: r.kind, attempts: n(r.n) }));
   }
 
   /** The latest flagged attempts, newest first (the partial index attempts_flagged). */
-  async flagged(cohortId: number, scenarioId: string | null, limit: number): Promise<FlaggedAttempt[]> {
+  async flagged(q: Scope, limit: number): Promise<FlaggedAttempt[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT a.id::text AS id, a.trainee_id, t.name, a.scenario_id, a.started_at, a.timed_by_server, a.flags
        FROM attempts a JOIN trainees t ON t.id = a.trainee_id
-       WHERE a.cohort_id = $1 AND a.flags <> '[]'::jsonb AND ($2::text IS NULL OR a.scenario_id = $2::text)
-       ORDER BY a.started_at DESC, a.id DESC LIMIT $3`,
-      [cohortId, scenarioId, limit],
+       WHERE ${ATTEMPTS_IN} AND a.flags <> '[]'::jsonb
+       ORDER BY a.started_at DESC, a.id DESC LIMIT $5`,
+      [...scopeParams(q), limit],
     );
     return rows.map((r) => ({
       id: String(r.id),
@@ -130,17 +168,20 @@ export class AnalyticsRepository {
   }
 
   /** Counts per option and trainee at each decision of one caller. */
-  async choices(cohortId: number, scenarioId: string): Promise<{ counts: { nodeId: string; choiceId: string; chosen: number; trainees: number }[]; traineesAt: Map<string, number> }> {
-    const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT node_id, choice_id, sum(chosen) AS chosen, count(*) FILTER (WHERE chosen > 0) AS trainees
-       FROM analytics_choices WHERE cohort_id = $1 AND scenario_id = $2 GROUP BY node_id, choice_id`,
-      [cohortId, scenarioId],
+  async choices(q: Scope & { scenarioId: string }): Promise<{ counts: { nodeId: string; choiceId: string; chosen: number; trainees: number }[]; traineesAt: Map<string, number> }> {
+    // Per trainee, option (choice_id '' the decision as a whole: trainees who answered it) in one pass.
+    const source = dated(q)
+      ? `SELECT a.trainee_id, d ->> 'node' AS node_id, d ->> 'choice' AS choice_id, count(*) AS chosen
+         FROM attempts a, jsonb_array_elements(a.decisions) d WHERE ${ATTEMPTS_IN} GROUP BY 1, 2, 3`
+      : `SELECT trainee_id, node_id, choice_id, chosen FROM analytics_choices
+         WHERE cohort_id = $1 AND scenario_id = $2::text AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL AND chosen > 0`;
+    const all = await this.db.query<Record<string, unknown>>(
+      `SELECT node_id, choice_id, sum(chosen) AS chosen, count(DISTINCT trainee_id) AS trainees FROM (${source}) x
+       GROUP BY GROUPING SETS ((node_id, choice_id), (node_id))`,
+      scopeParams(q),
     );
-    const at = await this.db.query<Record<string, unknown>>(
-      `SELECT node_id, count(DISTINCT trainee_id) AS trainees FROM analytics_choices
-       WHERE cohort_id = $1 AND scenario_id = $2 AND chosen > 0 GROUP BY node_id`,
-      [cohortId, scenarioId],
-    );
+    const rows = all.filter((r) => r.choice_id !== null);
+    const at = all.filter((r) => r.choice_id === null);
     return {
       counts: rows.map((r) => ({ nodeId: String(r.node_id), choiceId: String(r.choice_id), chosen: n(r.chosen), trainees: n(r.trainees) })),
       traineesAt: new Map(at.map((r) => [String(r.node_id), n(r.trainees)])),
@@ -151,16 +192,32 @@ export class AnalyticsRepository {
    * Mean score per trainee and skill over the callers they played, each caller counted by the
    * trainee's best score in the skill, the latest call's, or the average of all their calls.
    */
-  async heat(cohortId: number, scenarioId: string | null, by: HeatBy): Promise<{ traineeId: number; dimension: string; percent: number; calls: number }[]> {
-    const params: SqlValue[] = [cohortId, scenarioId];
-    const sql =
-      by === 'latest'
-        ? `SELECT s.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
-           FROM attempt_summaries s, jsonb_each_text(s.last_dimensions) d
-           WHERE s.cohort_id = $1 AND ($2::text IS NULL OR s.scenario_id = $2::text) GROUP BY 1, 2`
-        : `SELECT trainee_id, dimension, avg(${by === 'best' ? 'best' : 'total / n'}) AS percent, count(*) AS calls
-           FROM analytics_dimensions WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND n > 0 GROUP BY 1, 2`;
-    const rows = await this.db.query<Record<string, unknown>>(`${sql} ORDER BY 1, 2`, params);
+  async heat(q: Scope, by: HeatBy): Promise<{ traineeId: number; dimension: string; percent: number; calls: number }[]> {
+    let sql: string;
+    if (dated(q)) {
+      // Per trainee, caller and skill over the range's attempts, then the mean over callers.
+      const perCaller =
+        by === 'latest'
+          ? `SELECT DISTINCT ON (a.trainee_id, a.scenario_id) a.trainee_id, a.scenario_id, a.dimensions FROM attempts a WHERE ${ATTEMPTS_IN}
+             ORDER BY a.trainee_id, a.scenario_id, a.started_at DESC, a.id DESC`
+          : null;
+      sql = perCaller
+        ? `SELECT l.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
+           FROM (${perCaller}) l, jsonb_each_text(l.dimensions) d GROUP BY 1, 2`
+        : `SELECT trainee_id, dimension, avg(v) AS percent, count(*) AS calls FROM (
+             SELECT a.trainee_id, a.scenario_id, d.key AS dimension, ${by === 'best' ? 'max' : 'avg'}(d.value::float8) AS v
+             FROM attempts a, jsonb_each_text(a.dimensions) d WHERE ${ATTEMPTS_IN} GROUP BY 1, 2, 3) x GROUP BY 1, 2`;
+    } else {
+      const undated = `AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL`;
+      sql =
+        by === 'latest'
+          ? `SELECT s.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
+             FROM attempt_summaries s, jsonb_each_text(s.last_dimensions) d
+             WHERE s.cohort_id = $1 AND ($2::text IS NULL OR s.scenario_id = $2::text) ${undated} GROUP BY 1, 2`
+          : `SELECT trainee_id, dimension, avg(${by === 'best' ? 'best' : 'total / n'}) AS percent, count(*) AS calls
+             FROM analytics_dimensions WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) ${undated} AND n > 0 GROUP BY 1, 2`;
+    }
+    const rows = await this.db.query<Record<string, unknown>>(`${sql} ORDER BY 1, 2`, scopeParams(q));
     return rows.map((r) => ({ traineeId: n(r.trainee_id), dimension: String(r.dimension), percent: Math.round(n(r.percent) * 10) / 10, calls: n(r.calls) }));
   }
 

@@ -2,26 +2,46 @@
  * The lead's cohort analytics (issue 15): pass rates per caller, the rules most often broken in
  * their own words, time to answer, flagged attempts with their reasons, the heat map by best,
  * latest or average, and per caller the share of choices of each option at each decision, laid on
- * the caller's graph. Every read is of the aggregates migration 011 keeps (src/server/repository/analytics.ts).
+ * the caller's graph. Without a date range every read is of the aggregates migrations 011 and 013
+ * keep; with one, of the range's attempts (src/server/repository/analytics.ts).
  *
- *   GET /api/analytics?cohort=N[&scenario=ID]            callers, rules, times, flags
- *   GET /api/analytics/heat?cohort=N&by=best|latest|average[&scenario=ID]
- *   GET /api/analytics/decisions?cohort=N&scenario=ID     the caller's graph and its decisions
+ *   GET /api/analytics?cohort=N[&scenario=ID][&from=T][&to=T]            callers, rules, times, flags
+ *   GET /api/analytics/heat?cohort=N&by=best|latest|average[&scenario=ID][&from=T][&to=T]
+ *   GET /api/analytics/decisions?cohort=N&scenario=ID[&from=T][&to=T]     the caller's graph and its decisions
+ *
+ * from and to are instants with an offset (ISO 8601), compared with the server's date of each call
+ * (its start when the server started it, else its receipt): from ≤ started < to. Every answer says
+ * the range it covers (`range`, null ends for none).
  */
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { callerGraph, decisionRows, ruleWords, timeFigures } from '../analytics';
-import { AnalyticsRepository } from '../repository/analytics';
+import { AnalyticsRepository, type Scope } from '../repository/analytics';
 import type { Repository } from '../repository';
 import type { ScenarioCatalogue } from '../scenarios';
 
 const localised = z.object({ 'zh-CN': z.string().optional(), en: z.string().optional() });
 const scenarioId = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).max(80);
-const cohortQuery = { cohort: z.coerce.number().int().positive().max(2 ** 31 - 1) };
+const instant = z.iso
+  .datetime({ offset: true, error: 'not a date and time with its offset, such as 2026-11-01T00:00:00+08:00' })
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'not a date that exists')
+  .optional();
+const cohortQuery = { cohort: z.coerce.number().int().positive().max(2 ** 31 - 1), from: instant, to: instant };
+/** A range that ends before it starts is refused, on `to`. */
+const ordered = (q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (q.from && q.to && Date.parse(q.to) <= Date.parse(q.from)) ctx.addIssue({ code: 'custom', path: ['to'], message: `${q.to} is not later than from (${q.from})` });
+};
 
-export const analyticsQuery = z.object({ ...cohortQuery, scenario: scenarioId.optional() }).strict();
-export const heatQuery = z.object({ ...cohortQuery, scenario: scenarioId.optional(), by: z.enum(['best', 'latest', 'average']).default('latest') }).strict();
-export const decisionsQuery = z.object({ ...cohortQuery, scenario: scenarioId }).strict();
+export const analyticsQuery = z.object({ ...cohortQuery, scenario: scenarioId.optional() }).strict().superRefine(ordered);
+export const heatQuery = z.object({ ...cohortQuery, scenario: scenarioId.optional(), by: z.enum(['best', 'latest', 'average']).default('latest') }).strict().superRefine(ordered);
+export const decisionsQuery = z.object({ ...cohortQuery, scenario: scenarioId }).strict().superRefine(ordered);
+
+/** The range an answer covers, as the server read it (UTC); null for an open end. */
+const range = z.object({ from: z.string().nullable(), to: z.string().nullable() });
+const rangeOf = (q: { from?: string | undefined; to?: string | undefined }) => ({
+  from: q.from ? new Date(q.from).toISOString() : null,
+  to: q.to ? new Date(q.to).toISOString() : null,
+});
 
 const times = z.object({ n: z.number(), median: z.number(), p90: z.number() }).nullable();
 const flag = z.object({ kind: z.string(), reason: z.string() });
@@ -31,6 +51,7 @@ export const FLAGGED_LISTED = 50;
 export const analyticsAnswer = z.object({
   cohort: z.object({ id: z.number(), name: z.string() }),
   scenario: z.string().nullable(),
+  range,
   callers: z.array(
     z.object({
       id: z.string(),
@@ -61,12 +82,14 @@ export type AnalyticsAnswer = z.infer<typeof analyticsAnswer>;
 
 export const heatAnswer = z.object({
   by: z.enum(['best', 'latest', 'average']),
+  range,
   heat: z.array(z.object({ traineeId: z.number(), dimension: z.string(), percent: z.number(), calls: z.number() })),
 });
 export type HeatAnswer = z.infer<typeof heatAnswer>;
 
 export const decisionsAnswer = z.object({
   scenario: z.object({ id: z.string(), revision: z.number(), title: localised }),
+  range,
   graph: z.object({
     width: z.number(),
     height: z.number(),
@@ -135,12 +158,14 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
     const leadId = leadOf(c);
     const name = await owned(leadId, q.cohort);
     const scenario = q.scenario ?? null;
+    const when = rangeOf(q);
+    const scope: Scope = { cohortId: q.cohort, scenarioId: scenario, ...when };
     const [callers, broken, durations, counts, latest] = await Promise.all([
-      store.callers(q.cohort, scenario),
-      store.rules(q.cohort, scenario),
-      store.times(q.cohort, scenario, true),
-      store.flagCounts(q.cohort, scenario),
-      store.flagged(q.cohort, scenario, FLAGGED_LISTED),
+      store.callers(scope),
+      store.rules(scope),
+      store.times(scope, true),
+      store.flagCounts(scope),
+      store.flagged(scope, FLAGGED_LISTED),
     ]);
     const title = await titleOf(callers.map((x) => x.scenarioId));
     // Callers in the menu's order (difficulty), then any no longer on disk.
@@ -151,6 +176,7 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
       answer(analyticsAnswer, {
         cohort: { id: q.cohort, name },
         scenario,
+        range: when,
         callers: callers.map((x) => ({
           id: x.scenarioId,
           title: title(x.scenarioId),
@@ -180,7 +206,8 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
   app.get('/api/analytics/heat', lead, async (c) => {
     const q = parse(heatQuery, c.req.query(), 'the query is not valid');
     await owned(leadOf(c), q.cohort);
-    return c.json(answer(heatAnswer, { by: q.by, heat: await store.heat(q.cohort, q.scenario ?? null, q.by) }));
+    const when = rangeOf(q);
+    return c.json(answer(heatAnswer, { by: q.by, range: when, heat: await store.heat({ cohortId: q.cohort, scenarioId: q.scenario ?? null, ...when }, q.by) }));
   });
 
   app.get('/api/analytics/decisions', lead, async (c) => {
@@ -190,12 +217,15 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
     if (!entry) return fail(404, `no caller “${q.scenario}” on this server`);
     const scenario = entry.scenario;
     const graph = callerGraph(scenario);
-    const [{ counts, traineesAt }, histograms] = await Promise.all([store.choices(q.cohort, scenario.id), store.times(q.cohort, scenario.id, false)]);
+    const when = rangeOf(q);
+    const scope = { cohortId: q.cohort, scenarioId: scenario.id, ...when };
+    const [{ counts, traineesAt }, histograms] = await Promise.all([store.choices(scope), store.times(scope, false)]);
     const decisions = decisionRows(scenario, graph, counts, traineesAt, histograms.get(scenario.id) ?? new Map());
     const cited = new Set(decisions.flatMap((d) => d.options.flatMap((o) => o.breaks)));
     return c.json(
       answer(decisionsAnswer, {
         scenario: { id: scenario.id, revision: scenario.revision, title: scenario.title },
+        range: when,
         graph,
         decisions,
         rules: Object.fromEntries([...cited].map((id) => [id, rules.get(id)?.text ?? { en: id }])),
