@@ -20,6 +20,18 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: LISTEN on `<name>_<current schema>` on a connection of its own, kept open
+   * (reconnected a second after it is lost). `ready` when it listens (again), `lost` when it stops:
+   * notifications sent meanwhile are missed. Resolves to what stops it.
+   */
+  listen?(name: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+}
+
+export interface ListenHandlers {
+  message(payload: string): void;
+  ready(): void;
+  lost(): void;
 }
 
 export interface DbOptions {
@@ -314,5 +326,48 @@ async function openPostgres(url: string, schema: string | undefined, poolSize: n
       }
     },
     close: () => pool.end(),
+    async listen(name, handlers) {
+      const current = await pool.query<{ s: string }>('SELECT current_schema() AS s');
+      const channel = `${name}_${current.rows[0]!.s}`;
+      let closed = false;
+      let client: InstanceType<typeof pg.Client> | null = null;
+      let retry: NodeJS.Timeout | undefined;
+      const open = async () => {
+        if (closed) return;
+        const c = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+        client = c;
+        const lost = () => {
+          if (client !== c) return;
+          client = null;
+          handlers.lost();
+          c.end().catch(() => undefined);
+          if (!closed) retry = setTimeout(() => void open(), 1000).unref();
+        };
+        c.on('error', (error) => {
+          console.error(`PostgreSQL (listening on ${channel}): ${error.message}`);
+          lost();
+        });
+        c.on('end', lost);
+        c.on('notification', (m) => {
+          if (m.channel === channel && client === c) handlers.message(m.payload ?? '');
+        });
+        try {
+          await c.connect();
+          await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+          if (client === c) handlers.ready();
+        } catch (error) {
+          if (client === c) console.error(`PostgreSQL: cannot listen on ${channel}: ${(error as Error).message}`);
+          lost();
+        }
+      };
+      await open();
+      return async () => {
+        closed = true;
+        clearTimeout(retry);
+        const c = client;
+        client = null;
+        await c?.end().catch(() => undefined);
+      };
+    },
   };
 }

@@ -417,6 +417,7 @@ export class Repository {
 
   constructor(readonly db: Db) {
     this.writer = new BatchWriter(db);
+    this.tokensTrusted = db.kind === 'pglite';
   }
 
   /** How the attempt writer grouped its statements (the bench prints it). */
@@ -632,14 +633,18 @@ export class Repository {
 
   /**
    * The trainee a token belongs to. A token found is remembered for TOKEN_CACHE_MS, so that a
-   * submission's only database round trip is its insert; a token removed meanwhile (its lead or
-   * cohort deleted) then fails at the insert, whose foreign keys still hold.
+   * submission's only database round trip is its insert. A trainee removed, merged or renamed is
+   * forgotten at once: by this server's own administration, and on PostgreSQL by every server on
+   * the database through the notification migration 013's triggers send (watchTokens). While a
+   * PostgreSQL server does not hear them (the listening connection lost), it remembers nothing.
    */
   async findTraineeByToken(tokenHash: string): Promise<TraineeRow | null> {
-    const cached = this.tokens.get(tokenHash);
+    const cached = this.tokensTrusted ? this.tokens.get(tokenHash) : undefined;
     if (cached && cached.until > Date.now()) return cached.row;
+    const epoch = this.tokenEpoch;
     const row = await this.lookUpToken(tokenHash);
-    if (row) {
+    // Not remembered when a trainee was forgotten while it was read: the row may be from before.
+    if (row && this.tokensTrusted && epoch === this.tokenEpoch) {
       if (this.tokens.size >= TOKEN_CACHE_SIZE) this.tokens.clear();
       this.tokens.set(tokenHash, { row, until: Date.now() + TOKEN_CACHE_MS });
     } else this.tokens.delete(tokenHash);
@@ -647,10 +652,49 @@ export class Repository {
   }
 
   private readonly tokens = new Map<string, { row: TraineeRow; until: number }>();
+  /** Counts the forgetting, so that a lookup that overlapped one is not remembered. */
+  private tokenEpoch = 0;
+  /** PGlite: one server, which forgets by itself. PostgreSQL: only while watchTokens hears the others. */
+  private tokensTrusted: boolean;
+  private stopWatching: (() => Promise<void>) | null = null;
 
   /** A trainee renamed, merged into another or removed (administration): their cached tokens go. */
   forgetTrainee(traineeId: number): void {
+    this.tokenEpoch++;
     for (const [hash, entry] of this.tokens) if (entry.row.id === traineeId) this.tokens.delete(hash);
+  }
+
+  private forgetAllTokens(): void {
+    this.tokenEpoch++;
+    this.tokens.clear();
+  }
+
+  /**
+   * PostgreSQL: listens for the trainees that other servers on the database (and this one) remove,
+   * merge or rename (migration 013) and forgets their tokens as the notification arrives, so a
+   * removal is effective on every server at once rather than after TOKEN_CACHE_MS. Until it
+   * listens, and whenever it stops, tokens are read from the database every time.
+   */
+  async watchTokens(): Promise<void> {
+    if (!this.db.listen || this.stopWatching) return;
+    this.stopWatching = await this.db.listen('htl_trainee_tokens', {
+      message: (payload) => (/^\d+$/.test(payload) ? this.forgetTrainee(Number(payload)) : this.forgetAllTokens()),
+      ready: () => {
+        this.forgetAllTokens();
+        this.tokensTrusted = true;
+      },
+      lost: () => {
+        this.tokensTrusted = false;
+        this.forgetAllTokens();
+      },
+    });
+  }
+
+  async stopWatchingTokens(): Promise<void> {
+    const stop = this.stopWatching;
+    this.stopWatching = null;
+    this.tokensTrusted = this.db.kind === 'pglite';
+    await stop?.();
   }
 
   /** The trainee's own token, or one of a record merged into theirs (migration 007). */

@@ -57,6 +57,8 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   const catalogue = new ScenarioCatalogue(entries);
   catalogue.warm();
   const { db, repository } = await openRepository(options);
+  // PostgreSQL: trainees removed or merged on another server are forgotten here at once.
+  await repository.watchTokens();
   await catalogue.persist(repository);
   const startSecret = options.startSecret ?? (await repository.serverSecret('attempt-start', () => randomBytes(32).toString('base64url')));
   const replays = options.replayThreads ? await ReplayPool.open(options.replayThreads) : null;
@@ -85,6 +87,7 @@ export async function openService(options: ServiceOptions): Promise<Service> {
       await analyticsFilled;
       await lrs?.stop();
       await replays?.close();
+      await repository.stopWatchingTokens();
       await db.close();
     },
   };

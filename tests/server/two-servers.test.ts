@@ -1,7 +1,8 @@
 /**
  * Two app server processes on different ports, one PostgreSQL (TEST_DATABASE_URL, or the cluster
  * `.ci/start-postgres.sh` starts): a lead's session works on both, the rate limits hold across
- * both, and the same attempt sent to both at once is stored once.
+ * both, the same attempt sent to both at once is stored once, and a trainee removed or merged on
+ * one server is so on the other at once, though the other had their token in its cache.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -126,4 +127,38 @@ describe.skipIf(!postgresUrl)('two app servers on one PostgreSQL', () => {
     const view = await api(a, 'GET', `/api/attempts/${start.attemptId}`, undefined, { cookie });
     expect(view.json.attempt).toMatchObject({ timedByServer: true, startedAt: start.startedAt });
   }, 120_000);
+
+  it('makes a removal, a merge and a rename on one server effective on the other at once', async () => {
+    const { cookie } = await api(a, 'POST', '/api/login', { name: 'Two Lead', password: PASSWORD }, { from: '203.0.113.50' });
+    const cohort = await api(a, 'POST', '/api/cohorts', { name: 'Tokens' }, { cookie });
+    const code = (cohort.json.codes as { code: string }[])[0]!.code;
+    const joined = async (name: string) => (await api(a, 'POST', '/api/join', { name, code }, { from: '203.0.113.51' })).json as { token: string; trainee: { id: number } };
+    const gone = await joined('Gone Soon');
+    const keep = await joined('Keeper');
+    const dup = await joined('Keeper Twice');
+    const named = await joined('Old Name');
+    // Server B has every token in its cache (30 s).
+    for (const t of [gone, keep, dup, named]) expect((await api(b, 'GET', '/api/me', undefined, { token: t.token })).status).toBe(200);
+
+    expect((await api(a, 'DELETE', `/api/trainees/${gone.trainee.id}?attempts=0`, undefined, { cookie })).status).toBe(200);
+    expect((await api(a, 'POST', `/api/trainees/${keep.trainee.id}/merge`, { from: dup.trainee.id }, { cookie })).status).toBe(200);
+    expect((await api(a, 'PATCH', `/api/trainees/${named.trainee.id}`, { name: 'New Name' }, { cookie })).status).toBe(200);
+
+    // The notification crosses in milliseconds: B has acted on it well within a second, not 30 s.
+    const t0 = Date.now();
+    const settled = async () => {
+      const [g, d, n] = await Promise.all([gone, dup, named].map((t) => api(b, 'GET', '/api/me', undefined, { token: t.token })));
+      return g!.status === 401 && d!.json.trainee?.id === keep.trainee.id && n!.json.trainee?.name === 'New Name';
+    };
+    while (!(await settled())) {
+      expect(Date.now() - t0, 'server B still accepts the removed trainee’s token').toBeLessThan(1000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // The removed trainee's calls are refused on B too; the merged one's go to the record kept.
+    expect((await api(b, 'POST', '/api/attempts', { ...attempts[1]!, attemptId: crypto.randomUUID() }, { token: gone.token })).status).toBe(401);
+    const sent = await api(b, 'POST', '/api/attempts', { ...attempts[2]!, attemptId: crypto.randomUUID() }, { token: dup.token });
+    expect(sent.status).toBe(201);
+    const list = await api(a, 'GET', `/api/trainees/${keep.trainee.id}/attempts`, undefined, { cookie });
+    expect(list.json.attempts).toHaveLength(1);
+  }, 60_000);
 });

@@ -22,3 +22,20 @@ SELECT cohort_id, scenario_id, node_id, bucket_ms, sum(n) FROM (
 
 -- A date range needs no aggregate of its own: the analytics of a range read that range's attempts
 -- through attempts_cohort_started (cohort_id, started_at, id), as the report's dated cells do.
+
+-- Trainee tokens across app servers (issue 15): each server remembers the tokens it has seen for a
+-- while (Repository.findTraineeByToken). A trainee removed (by a lead, or with their cohort or lead),
+-- merged into another or renamed is announced on a channel of this schema, after the commit, to
+-- every server listening on this database, which forgets their tokens at once; a cohort renamed
+-- ('*') makes them forget every token. PostgreSQL delivers a notification only to sessions of the
+-- same database and drops it if nobody listens (PGlite: one server, which forgets by itself).
+CREATE FUNCTION trainee_tokens_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('htl_trainee_tokens_' || current_schema(), CASE WHEN TG_TABLE_NAME = 'trainees' THEN OLD.id::text ELSE '*' END);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER trainees_tokens_changed AFTER DELETE OR UPDATE OF name, cohort_id, token_hash ON trainees
+  FOR EACH ROW EXECUTE FUNCTION trainee_tokens_changed();
+CREATE TRIGGER cohorts_tokens_changed AFTER UPDATE OF name ON cohorts
+  FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION trainee_tokens_changed();
