@@ -6,7 +6,7 @@
  */
 import type { AnalyticsAnswer, DecisionsAnswer } from '../server/routes/analytics';
 import { NODE_H, NODE_W } from '../preview/graph-layout';
-import { api } from './api';
+import { api, type Filter } from './api';
 import { h, s, type Child } from './dom';
 import { OUTCOME_WORDS, pick, type Lang, type T, type WordKey } from './i18n';
 import { csvButton, dataTable, shareBar, type Column } from './tables';
@@ -17,8 +17,8 @@ export interface AnalyticsView {
   cohortId: number;
   /** The caller filter of the page, if any. */
   scenario: string;
-  /** A date range is set (the analytics cover every date). */
-  dated: boolean;
+  /** The page's filter: cohort, caller and date range (local days as instants), which every view follows. */
+  filter: Filter;
   callers: readonly { id: string; title: { en?: string; 'zh-CN'?: string } }[];
   openAttempt: (id: string) => void;
   selectTrainee: (id: number) => void;
@@ -372,7 +372,7 @@ async function decisionsCard(view: AnalyticsView, data: AnalyticsAnswer): Promis
   });
   const head = h('div', { class: 'tools' }, h('label', {}, t('an.dec.pick'), select));
   if (!graphCaller) return card('decisions', t('an.dec.title'), head);
-  const decisions = await api.decisions(view.cohortId, graphCaller);
+  const decisions = await api.decisions({ ...view.filter, scenario: graphCaller });
   const caller = pick(decisions.scenario.title, lang, decisions.scenario.id);
   const played = decisions.decisions.some((d) => d.answered > 0);
   if (!played) return card('decisions', t('an.dec.title'), head, h('p', { class: 'hint' }, t('an.dec.none')));
@@ -388,15 +388,28 @@ async function decisionsCard(view: AnalyticsView, data: AnalyticsAnswer): Promis
   );
 }
 
+/**
+ * The range the server says it covered, in the lead's calendar days: `to` is the instant after the
+ * last day (midnight), so the last day shown is the one before it.
+ */
+export function rangeWords(view: Pick<AnalyticsView, 't' | 'lang'>, range: AnalyticsAnswer['range']): string {
+  const { t, lang } = view;
+  const day = (iso: string) => new Date(iso).toLocaleDateString(lang, { dateStyle: 'medium' });
+  if (!range.from && !range.to) return t('an.range.all');
+  if (range.from && range.to) return t('an.range.between', { from: day(range.from), to: day(new Date(Date.parse(range.to) - 1).toISOString()) });
+  if (range.from) return t('an.range.since', { from: day(range.from) });
+  return t('an.range.until', { to: day(new Date(Date.parse(range.to!) - 1).toISOString()) });
+}
+
 /** The analytics cards, in the order a lead reads them. */
 export async function analyticsSections(view: AnalyticsView): Promise<HTMLElement> {
-  const data = await api.analytics(view.cohortId, view.scenario || undefined);
+  const data = await api.analytics(view.filter);
   const { t } = view;
   return h(
     'div',
     { class: 'analytics-group' },
     h('h2', { class: 'group-title' }, t('an.title')),
-    view.dated ? h('p', { class: 'hint' }, t('an.dates')) : null,
+    h('p', { class: 'range', id: 'analytics-range' }, rangeWords(view, data.range)),
     callersCard(view, data),
     rulesCard(view, data),
     flagsCard(view, data),

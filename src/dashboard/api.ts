@@ -63,7 +63,8 @@ export const api = {
   },
   attempt: (id: string) => request<AttemptDetailAnswer>('GET', `/api/attempts/${encodeURIComponent(id)}`),
   // Cohort analytics (src/server/routes/analytics.ts)
-  analytics: (cohort: number, scenario?: string) => request<AnalyticsAnswer>('GET', `/api/analytics?${filterQuery({ cohort, scenario })}`),
-  heat: (cohort: number, by: HeatBy, scenario?: string) => request<HeatAnswer>('GET', `/api/analytics/heat?${filterQuery({ cohort, scenario })}&by=${by}`),
-  decisions: (cohort: number, scenario: string) => request<DecisionsAnswer>('GET', `/api/analytics/decisions?${filterQuery({ cohort, scenario })}`),
+  // Cohort analytics (src/server/routes/analytics.ts), for the page's filter (its caller and date range).
+  analytics: (filter: Filter) => request<AnalyticsAnswer>('GET', `/api/analytics?${filterQuery(filter)}`),
+  heat: (filter: Filter, by: HeatBy) => request<HeatAnswer>('GET', `/api/analytics/heat?${filterQuery(filter)}&by=${by}`),
+  decisions: (filter: Filter & { scenario: string }) => request<DecisionsAnswer>('GET', `/api/analytics/decisions?${filterQuery(filter)}`),
 };

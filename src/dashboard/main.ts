@@ -308,7 +308,7 @@ function switcher<V extends string>(label: string, id: string, values: readonly 
 async function heatSection(report: ReportAnswer): Promise<HTMLElement | null> {
   if (!report.trainees.length) return null;
   // Latest is the report's own (it follows the date range); best and average come from the analytics.
-  const heat: HeatCells = state.heatBy === 'latest' ? report.heat : (await api.heat(state.cohortId!, state.heatBy, state.scenario || undefined)).heat;
+  const heat: HeatCells = state.heatBy === 'latest' ? report.heat : (await api.heat(filter(), state.heatBy)).heat;
   const byWord = (by: HeatBy) => t(by === 'best' ? 'heat.by.best' : by === 'latest' ? 'heat.by.latest' : 'heat.by.average');
   const cells = new Map(heat.map((x) => [`${x.traineeId}:${x.dimension}`, x]));
   type Row = ReportAnswer['trainees'][number];
@@ -344,7 +344,7 @@ async function heatSection(report: ReportAnswer): Promise<HTMLElement | null> {
         void render();
       }),
     ),
-    h('p', { class: 'hint' }, hint, state.heatBy !== 'latest' && (state.from || state.to) ? ` ${t('heat.hint.dates')}` : ''),
+    h('p', { class: 'hint' }, hint),
     h(
       'div',
       { class: 'scroll' },
@@ -473,7 +473,7 @@ async function mainView(): Promise<HTMLElement> {
           t,
           cohortId: report.cohort.id,
           scenario: state.scenario,
-          dated: Boolean(state.from || state.to),
+          filter: filter(),
           callers: scenarioChoices,
           openAttempt: (id) => {
             state.attemptId = id;

@@ -50,7 +50,7 @@ const STYLE = `
 `;
 
 export interface ResultsPanel {
-  /** Shown on the menu, hidden during a call and the debrief. */
+  /** Shown on the menu, hidden during a call and the debrief; drawn again in a language switched meanwhile. */
   setVisible(visible: boolean): void;
 }
 
@@ -79,7 +79,10 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
   let typedName = '';
   let typedCode = joinCode ?? '';
 
+  /** The language the panel was last drawn in: a switch on the menu draws it again. */
+  let drawnIn: Language | null = null;
   const render = () => {
+    drawnIn = language();
     // Drawn anew on every status change: the field being typed in keeps the focus.
     const active = document.activeElement;
     const focused = active instanceof HTMLInputElement && root.contains(active) ? active.name : null;
@@ -165,7 +168,7 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
   if (formOpen) root.querySelector<HTMLInputElement>('input[name=name]')?.focus();
   return {
     setVisible(next) {
-      if (next === visible) return;
+      if (next === visible && drawnIn === language()) return;
       visible = next;
       render();
     },
