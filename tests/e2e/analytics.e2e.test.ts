@@ -3,7 +3,8 @@
  * play the warm-up through the API with server starts: Ann passes, Bo fails by hanging up on the
  * caller and answers every decision in 100 ms. The lead sees the pass rates, the rules most broken
  * in their own words, the decision shares on the caller's graph and in its table, and Bo's call
- * flagged with its reason; the heat map switches to best and back by keyboard; the transcript says
+ * flagged with its reason; the heat map switches to best and back by keyboard; a date range empties
+ * every view, which says the range; the transcript says
  * rules in words and "anger" as the game says it; CSV downloads; screenshots at 1280×800 and 390×844 in both languages.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -132,7 +133,8 @@ it('shows the pass rates, the rules most broken in words, the decision shares an
   if (weiText.kind === 'decision') expect(await wei.locator('th').textContent()).toContain(weiText.choices.find((c) => c.id === 'greet-wei')!.text.en);
   expect(await wei.locator('td').allTextContents()).toEqual(['1', '50%', '1 / 2']);
   expect(await table.locator('tr[data-choice="greet-standard"] .badge.model').count()).toBe(1);
-  expect(await table.locator('th#decision-greet').textContent()).toMatch(/Decision 1.*answered 2 times by 2 trainees; reply time median 0\.1 s, 90th percentile 12\.0 s/);
+  // Reply times in log-scale buckets (within 4.4%): 100 ms and 12 s read 0.1 s and 12.1 s.
+  expect(await table.locator('th#decision-greet').textContent()).toMatch(/Decision 1.*answered 2 times by 2 trainees; reply time median 0\.1 s, 90th percentile 12\.1 s/);
   // By keyboard: Enter on a decision of the graph takes the focus to its rows in the table.
   await graph.locator('g.node.decision[data-node="give-number"]').focus();
   await page.keyboard.press('Enter');
@@ -157,6 +159,25 @@ it('shows the pass rates, the rules most broken in words, the decision shares an
   expect(await heat.locator('tbody tr', { hasText: 'Ann' }).locator('td').allTextContents()).toSatisfy((cells: string[]) => cells.filter((c) => c !== '—').every((c) => c === '100%'));
   await page.locator('#heat-view-chart').click();
   await page.locator('#heat-by-latest').click();
+
+  // The page's date range applies to every analytics view, which says it: from two days on, nothing.
+  expect(await page.locator('#analytics-range').textContent()).toBe('Calls of every date.');
+  const later = new Date(Date.now() + 2 * 86_400_000);
+  const day = `${later.getFullYear()}-${String(later.getMonth() + 1).padStart(2, '0')}-${String(later.getDate()).padStart(2, '0')}`;
+  await page.getByLabel('From').fill(day);
+  await expect.poll(() => page.locator('#analytics-range').textContent()).toBe(`Calls from ${later.toLocaleDateString('en-US', { dateStyle: 'medium' })} on, by the server’s dates.`);
+  expect(await page.locator('#pass-rates').textContent()).toContain('No calls yet.');
+  expect(await page.locator('#rules').textContent()).toContain('No rule broken yet.');
+  expect(await page.locator('#flags').textContent()).toContain('Nothing flagged.');
+  expect(await page.locator('#decisions').textContent()).toContain('Nobody in this cohort has played this caller yet.');
+  await page.locator('#heat-by-best').click();
+  await expect.poll(() => page.locator('#heat-by-best').getAttribute('aria-pressed')).toBe('true');
+  // The heat map by best over the range: every trainee's cells empty.
+  await expect.poll(async () => [...new Set(await page.locator('#heat svg text.heat-value').allTextContents())]).toEqual(['–']);
+  await page.locator('#heat-by-latest').click();
+  await page.getByLabel('From').fill('');
+  await expect.poll(() => page.locator('#analytics-range').textContent()).toBe('Calls of every date.');
+  await page.waitForSelector('#decisions table.decisions');
 
   // The flagged call's transcript: rules in their words, not ids; the caller's anger in the game's word.
   await flagged.getByRole('button', { name: 'Transcript' }).click();
@@ -187,7 +208,8 @@ it('reads in Chinese and on a phone', async () => {
   const ruleTexts = await page.locator('table.rules tbody th').allTextContents();
   expect(ruleTexts.some((x) => x.includes(rule('no-overpromise')['zh-CN']!))).toBe(true);
   expect(await page.locator('table.flagged li[data-kind="too-fast"]').textContent()).toMatch(/^选择快于阅读：4 次选择中有 4 次快于读完选项所需的时间：第 2 步用时 100 毫秒/);
-  expect(await page.locator('table.decisions th#decision-greet').textContent()).toMatch(/决策 1.*2 名学员共作答 2 次；回复用时中位数 0\.1 秒，第 90 百分位 12\.0 秒/);
+  expect(await page.locator('table.decisions th#decision-greet').textContent()).toMatch(/决策 1.*2 名学员共作答 2 次；回复用时中位数 0\.1 秒，第 90 百分位 12\.1 秒/);
+  expect(await page.locator('#analytics-range').textContent()).toBe('涵盖全部日期的通话。');
   await shoot('zh-1280');
 
   await page.setViewportSize({ width: 390, height: 844 });
