@@ -73,7 +73,13 @@ export interface BuildOptions {
   jobs: number;
   /** Only these scenario ids (default: all). */
   only?: string[];
+  /** Where the scenario files are (default ROOT/scenarios); the audio goes to ROOT/assets/audio either way. */
+  scenariosDir?: string;
+  /** Make the desk's sounds too (default true); the trainer studio makes only a caller's voices. */
+  desk?: boolean;
   log?: (message: string) => void;
+  /** Called as takes are made (cached ones count at once): done of total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -160,10 +166,12 @@ export async function makeAudio(options: BuildOptions): Promise<BuildReport> {
   mkdirSync(join(options.root, VOICES_DIR), { recursive: true });
   const report: BuildReport = { desk: { bytes: 0, changed: false }, scenarios: [], skipped: [], removed: [], warnings: [] };
 
-  log('desk sounds');
-  report.desk = await buildDesk(options);
+  if (options.desk !== false) {
+    log('desk sounds');
+    report.desk = await buildDesk(options);
+  }
 
-  const files = readScenarios(join(options.root, 'scenarios'));
+  const files = readScenarios(options.scenariosDir ?? join(options.root, 'scenarios'));
   const present = new Set<string>();
   const work: { scenario: Scenario; plan: SpokenLine[]; jobs: TakeJob[] }[] = [];
   for (const entry of files) {
@@ -197,6 +205,7 @@ export async function makeAudio(options: BuildOptions): Promise<BuildReport> {
   log(`${allJobs.length} takes in ${work.length} scenarios (${options.jobs} at a time; cached takes are reused)`);
   const takes = new Map<TakeJob, Take>();
   let done = 0;
+  options.onProgress?.(0, allJobs.length);
   await pool(allJobs, options.jobs, async (job) => {
     const take = await renderTake(
       { text: job.text, lang: job.lang, band: job.band, profile: voiceProfile(job.voice).profile, seconds: job.line.seconds },
@@ -204,6 +213,7 @@ export async function makeAudio(options: BuildOptions): Promise<BuildReport> {
     );
     takes.set(job, take);
     done++;
+    options.onProgress?.(done, allJobs.length);
     if (done % 50 === 0) log(`  ${done}/${allJobs.length}`);
   });
 

@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, relative, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { listCallers, readCaller, saveCaller, StudioFileError } from '../server/studio-files';
-import { STUDIO_ROUTES } from '../shared/studio-contract';
+import { listCallers, previousVersion, readCaller, saveCaller, StudioFileError } from '../server/studio-files';
+import { VoiceMaker } from '../server/studio-voices';
+import { SAFE_SCENARIO_ID, STUDIO_ROUTES } from '../shared/studio-contract';
 import { checkScenario } from '../engine/check/validate';
 import type { Diagnostic } from '../engine/check/diagnostics';
 import { planSchema, plansFileSchema, type PlansFile } from '../engine/plans';
@@ -78,13 +79,19 @@ function replyJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-/** GET the list, GET /ID the file, PUT /ID to save it (checked, in the stable layout). */
-async function studioRoute(root: string, dir: string, req: IncomingMessage, res: ServerResponse) {
+/** GET the list, GET /ID the file, PUT /ID to save it (checked, in the stable layout), GET /ID/voices how its voices are coming on. */
+async function studioRoute(root: string, dir: string, voices: VoiceMaker, req: IncomingMessage, res: ServerResponse) {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
   try {
     if (path === '') {
       if (req.method !== 'GET') return replyJson(res, 405, { error: 'GET the list' });
       return replyJson(res, 200, { callers: listCallers(dir) });
+    }
+    const voicesOf = /^([^/]+)\/voices$/.exec(path)?.[1];
+    if (voicesOf !== undefined) {
+      if (req.method !== 'GET') return replyJson(res, 405, { error: 'GET the voice status' });
+      if (!SAFE_SCENARIO_ID.test(voicesOf)) return replyJson(res, 400, { error: `"${voicesOf.slice(0, 100)}" is not a caller id` });
+      return replyJson(res, 200, voices.status(voicesOf));
     }
     if (req.method === 'GET') {
       res.setHeader('content-type', 'application/json');
@@ -93,8 +100,10 @@ async function studioRoute(root: string, dir: string, req: IncomingMessage, res:
     if (req.method !== 'PUT') return replyJson(res, 405, { error: 'GET or PUT a caller' });
     const body = await readBody(req, MAX_CALLER_BODY);
     if (body === null) return replyJson(res, 413, { error: 'a caller file is at most 1 MB' });
-    const { scenario: _scenario, ...answer } = saveCaller(dir, path, body, root);
-    return replyJson(res, 200, answer);
+    const before = previousVersion(dir, path);
+    const { scenario, ...answer } = saveCaller(dir, path, body, root);
+    // The voices of new and changed lines are made in the background; the save never waits for them.
+    return replyJson(res, 200, { ...answer, voices: voices.saved(scenario.id, before, scenario) });
   } catch (error) {
     if (error instanceof StudioFileError) return replyJson(res, error.status, { error: error.message, diagnostics: error.diagnostics });
     return replyJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
@@ -103,8 +112,24 @@ async function studioRoute(root: string, dir: string, req: IncomingMessage, res:
 
 const MAX_CALLER_BODY = 1024 * 1024 + 1024;
 
+/**
+ * The dev server's voice maker: the voices go beside the scenarios folder (ROOT/assets/audio/voices
+ * for scenarios/, where the game's build finds them), takes cached as npm run assets:audio caches
+ * them. STUDIO_VOICES=0 makes none.
+ */
+export function devVoiceMaker(root: string, dir = scenariosDirOf(root)): VoiceMaker {
+  return new VoiceMaker({
+    root: resolve(dir, '..'),
+    scenariosDir: dir,
+    cacheDir: join(root, 'node_modules', '.cache', 'hold-the-line-audio'),
+    enabled: process.env.STUDIO_VOICES !== '0',
+    log: (message) => console.warn(`[studio] ${message}`),
+  });
+}
+
 export function trainerPlugin(root: string): Plugin {
   const dir = scenariosDirOf(root);
+  let voices: VoiceMaker | null = null;
   return {
     name: 'hold-the-line-trainer',
     apply: 'serve',
@@ -120,7 +145,7 @@ export function trainerPlugin(root: string): Plugin {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(scenarioProblems(root, dir)));
       });
-      server.middlewares.use(STUDIO_ROUTES.dev, (req, res) => void studioRoute(root, dir, req, res));
+      server.middlewares.use(STUDIO_ROUTES.dev, (req, res) => void studioRoute(root, dir, (voices ??= devVoiceMaker(root, dir)), req, res));
       server.middlewares.use('/__trainer/plans', (req, res) => {
         const reply = (status: number, body: unknown) => {
           res.statusCode = status;

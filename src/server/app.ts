@@ -27,8 +27,11 @@ import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
 import { analyticsRoutes } from './routes/analytics';
 import { AssignmentStore } from './repository/assignments';
 import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
+import { resolve } from 'node:path';
 import { mountStudioRoutes } from './routes/studio';
 import { cmi5Routes } from './routes/cmi5';
+import { mountCatalogRoutes } from './routes/catalog';
+import { SCENARIOS_FOLDER, VoiceMaker } from './studio-voices';
 import { replaySubmission, type ReplayPool } from './replay';
 import { isServerStart, startSeed } from './vouch';
 
@@ -87,6 +90,8 @@ export interface AppOptions {
   setupToken?: string | null;
   /** The scenarios folder the trainer studio writes into (default: the project's scenarios/). */
   scenariosDir?: string;
+  /** Makes the voices of a caller the studio saves (npm start passes one); default: none are made. */
+  voices?: VoiceMaker;
   /** Send cookies with Secure always (they are anyway when the page is served over https). */
   secureCookies?: boolean;
   /**
@@ -189,6 +194,8 @@ export function createApp(options: AppOptions) {
   const proxies = options.trustProxy === true ? 1 : Math.max(0, Math.floor(Number(options.trustProxy ?? 0)));
   let setupToken = options.setupToken ?? null;
   const publicUrl = publicAddress(options.publicUrl ?? DEFAULT_PUBLIC_URL);
+  const scenariosDir = options.scenariosDir ?? SCENARIOS_FOLDER;
+  const voices = options.voices ?? new VoiceMaker({ root: resolve(scenariosDir, '..'), scenariosDir, enabled: false });
   const startSecret = options.startSecret ?? randomBytes(32).toString('base64url');
 
   const app = new Hono<Env>();
@@ -318,7 +325,8 @@ export function createApp(options: AppOptions) {
     return c.json({ ok: true, database: repository.db.kind, scenarios: catalogue.current.size, ...(lrs ? { lrs } : {}) });
   });
 
-  app.get('/api/scenarios', (c) => send(c, S.scenarioListAnswer, { scenarios: catalogue.list() }));
+  // The callers on offer, live, with their files and voices (issue 17): src/server/routes/catalog.ts.
+  mountCatalogRoutes(app, { catalogue, voices, send });
 
   // Trainees
 
@@ -674,7 +682,7 @@ export function createApp(options: AppOptions) {
   // Administration (issue 15): src/server/routes/admin.ts.
   adminRoutes(app, { repository, lead, sessionCookie: SESSION_COOKIE, readJson, parse, send });
   // The trainer studio saves callers for a lead with the trainer role (src/server/routes/studio.ts).
-  mountStudioRoutes(app, { repository, catalogue, scenariosDir: options.scenariosDir, lead, isTrainer: (c) => c.get('lead').isTrainer });
+  mountStudioRoutes(app, { repository, catalogue, scenariosDir, voices, lead, isTrainer: (c) => c.get('lead').isTrainer });
   analyticsRoutes(app, { repository, catalogue, lead, parse, fail });
   // The cmi5 course package for the company's LMS (issue 15): src/server/routes/cmi5.ts.
   cmi5Routes(app, { catalogue, assignments, publicUrl, lead, parse, fail, cohortName: (leadId, cohortId) => repository.cohortName(leadId, cohortId) });

@@ -20,6 +20,7 @@ import { lockDataDir } from './lock';
 import { defaultReplayThreads } from './replay';
 import { lrsConfigFromEnv } from './lrs';
 import { openService, REPO_ROOT } from './service';
+import { VoiceMaker } from './studio-voices';
 import { defaultPublicAddress, publicAddress } from './xapi';
 
 function addresses(port: number, host: string, scheme: string): string[] {
@@ -88,6 +89,8 @@ async function main() {
     trustProxy,
     publicUrl,
     lrs,
+    // A caller saved in the trainer studio gets its voices made here, where espeak-ng and sox are (STUDIO_VOICES=0: never).
+    voices: new VoiceMaker({ root: REPO_ROOT, enabled: process.env.STUDIO_VOICES !== '0' }),
     staticFiles: async (c: Context, next) => {
       if (c.req.path === '/dashboard') return c.redirect('/dashboard.html');
       const response = await staticHandler(c, next);

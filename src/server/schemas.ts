@@ -70,7 +70,21 @@ export const xapiQuery = reportQuery.omit({ lang: true }).extend(page);
 export const errorAnswer = z.object({ error: z.string() });
 
 export const scenarioListAnswer = z.object({
-  scenarios: z.array(z.object({ id: z.string(), revision: z.number(), hash: z.string(), title: localised, difficulty: z.number(), passMark: z.number() })),
+  scenarios: z.array(
+    z.object({
+      id: z.string(),
+      revision: z.number(),
+      hash: z.string(),
+      title: localised,
+      difficulty: z.number(),
+      passMark: z.number(),
+      // The trainee's menu reads the live list (issue 17): what a card shows, and which voices to play.
+      summary: localised.optional(),
+      caller: z.object({ name: localised, portrait: z.string() }).optional(),
+      /** The version of the caller's voices this server has (null: none); see src/server/routes/catalog.ts. */
+      voices: z.string().nullable().optional(),
+    }),
+  ),
 });
 
 export const joinAnswer = z.object({

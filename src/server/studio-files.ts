@@ -51,6 +51,15 @@ export function readCaller(dir: string, id: string): string {
   return readFileSync(file, 'utf8');
 }
 
+/** The caller file as it is before a save replaces it (null: none yet, or not JSON), for the voices to see what changed. */
+export function previousVersion(dir: string, id: string): unknown {
+  try {
+    return JSON.parse(readFileSync(callerFile(dir, id), 'utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /** Checks and writes a caller; `root` only shortens the path in the answer. */
 export function saveCaller(dir: string, id: string, body: string, root = resolve(dir, '..')): SaveAnswer & { scenario: Scenario } {
   const file = callerFile(dir, id);

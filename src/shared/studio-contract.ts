@@ -17,6 +17,8 @@ export interface SaveAnswer {
   /** Where it was written, relative to the project (scenarios/ID.json). */
   file: string;
   status: ScenarioStatus;
+  /** The voices of its lines, being made (or why not); absent where saving makes none (a download). */
+  voices?: VoiceStatus;
 }
 
 export interface SaveRefusal {
@@ -34,3 +36,20 @@ export const STUDIO_ROUTES = {
   /** The results service (npm start): a lead with the trainer role. */
   server: '/api/studio/scenarios',
 } as const;
+
+/**
+ * The voices of a caller's lines, made on the server after a save (espeak-ng and sox; see
+ * src/server/studio-voices.ts). `off`: this server has no voice tools (or makes none), so the game
+ * reads lines without a recording with the browser's speech synthesis.
+ */
+export type VoiceStatus =
+  | { state: 'off'; missing: string[] }
+  /** Nothing made for this caller since the server started: its audio is as it was. */
+  | { state: 'idle' }
+  | { state: 'queued' }
+  | { state: 'making'; done: number; total: number }
+  | { state: 'ready'; takes: number }
+  | { state: 'failed'; error: string };
+
+/** GET: the voice status of a caller, under either base (STUDIO_ROUTES.dev or .server). */
+export const voicesPath = (base: string, id: string): string => `${base}/${encodeURIComponent(id)}/voices`;

@@ -12,7 +12,7 @@ import { outcomeLabel } from '../game/i18n';
 import { el } from '../preview/dom';
 import type { FinishedPlay } from '../preview/main';
 import { diagnosticText, severityLabel } from '../shared/diagnostic-text';
-import type { ListedCaller } from '../shared/studio-contract';
+import type { ListedCaller, VoiceStatus } from '../shared/studio-contract';
 import { Checker, type CheckView } from './checking';
 import { History, type Draft } from './doc';
 import { showDebrief } from './debrief';
@@ -39,6 +39,8 @@ const state = {
   savedText: '',
   lastPlay: null as FinishedPlay | null,
   check: { diagnostics: [], complete: true, model: null, randomPass: null } as CheckView,
+  /** The voices of the open caller's lines, as the server that saved it last said. */
+  voices: null as { id: string; status: VoiceStatus | null } | null,
   simulation: '',
 };
 
@@ -57,6 +59,7 @@ const parts = {
   play: el('section', { class: 'play', id: 'play' }),
   empty: el('div', { class: 'empty' }),
   status: el('span', { class: 'save-status', role: 'status' }),
+  voices: el('span', { class: 'voice-status', id: 'voice-status', role: 'status' }),
 };
 
 const checker = new Checker((view) => {
@@ -187,9 +190,63 @@ function renderBar() {
     const badge = el('span', { class: `status-badge ${isDraft ? 'draft' : 'published'}`, id: 'caller-status' }, isDraft ? t('status.draft') : t('status.published'));
     const dirty = scenarioText(d) !== state.savedText;
     parts.status.textContent = dirty ? `● ${t('unsaved')}` : parts.status.textContent === `● ${t('unsaved')}` ? '' : parts.status.textContent;
-    header.append(el('div', { class: 'row' }, undo, redo), el('div', { class: 'row grow' }, el('strong', { class: 'caller-name' }, `${pick(d.title) || d.id}`), badge, parts.status), el('div', { class: 'row' }, saveButton, publishButton));
+    header.append(el('div', { class: 'row' }, undo, redo), el('div', { class: 'row grow' }, el('strong', { class: 'caller-name' }, `${pick(d.title) || d.id}`), badge, parts.status, parts.voices), el('div', { class: 'row' }, saveButton, publishButton));
   }
   header.append(el('div', { class: 'row' }, langSelect));
+  renderVoices();
+}
+
+// ---- voices made on save -------------------------------------------------------------------------
+
+function voiceText(v: VoiceStatus | null): string {
+  if (state.store?.kind === 'download') return t('voices.download');
+  if (!v) return '';
+  switch (v.state) {
+    case 'off':
+      return v.missing.length ? t('voices.offMissing', { missing: v.missing.join(', ') }) : t('voices.off');
+    case 'idle':
+      return t('voices.idle');
+    case 'queued':
+      return t('voices.queued');
+    case 'making':
+      return v.total > 0 ? t('voices.making', { done: v.done, total: v.total }) : t('voices.starting');
+    case 'ready':
+      return t('voices.ready');
+    case 'failed':
+      return t('voices.failed', { reason: v.error });
+  }
+}
+
+function renderVoices() {
+  const v = state.history && state.voices?.id === doc().id ? state.voices.status : null;
+  parts.voices.textContent = state.history ? voiceText(v) : '';
+  parts.voices.dataset.state = v?.state ?? (state.store?.kind === 'download' ? 'download' : '');
+  parts.voices.title = parts.voices.textContent;
+}
+
+let voiceTimer: ReturnType<typeof setTimeout> | null = null;
+/** Shows how the open caller's voices are coming on, asking the server again while they are being made. */
+function watchVoices(id: string, status: VoiceStatus | null | undefined) {
+  if (voiceTimer) clearTimeout(voiceTimer);
+  voiceTimer = null;
+  const before = state.voices?.id === id ? state.voices.status?.state : undefined;
+  state.voices = { id, status: status ?? null };
+  renderVoices();
+  if (status && status.state !== before && (status.state === 'ready' || status.state === 'failed' || status.state === 'off')) announce(voiceText(status));
+  if (status?.state !== 'queued' && status?.state !== 'making') return;
+  voiceTimer = setTimeout(() => {
+    const store = state.store;
+    if (!store || !state.history || doc().id !== id) return;
+    void store.voices(id).then(
+      (next) => watchVoices(id, next),
+      () => watchVoices(id, status),
+    );
+  }, 1000);
+}
+
+async function askVoices(id: string) {
+  const status = await state.store?.voices(id).catch(() => null);
+  if (state.history && doc().id === id) watchVoices(id, status ?? null);
 }
 
 function renderGraphBar() {
@@ -402,6 +459,7 @@ async function openFromStore(id: string) {
   try {
     openText(await state.store.read(id), id, true);
     sessionStorage.setItem(OPEN_KEY, id);
+    void askVoices(id);
   } catch (error) {
     parts.status.textContent = t('open.failed', { name: id, reason: error instanceof Error ? error.message : String(error) });
   }
@@ -434,6 +492,7 @@ async function save(publish: boolean) {
   try {
     const answer = await state.store.save(doc().id, text);
     state.savedText = text;
+    watchVoices(doc().id, answer.voices ?? null);
     const message = state.store.kind === 'download' ? t('saved.download', { file: answer.file }) : publish ? t('published', { file: answer.file }) : t('saved', { file: answer.file });
     parts.status.textContent = message;
     announce(message);

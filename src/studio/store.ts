@@ -5,7 +5,7 @@
  */
 import type { Plan } from '../engine/index';
 import { download } from '../preview/dom';
-import { STUDIO_ROUTES, type ListedCaller, type SaveAnswer, type SaveRefusal } from '../shared/studio-contract';
+import { STUDIO_ROUTES, voicesPath, type ListedCaller, type SaveAnswer, type SaveRefusal, type VoiceStatus } from '../shared/studio-contract';
 
 export class SaveError extends Error {
   constructor(
@@ -23,6 +23,8 @@ export interface Store {
   read(id: string): Promise<string>;
   save(id: string, text: string): Promise<SaveAnswer>;
   savePlan(id: string, plan: Plan): Promise<string>;
+  /** How the voices of a caller's lines are coming on (null: this store makes none). */
+  voices(id: string): Promise<VoiceStatus | null>;
 }
 
 async function answer<T>(response: Response): Promise<T> {
@@ -46,6 +48,7 @@ function remote(kind: 'dev' | 'server', base: string): Store {
       const body = await answer<{ file: string }>(await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: id, plan }) }));
       return body.file;
     },
+    voices: async (id) => answer<VoiceStatus>(await fetch(voicesPath(base, id), { credentials: 'same-origin' })),
   };
 }
 
@@ -63,6 +66,7 @@ const offline: Store = {
     download(`${id}.plans.json`, `${JSON.stringify({ scenario: id, plans: [plan] }, null, 2)}\n`);
     return `${id}.plans.json`;
   },
+  voices: async () => null,
 };
 
 /** The first place that answers: the dev server, then the results service, else downloads. */

@@ -10,10 +10,11 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { MAX_SCENARIO_BYTES, scenarioHash } from '../../engine/index';
-import { STUDIO_ROUTES } from '../../shared/studio-contract';
+import { SAFE_SCENARIO_ID, STUDIO_ROUTES } from '../../shared/studio-contract';
 import type { LeadSession, Repository, TraineeRow } from '../repository';
 import type { ScenarioCatalogue } from '../scenarios';
-import { listCallers, readCaller, saveCaller, savePlan, StudioFileError } from '../studio-files';
+import { listCallers, previousVersion, readCaller, saveCaller, savePlan, StudioFileError } from '../studio-files';
+import type { VoiceMaker } from '../studio-voices';
 
 type Env = { Variables: { lead: LeadSession; trainee: TraineeRow } };
 
@@ -22,6 +23,8 @@ export interface StudioRouteOptions {
   catalogue: ScenarioCatalogue;
   /** The folder the callers are read from and written to; default the project's scenarios/. */
   scenariosDir?: string;
+  /** Makes the voices of a saved caller in the background (src/server/studio-voices.ts). */
+  voices?: VoiceMaker;
   /** The lead session middleware (sets c.var.lead). */
   lead: MiddlewareHandler<Env>;
   /** Whether the signed-in lead may write callers. */
@@ -52,9 +55,18 @@ export function mountStudioRoutes(app: Hono<Env>, options: StudioRouteOptions): 
     }
   });
 
+  app.get(`${base}/:id/voices`, lead, trainer, (c) => {
+    const id = c.req.param('id');
+    if (!SAFE_SCENARIO_ID.test(id)) return c.json({ error: `"${id.slice(0, 100)}" is not a caller id` }, 400);
+    return c.json(options.voices?.status(id) ?? { state: 'off', missing: [] });
+  });
+
   app.put(`${base}/:id`, body, lead, trainer, async (c) => {
     try {
-      const { scenario, ...answer } = saveCaller(scenariosDir, c.req.param('id'), await c.req.text());
+      const before = previousVersion(scenariosDir, c.req.param('id'));
+      const { scenario, ...saved } = saveCaller(scenariosDir, c.req.param('id'), await c.req.text());
+      // The voices of new and changed lines are made in the background; the save never waits for them.
+      const answer = { ...saved, ...(options.voices ? { voices: options.voices.saved(scenario.id, before, scenario) } : {}) };
       // Scored from now on, and kept so an attempt on this version can be replayed whatever the file becomes.
       const entry = { hash: scenarioHash(scenario), scenario, file: `${scenario.id}.json` };
       catalogue.add(entry);
