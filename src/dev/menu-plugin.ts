@@ -7,8 +7,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
+import { createHash } from 'node:crypto';
 
-/** The fields of a caller file the menu reads, with its status. */
+/**
+ * The fields of a caller file the menu reads, with its status and a hash of the file's text (as the
+ * server's live list gives it, src/server/routes/catalog.ts): the menu loads a caller whose file the
+ * server has in another version from the server (src/game/catalog.ts).
+ */
 export function menuFields(text: string): Record<string, unknown> {
   let file: unknown;
   try {
@@ -25,7 +30,13 @@ export function menuFields(text: string): Record<string, unknown> {
     difficulty: record.difficulty ?? null,
     caller: caller ? { name: caller.name ?? null, portrait: caller.portrait ?? null } : null,
     status: record.status === 'draft' ? 'draft' : 'published',
+    fileHash: fileHash(text),
   };
+}
+
+/** The hash of a caller file's text that the menu and the server's live list compare. */
+export function fileHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 export function menuPlugin(): Plugin {

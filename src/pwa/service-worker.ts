@@ -5,7 +5,10 @@
  * who opened the game once can play any caller with the network down. Files are named by their
  * content hash, so a cached file is never stale; a new build is a new worker with a new list,
  * which waits until the trainee accepts the page's update prompt ("skip-waiting").
- * Nothing else is touched: the API, the dashboard and the preview always go to the network.
+ * The server's live list of callers (GET /api/scenarios, and a caller's file and voices under it,
+ * issue 17) goes to the network first and is kept for when it cannot be reached, so a caller
+ * published since the build plays offline too, and a copy is never served while the server answers.
+ * Nothing else is touched: the rest of the API, the dashboard and the preview always go to the network.
  */
 
 interface Precache {
@@ -47,6 +50,9 @@ const shell = new Set(PRECACHE.shell.map(absolute));
 const voices = new Map(Object.entries(PRECACHE.voices).map(([language, files]) => [language, files.map(absolute)]));
 const allVoices = new Set([...voices.values()].flat());
 const INDEX = absolute('./');
+/** The live list and what hangs under it; kept across versions (it is the server's, not the build's). */
+const LIVE = absolute('./api/scenarios');
+const LIVE_CACHE = 'htl-live-callers';
 
 /** Puts the files not yet in the cache into it; true when all are there. */
 async function fill(urls: string[]): Promise<boolean> {
@@ -115,7 +121,30 @@ worker.addEventListener('fetch', (event) => {
     return;
   }
   if (shell.has(key) || allVoices.has(key)) event.respondWith(fromCache(key, request));
+  else if (key === LIVE || key.startsWith(`${LIVE}/`)) event.respondWith(networkFirst(request));
 });
+
+/** The network's answer, kept; the kept one when the network cannot be reached. */
+async function networkFirst(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  url.hash = '';
+  // Only the list itself is one entry whatever its query; a file or a voice is kept per version (?v=).
+  const key = url.origin + url.pathname === LIVE ? LIVE : url.href;
+  const cache = await caches.open(LIVE_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.status === 200) {
+      await cache.put(key, response.clone());
+      // An older version of the same file is not wanted again.
+      for (const old of await cache.keys()) if (old.url !== key && new URL(old.url).pathname === url.pathname) await cache.delete(old);
+    }
+    return response;
+  } catch (error) {
+    const kept = await cache.match(key);
+    if (kept) return kept;
+    throw error;
+  }
+}
 
 /**
  * The cached copy, else the network (and keep a voice file that was not yet cached). Howler asks

@@ -326,7 +326,7 @@ export function createApp(options: AppOptions) {
   });
 
   // The callers on offer, live, with their files and voices (issue 17): src/server/routes/catalog.ts.
-  mountCatalogRoutes(app, { catalogue, voices, send });
+  mountCatalogRoutes(app, { catalogue, voices, scenariosDir, send });
 
   // Trainees
 

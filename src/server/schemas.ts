@@ -80,6 +80,8 @@ export const scenarioListAnswer = z.object({
       passMark: z.number(),
       // The trainee's menu reads the live list (issue 17): what a card shows, and which voices to play.
       summary: localised.optional(),
+      /** A hash of the caller file's text, as the page's build has it (src/dev/menu-plugin.ts). */
+      fileHash: z.string().nullable().optional(),
       caller: z.object({ name: localised, portrait: z.string() }).optional(),
       /** The version of the caller's voices this server has (null: none); see src/server/routes/catalog.ts. */
       voices: z.string().nullable().optional(),

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { menuFields, menuPlugin } from '../../src/dev/menu-plugin';
+import { fileHash, menuFields, menuPlugin } from '../../src/dev/menu-plugin';
 import { checkScenario, scenarioHash } from '../../src/engine/index';
 import { ScenarioCatalogue } from '../../src/server/scenarios';
 
@@ -20,7 +20,10 @@ describe('drafts', () => {
   it('the menu view of a file has its status, "published" when the file says nothing', () => {
     const published = menuFields(practice);
     expect(published).toMatchObject({ id: 'practice-call', status: 'published', caller: { portrait: 'practice' } });
-    expect(Object.keys(published).sort()).toEqual(['caller', 'difficulty', 'id', 'status', 'summary', 'title']);
+    expect(Object.keys(published).sort()).toEqual(['caller', 'difficulty', 'fileHash', 'id', 'status', 'summary', 'title']);
+    // The hash the server's live list gives the same file: the menu tells a caller the page was built with from a changed one.
+    expect(published.fileHash).toBe(fileHash(practice));
+    expect(fileHash(`${practice} `)).not.toBe(published.fileHash);
     expect(menuFields(JSON.stringify({ ...JSON.parse(practice), status: 'draft' })).status).toBe('draft');
     // Half-written: no id, so the menu skips it.
     expect(menuFields('{"id": "half').id).toBeNull();

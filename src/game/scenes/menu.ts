@@ -7,7 +7,7 @@
 import * as Phaser from 'phaser';
 import { historyByScenario, type ScenarioHistory } from '../attempt-store';
 import { ART, PACK_SECTION, sectionLoaded } from '../assets';
-import { catalog, type CatalogEntry } from '../catalog';
+import { catalog, refreshCatalog, type CatalogEntry } from '../catalog';
 import { pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { CAPTION_SIZES, nextInCycle, VOLUME_STEPS } from '../settings';
@@ -99,6 +99,7 @@ export class Menu extends Phaser.Scene {
     const headerBottom = this.drawHeader(language);
     this.drawCallers(language, this.drawAssignments(language, headerBottom));
     this.watchAssignments();
+    this.watchCatalog();
     const notice = this.data_.notice;
     delete this.data_.notice;
     if (notice) this.showStatus(refusalText(notice, language), 'bad');
@@ -293,6 +294,14 @@ export class Menu extends Phaser.Scene {
     });
     if (!off) refresh();
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => off?.());
+  }
+
+  // The live list of callers (issue 17): a caller published in the trainer studio since this page
+  // was built is on the menu as soon as the server's list arrives; drawn again only if it changed.
+  private watchCatalog(): void {
+    void refreshCatalog().then((changed) => {
+      if (changed && this.scene.isActive() && !this.busy) this.scene.restart(this.data_);
+    });
   }
 
   private async pickAssignment(a: TraineeAssignment, language: Language): Promise<void> {

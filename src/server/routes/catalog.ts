@@ -11,10 +11,12 @@
  *   GET /api/scenarios/ID/voices            its voice manifest (the game's format, src/audio/manifest.ts)
  *   GET /api/scenarios/ID/voices/LANG.mp3   a language's voice sprite
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { VOICE_LANGUAGES, type VoiceLanguage } from '../../audio/manifest';
+import { fileHash } from '../../dev/menu-plugin';
 import * as S from '../schemas';
 import type { ScenarioCatalogue } from '../scenarios';
 import type { VoiceMaker } from '../studio-voices';
@@ -22,6 +24,8 @@ import type { VoiceMaker } from '../studio-voices';
 export interface CatalogRouteOptions {
   catalogue: ScenarioCatalogue;
   voices: VoiceMaker;
+  /** The folder the callers' files are in. */
+  scenariosDir: string;
   send: <T extends z.ZodType>(c: Context, schema: T, value: z.input<T>) => Response;
 }
 
@@ -34,13 +38,32 @@ export function mountCatalogRoutes(app: Hono<any>, options: CatalogRouteOptions)
     return entry && entry.scenario.status !== 'draft' ? entry : null;
   };
   const missing = (c: Context, what: string) => c.json({ error: `no ${what} here` }, 404);
+  const hashes = new Map<string, { stamp: string; hash: string }>();
+  /** The hash of a caller file's text, as the page's build took it: the menu tells a changed caller by it. */
+  const hashOfFile = (file: string | null): string | null => {
+    if (!file) return null;
+    try {
+      const path = join(options.scenariosDir, file);
+      const stat = statSync(path);
+      const stamp = `${stat.mtimeMs}:${stat.size}`;
+      const known = hashes.get(file);
+      if (known?.stamp === stamp) return known.hash;
+      const hash = fileHash(readFileSync(path, 'utf8'));
+      hashes.set(file, { stamp, hash });
+      return hash;
+    } catch {
+      return null;
+    }
+  };
 
   app.get('/api/scenarios', (c) =>
     send(c, S.scenarioListAnswer, {
       scenarios: catalogue.list().map((listed) => {
-        const scenario = catalogue.current.get(listed.id)?.scenario;
+        const entry = catalogue.current.get(listed.id);
+        const scenario = entry?.scenario;
         return {
           ...listed,
+          fileHash: hashOfFile(entry?.file ?? null),
           ...(scenario ? { summary: scenario.summary, caller: { name: scenario.caller.name, portrait: scenario.caller.portrait } } : {}),
           voices: voices.live(listed.id)?.version ?? null,
         };
