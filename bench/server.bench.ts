@@ -23,7 +23,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,12 @@ interface RunFigures {
   duringExportsP50: number;
   duringExportsP99: number;
   peakRssGrowthMb: number;
+  /** CPU time (ms) per row or request: this server process (every thread), the clients' process, the machine's postgres processes. */
+  rawServerCpuMs: number;
+  rawPostgresCpuMs: number;
+  submitServerCpuMs: number;
+  submitClientCpuMs: number;
+  submitPostgresCpuMs: number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -158,6 +164,7 @@ async function oneRun(target: Target): Promise<RunFigures> {
     // 1. Raw single-row inserts: the same rows the submissions will make, as many at once as trainees.
     await service.db.exec('CREATE TABLE bench_raw (LIKE attempts INCLUDING ALL)');
     let nextRaw = 0;
+    const rawCpu = cpuMeter(target === 'postgres');
     const rawStarted = performance.now();
     await Promise.all(
       traineeIds.map(async (traineeId) => {
@@ -173,11 +180,14 @@ async function oneRun(target: Target): Promise<RunFigures> {
       }),
     );
     const rawPerSecond = attempts.length / ((performance.now() - rawStarted) / 1000);
+    const rawCpuMs = rawCpu();
     await service.db.exec('DROP TABLE bench_raw');
 
     // 2. Submissions from the client process (HTL_BENCH_PROFILE=dir: a CPU profile of this phase only).
     const profiler = process.env.HTL_BENCH_PROFILE ? await startProfile() : null;
+    const submitCpu = cpuMeter(target === 'postgres');
     const submitted = await clients<SubmitResult>({ kind: 'submit', base, tokens, attempts: attempts.map((a) => JSON.stringify(a)) });
+    const submitCpuMs = submitCpu();
     await profiler?.(join(process.env.HTL_BENCH_PROFILE!, `submit-${target}-${process.pid}.cpuprofile`));
     const stored = await service.repository.countAttempts();
     const first = submitted.requests[0]?.[0] ?? 0;
@@ -276,6 +286,11 @@ async function oneRun(target: Target): Promise<RunFigures> {
       duringExportsP50: percentile(overlap, 50),
       duringExportsP99: percentile(overlap, 99),
       peakRssGrowthMb: (rssPeak - rssBefore) / 1e6,
+      rawServerCpuMs: rawCpuMs.server / attempts.length,
+      rawPostgresCpuMs: rawCpuMs.postgres / attempts.length,
+      submitServerCpuMs: submitCpuMs.server / submitted.acknowledged,
+      submitClientCpuMs: submitted.cpuMs / submitted.acknowledged,
+      submitPostgresCpuMs: submitCpuMs.postgres / submitted.acknowledged,
     };
   } finally {
     server.close();
@@ -288,6 +303,43 @@ async function oneRun(target: Target): Promise<RunFigures> {
       await client.end();
     }
   }
+}
+
+/**
+ * CPU time from now until the returned function is called, in ms: this process (the server, every
+ * thread: requests, PGlite, replays, GC) and, on Linux, the postgres processes on the machine
+ * (/proc; NaN elsewhere, and on PGlite, whose database is in this process). The clock measures the other tenants of a shared machine too; CPU time
+ * much less so. A backend that exits within the span takes its time with it (the pool keeps them).
+ */
+function cpuMeter(withPostgres: boolean): () => { server: number; postgres: number } {
+  const postgresCpu = (): number => {
+    if (!withPostgres) return NaN;
+    try {
+      let ticks = 0;
+      for (const pid of readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        let stat: string;
+        try {
+          stat = readFileSync(`/proc/${pid}/stat`, 'utf8').trim();
+        } catch {
+          continue;
+        }
+        const m = /^\d+ \((.*)\) (.*)$/.exec(stat);
+        if (m?.[1] !== 'postgres') continue;
+        const fields = m[2]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      }
+      return ticks * 10; // USER_HZ is 100 on Linux
+    } catch {
+      return NaN;
+    }
+  };
+  const p0 = postgresCpu();
+  const c0 = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { server: (c.user + c.system) / 1000, postgres: postgresCpu() - p0 };
+  };
 }
 
 /** The server process's CPU profile from now until the returned function writes it (open it in Chrome's DevTools). */
@@ -400,6 +452,12 @@ const lines: Line[] = [
   ['statements per export', (r) => Math.min(...r.exportStatements), ''],
   ['MB per export', (r) => r.exportMb[0] ?? NaN, ''],
   ['server peak memory growth during the exports (MB)', (r) => r.peakRssGrowthMb, ''],
+  ['CPU ms per raw insert: server process (every thread)', (r) => r.rawServerCpuMs, '', f2],
+  ['CPU ms per raw insert: postgres processes', (r) => r.rawPostgresCpuMs, '', f2],
+  ['CPU ms per submission: server process (every thread)', (r) => r.submitServerCpuMs, '', f2],
+  ['CPU ms per submission: postgres processes', (r) => r.submitPostgresCpuMs, '', f2],
+  ['CPU ms per submission: the clients\' process', (r) => r.submitClientCpuMs, '', f2],
+  ['**CPU ratio** (server + postgres) per raw insert ÷ per submission', (r) => (r.rawServerCpuMs + (r.rawPostgresCpuMs || 0)) / (r.submitServerCpuMs + (r.submitPostgresCpuMs || 0)), '', f2],
 ];
 const header = `| what | ${targets.map((t) => NAMES[t]).join(' | ')} | target |`;
 const table = [

@@ -5,7 +5,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -14,6 +13,7 @@ import type { z } from 'zod';
 import { attemptSchema, attemptSeed, canonicalJson, defaultRulebook, type Attempt } from '../engine/index';
 import { decoyHash, hashPassword, newJoinCode, newToken, ScryptBusyError, tokenHash, verifyPassword } from './auth';
 import { toCsv } from './csv';
+import { limitBody } from './body-limit';
 import { buildDebrief } from './debrief';
 import { nameSkeleton } from './names';
 import { jsonStream, nextLink } from './paging';
@@ -280,8 +280,8 @@ export function createApp(options: AppOptions) {
     await next();
   });
 
-  const small = bodyLimit({ maxSize: BODY_LIMITS.small, onError: (c) => c.json({ error: `the body is over ${BODY_LIMITS.small} bytes` }, 413) });
-  const attemptBody = bodyLimit({ maxSize: BODY_LIMITS.attempt, onError: (c) => c.json({ error: `an attempt is at most ${BODY_LIMITS.attempt} bytes` }, 413) });
+  const small = limitBody(BODY_LIMITS.small, (c) => c.json({ error: `the body is over ${BODY_LIMITS.small} bytes` }, 413));
+  const attemptBody = limitBody(BODY_LIMITS.attempt, (c) => c.json({ error: `an attempt is at most ${BODY_LIMITS.attempt} bytes` }, 413));
 
   const trainee = async (c: Context<Env>, next: () => Promise<void>) => {
     const header = c.req.header('authorization') ?? '';
