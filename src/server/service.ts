@@ -1,6 +1,7 @@
 /** Opens the database, migrates it, loads the scenarios and builds the app: what main, the admin CLI, tests and the bench share. */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { analysisOf, randomPlay, seededRandom, stepsFromChoiceList } from '../engine/index';
 import { fillAnalyticsFacts } from './analytics';
 import { createApp, type AppOptions } from './app';
 import { openDb, type Db, type DbOptions } from './db';
@@ -52,6 +53,28 @@ export async function openRepository(options: DbOptions): Promise<{ db: Db; repo
   return { db, repository: new Repository(db) };
 }
 
+/**
+ * Before the first request: every replay thread gets every current caller and replays a few plays
+ * of each. A thread's first replay of a caller carries the caller to it and builds what the engine
+ * keeps per caller, and a fresh thread's code is not yet optimised: without this the first
+ * submissions of each caller after a start paid for it (bench:server's first 3 s).
+ */
+export async function warmReplays(replays: ReplayPool, catalogue: ScenarioCatalogue, playsPerThread = 3): Promise<void> {
+  const random = seededRandom(1);
+  const jobs: Promise<unknown>[] = [];
+  for (const entry of catalogue.current.values()) {
+    const analysis = analysisOf(entry.scenario);
+    for (let i = 0; i < playsPerThread * replays.size; i++) {
+      const play = randomPlay(entry.scenario, analysis, random, 0.05, 0);
+      const steps = stepsFromChoiceList(play.choices).map((s) => (s.type === 'choose' ? { ...s, ms: 5000 } : s));
+      jobs.push(
+        replays.replay({ scenario: entry.scenario, hash: entry.hash, steps, seed: undefined, language: 'zh-CN', serverElapsedMs: null, claimedStartedAt: new Date(0).toISOString() }).catch(() => undefined),
+      );
+    }
+  }
+  await Promise.all(jobs);
+}
+
 export async function openService(options: ServiceOptions): Promise<Service> {
   const { entries, problems } = loadScenarioFilesOnce(options.scenariosDir ?? SCENARIOS_DIR);
   const catalogue = new ScenarioCatalogue(entries);
@@ -62,6 +85,7 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   await catalogue.persist(repository);
   const startSecret = options.startSecret ?? (await repository.serverSecret('attempt-start', () => randomBytes(32).toString('base64url')));
   const replays = options.replayThreads ? await ReplayPool.open(options.replayThreads) : null;
+  if (replays) await warmReplays(replays, catalogue);
   const lrs = options.lrs
     ? new LrsSender({ ...options.lrsSender, config: options.lrs, outbox: new LrsOutbox(db), homePage: publicAddress(options.publicUrl ?? DEFAULT_PUBLIC_URL), scenarioTitle: (id) => catalogue.title(id) })
     : null;
