@@ -253,7 +253,8 @@ function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex
   scratch.forStates(size);
   // The inner edges, grouped by the state they lead to (local numbering).
   const { intoFirst, fill, via, length, inQueue, work } = scratch;
-  intoFirst.fill(0, 0, size + 1);
+  // Most components are a few states: plain loops, not fill(), which costs more per call than they do.
+  for (let i = 0; i <= size; i++) intoFirst[i] = 0;
   let innerEdges = 0;
   for (let i = 0; i < size; i++) {
     const s = members[i] as number;
@@ -265,7 +266,7 @@ function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex
     }
   }
   for (let i = 0; i < size; i++) intoFirst[i + 1]! += intoFirst[i] as number;
-  fill.set(intoFirst.subarray(0, size));
+  for (let i = 0; i < size; i++) fill[i] = intoFirst[i] as number;
   scratch.forEdges(innerEdges);
   const { byTarget, fromLocal } = scratch;
   for (let i = 0; i < size; i++) {
@@ -279,15 +280,17 @@ function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex
     }
   }
   const ring = size + 1;
-  inQueue.fill(0, 0, size);
+  for (let i = 0; i < size; i++) inQueue[i] = 0;
   let modelLoop = false;
 
   // Points per dimension (integers), then the model's worth (within EPSILON).
   for (let d = 0; d <= D; d++) {
     const isModel = d === D;
     if (!isModel && loops[d] !== null) continue;
-    via.fill(-1, 0, size);
-    length.fill(0, 0, size);
+    for (let i = 0; i < size; i++) {
+      via[i] = -1;
+      length[i] = 0;
+    }
     let head = 0;
     let tail = 0;
     for (let i = 0; i < size; i++) {
@@ -334,7 +337,7 @@ function relaxInner(input: SolveInput, members: Int32Array, size: number, rindex
         }
       }
     }
-    inQueue.fill(0, 0, size);
+    for (let i = 0; i < size; i++) inQueue[i] = 0;
   }
 
   // Traps: states of the component that reach one that can end, by the agent's moves inside it.

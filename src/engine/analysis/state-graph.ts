@@ -74,7 +74,8 @@ class ClassList {
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = this.data instanceof Uint16Array ? new Uint16Array(this.data.length * 2) : new Int32Array(this.data.length * 2);
+      const size = Math.ceil(this.data.length * 1.5);
+      const next = this.data instanceof Uint16Array ? new Uint16Array(size) : new Int32Array(size);
       next.set(this.data);
       this.data = next;
     }
@@ -94,7 +95,7 @@ class IntList {
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = new Int32Array(Math.ceil(this.data.length * 1.5));
       next.set(this.data);
       this.data = next;
     }
@@ -202,26 +203,59 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const not = condNot.data;
   const moodMin = Int32Array.from(condMoodMin);
   const moodMax = Int32Array.from(condMoodMax);
-  const testsFlags = Uint8Array.from(condFlags.map((f) => (f ? 1 : 0)));
+  /** Per condition: the one word of the flag masks its flags fall in (need1, not1), -1 for several, -2 for none. */
+  const condWord = Int32Array.from(condFlags, (tests, k) => {
+    if (!tests) return -2;
+    let word = -1;
+    for (let w = 0; w < words; w++) {
+      if ((need[k * words + w] as number) === 0 && (not[k * words + w] as number) === 0) continue;
+      if (word >= 0) return -1;
+      word = w;
+    }
+    return word;
+  });
+  const need1 = Int32Array.from(condWord, (w, k) => (w >= 0 ? (need[k * words + w] as number) : 0));
+  const not1 = Int32Array.from(condWord, (w, k) => (w >= 0 ? (not[k * words + w] as number) : 0));
   const limit = scenario.caller.moodLimit;
   const onLimit = indexOf(scenario.caller.onMoodLimit);
   const start = indexOf(scenario.start);
   const silenceMood = silenceEffect(scenario).mood;
   const silenceClass = choices.length;
-  const kindOf = (i: number) => (i < nodeCount ? (nodeKind[i] as number) : 3);
+  // Caller nodes' branches, flat: branches of node i are branchFirst[i] … branchFirst[i + 1] - 1.
+  const branchFirst = new Int32Array(nodeCount + 1);
+  for (let i = 0; i < nodeCount; i++) branchFirst[i + 1] = (branchFirst[i] as number) + (branchConds[i] as number[]).length;
+  const branchCond = Int32Array.from(branchConds.flat());
+  const branchTo = Int32Array.from(branchNext.flat());
+  const callerTo = Int32Array.from(callerNext);
+  /** Kind per node index, missing ids (3) included once the compile is done. */
+  const kindAt = Int32Array.from({ length: ids.length }, (_, i) => (i < nodeCount ? (nodeKind[i] as number) : 3));
 
   // ---- interned flag sets: set s's mask is masks[s*words … s*words + words - 1] ----
   const flagSets: string[][] = [[]];
   let masks = new Int32Array(words * 64);
   const setIds = new Map<string, number>([[new Array<number>(words).fill(0).join(','), 0]]);
-  const transitions = new Map<number, number>();
-  const choiceCount = Math.max(1, choices.length);
+  /** Known transitions (set, choice) → set: open addressing, three numbers a slot (set + 1, choice, result). */
+  let moveBits = 10;
+  let moves = new Int32Array(3 << moveBits);
+  let moveCount = 0;
+  const moveSlot = (s: number, c: number, bits: number) => Math.imul(Math.imul(s, 0x9e3779b1) ^ Math.imul(c + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - bits);
+  const rememberMove = (table: Int32Array, bits: number, s: number, c: number, to: number) => {
+    const mask = (1 << bits) - 1;
+    let h = moveSlot(s, c, bits);
+    while (table[3 * h] !== 0) h = (h + 1) & mask;
+    table[3 * h] = s + 1;
+    table[3 * h + 1] = c;
+    table[3 * h + 2] = to;
+  };
   /** The flag set a choice leads to from set `s`. */
   const nextSet = (s: number, c: number): number => {
     if (choiceChanges[c] === 0) return s;
-    const key = s * choiceCount + c;
-    const known = transitions.get(key);
-    if (known !== undefined) return known;
+    const mask = (1 << moveBits) - 1;
+    for (let h = moveSlot(s, c, moveBits); ; h = (h + 1) & mask) {
+      const at = moves[3 * h] as number;
+      if (at === 0) break;
+      if (at === s + 1 && moves[3 * h + 1] === c) return moves[3 * h + 2] as number;
+    }
     const m = masks.slice(s * words, s * words + words);
     for (const f of choiceSet[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) | (1 << (f & 31));
     for (const f of choiceUnset[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) & ~(1 << (f & 31));
@@ -238,13 +272,26 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
       }
       masks.set(m, id * words);
     }
-    transitions.set(key, id);
+    if (++moveCount * 2 > 1 << moveBits) {
+      const bits = moveBits + 1;
+      const grown = new Int32Array(3 << bits);
+      for (let h = 0; h < 1 << moveBits; h++) if (moves[3 * h] !== 0) rememberMove(grown, bits, (moves[3 * h] as number) - 1, moves[3 * h + 1] as number, moves[3 * h + 2] as number);
+      moves = grown;
+      moveBits = bits;
+    }
+    rememberMove(moves, moveBits, s, c, id);
     return id;
   };
   const holds = (k: number, mood: number, s: number): boolean => {
     if (k < 0) return true;
     if (mood < (moodMin[k] as number) || mood > (moodMax[k] as number)) return false;
-    if (testsFlags[k] === 0) return true;
+    const w = condWord[k] as number;
+    if (w === -2) return true;
+    if (w >= 0) {
+      const m = masks[s * words + w] as number;
+      const n = need1[k] as number;
+      return (m & n) === n && (m & (not1[k] as number)) === 0;
+    }
     for (let w = 0, base = k * words, set = s * words; w < words; w++) {
       const m = masks[set + w] as number;
       const n = need[base + w] as number;
@@ -254,15 +301,19 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   };
 
   // ---- states ----
+  // The look-up table holds two numbers a slot: the packed node and mood, and the state's id + 1
+  // (0: an empty slot); the flag set is read from `keys` only where node and mood match. It is kept
+  // at most 70% full. Arrays grow by half, so that a copy made while growing stays small.
   let capacity = 1 << 12;
   let keys = new Int32Array(capacity * 2);
   let stateKind = new Uint8Array(capacity);
   let count = 0;
-  let tableBits = 13;
-  let table = new Int32Array(1 << tableBits).fill(-1);
-  const hash = (nm: number, set: number) => Math.imul(Math.imul(nm, 0x9e3779b1) ^ Math.imul(set + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - tableBits);
+  let tableBits = 12;
+  let table = new Int32Array(2 << tableBits);
+  let tableRoom = Math.floor((1 << tableBits) * 0.7);
+  const slotOf = (nm: number, set: number, bits: number) => Math.imul(Math.imul(nm, 0x9e3779b1) ^ Math.imul(set + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - bits);
   const grow = () => {
-    capacity *= 2;
+    capacity = Math.ceil(capacity * 1.5);
     const k = new Int32Array(capacity * 2);
     k.set(keys);
     keys = k;
@@ -271,23 +322,44 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     stateKind = kinds;
   };
   const rehash = () => {
-    tableBits++;
-    table = new Int32Array(1 << tableBits).fill(-1);
-    const mask = (1 << tableBits) - 1;
+    const bits = tableBits + 1;
+    table = new Int32Array(0); // let the old table go before the new one is made
+    const next = new Int32Array(2 << bits);
+    const mask = (1 << bits) - 1;
     for (let i = 0; i < count; i++) {
-      let h = hash(keys[2 * i] as number, keys[2 * i + 1] as number);
-      while (table[h] !== -1) h = (h + 1) & mask;
-      table[h] = i;
+      const nm = keys[2 * i] as number;
+      let h = slotOf(nm, keys[2 * i + 1] as number, bits);
+      while (next[2 * h + 1] !== 0) h = (h + 1) & mask;
+      next[2 * h] = nm;
+      next[2 * h + 1] = i + 1;
     }
+    table = next;
+    tableBits = bits;
+    tableRoom = Math.floor((1 << bits) * 0.7);
   };
+  // States are often met again soon after they are found or last met (the same call reached by
+  // different orders of the same choices): a small table that fits the processor's cache answers
+  // most look-ups before the large one is read. One slot per hash, the last state met there.
+  const RECENT_BITS = 15;
+  const recent = new Int32Array(3 << RECENT_BITS);
   const intern = (node: number, mood: number, set: number, kind: number): number => {
     const nm = (node << MOOD_BITS) | mood;
+    const r = 3 * slotOf(nm, set, RECENT_BITS);
+    const known = recent[r + 2] as number;
+    if (known !== 0 && recent[r] === nm && recent[r + 1] === set) return known - 1;
+    const id = internSlow(nm, set, kind);
+    recent[r] = nm;
+    recent[r + 1] = set;
+    recent[r + 2] = id + 1;
+    return id;
+  };
+  const internSlow = (nm: number, set: number, kind: number): number => {
     const mask = (1 << tableBits) - 1;
-    let h = hash(nm, set);
+    let h = slotOf(nm, set, tableBits);
     for (;;) {
-      const i = table[h] as number;
-      if (i === -1) break;
-      if (keys[2 * i] === nm && keys[2 * i + 1] === set) return i;
+      const i = table[2 * h + 1] as number;
+      if (i === 0) break;
+      if (table[2 * h] === nm && keys[2 * i - 1] === set) return i - 1;
       h = (h + 1) & mask;
     }
     const id = count++;
@@ -295,14 +367,16 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     keys[2 * id] = nm;
     keys[2 * id + 1] = set;
     stateKind[id] = kind;
-    table[h] = id;
-    if (count * 2 > 1 << tableBits) rehash();
+    table[2 * h] = nm;
+    table[2 * h + 1] = id + 1;
+    if (count > tableRoom) rehash();
     return id;
   };
 
   // ---- what the walk reached ----
   const reached = new Uint8Array(nodeCount);
-  const branchTaken: Uint8Array[] = byIndex.map((n) => new Uint8Array(n.kind === 'caller' ? (n.branches?.length ?? 0) + 1 : 0));
+  const branchTaken = new Uint8Array(branchFirst[nodeCount] as number);
+  const nextTaken = new Uint8Array(nodeCount);
   const broken = new Set<number>();
   const offered = new Uint8Array(choices.length);
   const empty = new Uint8Array(nodeCount);
@@ -313,20 +387,23 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     let last = to;
     for (let guard = 0; guard < MAX_AUTO_STEPS; guard++) {
       last = id;
-      const kind = kindOf(id);
+      const kind = kindAt[id] as number;
       if (kind === 3) break;
       reached[id] = 1;
       if (kind !== 0) return intern(id, mood, set, kind === 1 ? STATE_DECISION : STATE_ENDING);
-      const conds = branchConds[id] as number[];
-      let branch = -1;
-      for (let b = 0; b < conds.length; b++) {
-        if (holds(conds[b] as number, mood, set)) {
-          branch = b;
+      let next = -1;
+      let b = branchFirst[id] as number;
+      for (const end = branchFirst[id + 1] as number; b < end; b++) {
+        if (holds(branchCond[b] as number, mood, set)) {
+          branchTaken[b] = 1;
+          next = branchTo[b] as number;
           break;
         }
       }
-      (branchTaken[id] as Uint8Array)[branch >= 0 ? branch : conds.length] = 1;
-      const next = branch >= 0 ? ((branchNext[id] as number[])[branch] as number) : (callerNext[id] as number);
+      if (next < 0) {
+        nextTaken[id] = 1;
+        next = callerTo[id] as number;
+      }
       if (next < 0) break; // a caller node with nowhere to go: broken here
       id = next;
     }
@@ -384,9 +461,10 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const reachableNodes = new Set<string>();
   reached.forEach((r, i) => r && reachableNodes.add(ids[i] as string));
   const takenBranches = new Set<string>();
-  branchTaken.forEach((taken, i) => {
-    for (let b = 0; b < taken.length; b++) if (taken[b]) takenBranches.add(b === taken.length - 1 ? `${ids[i]}#next` : `${ids[i]}#${b}`);
-  });
+  for (let i = 0; i < nodeCount; i++) {
+    for (let b = branchFirst[i] as number; b < (branchFirst[i + 1] as number); b++) if (branchTaken[b]) takenBranches.add(`${ids[i]}#${b - (branchFirst[i] as number)}`);
+    if (nextTaken[i]) takenBranches.add(`${ids[i]}#next`);
+  }
   const offeredChoiceIds = new Set<string>();
   offered.forEach((o, c) => o && offeredChoiceIds.add((choices[c] as { id: string }).id));
   const emptyDecisions = new Set<string>();
