@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The scenario CLI as a package bin: runs the TypeScript source through tsx.
-import { register } from 'tsx/esm/api';
+// The scenario CLI (`npm run scenario`, and the package bin): the prebuilt bundle when it matches the
+// sources, else built again, else the TypeScript source through tsx (see scripts/cli-bundle.mjs).
+import { loadCli } from '../scripts/cli-bundle.mjs';
 
-register();
-const { run } = await import('../src/cli/scenario.ts');
+const { run } = await loadCli();
 process.exitCode = await run(process.argv.slice(2));

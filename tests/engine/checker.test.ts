@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES, MAX_SCENARIO_BYTES, checkScenario, validateScenario, type Diagnostic, type DiagnosticCode } from '../../src/engine/index';
-import { readJson } from '../../src/engine/check/json-source';
+import { childPath, locateJson, readJson } from '../../src/engine/check/json-source';
 import { utf8Length } from '../../src/engine/check/validate';
 
 const sampleText = readFileSync(new URL('../../scenarios/practice-call.json', import.meta.url), 'utf8');
@@ -285,6 +285,37 @@ describe('the quick key scan', () => {
     const spaced = '{"k" : 1, "k" : 2}';
     expect(await scan(spaced)).toBe(true);
     expect(readJson(spaced).problems.map((p) => [p.kind, p.path])).toEqual([['duplicate-key', '$.k']]);
+  });
+});
+
+describe('the one-path locator', () => {
+  /** Every path in a JSON value, and a few that are not in it. */
+  const paths = (value: unknown, path = '$', out: string[] = []): string[] => {
+    out.push(path);
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => paths(v, childPath(path, i), out));
+      out.push(childPath(path, value.length));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) paths(v, childPath(path, k), out);
+      out.push(childPath(path, 'absent'));
+    }
+    return out;
+  };
+  const agree = (text: string) => {
+    const full = readJson(text);
+    expect(full.problems.filter((p) => p.kind === 'syntax')).toEqual([]);
+    for (const path of paths(full.value)) expect([path, locateJson(text, path)]).toEqual([path, full.positionOf(path)]);
+  };
+
+  it('finds every path of the shipped scenarios where the full reader does', () => {
+    for (const name of ['practice-call', 'wrong-charge', 'missing-parcel']) agree(readFileSync(new URL(`../../scenarios/${name}.json`, import.meta.url), 'utf8'));
+  });
+
+  it('agrees on escapes, odd keys, spacing, a byte-order mark, empty containers and keys written twice', () => {
+    agree('{"a\\\\":1,"b":"at 10:30: \\"fine\\" \\\\","c d":{"x]":[1,{"y":[]},{}]}}');
+    agree('\ufeff{\n  "k" : [ 1 ,\t2 ,\r\n  {"k":"}"} ],\n "\\u006b2": null, "n": -1.5e3 }');
+    agree('{"k":1,"k":{"j":2}}');
+    agree('[[],[[1]],"x"]');
   });
 });
 

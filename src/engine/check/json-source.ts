@@ -266,6 +266,99 @@ export function readJson(text: string, options: { positions?: boolean } = {}): J
 }
 
 /**
+ * Where the value at a JSON path (`$.nodes[3].choices[0].id`) starts in text that JSON.parse
+ * accepted, found by walking down that one path and skipping every other value unread: for the few
+ * diagnostics of a file that parsed, instead of recording the place of every value in it. Agrees
+ * with `readJson(text).positionOf` (a key written twice: its first place); undefined where the path
+ * is not in the text.
+ */
+export function locateJson(text: string, path: string): Position | undefined {
+  const segments = pathSegments(path);
+  if (!segments) return undefined;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const space = () => {
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(i)) i++;
+  };
+  /** From an opening quote, the index after the closing one (a quote after an odd run of backslashes is escaped). */
+  const stringEnd = (at: number): number => {
+    for (let from = at + 1; ; ) {
+      const quote = text.indexOf('"', from);
+      if (quote < 0) return text.length;
+      let slashes = 0;
+      while (text.charCodeAt(quote - 1 - slashes) === 92) slashes++;
+      if (slashes % 2 === 0) return quote + 1;
+      from = quote + 1;
+    }
+  };
+  const skipValue = () => {
+    space();
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      i = stringEnd(i);
+      return;
+    }
+    if (c !== 123 && c !== 91) {
+      for (let d = text.charCodeAt(i); i < text.length && d !== 44 && d !== 125 && d !== 93 && d !== 32 && d !== 9 && d !== 10 && d !== 13; d = text.charCodeAt(i)) i++;
+      return;
+    }
+    let depth = 0;
+    while (i < text.length) {
+      const d = text.charCodeAt(i);
+      if (d === 34) {
+        i = stringEnd(i);
+        continue;
+      }
+      i++;
+      if (d === 123 || d === 91) depth++;
+      else if ((d === 125 || d === 93) && --depth === 0) return;
+    }
+  };
+  space();
+  for (const segment of segments) {
+    if (typeof segment === 'number') {
+      if (text.charCodeAt(i) !== 91) return undefined;
+      i++;
+      space();
+      if (text.charCodeAt(i) === 93) return undefined;
+      for (let k = 0; k < segment; k++) {
+        skipValue();
+        space();
+        if (text.charCodeAt(i) !== 44) return undefined;
+        i++;
+      }
+      space();
+      continue;
+    }
+    if (text.charCodeAt(i) !== 123) return undefined;
+    i++;
+    for (;;) {
+      space();
+      if (text.charCodeAt(i) !== 34) return undefined;
+      const start = i;
+      i = stringEnd(i);
+      const raw = text.slice(start + 1, i - 1);
+      const key = raw.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : raw;
+      space();
+      if (text.charCodeAt(i) !== 58) return undefined;
+      i++;
+      space();
+      if (key === segment) break;
+      skipValue();
+      space();
+      if (text.charCodeAt(i) !== 44) return undefined;
+      i++;
+    }
+  }
+  let line = 1;
+  let lineStart = 0;
+  for (let k = text.indexOf('\n'); k !== -1 && k < i; k = text.indexOf('\n', k + 1)) {
+    line++;
+    lineStart = k + 1;
+  }
+  return { line, column: i - lineStart + 1 };
+}
+
+/**
  * Whether JSON text that JSON.parse accepted may hide a key problem in the value it gave: a key that
  * appears twice in an object (JSON.parse keeps the last one), or `__proto__`, `constructor` or
  * `prototype`. It counts the keys written in the text and the keys in the value: a duplicate makes

@@ -11,8 +11,11 @@ import { criticalRules, type Rulebook } from '../format/rulebook';
 import { CAST, CAST_KEYS } from '../format/cast';
 import { defaultRulebook } from '../rulebook-data';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics';
-import { childPath, hasKeyProblem, readJson, type JsonSource, type Position } from './json-source';
+import { childPath, hasKeyProblem, locateJson, readJson, type JsonSource, type Position } from './json-source';
 import { asciiPunctuationInChinese } from './punctuation';
+
+/** Positions looked up one path at a time before the whole file is indexed instead. */
+const PATH_WALKS = 32;
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 const RULE_KINDS = ['kept', 'broken'] as const;
@@ -127,9 +130,17 @@ function readInput(input: unknown, diagnostics: Diagnostic[]): Read | null {
     diagnostics.push({ ...diagnostic(code, problem.path, problem.kind === 'syntax' ? `not valid JSON: ${problem.message}` : problem.message), line: problem.position.line, column: problem.position.column });
   }
   if (source.problems.some((p) => p.kind === 'syntax')) return null;
-  // Positions are only needed to locate a diagnostic: read them on the first one.
+  // Positions are only needed to locate a diagnostic: the first few are found by walking down their
+  // path alone; past those, the file is read once more with the place of every value recorded.
   let located: ((path: string) => Position | undefined) | null = null;
-  return { value: source.value, positionOf: (path) => (located ??= readJson(input).positionOf)(path) };
+  let walks = 0;
+  return {
+    value: source.value,
+    positionOf: (path) => {
+      if (located === null && source.problems.length === 0 && walks++ < PATH_WALKS) return locateJson(input, path);
+      return (located ??= readJson(input).positionOf)(path);
+    },
+  };
 }
 
 /**
