@@ -130,8 +130,12 @@ function render() {
   if (!scenario) return;
   const t = (text: { 'zh-CN'?: string; en?: string }) => text[state.lang] ?? text.en ?? '';
   const analysis = analysisOf(scenario);
+  // A draft is for its trainer only: the page says so beside the title (issue 17).
+  const draft = scenario.status === 'draft'
+    ? el('span', { class: 'draft-badge', id: 'draft-badge', title: state.lang === 'zh-CN' ? '草稿不会出现在学员菜单上，发布后才会出现。' : 'A draft is not on the trainees\' menu until it is published.' }, state.lang === 'zh-CN' ? '草稿：学员看不到' : 'Draft: trainees do not see it')
+    : null;
   sections.overview.append(
-    el('h2', {}, t(scenario.title)),
+    el('h2', {}, t(scenario.title), draft ? ' ' : null, draft),
     el('p', {}, t(scenario.summary)),
     el('dl', {}, el('dt', {}, 'Caller'), el('dd', {}, `${t(scenario.caller.name)}: ${t(scenario.caller.persona)}`), el('dt', {}, 'Difficulty · pass mark'), el('dd', {}, `${scenario.difficulty} / 5 · ${scenario.passMark}%`), el('dt', {}, 'Best path'), el('dd', { class: 'code' }, analysis.bestPath?.choices.join(' → ') ?? 'none'), el('dt', {}, 'Maximum per dimension'), el('dd', {}, Object.entries(analysis.maxScores).map(([d, v]) => `${d} ${v}`).join(' · '))),
   );

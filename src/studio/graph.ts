@@ -31,6 +31,18 @@ export interface GraphState {
 export interface GraphEvents {
   select(node: number | null, choice: number | null): void;
   connect(node: number, port: number, target: string): void;
+  /** The trainer placed cards (dragged one, or tidied them all): where every card now is, to keep in the file. */
+  placed?(layout: CardPlaces): void;
+}
+
+/** Where each card is, by node id, in whole canvas units: the file's `layout`. */
+export type CardPlaces = Record<string, { x: number; y: number }>;
+
+/** The places a file keeps, those that are numbers. */
+function keptPlaces(doc: Draft): Map<string, Point> {
+  const out = new Map<string, Point>();
+  for (const [id, p] of Object.entries(doc.layout ?? {})) if (Number.isFinite(p?.x) && Number.isFinite(p?.y)) out.set(id, { x: p.x, y: p.y });
+  return out;
 }
 
 interface Point {
@@ -231,6 +243,17 @@ export class GraphView {
     this.positions = autoLayout(this.doc);
     this.draw();
     this.fit();
+    this.events.placed?.(this.layout());
+  }
+
+  /** Where every card is now, in the order of the nodes. */
+  layout(): CardPlaces {
+    const out: CardPlaces = {};
+    for (const node of this.doc?.nodes ?? []) {
+      const p = this.positions.get(node.id);
+      if (p) out[node.id] = { x: Math.round(p.x), y: Math.round(p.y) };
+    }
+    return out;
   }
 
   fit(): void {
@@ -266,11 +289,12 @@ export class GraphView {
     }
   }
 
-  /** A new caller: fresh layout, fitted. */
+  /** A caller opened: its cards where the file keeps them (the rest laid out), fitted. */
   open(doc: Draft, state: GraphState): void {
     this.doc = doc;
     this.state = state;
     this.positions = autoLayout(doc);
+    for (const [id, p] of keptPlaces(doc)) if (this.positions.has(id)) this.positions.set(id, p);
     this.draw();
     requestAnimationFrame(() => this.fit());
   }
@@ -299,6 +323,11 @@ export class GraphView {
     this.state = state;
     const present = new Set(doc.nodes.map((n) => n.id));
     for (const id of [...this.positions.keys()]) if (!present.has(id)) this.positions.delete(id);
+    // The file's places win (an undone move puts the card back).
+    for (const [id, p] of keptPlaces(doc)) {
+      const now = this.positions.get(id);
+      if (present.has(id) && (!now || Math.round(now.x) !== p.x || Math.round(now.y) !== p.y)) this.positions.set(id, p);
+    }
     // A card added since the last layout goes to the right of what leads to it, below what is there.
     const fresh = doc.nodes.filter((n) => !this.positions.has(n.id));
     if (fresh.length) {
@@ -469,7 +498,10 @@ export class GraphView {
       return;
     }
     if (moved) {
-      if (drag.kind === 'move') this.draw();
+      if (drag.kind === 'move') {
+        this.draw();
+        this.events.placed?.(this.layout());
+      }
       return;
     }
     // A click: select the card (and the option row clicked), or nothing on the background.

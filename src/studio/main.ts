@@ -71,6 +71,10 @@ const checker = new Checker((view) => {
 const graph = new GraphView({
   select: (node, choice) => select(node, choice),
   connect: (node, port, target) => connect(node, port, target),
+  // Where the trainer put the cards is kept in the file (`layout`), one undo step per move.
+  placed: (layout) => {
+    if (state.history && JSON.stringify(layout) !== JSON.stringify(doc().layout ?? null)) state.history.edit(null, (d) => (d.layout = layout));
+  },
 });
 
 function doc(): Draft {
@@ -487,6 +491,10 @@ async function save(publish: boolean) {
     if (first) reveal(first);
     return;
   }
+  // Once the trainer has placed cards, the file keeps every card's place (new cards in, deleted ones out).
+  const layout = graph.layout();
+  if (doc().layout && JSON.stringify(layout) !== JSON.stringify(doc().layout)) state.history.edit(null, (x) => (x.layout = layout));
+  // Last, so a refused publish is undone by one step.
   if (publish && d.status !== 'published') state.history.edit(null, (x) => (x.status = 'published'));
   const text = scenarioText(doc());
   try {

@@ -77,7 +77,7 @@ async function bilingual(page: Page, path: string, zh: string, en: string) {
 }
 
 const studioText = (page: Page) => page.evaluate(() => (window as unknown as { __studio: { text(): string | null } }).__studio.text());
-const doc = async (page: Page) => JSON.parse((await studioText(page)) ?? 'null') as { nodes: { id: string; kind: string; choices?: { id: string; next: string }[] }[]; status?: string; start: string };
+const doc = async (page: Page) => JSON.parse((await studioText(page)) ?? 'null') as { nodes: { id: string; kind: string; choices?: { id: string; next: string }[] }[]; status?: string; start: string; layout?: Record<string, { x: number; y: number }> };
 
 /** Waits until the whole check (in the worker) has caught up with the page. */
 async function checked(page: Page) {
@@ -249,6 +249,20 @@ describe('the trainer studio', () => {
     expect(await page.locator('#random-pass').textContent()).toMatch(/Random choices pass/);
     await page.screenshot({ path: join(SHOTS, 'studio-built-en-1280x800.png') });
 
+    // A card dragged to a place of the trainer's own: kept in the file's layout, one step of undo.
+    await checked(page);
+    const card = await page.locator('.card[data-node-id="end-3"] .card-title').boundingBox();
+    if (!card) throw new Error('cannot see end-3');
+    await page.mouse.move(card.x + 20, card.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(card.x + 20, card.y + 60, { steps: 4 });
+    await page.mouse.move(card.x + 20, card.y + 125, { steps: 4 });
+    await page.mouse.up();
+    const placed = (await doc(page)).layout?.['end-3'];
+    expect(placed).toBeTruthy();
+    const tidied = JSON.parse((await studioText(page)) ?? 'null') as { layout: Record<string, { x: number; y: number }> };
+    expect(Object.keys(tidied.layout).sort()).toEqual(built.nodes.map((n) => n.id).sort());
+
     // Saved as a draft: on disk, checked by the CLI, not on a trainee's menu.
     await page.click('#save');
     await expect.poll(() => existsSync(FILE)).toBe(true);
@@ -256,6 +270,20 @@ describe('the trainer studio', () => {
     expect(readFileSync(FILE, 'utf8')).toBe(await studioText(page));
     const cli: string[] = [];
     expect(await run(['validate', FILE], (l) => cli.push(l), (l) => cli.push(l))).toBe(0);
+    // Its voices are made behind the save (the dev server has espeak-ng and sox here), and the studio says how far.
+    await expect.poll(() => page.textContent('#voice-status')).toMatch(/Voices: waiting|Making voices|Voices ready|No voice tools/);
+    await page.screenshot({ path: join(SHOTS, 'studio-voices-en-1280x800.png') });
+
+    // The preview page says the file is a draft.
+    const preview = await openDesk(`${url}preview.html`, { before: async () => undefined, viewport: { width: 1280, height: 800 } });
+    try {
+      await preview.page.setInputFiles('#file', FILE);
+      await preview.page.waitForSelector('#draft-badge', { timeout: 60_000 });
+      expect(await preview.page.textContent('#draft-badge')).toMatch(/Draft: trainees do not see it/);
+      await preview.page.screenshot({ path: join(SHOTS, 'studio-preview-draft-en.png') });
+    } finally {
+      await preview.close();
+    }
 
     // Played in the real desk along the best answers, to the debrief.
     await page.click('#play-button');
@@ -291,12 +319,16 @@ describe('the trainer studio', () => {
     await page.selectOption('#open-caller', ID);
     await page.waitForSelector('.card');
     expect(await studioText(page)).toBe(published);
+    // The dragged card is where the trainer left it.
+    const kept = (JSON.parse(published) as { layout: Record<string, { x: number; y: number }> }).layout['end-3'];
+    expect(kept).toEqual(placed);
+    expect(await page.locator('.card[data-node-id="end-3"]').getAttribute('transform')).toBe(`translate(${kept!.x} ${kept!.y})`);
     expect(scenarioText(JSON.parse(published))).toBe(published);
     expect(studio.errors.filter((e) => !/favicon|404/.test(e))).toEqual([]);
   });
 
   for (const [locale, size] of [['zh-CN', { width: 1280, height: 800 }], ['en-US', { width: 1920, height: 1080 }], ['zh-CN', { width: 1920, height: 1080 }]] as const) {
-    it(`shows the caller in ${locale} at ${size.width}×${size.height}`, async () => {
+    it(`shows the caller in ${locale} at ${size.width}×${size.height}, with its voices made`, { timeout: 300_000 }, async () => {
       const desk = await openDesk(`${url}studio.html`, { before: async () => undefined, viewport: size, locale });
       try {
         const page = desk.page;
@@ -305,6 +337,7 @@ describe('the trainer studio', () => {
         await page.selectOption('#open-caller', ID);
         await page.waitForSelector('.card');
         await checked(page);
+        await expect.poll(() => page.textContent('#voice-status'), { timeout: 240_000 }).toMatch(locale === 'zh-CN' ? /配音已生成/ : /Voices ready/);
         await selectCard(page, 'decision-2');
         await page.locator('details.option summary').first().click();
         await page.waitForSelector('details.option[open]');

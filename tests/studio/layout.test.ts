@@ -19,6 +19,20 @@ describe('the studio layout of a caller file', () => {
     expect(checkScenario(written, { structureOnly: true }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
+  it('keeps where the trainer placed the cards (`layout`, after the nodes): it checks, round-trips, and a bad place is an error', () => {
+    const practice = JSON.parse(readFileSync(join(DIR, 'practice-call.json'), 'utf8')) as { nodes: { id: string }[] };
+    const layout = Object.fromEntries(practice.nodes.map((n, i) => [n.id, { y: 40 + 130 * i, x: 40 }]));
+    const placed = { layout, ...practice };
+    const written = scenarioText(placed);
+    expect(written.indexOf('"layout"')).toBeGreaterThan(written.indexOf('"nodes"'));
+    expect(written).toContain('"x": 40,\n      "y": 40');
+    expect(JSON.parse(written)).toEqual(placed);
+    expect(scenarioText(JSON.parse(written))).toBe(written);
+    expect(checkScenario(written, { structureOnly: true }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const bad = checkScenario(JSON.stringify({ ...practice, layout: { [practice.nodes[0]!.id]: { x: 'left', y: 1 } } }), { structureOnly: true });
+    expect(bad.diagnostics.some((d) => d.severity === 'error' && d.path.startsWith('$.layout'))).toBe(true);
+  });
+
   it('writes keys in the order the schema declares them, unknown keys last', () => {
     const text = scenarioText({ nodes: [{ choices: [{ next: 'b', id: 'x', text: { en: 'Hi', 'zh-CN': '你好' } }], kind: 'decision', id: 'a' }], id: 'demo', formatVersion: 1, extra: true });
     expect(text.indexOf('"formatVersion"')).toBeLessThan(text.indexOf('"id": "demo"'));

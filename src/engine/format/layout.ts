@@ -16,6 +16,7 @@ interface Def {
   discriminator?: string;
   values?: unknown[];
   in?: z.ZodType;
+  valueType?: z.ZodType;
 }
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -56,6 +57,8 @@ export function orderKeys(value: unknown, schema: z.ZodType): unknown {
     const member = unionMember(def, record);
     return member ? orderKeys(value, member) : value;
   }
+  // A record (the studio's card places): its keys as they are, each value in its own schema's order.
+  if (def.type === 'record' && def.valueType) return Object.fromEntries(Object.entries(record).map(([key, v]) => [key, orderKeys(v, def.valueType as z.ZodType)]));
   if (def.type !== 'object' || !def.shape) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(def.shape)) if (key in record) out[key] = orderKeys(record[key], def.shape[key] as z.ZodType);

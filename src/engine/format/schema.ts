@@ -242,6 +242,10 @@ export const scenarioSchema = z
     timing: timingSchema.prefault({}),
     start: id.meta({ description: 'The first node after the agent answers' }),
     nodes: z.array(nodeSchema).min(1),
+    layout: z
+      .record(id, z.object({ x: z.number(), y: z.number() }).strict())
+      .optional()
+      .meta({ description: 'Where the trainer studio draws each node\'s card (its top-left corner on the canvas, by node id), kept as the trainer placed them; the game ignores it' }),
   })
   .strict()
   .meta({ title: 'Hold the Line scenario', description: 'A scripted difficult call for trainees' });
