@@ -2,8 +2,9 @@
  * The trainer studio's routes on the results service (issue 17), for a lead with the trainer role:
  * list the caller files of the scenarios folder, read one, save one (checked, in the stable layout;
  * src/server/studio-files.ts), and save a play as a golden test plan beside it. A saved caller is
- * scored by this server at once; the trainees' page offers it from the next start (`npm start`
- * builds the game again when a scenario file changed).
+ * scored by this server at once, and a published one is on the trainees' menu at their next load
+ * (the live list, src/server/routes/catalog.ts); its voices are made behind the save
+ * (src/server/studio-voices.ts), and GET ID/voices says how far they are.
  */
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
