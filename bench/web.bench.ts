@@ -6,6 +6,10 @@
  * loads interleaved so both meet the same machine. Min, median and max of N loads each (default 7,
  * at least 5); the target is a median ratio of at most 1.3. Also the time to the complete menu
  * (every portrait on the first page and the trainee's history drawn), which the trainee sees fill in.
+ *
+ * "Interactive" is the same moment on both pages: the end of the first frame Phaser draws after the
+ * scene's create() has wired its input (the game's POST_RENDER), so what a scene does in create()
+ * after wiring its input, and the cost of drawing what it made, count as well.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +54,8 @@ class Bare extends Phaser.Scene {
   create() {
     this.add.text(640, 360, 'Ready', { fontFamily: 'sans-serif', fontSize: '32px' }).setOrigin(0.5);
     this.input.keyboard?.on('keydown', () => undefined);
-    performance.mark('${BARE_MARK}');
+    // Interactive: the first frame drawn with the input wired, as the menu marks it.
+    this.game.events.once(Phaser.Core.Events.POST_RENDER, () => performance.mark('${BARE_MARK}'));
   }
 }
 new Phaser.Game({ type: Phaser.AUTO, parent: 'game', scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH, width: 1280, height: 720 }, scene: [Bare], banner: false, audio: { noAudio: true } });

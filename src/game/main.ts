@@ -5,7 +5,6 @@
 import * as Phaser from 'phaser';
 import { GAME_EVENT, SCENE } from './scenes/keys';
 import { Menu } from './scenes/menu';
-import { Preloader } from './scenes/preloader';
 import { createServices } from './services';
 import { startResults } from './net';
 import { mountResultsPanel } from './net/results-panel';
@@ -44,9 +43,10 @@ const game = new Phaser.Game({
   // The desk draws no pixel art; smooth scaling keeps text legible when the canvas is scaled.
   render: { antialias: true, roundPixels: false },
   input: { touch: true, mouse: true, keyboard: true },
-  // The menu comes up first; the Preloader loads the art behind it and is never shown. The Call and
-  // Debrief scenes are added with the first caller picked (scenes/desk.ts), in their own chunk.
-  scene: [Menu, Preloader],
+  // The menu comes up first; the Preloader (scenes/preloader.ts) joins once the menu is drawn, loads
+  // the art behind it and is never shown. The Call and Debrief scenes are added with the first
+  // caller picked (scenes/desk.ts), in their own chunk.
+  scene: [Menu],
   banner: false,
   // Sound is Howler's: Phaser's own AudioContext would start before any gesture and warn.
   audio: { noAudio: true },

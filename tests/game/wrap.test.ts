@@ -34,6 +34,21 @@ describe('wrapLines', () => {
     expect(wrapLines('one\ntwo', 500, measure)).toEqual(['one', 'two']);
   });
 
+  it('with a limit, stops past it, the lines up to it as without one, and measures less', () => {
+    const text = '您好,这里是10010客服中心,我是8号话务员,请问有什么可以帮您?我理解您的心情,非常抱歉给您带来不好的体验。\nA second paragraph.';
+    let calls = 0;
+    const counted = (s: string) => (calls++, measure(s));
+    const all = wrapLines(text, 120, counted);
+    const allCalls = calls;
+    calls = 0;
+    const first = wrapLines(text, 120, counted, 2);
+    expect(first).toHaveLength(3);
+    expect(first).toEqual(all.slice(0, 3));
+    expect(calls).toBeLessThan(allCalls / 2);
+    expect(clampLines(first, 2, measure, 120)).toEqual(clampLines(all, 2, measure, 120));
+    expect(wrapLines('one\ntwo', 500, measure, 2)).toEqual(['one', 'two']);
+  });
+
   it('splits mixed text into unbreakable pieces', () => {
     expect(segments('请拨17951再拨号。')).toEqual(['请', '拨', '17951', '再', '拨', '号。']);
   });

@@ -1,7 +1,8 @@
 /**
  * A caller on the menu: portrait, title, difficulty, one-line summary and the trainee's best so far.
  * The card takes input as soon as it is drawn; the portrait (while its art loads) and the history
- * (while the device's store answers) fill in when they arrive.
+ * (`setHistory`, when the device's store answers: until then the footer is empty rather than a
+ * "not tried yet" that may be wrong) fill in when they arrive.
  */
 import * as Phaser from 'phaser';
 import type { ScenarioHistory } from '../attempt-store';
@@ -26,7 +27,6 @@ export class CallerCard implements Focusable {
     private readonly scene: Phaser.Scene,
     private readonly rect: Phaser.Geom.Rectangle,
     entry: CatalogEntry,
-    history: ScenarioHistory | undefined,
     private readonly language: Language,
     private readonly frame: Frame,
     private readonly onPick: () => void,
@@ -74,8 +74,6 @@ export class CallerCard implements Focusable {
       summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: lines });
     }
     this.parts.push(summary);
-
-    this.setHistory(history);
   }
 
   /** Draws the portrait once its texture is loaded (true when it is on the card). */

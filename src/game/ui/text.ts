@@ -41,14 +41,34 @@ export function makeText(scene: Phaser.Scene, x: number, y: number, content: str
       width,
       callback: (text: string, textObject: Phaser.GameObjects.Text) => {
         const measure = (s: string) => textObject.context.measureText(s).width;
-        return clampLines(wrapLines(text, width, measure), options.maxLines, measure, width);
+        return clampLines(wrapLines(text, width, measure, options.maxLines || Infinity), options.maxLines, measure, width);
       },
     };
   }
   const font = `${style.fontStyle} ${style.fontSize}`;
   const known = metricsCache.get(font);
   if (known) style.metrics = known;
-  const text = scene.add.text(x, y, content, style);
+  const text = scene.add.existing(new DeskText(scene, x, y, content, style));
   if (!known) metricsCache.set(font, text.style.getTextMetrics());
   return text;
+}
+
+/**
+ * A Text drawn once when it is made. Phaser's constructor draws the text (wraps it, paints its
+ * canvas, uploads the texture) on setText and again on setLineSpacing: twice for every text of the
+ * desk, which the menu's first frame waits for. Here the drawing waits until the style is complete.
+ */
+class DeskText extends Phaser.GameObjects.Text {
+  private built?: boolean;
+
+  constructor(scene: Phaser.Scene, x: number, y: number, content: string, style: Phaser.Types.GameObjects.Text.TextStyle) {
+    // The constructor sets the text, the line spacing and the rest with drawing held back.
+    super(scene, x, y, content, style);
+    this.built = true;
+    this.updateText();
+  }
+
+  override updateText(): this {
+    return this.built ? super.updateText() : this;
+  }
 }

@@ -59,12 +59,17 @@ function breakLongPiece(piece: string, width: number, measure: Measure): string[
   return lines;
 }
 
-/** Wraps text to `width` pixels; explicit newlines are kept. Never returns a line wider than width unless one character is. */
-export function wrapLines(text: string, width: number, measure: Measure): string[] {
+/**
+ * Wraps text to `width` pixels; explicit newlines are kept. Never returns a line wider than width
+ * unless one character is. With `limit`, stops once it has more than `limit` lines (the first
+ * `limit` are as without it): text to be cut to a few lines is not measured to its end.
+ */
+export function wrapLines(text: string, width: number, measure: Measure, limit = Infinity): string[] {
   const out: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
     for (const piece of segments(paragraph)) {
+      if (out.length > limit) return out;
       const candidate = line + piece;
       if (measure(candidate.trimEnd()) <= width) {
         line = candidate;
