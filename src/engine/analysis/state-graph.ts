@@ -1,9 +1,11 @@
 /**
  * The call's state graph stored compactly, for the analysis: a state is (node, mood, tested flags),
  * kept as two numbers — node and mood packed in one (`node << 7 | mood`), and the id of its set of
- * tested flags — side by side in one typed array, so that looking a state up touches one slot of
- * the hash table and one pair of numbers. Flag sets are bit masks (32 flags a word), interned: each
- * distinct set has one id, and the set a choice leads to is worked out once per set and choice.
+ * tested flags — side by side in one typed array. A look-up reads a small table of the states met
+ * last (it stays in the processor's cache), then a slot of the large hash table that holds node and
+ * mood beside the id, and the flag set only where those match. Flag sets are bit masks (32 flags a
+ * word), interned: each distinct set has one id, and the set a choice leads to is worked out once
+ * per set and choice.
  * Edges are stored per state, in order, as the target state and the choice (or a silence). Memory
  * and time grow linearly with the states; no object is made per state or per edge.
  *
