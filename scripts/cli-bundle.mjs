@@ -128,7 +128,13 @@ export async function loadCli() {
         // No esbuild or no room to write: the source below still works.
       }
     }
-    if (stale === null) return import(pathToFileURL(join(OUT_DIR, 'scenario.mjs')).href);
+    if (stale === null) {
+      try {
+        return await import(pathToFileURL(join(OUT_DIR, 'scenario.mjs')).href);
+      } catch {
+        // Another run replacing the bundle at this moment: the source below still works.
+      }
+    }
   }
   const { register } = await import('tsx/esm/api');
   register();
