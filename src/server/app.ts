@@ -691,7 +691,7 @@ export function createApp(options: AppOptions) {
   adminRoutes(app, { repository, lead, sessionCookie: SESSION_COOKIE, readJson, parse, send });
   // The trainer studio saves callers for a lead with the trainer role (src/server/routes/studio.ts).
   mountStudioRoutes(app, { repository, catalogue, scenariosDir, voices, lead, isTrainer: (c) => c.get('lead').isTrainer });
-  analyticsRoutes(app, { repository, catalogue, lead, parse, fail });
+  analyticsRoutes(app, { repository, catalogue, lead, parse, fail, now });
   // The cmi5 course package for the company's LMS (issue 15): src/server/routes/cmi5.ts.
   cmi5Routes(app, { catalogue, assignments, publicUrl, lead, parse, fail, cohortName: (leadId, cohortId) => repository.cohortName(leadId, cohortId) });
 

@@ -2,9 +2,12 @@
  * Issue 15's assessment, end to end in Chromium: a lead assigns two callers as an assessment on the
  * dashboard and copies the cohort's join link; two trainees open the link (the game asks only their
  * name), see their assignments first on the menu, and start the assessment from there: the server
- * starts each call (its seed, id and clock), the debrief shows no model call; one passes, one fails;
- * the lead's dashboard shows both results. Screenshots of the dashboard's assignments and of the
- * menu with assignments at 1280×800 and 390×844, in English and Chinese.
+ * starts each call (its seed, id and clock), the debrief shows no model call; one passes at a
+ * human pace, one fails answering faster than anyone reads; the lead's dashboard shows both
+ * results, and its analytics the pass rate per caller, the rules the cohort broke in their words,
+ * the decision shares on the caller's graph and in its table, and the quick call flagged with its
+ * reason, in English and Chinese. Screenshots of the dashboard's assignments and analytics and of
+ * the menu with assignments at 1280×800 and 390×844, in English and Chinese.
  *
  * The game is the production build on a static server; its /api/* is answered by the real app
  * in-process (routed by the page); the dashboard is served by Vite with the same app behind /api/*.
@@ -14,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultRulebook } from '../../src/engine/index';
 import type { Service } from '../../src/server/service';
+import { readingFloorMs } from '../../src/server/vouch';
 import { startDashboardServer } from '../server/dashboard-server';
 import { addLead, login, newCohort, PASSWORD, testService } from '../server/helpers';
 import { ROOT, serveStatic, type StaticServer } from './support/build';
@@ -94,6 +99,20 @@ async function shootDashboard(name: string, size: { width: number; height: numbe
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}: the page scrolls sideways`).toBe(true);
 }
 
+/** The analytics as a lead sees them: the top of the group (pass rates, rules) and the decisions card with its graph. */
+async function shootAnalytics(name: string) {
+  const page = lead.page;
+  await page.evaluate(() => document.querySelector('.analytics-group')?.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await page.locator('#flags').screenshot({ path: join(SHOTS, `${name}-flags.png`) });
+  await page.locator('#decisions').screenshot({ path: join(SHOTS, `${name}-decisions.png`) });
+}
+
+/** The warm-up's decisions with their options in the file's order (the dashboard's letters). */
+function scenarioDecisions() {
+  return service.catalogue.current.get('practice-call')!.scenario.nodes.flatMap((n) => (n.kind === 'decision' ? [n] : []));
+}
+
 /** A trainee opens the join link, types their name (nothing else is asked), and lands on the menu with their assignments. */
 async function joinByLink(name: string, viewport = { width: 1280, height: 800 }): Promise<Desk> {
   const desk = await openDesk(link, { before: routeApi, viewport });
@@ -118,6 +137,10 @@ async function joinByLink(name: string, viewport = { width: 1280, height: 800 })
   return desk;
 }
 
+/**
+ * `best` is played at a person's pace (each reply after the time its options take to read, in
+ * either language, and a little more); `worst` as fast as the keys go, which the server flags.
+ */
 async function takeAssessment(desk: Desk, planName: 'best' | 'worst') {
   const page = desk.page;
   const first = (await assignmentsOnMenu(page)).find((a) => a.scenarioId === 'practice-call')!;
@@ -129,7 +152,14 @@ async function takeAssessment(desk: Desk, planName: 'best' | 'worst') {
   // The server's seed: 32 base64url characters of its HMAC (a seed made on the device looks otherwise).
   expect(ringing.seed).toMatch(/^[A-Za-z0-9_-]{32}$/);
   const { ring, choices } = plan('practice-call', planName);
-  await playCall(page, ring, choices.map((choice): Move => ({ choice, by: 'number' })));
+  const scenario = service.catalogue.current.get('practice-call')!.scenario;
+  const readTime = async (_n: number, call: { nodeId: string | null; offered: string[] }) => {
+    const node = scenario.nodes.find((x) => x.id === call.nodeId);
+    if (node?.kind !== 'decision') return;
+    const texts = (lang: 'en' | 'zh-CN') => call.offered.map((id) => node.choices.find((c) => c.id === id)?.text[lang] ?? '');
+    await page.waitForTimeout(Math.max(readingFloorMs(texts('en'), 'en'), readingFloorMs(texts('zh-CN'), 'zh-CN')) + 300);
+  };
+  await playCall(page, ring, choices.map((choice): Move => ({ choice, by: 'number' })), planName === 'best' ? { onDecision: readTime } : {});
   await waitForScene(page, 'Debrief', 60_000);
   const debrief = await debriefView(page);
   expect(debrief?.mode).toBe('assessment');
@@ -182,9 +212,12 @@ describe('an assessment', () => {
     expect(link, 'the first test copied the link').not.toBe('');
     const wide = await joinByLink('Menu Wide');
     await shoot(wide.page, 'assess-10-menu-en-1280');
+    expect(await wide.page.locator('.htl-results .badge').textContent()).toContain('all results sent to your team');
     await tap(wide.page, 'setting:language');
     await waitForScene(wide.page, 'Menu');
     await expect.poll(async () => (await assignmentsOnMenu(wide.page)).length).toBe(2);
+    // The results panel over the menu switches language with it.
+    await expect.poll(() => wide.page.locator('.htl-results .badge').textContent()).toContain('成绩已全部发送给团队');
     await shoot(wide.page, 'assess-11-menu-zh-1280');
     const phone = await joinByLink('Menu Phone', { width: 390, height: 844 });
     await shoot(phone.page, 'assess-12-menu-en-390');
@@ -209,9 +242,11 @@ describe('an assessment', () => {
     expect(boSeed).not.toBe(annSeed);
 
     // Stored as the server started them: timed by it, in assessment mode, counted for the assignment.
-    const rows = await service.db.query<{ name: string; passed: boolean; timed_by_server: boolean; mode: string; assignment_id: string | null; seed: string }>(
-      'SELECT t.name, a.passed, a.timed_by_server, a.mode, a.assignment_id::text, a.seed FROM attempts a JOIN trainees t ON t.id = a.trainee_id ORDER BY t.name',
+    const rows = await service.db.query<{ name: string; passed: boolean; timed_by_server: boolean; mode: string; assignment_id: string | null; seed: string; flags: { kind: string }[]; broken_rules: string[] }>(
+      'SELECT t.name, a.passed, a.timed_by_server, a.mode, a.assignment_id::text, a.seed, a.flags, a.broken_rules FROM attempts a JOIN trainees t ON t.id = a.trainee_id ORDER BY t.name',
     );
+    // Ann at a person's pace is not flagged; Bo, answering faster than the options can be read, is.
+    expect(rows.map((r) => r.flags.map((f) => f.kind))).toEqual([[], ['too-fast']]);
     expect(rows.map((r) => [r.name, r.passed, r.timed_by_server, r.mode, r.assignment_id !== null])).toEqual([
       ['Ann Lee', true, true, 'assessment', true],
       ['Bo Chen', false, true, 'assessment', true],
@@ -230,10 +265,73 @@ describe('an assessment', () => {
     expect(await row('Menu Wide').textContent()).toMatch(/0\/3.*not done/);
     expect(await page.locator('table.results tbody tr', { hasText: 'Ann Lee' }).locator('td.pass').count()).toBe(1);
     expect(await page.locator('table.results tbody tr', { hasText: 'Bo Chen' }).locator('td.fail').count()).toBe(1);
+
+    // The cohort's analytics below: the pass rate per caller (a bar and its figures): 1 of 2 calls, 1 of 2 trainees.
+    expect(await page.locator('#analytics-range').textContent()).toBe('Calls of every date.');
+    const practiceTitle = service.catalogue.title('practice-call')!.en!;
+    const rate = page.locator('table.pass-rates tbody tr', { has: page.locator('th', { hasText: practiceTitle }) });
+    expect((await rate.locator('td').allTextContents()).slice(0, 4)).toEqual(['50%', '1 / 2', '2', '1 / 2']);
+    expect(await rate.locator('.share-bar > span').getAttribute('style')).toMatch(/^width:50\.0%/);
+    // Wrong-charge was assigned but nobody has played it yet: no row.
+    expect(await page.locator('table.pass-rates tbody tr').count()).toBe(1);
+
+    // The rules broken most, in the rule's words (never its id), each by Bo's 1 of the 2 calls.
+    const words = (id: string) => defaultRulebook().rules.find((r) => r.id === id)!.text;
+    const broken = [...new Set(rows.flatMap((r) => r.broken_rules))].sort();
+    expect(rows[1]!.broken_rules.length).toBeGreaterThan(0);
+    const ruleRows = page.locator('table.rules tbody tr');
+    expect(await ruleRows.count()).toBe(broken.length);
+    for (const id of broken) {
+      const ruleRow = ruleRows.filter({ hasText: words(id).en! });
+      expect(await ruleRow.count(), id).toBe(1);
+      const calls = rows.filter((r) => r.broken_rules.includes(id)).length;
+      expect((await ruleRow.locator('td').allTextContents()).slice(0, 2), id).toEqual([`${calls * 50}%`, `${calls} / 2`]);
+    }
+    expect(await page.locator('table.rules').textContent()).not.toMatch(new RegExp(broken.join('|')));
+
+    // The decision shares, on the warm-up's graph and in its table: at each decision Ann's and Bo's choices.
+    await page.locator('#decisions-caller').selectOption('practice-call');
+    await page.locator('#decisions table.decisions').waitFor();
+    const graph = page.locator('svg.decision-graph');
+    const table = page.locator('table.decisions');
+    const paths = ['best', 'worst'].map((name) => plan('practice-call', name).choices);
+    const decisionNodes = scenarioDecisions();
+    for (const node of decisionNodes) {
+      const chosen = paths.flatMap((choices) => choices.filter((c) => node.choices.some((x) => x.id === c)));
+      if (chosen.length === 0) continue;
+      for (const option of node.choices) {
+        const times = chosen.filter((c) => c === option.id).length;
+        const share = `${Math.round((times / chosen.length) * 100)}%`;
+        const letter = 'ABCDEFGH'[node.choices.indexOf(option)];
+        expect(await graph.locator(`text.share[data-choice="${option.id}"]`).textContent(), option.id).toBe(node.choices.length > 6 ? share : `${letter} ${share}`);
+        expect((await table.locator(`tr[data-choice="${option.id}"] td`).allTextContents()).slice(0, 2), option.id).toEqual([String(times), share]);
+      }
+    }
+    expect(await table.locator('tr.model .badge.model').count()).toBeGreaterThan(0);
+
+    // Bo's call is flagged, with its reason in words; Ann's is not.
+    const flagged = page.locator('table.flagged tbody tr');
+    expect(await flagged.count()).toBe(1);
+    expect(await flagged.locator('th').textContent()).toBe('Bo Chen');
+    expect(await flagged.locator('li[data-kind="too-fast"]').textContent()).toMatch(/^Choices faster than reading: \d+ of \d+ choices faster than the options can be read: step \d+ in \d+ ms \(reading takes at least \d+ ms\)/);
+    expect(await page.locator('.flag-counts li').allTextContents()).toEqual(['Choices faster than reading: 1']);
+
     await shootDashboard('assess-20-dashboard-en-1280', { width: 1280, height: 800 }, 'en');
+    await shootAnalytics('assess-30-analytics-en-1280');
     await shootDashboard('assess-21-dashboard-zh-1280', { width: 1280, height: 800 }, 'zh-CN');
+    // The same in Chinese: the captions, the rules' Chinese words and the reason.
+    expect(await page.locator('table.pass-rates caption').textContent()).toBe('各来电的通过率');
+    const practiceZh = service.catalogue.title('practice-call')!['zh-CN']!;
+    const rateZh = page.locator('table.pass-rates tbody tr', { has: page.locator('th', { hasText: practiceZh }) });
+    expect((await rateZh.locator('td').allTextContents()).slice(0, 4)).toEqual(['50%', '1 / 2', '2', '1 / 2']);
+    for (const id of broken) expect(await page.locator('table.rules tbody th').filter({ hasText: words(id)['zh-CN']! }).count(), id).toBe(1);
+    expect(await flagged.locator('li[data-kind="too-fast"]').textContent()).toMatch(/^选择快于阅读：\d+ 次选择中有 \d+ 次快于读完选项所需的时间/);
+    expect(await page.locator('#analytics-range').textContent()).toBe('涵盖全部日期的通话。');
+    await shootAnalytics('assess-31-analytics-zh-1280');
     await shootDashboard('assess-22-dashboard-zh-390', { width: 390, height: 844 }, 'zh-CN');
+    await shootAnalytics('assess-32-analytics-zh-390');
     await shootDashboard('assess-23-dashboard-en-390', { width: 390, height: 844 }, 'en');
+    await shootAnalytics('assess-33-analytics-en-390');
     expect(lead.errors).toEqual([]);
     for (const desk of [ann, bo]) expect(desk.errors).toEqual([]);
   });

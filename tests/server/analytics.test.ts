@@ -211,6 +211,20 @@ describe('the cohort analytics', () => {
     expect(r.json.range).toEqual({ from: null, to: at(100_000) });
     expect(r.json.callers[0]).toMatchObject({ attempts: 1, passed: 1, trainees: 1, traineesPassed: 1, flagged: 0 });
     expect(r.json.rules).toEqual([]);
+    // A range that holds every call of the cohort (from before the first, to after the server's now)
+    // reads the aggregates: the same figures as no range, and it says the range asked for.
+    const all = await get(`/api/analytics?cohort=${cohort}`);
+    const wide = `from=${encodeURIComponent(at(-86_400_000))}&to=${encodeURIComponent(new Date(clock.t + 3_600_000).toISOString())}`;
+    r = await get(`/api/analytics?cohort=${cohort}&${wide}`);
+    expect(r.json.range).toEqual({ from: at(-86_400_000), to: new Date(clock.t + 3_600_000).toISOString() });
+    expect({ ...r.json, range: null }).toEqual({ ...all.json, range: null });
+    const allDecisions = await get(`/api/analytics/decisions?cohort=${cohort}&scenario=practice-call`);
+    const wideDecisions = await get(`/api/analytics/decisions?cohort=${cohort}&scenario=practice-call&${wide}`);
+    expect(wideDecisions.json.decisions).toEqual(allDecisions.json.decisions);
+    // …and one that ends before the server's now reads the calls, with the same figures here.
+    const past = `from=${encodeURIComponent(at(-86_400_000))}&to=${encodeURIComponent(at(360_000))}`;
+    expect({ ...(await get(`/api/analytics?cohort=${cohort}&${past}`)).json, range: null }).toEqual({ ...all.json, range: null });
+    expect((await get(`/api/analytics/decisions?cohort=${cohort}&scenario=practice-call&${past}`)).json.decisions).toEqual(allDecisions.json.decisions);
     // A range with nothing in it.
     r = await get(`/api/analytics?cohort=${cohort}&from=${encodeURIComponent(at(1e9))}`);
     expect(r.json).toMatchObject({ callers: [], rules: [], analysed: 0, flags: { counts: [], latest: [] } });

@@ -67,6 +67,13 @@ export class AnalyticsRepository {
     return rows[0]?.name ?? null;
   }
 
+  /** When the cohort's first call started (ms since 1970; the index on cohort and start), or null. */
+  async firstCall(cohortId: number): Promise<number | null> {
+    const rows = await this.db.query<{ at: unknown }>('SELECT min(started_at) AS at FROM attempts WHERE cohort_id = $1', [cohortId]);
+    const at = rows[0]?.at;
+    return at === null || at === undefined ? null : (at instanceof Date ? at : new Date(String(at))).getTime();
+  }
+
   /** Pass rates per caller: sums over the trainees' rows (trainees × callers rows), or the range's attempts. */
   async callers(q: Scope): Promise<CallerFigures[]> {
     const rows = await this.db.query<Record<string, unknown>>(

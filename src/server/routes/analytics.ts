@@ -123,6 +123,8 @@ export interface AnalyticsDeps {
   lead: MiddlewareHandler;
   parse: <T extends z.ZodType>(schema: T, value: unknown, what: string) => z.output<T>;
   fail: (status: 400 | 404, message: string) => never;
+  /** The server's clock (tests set it). */
+  now?: () => number;
 }
 
 /** What the routes need of the app's context: the lead the session check found. */
@@ -130,6 +132,7 @@ export type LeadEnv = { Variables: { lead: { id: number; name: string } } };
 
 export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: AnalyticsDeps): void {
   const { repository, catalogue, lead, parse, fail } = deps;
+  const now = deps.now ?? Date.now;
   const store = new AnalyticsRepository(repository.db);
   const rules = ruleWords();
 
@@ -141,6 +144,19 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const leadOf = (c: any): number => (c.get('lead') as { id: number }).id;
+
+  /**
+   * What the reads cover. A range that holds every call of the cohort (from at or before its first
+   * call, to after the server's now) reads the aggregates, as no range does: the same figures,
+   * without reading the calls. Any other range reads the calls of the range.
+   */
+  const scopeOf = async (cohortId: number, scenarioId: string | null, when: { from: string | null; to: string | null }): Promise<Scope> => {
+    if ((when.from || when.to) && (!when.to || Date.parse(when.to) > now())) {
+      const first = when.from ? await store.firstCall(cohortId) : null;
+      if (!when.from || first === null || Date.parse(when.from) <= first) return { cohortId, scenarioId, from: null, to: null };
+    }
+    return { cohortId, scenarioId, ...when };
+  };
 
   const owned = async (leadId: number, cohortId: number) => {
     const name = await store.ownedCohort(leadId, cohortId);
@@ -159,7 +175,7 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
     const name = await owned(leadId, q.cohort);
     const scenario = q.scenario ?? null;
     const when = rangeOf(q);
-    const scope: Scope = { cohortId: q.cohort, scenarioId: scenario, ...when };
+    const scope = await scopeOf(q.cohort, scenario, when);
     const [callers, broken, durations, counts, latest] = await Promise.all([
       store.callers(scope),
       store.rules(scope),
@@ -207,7 +223,7 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
     const q = parse(heatQuery, c.req.query(), 'the query is not valid');
     await owned(leadOf(c), q.cohort);
     const when = rangeOf(q);
-    return c.json(answer(heatAnswer, { by: q.by, range: when, heat: await store.heat({ cohortId: q.cohort, scenarioId: q.scenario ?? null, ...when }, q.by) }));
+    return c.json(answer(heatAnswer, { by: q.by, range: when, heat: await store.heat(await scopeOf(q.cohort, q.scenario ?? null, when), q.by) }));
   });
 
   app.get('/api/analytics/decisions', lead, async (c) => {
@@ -218,7 +234,7 @@ export function analyticsRoutes<E extends LeadEnv>(app: Hono<E>, deps: Analytics
     const scenario = entry.scenario;
     const graph = callerGraph(scenario);
     const when = rangeOf(q);
-    const scope = { cohortId: q.cohort, scenarioId: scenario.id, ...when };
+    const scope = { ...(await scopeOf(q.cohort, scenario.id, when)), scenarioId: scenario.id };
     const [{ counts, traineesAt }, histograms] = await Promise.all([store.choices(scope), store.times(scope, false)]);
     const decisions = decisionRows(scenario, graph, counts, traineesAt, histograms.get(scenario.id) ?? new Map());
     const cited = new Set(decisions.flatMap((d) => d.options.flatMap((o) => o.breaks)));
