@@ -168,6 +168,21 @@ export const STRINGS = {
   'assign.refused.used-up': { en: 'You have used every attempt this assignment allows.', 'zh-CN': '此任务允许的通话次数已全部用完。' },
   'assign.refused.released': { en: 'This assessment is closed: its model call has been released.', 'zh-CN': '此考核已结束，参考通话已公布。' },
   'assign.refused': { en: 'The server did not start this call: {reason}', 'zh-CN': '服务器未开始此通话：{reason}' },
+  // A cmi5 launch from the company's LMS (issue 15: src/game/net/cmi5.ts)
+  'cmi5.connecting': { en: 'Connecting to your course…', 'zh-CN': '正在连接课程…' },
+  'cmi5.failed': { en: 'Your course could not be reached, so this call will not be recorded there: {reason}', 'zh-CN': '无法连接课程，本次通话不会记入课程：{reason}' },
+  'cmi5.noCaller': { en: 'Your course asked for the caller “{id}”, which this game does not have.', 'zh-CN': '课程要求的来电“{id}”在本游戏中不存在。' },
+  'cmi5.sending': { en: 'Sending your result to your course…', 'zh-CN': '正在把结果发送到课程…' },
+  'cmi5.sent': { en: 'Sent to your course: {verdict} ({score}%, mastery score {mastery}%)', 'zh-CN': '已发送到课程：{verdict}（{score}%，掌握分数线 {mastery}%）' },
+  'cmi5.sentNoMastery': { en: 'Sent to your course: {verdict} ({score}%)', 'zh-CN': '已发送到课程：{verdict}（{score}%）' },
+  'cmi5.notRecorded': { en: 'Opened by your course to browse or review: this call is not recorded there.', 'zh-CN': '课程以浏览或复习方式打开：本次通话不计入课程。' },
+  'cmi5.alreadySent': { en: 'Your course has this session’s result: this call is practice only.', 'zh-CN': '课程已收到本次的结果：这通电话仅作练习。' },
+  'cmi5.sendFailed': { en: 'Your result could not be sent to your course: {reason}', 'zh-CN': '结果未能发送到课程：{reason}' },
+  'cmi5.return': { en: 'Return to your course', 'zh-CN': '返回课程' },
+  'cmi5.error.token': { en: 'the course’s sign-in link did not work (it may have been used already: start again from your course)', 'zh-CN': '课程的登录链接无效（可能已使用过，请从课程重新进入）' },
+  'cmi5.error.launchData': { en: 'the course’s record store did not give the launch data', 'zh-CN': '课程的学习记录库未提供启动数据' },
+  'cmi5.error.timeout': { en: 'no answer in {seconds} seconds', 'zh-CN': '{seconds} 秒内没有响应' },
+  'cmi5.error.params': { en: 'the launch address is not complete ({detail})', 'zh-CN': '启动地址不完整（{detail}）' },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type StringKey = keyof typeof STRINGS;

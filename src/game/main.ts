@@ -13,6 +13,7 @@ import { howlerSoundPort } from '../audio/howler-sound-port';
 import { setSoundPort, sound } from './sound-port';
 import { installHook, setHookScene } from './test-hook';
 import { colour } from './theme';
+import { beginCmi5 } from './net/cmi5';
 import { gameSize, orientationFor, type Orientation } from './ui/layout';
 import { overflowingText, overlappingText } from './ui/overflow';
 
@@ -26,6 +27,9 @@ document.documentElement.lang = services.settings.value.language;
 // Attempts go to IndexedDB and on to the server when it answers (src/game/net).
 const results = startResults();
 const resultsPanel = results ? mountResultsPanel(results, () => services.settings.value.language) : null;
+// Opened by the company's LMS (cmi5 launch parameters in the address): connect to it now; the menu
+// then starts the caller the course names. The cmi5 library is fetched only on such a launch.
+beginCmi5(window.location.search, () => services.settings.value.language);
 
 let orientation: Orientation = orientationFor(window.innerWidth, window.innerHeight);
 const size = gameSize(orientation, window.innerWidth, window.innerHeight);

@@ -21,6 +21,8 @@ interface Hook {
   debrief: unknown;
   /** The service worker's state (src/game/offline.ts). */
   offline: unknown;
+  /** A cmi5 launch's state (src/game/net/cmi5.ts); null on the usual start. */
+  cmi5: unknown;
   /** Named targets in CSS pixels of the page. */
   targets(): Record<string, Box>;
   /** Text on the current scene that runs out of its box (should always be empty). */
@@ -81,6 +83,7 @@ const hook: Hook = {
   menu: null,
   debrief: null,
   offline: null,
+  cmi5: null,
   drive: null,
   pick: (x, y) => {
     if (!picker) return null;
@@ -134,6 +137,10 @@ export function setHookMenu(menu: unknown): void {
 
 export function setHookOffline(status: unknown): void {
   hook.offline = status;
+}
+
+export function setHookCmi5(state: unknown): void {
+  hook.cmi5 = state;
 }
 
 export function setHookDebrief(result: unknown): void {

@@ -32,6 +32,7 @@ import { mountStudioRoutes } from './routes/studio';
 import { cmi5Routes } from './routes/cmi5';
 import { mountCatalogRoutes } from './routes/catalog';
 import { SCENARIOS_FOLDER, VoiceMaker } from './studio-voices';
+import { cmi5PagePolicy } from './cmi5';
 import { replaySubmission, type ReplayPool } from './replay';
 import { isServerStart, startSeed } from './vouch';
 
@@ -258,6 +259,11 @@ export function createApp(options: AppOptions) {
     return c.json({ error: 'the server failed; the request was not carried out' }, 500);
   });
 
+  // A cmi5 launch's page may be framed by its LMS (frame-ancestors names it): no X-Frame-Options then.
+  app.use('*', async (c, next) => {
+    await next();
+    if (/frame-ancestors http/.test(c.res.headers.get('Content-Security-Policy') ?? '')) c.res.headers.delete('X-Frame-Options');
+  });
   app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: 'same-origin' }));
   app.use('*', async (c, next) => {
     await next();
@@ -266,7 +272,10 @@ export function createApp(options: AppOptions) {
       c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     } else {
       // The lead's page runs only its own scripts; inline styles stay allowed for bar widths and colours.
-      c.header('Content-Security-Policy', c.req.path === '/dashboard.html' ? DASHBOARD_CSP : PAGE_CSP);
+      const trainee = c.req.path === '/' || c.req.path === '/index.html';
+      // A cmi5 launch may reach the LMS that launched it (src/server/cmi5.ts).
+      const launch = trainee && c.req.query('fetch') ? cmi5PagePolicy(PAGE_CSP, new URL(c.req.url).searchParams) : null;
+      c.header('Content-Security-Policy', c.req.path === '/dashboard.html' ? DASHBOARD_CSP : (launch ?? PAGE_CSP));
     }
   });
 

@@ -176,3 +176,26 @@ export function zip(files: readonly { name: string; data: Buffer | string }[], m
 export function coursePackage(course: Cmi5Course, modified = new Date()): Buffer {
   return zip([{ name: 'cmi5.xml', data: courseXml(course) }], modified);
 }
+
+/**
+ * The trainee page's Content-Security-Policy for a cmi5 launch: `policy` with the origins of the
+ * launch's `fetch` and `endpoint` (the LMS's token address and its xAPI endpoint) added to
+ * `connect-src`, so the page may reach that LMS, and to `frame-ancestors`, so the LMS may show the
+ * unit in a frame (launchMethod AnyWindow). Null when the address is not a cmi5 launch.
+ */
+export function cmi5PagePolicy(policy: string, query: URLSearchParams): string | null {
+  const origins = new Set<string>();
+  for (const name of ['fetch', 'endpoint']) {
+    const value = query.get(name);
+    if (!value) return null;
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+      origins.add(url.origin);
+    } catch {
+      return null;
+    }
+  }
+  const extra = [...origins].join(' ');
+  return policy.replace(/connect-src ([^;]*)/, `connect-src $1 ${extra}`).replace(/frame-ancestors 'none'/, `frame-ancestors ${extra}`);
+}

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { courseXml, masteryScore, zip } from '../../src/server/cmi5';
+import { PAGE_CSP } from '../../src/server/app';
+import { cmi5PagePolicy, courseXml, masteryScore, zip } from '../../src/server/cmi5';
 import type { Service } from '../../src/server/service';
 import { courseStructureProblems, parseXml, type XmlElement } from './cmi5-structure';
 import { addLead, call, login, newCohort, testService } from './helpers';
@@ -148,5 +149,21 @@ describe('the cmi5 course package', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('lets the page of a cmi5 launch reach the LMS that launched it, and only that page', async () => {
+    const launch = new URLSearchParams({ cmi5: 'practice-call', fetch: 'https://lms.example.com:8443/token?k=1', endpoint: 'https://lrs.example.net/xapi/', registration: 'r', activityId: 'a', actor: '{}' });
+    const policy = cmi5PagePolicy(PAGE_CSP, launch)!;
+    expect(policy).toContain("connect-src 'self' data: blob: https://lms.example.com:8443 https://lrs.example.net;");
+    expect(policy).toContain('frame-ancestors https://lms.example.com:8443 https://lrs.example.net');
+    expect(cmi5PagePolicy(PAGE_CSP, new URLSearchParams({ fetch: 'javascript:alert(1)', endpoint: 'https://x.example' }))).toBeNull();
+    expect(cmi5PagePolicy(PAGE_CSP, new URLSearchParams({ fetch: "https://a.example/'none'; script-src *", endpoint: 'https://x.example' }))).not.toContain('script-src *');
+    const page = await service.app.request(`http://localhost/?${launch.toString()}`);
+    expect(page.headers.get('content-security-policy')).toBe(policy);
+    expect(page.headers.get('x-frame-options')).toBeNull();
+    const plain = await service.app.request('http://localhost/?fetch=https://lms.example.com/t');
+    expect(plain.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    const dashboard = await service.app.request(`http://localhost/dashboard.html?${launch.toString()}`);
+    expect(dashboard.headers.get('content-security-policy')).not.toContain('lms.example.com');
   });
 });

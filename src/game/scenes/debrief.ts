@@ -15,7 +15,7 @@ import { results } from '../net/index';
 import { services } from '../services';
 import { sound } from '../sound-port';
 import { clearTargets, setHookDebrief, setHookPicker, setTarget } from '../test-hook';
-import { colour, radius, space } from '../theme';
+import { colour, css, radius, space } from '../theme';
 import { growBar } from '../ui/bar';
 import { Button } from '../ui/button';
 import { FocusManager, type Direction, type Focusable } from '../ui/focus';
@@ -25,6 +25,7 @@ import { OWNER, reportAt } from '../ui/hit-test';
 import { makeText } from '../ui/text';
 import type { CallData, CallKit } from './call';
 import { launchCall } from '../net/assignments';
+import { cmi5Session } from '../net/cmi5';
 import { GAME_EVENT, SCENE } from './keys';
 
 export interface DebriefData {
@@ -122,7 +123,15 @@ export class Debrief extends Phaser.Scene {
     // Whether the attempt was kept: beside the buttons on a wide screen, on its own line above them
     // on a phone, where the two buttons share the width.
     const savedNote = makeText(this, m, 0, data.saved ? `✓ ${t(language, 'debrief.saved')}` : t(language, 'debrief.notSaved'), { size: this.frame.text('small'), colour: data.saved ? 'textMuted' : 'bad', width: width - m * 2 });
-    const contentBottom = this.frame.portrait ? buttonsY - space.s - savedNote.height - space.s : buttonsY;
+    let contentBottom = this.frame.portrait ? buttonsY - space.s - savedNote.height - space.s : buttonsY;
+    // A cmi5 launch: a line about the course (sending, sent, or why not) over the buttons, room for two lines.
+    const course = cmi5Session();
+    let courseNote: Phaser.GameObjects.Text | null = null;
+    if (course) {
+      courseNote = makeText(this, m, 0, 'A\nA', { size: this.frame.text('small'), width: width - m * 2, maxLines: 2 });
+      contentBottom -= courseNote.height + space.s;
+      courseNote.setY(contentBottom + space.s);
+    }
     let chartRect: Rect;
     let listRect: Rect;
     if (this.frame.portrait) {
@@ -137,7 +146,7 @@ export class Debrief extends Phaser.Scene {
 
     const half = (width - m * 2 - space.m) / 2;
     const retryWidth = this.frame.portrait ? half : 300;
-    const anotherWidth = this.frame.portrait ? half : 260;
+    const anotherWidth = this.frame.portrait ? half : cmi5Session()?.state.returnURL ? 300 : 260;
     const retry = new Button(this, {
       x: width - m - retryWidth,
       y: buttonsY,
@@ -148,14 +157,16 @@ export class Debrief extends Phaser.Scene {
       variant: 'primary',
       onPress: () => this.retry(),
     });
+    // Launched by the course with a return address: back to the course instead of another caller.
+    const toCourse = course?.state.returnURL ? course : null;
     const another = new Button(this, {
       x: width - m - retryWidth - space.m - anotherWidth,
       y: buttonsY,
       width: anotherWidth,
       height: buttonHeight,
-      label: t(language, 'debrief.another'),
+      label: t(language, toCourse ? 'cmi5.return' : 'debrief.another'),
       size: this.frame.text('body'),
-      onPress: () => this.scene.start(SCENE.menu, { page: data.page, focusId: data.entryId }),
+      onPress: () => (toCourse ? void toCourse.returnToCourse() : this.scene.start(SCENE.menu, { page: data.page, focusId: data.entryId })),
     });
     // What the tests read: the result drawn, and the line under the buttons as it is now.
     const view = {
@@ -210,7 +221,33 @@ export class Debrief extends Phaser.Scene {
     const ruleWords = new Map(this.rulebook.rules.map((r) => [r.id, pick(r.text, language)]));
     for (const breach of result.criticalBreaches) live.say(`${t(language, 'debrief.critical')}: ${ruleWords.get(breach.ruleId) ?? breach.ruleId}`);
     sound().ui(result.passed ? 'pass' : 'fail');
+    if (course && courseNote) this.showCourse(course, courseNote, view, result);
     setHookDebrief(view);
+  }
+
+  /** The course's line, kept up to date; the first call of a cmi5 launch sends its result. */
+  private showCourse(course: NonNullable<ReturnType<typeof cmi5Session>>, note: Phaser.GameObjects.Text, view: Record<string, unknown>, result: CallResult): void {
+    const language = this.language;
+    const verdict = (passed: boolean) => t(language, passed ? 'debrief.passed' : 'debrief.failed');
+    // Only the launch's first call goes to the course; a retry's debrief says it was practice.
+    const reporting = course.records && this.data_.scenario.id === course.launch.scenarioId;
+    const lineNow = () => (reporting || course.state.phase === 'failed' || course.state.launchMode !== 'Normal' ? course.statusLine(language, verdict) : { text: t(language, 'cmi5.alreadySent'), tone: 'muted' as const });
+    const draw = () => {
+      if (!note.active) return;
+      const line = lineNow();
+      note.setText(line.text).setColor(css(line.tone === 'bad' ? 'bad' : 'textMuted'));
+      view.course = line.text;
+    };
+    const off = course.onChange(() => {
+      draw();
+      if (course.state.phase !== 'sending') services().live.say(lineNow().text);
+    });
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, off);
+    setTarget('course', () => note.getBounds());
+    view.returnToCourse = course.state.returnURL !== null;
+    if (reporting) void course.report({ total: result.total, passed: result.passed, criticalBroken: result.criticalBreaches.length > 0 });
+    else if (course.state.phase === 'ready') void course.terminate();
+    draw();
   }
 
   private retry(): void {

@@ -27,6 +27,7 @@ import type { CallData } from './call';
 import { cachedAssignments, launchCall, refreshAssignments, type StartResult, type TraineeAssignment } from '../net/assignments';
 import { results } from '../net';
 import { AssignmentTile, tileLayout } from '../ui/assignment-tile';
+import { takeCmi5Launch, type Cmi5Session } from '../net/cmi5';
 
 type Refused = Extract<StartResult, { kind: 'refused' }>;
 
@@ -117,6 +118,8 @@ export class Menu extends Phaser.Scene {
     const notice = this.data_.notice;
     delete this.data_.notice;
     if (notice) this.showStatus(refusalText(notice, language), 'bad');
+    const course = takeCmi5Launch();
+    if (course) void this.startFromCourse(course, language);
     // The art arrives from the Preloader: each picture as it comes.
     const onTexture = () => this.showArt();
     this.textures.on(Phaser.Textures.Events.ADD, onTexture);
@@ -479,6 +482,50 @@ export class Menu extends Phaser.Scene {
       for (const tile of this.tiles) tile.setEnabled(true);
       this.busy = false;
     }
+  }
+
+  // A cmi5 launch (issue 15: src/game/net/cmi5.ts): the caller the course names, straight away.
+
+  private async startFromCourse(course: Cmi5Session | { error: string }, language: Language): Promise<void> {
+    if ('error' in course) {
+      this.showStatus(t(language, 'cmi5.failed', { reason: t(language, 'cmi5.error.params', { detail: course.error }) }), 'bad');
+      return;
+    }
+    this.busy = true;
+    for (const card of this.cards) card.setEnabled(false);
+    for (const tile of this.tiles) tile.setEnabled(false);
+    const overlay = this.showStatus(t(language, 'cmi5.connecting'), 'text');
+    services().live.say(t(language, 'cmi5.connecting'));
+    await course.started;
+    if (!this.scene.isActive()) return;
+    overlay.destroy();
+    for (const card of this.cards) card.setEnabled(true);
+    for (const tile of this.tiles) tile.setEnabled(true);
+    this.busy = false;
+    if (course.state.phase === 'failed') {
+      const message = t(language, 'cmi5.failed', { reason: course.state.error ?? '' });
+      this.showStatus(message, 'bad');
+      services().live.say(message);
+      return;
+    }
+    const preferred = course.preferredLanguage();
+    if (preferred && preferred !== language) {
+      services().settings.update({ language: preferred });
+      language = preferred;
+    }
+    const { scenarioId, assignmentId, mode } = course.launch;
+    const entry = this.entries.find((e) => e.id === scenarioId);
+    if (!entry) {
+      const message = t(language, 'cmi5.noCaller', { id: scenarioId });
+      this.showStatus(message, 'bad');
+      services().live.say(message);
+      void course.terminate();
+      return;
+    }
+    await this.pickCaller(entry, language, assignmentId !== undefined ? { mode: mode ?? 'practice', assignmentId } : undefined);
+    // Not started (the server refused the assignment's call, or the caller did not load): the menu
+    // says why, and the course's session ends.
+    if (!this.busy) void course.terminate();
   }
 
   private showStatus(message: string, tone: 'text' | 'bad'): Phaser.GameObjects.Container {
