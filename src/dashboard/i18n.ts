@@ -328,6 +328,9 @@ export const WORDS = {
   'debrief.rule.broken': { en: 'Broke: {rule}', 'zh-CN': '违反：{rule}' },
   loading: { en: 'Loading…', 'zh-CN': '加载中…' },
   error: { en: 'Something went wrong: {message}', 'zh-CN': '出错了：{message}' },
+  // The cmi5 course package (issue 15: src/server/routes/cmi5.ts)
+  'export.cmi5': { en: 'cmi5 course for the LMS', 'zh-CN': 'LMS 课程包（cmi5）' },
+  'export.cmi5.hint': { en: 'A cmi5 package to import into the company’s LMS: one unit per published caller.', 'zh-CN': '导入公司 LMS 的 cmi5 课程包：每位已发布的来电者一个单元。' },
 } as const satisfies Record<string, Localised>;
 
 export type WordKey = keyof typeof WORDS;

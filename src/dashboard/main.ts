@@ -258,6 +258,8 @@ function filters(report: ReportAnswer): HTMLElement {
     h('span', { class: 'spacer' }),
     h('a', { class: 'button', href: `/api/report.csv?${query}`, download: `cohort-${report.cohort.id}.csv` }, t('export.csv')),
     h('a', { class: 'button', href: `/api/xapi?${filterQuery({ ...filter(), limit: 0 })}`, download: `cohort-${report.cohort.id}-xapi.json` }, t('export.xapi')),
+    // The cmi5 course package for the company's LMS (issue 15: src/server/routes/cmi5.ts).
+    h('a', { class: 'button', href: '/api/cmi5/course.zip', download: 'hold-the-line-cmi5.zip', title: t('export.cmi5.hint') }, t('export.cmi5')),
   );
 }
 
