@@ -3,7 +3,8 @@
  * generated scenarios with loops, flags and mood conditions (./generate-loops.ts) at 50, 300 and
  * 2,000 nodes. In one process, interleaved so that all meet the same load, and over N rounds
  * (default 3; min / median / max reported):
- * - random plays per second through the XState call machine, through inkjs on the same graph
+ * - random plays per second through the XState call machine (driven by its transition function, as
+ *   the server's replay and the simulation run it, and in an actor, as the game runs it), through inkjs on the same graph
  *   converted to ink, through the call-logic functions alone, and a plain loop over the graph
  *   compiled to arrays (the floor), interleaved in slices. Every walk draws the same random numbers from the same seed and
  *   the first 1,000 plays of each size are checked to take the same path (choices, ending, mood);
@@ -26,7 +27,7 @@ import { analysisOf, checkScenario, playSteps, seededRandom, validateScenario, t
 import { generateLoopScenario } from './generate-loops';
 import { compileInk, inkPlay, scenarioToInk, type WalkResult } from './ink';
 import { replayThroughMachine } from '../src/engine/call/replay';
-import { compileGraph, floorPlay, logicPlay, machinePlay, recordedAttempt } from './walks';
+import { actorPlay, compileGraph, floorPlay, logicPlay, machinePlay, recordedAttempt } from './walks';
 
 const args = process.argv.slice(2);
 const ROUNDS = Math.max(1, Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3);
@@ -81,7 +82,7 @@ function recordAttempts(scenario: Scenario, count: number): Recorded[] {
 function replay(scenario: Scenario, attempt: Recorded): void {
   if (!playSteps(scenario, attempt.steps, { seed: attempt.seed }).result) throw new Error(`a recorded attempt of ${scenario.id} did not replay`);
 }
-const WALKS = ['machine', 'ink', 'logic', 'floor'] as const;
+const WALKS = ['machine', 'actor', 'ink', 'logic', 'floor'] as const;
 type Walk = (typeof WALKS)[number];
 type Measure = Walk | 'replay' | 'checker' | 'checkerFirst' | 'command';
 const results = new Map<string, number[]>();
@@ -105,6 +106,7 @@ function prepare(nodes: number): Size {
   const rings = scenario.timing.answerWithinRings;
   const play: Size['play'] = {
     machine: (r) => machinePlay(scenario, r, MAX_DECISIONS),
+    actor: (r) => actorPlay(scenario, r, MAX_DECISIONS),
     ink: (r) => inkPlay(story, scenario, r, MAX_DECISIONS),
     logic: (r) => logicPlay(scenario, r, MAX_DECISIONS),
     floor: (r) => floorPlay(graph, flags, scores, offered, r, MAX_DECISIONS, rings),
@@ -114,7 +116,7 @@ function prepare(nodes: number): Size {
   for (let seed = 1; seed <= CHECKED_PLAYS; seed++) {
     const m = machinePlay(scenario, seededRandom(seed), MAX_DECISIONS);
     decisions += m.choices.length;
-    for (const walk of ['ink', 'logic', 'floor'] as const) {
+    for (const walk of ['actor', 'ink', 'logic', 'floor'] as const) {
       const other = play[walk](seededRandom(seed)) as WalkResult;
       if (other.choices.join() !== m.choices.join() || other.ending !== m.ending || other.mood !== m.mood) {
         throw new Error(`${nodes} nodes, seed ${seed}: ${walk} took another path than the machine:\n machine ${m.ending} mood ${m.mood}: ${m.choices.join(',')}\n ${walk} ${other.ending} mood ${other.mood}: ${other.choices.join(',')}`);
@@ -132,7 +134,7 @@ function prepare(nodes: number): Size {
   for (const attempt of attempts.slice(0, 200)) replay(scenario, attempt);
   const runs = Math.max(50, Math.round((TARGET_SECONDS * 1000) / slowest));
   const states = analysisOf(scenario).stateCount;
-  console.log(`${nodes} nodes: ${(text.length / 1024).toFixed(0)} KB, ${states.toLocaleString('en')} call states, ${(decisions / CHECKED_PLAYS).toFixed(1)} decisions a play; ${CHECKED_PLAYS} plays checked: machine, inkjs, call logic and floor took the same paths; ${runs} plays a measurement`);
+  console.log(`${nodes} nodes: ${(text.length / 1024).toFixed(0)} KB, ${states.toLocaleString('en')} call states, ${(decisions / CHECKED_PLAYS).toFixed(1)} decisions a play; ${CHECKED_PLAYS} plays checked: machine, actor, inkjs, call logic and floor took the same paths; ${runs} plays a measurement`);
   return { nodes, file, text, scenario, states, play, attempts, runs };
 }
 
@@ -144,8 +146,8 @@ function prepare(nodes: number): Size {
 function interleaved(size: Size, round: number): Record<Walk | 'replay', number> {
   const order: Array<Walk | 'replay'> = [...WALKS, 'replay'];
   const rotated = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
-  const ms: Record<Walk | 'replay', number> = { machine: 0, ink: 0, logic: 0, floor: 0, replay: 0 };
-  const cpu: Record<Walk | 'replay', number> = { machine: 0, ink: 0, logic: 0, floor: 0, replay: 0 };
+  const ms: Record<Walk | 'replay', number> = { machine: 0, actor: 0, ink: 0, logic: 0, floor: 0, replay: 0 };
+  const cpu: Record<Walk | 'replay', number> = { machine: 0, actor: 0, ink: 0, logic: 0, floor: 0, replay: 0 };
   const slice = Math.max(1, Math.ceil(size.runs / 10));
   for (let from = 1; from <= size.runs; from += slice) {
     const to = Math.min(size.runs, from + slice - 1);
@@ -163,7 +165,7 @@ function interleaved(size: Size, round: number): Record<Walk | 'replay', number>
     }
   }
   const rate = (what: Walk | 'replay') => size.runs / ((BY_CPU ? cpu[what] : ms[what]) / 1000);
-  return { machine: rate('machine'), ink: rate('ink'), logic: rate('logic'), floor: rate('floor'), replay: rate('replay') };
+  return { machine: rate('machine'), actor: rate('actor'), ink: rate('ink'), logic: rate('logic'), floor: rate('floor'), replay: rate('replay') };
 }
 
 function replaysPerSecond(scenario: Scenario, attempts: readonly Recorded[]): number {
@@ -248,12 +250,14 @@ for (let round = 0; round < ROUNDS; round++) {
 const get = (size: number, m: Measure) => results.get(`${size}:${m}`) ?? [];
 const ratio = (size: number, a: Measure, b: Measure) => get(size, a).map((v, i) => v / (get(size, b)[i] ?? Number.NaN));
 const rows: Array<[string, (n: number) => string, string]> = [
-  ['XState machine, plays/s', (n) => spread(get(n, 'machine')), ''],
+  ['XState machine by its transition function (server replay, simulate), plays/s', (n) => spread(get(n, 'machine')), ''],
+  ['XState machine in an actor (the game), plays/s', (n) => spread(get(n, 'actor')), ''],
   ['inkjs 2.4 on the same graph, plays/s', (n) => spread(get(n, 'ink')), ''],
   ['call-logic walk (no actor), plays/s', (n) => spread(get(n, 'logic')), ''],
   ['plain loop over the graph (floor), plays/s', (n) => spread(get(n, 'floor')), ''],
   ['machine ÷ inkjs', (n) => spread(ratio(n, 'machine', 'ink')), '≥ 3 at 2,000'],
   ['machine ÷ call-logic walk', (n) => spread(ratio(n, 'machine', 'logic')), '≥ 0.5'],
+  ['actor ÷ inkjs', (n) => spread(ratio(n, 'actor', 'ink')), ''],
   ['floor ÷ machine', (n) => spread(ratio(n, 'floor', 'machine')), ''],
   ['replays of recorded attempts (playSteps with the seed, as POST /api/attempts), /s', (n) => spread(get(n, 'replay')), '≥ 20,000'],
   ['checker warm (validateScenario), ms', (n) => spread(get(n, 'checker')), '< 300 at 2,000'],

@@ -1,15 +1,18 @@
 /**
- * The same random play three ways, each drawing random numbers in the same order as the ink walk
+ * The same random play four ways, each drawing random numbers in the same order as the ink walk
  * (./ink.ts), so that one seed gives one path everywhere:
- * - through the XState call machine, as the game and `randomPlay` drive it (a simulated clock, the
- *   caller's speech skipped), without the scoring at the end, which the others do not do either;
- * - through the call-logic functions alone (`enterNode`, `choose`, `silence`), no actor, no clock;
+ * - through the XState call machine driven by its transition function, as the server's replay and
+ *   `randomPlay` drive it (src/engine/call/run.ts: a simulated clock, the caller's speech waited
+ *   out on it), without the scoring at the end, which the others do not do either;
+ * - through the same machine in an XState actor on a SimulatedClock, as the game runs it;
+ * - through the call-logic functions alone (`enterNode`, `choose`, `silence`), no machine, no clock;
  * - a plain loop over the graph compiled to arrays (the floor): what walking the graph costs at least.
  */
 import { createActor, SimulatedClock } from 'xstate';
-import { callMachine, replySeconds, shownChoicesOf } from '../src/engine/call/machine';
+import { callMachine, callPhase, replySeconds, shownChoicesOf, type CallContext, type CallEvent, type CallPhase } from '../src/engine/call/machine';
 import { answer, choose, enterNode, initialState, nodeIndex, offeredChoices, silence, DEFAULT_LATE_ANSWER, DEFAULT_SILENCE } from '../src/engine/call/logic';
 import type { AttemptStep } from '../src/engine/call/replay';
+import { CallRun } from '../src/engine/call/run';
 import type { Scenario } from '../src/engine/index';
 import type { WalkResult } from './ink';
 
@@ -22,29 +25,53 @@ function answerRing(scenario: Scenario, random: () => number, lateRate: number):
   return random() < lateRate ? rings + 1 : 1 + Math.floor(random() * rings);
 }
 
-/** A random play through the call machine; also the steps, for the replay benchmark. */
-export function machinePlay(scenario: Scenario, random: () => number, maxDecisions: number, silenceRate = 0.05, lateRate = 0.1): MachineWalk {
+/** What a walk drives: the machine through its transition function, or in an actor. */
+interface Driven {
+  phase(): CallPhase;
+  context(): CallContext;
+  elapsed(): number;
+  increment(ms: number): void;
+  send(event: CallEvent): void;
+  stop(): void;
+}
+
+function runDriven(scenario: Scenario, seed?: string): Driven {
+  const run = new CallRun({ scenario, ...(seed !== undefined ? { seed } : {}) });
+  return { phase: () => run.phase, context: () => run.context, elapsed: () => run.clock, increment: (ms) => run.increment(ms), send: (e) => run.send(e), stop: () => {} };
+}
+
+function actorDriven(scenario: Scenario, seed?: string): Driven {
   const clock = new SimulatedClock();
-  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now() }, clock });
+  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now(), ...(seed !== undefined ? { seed } : {}) }, clock });
   actor.start();
+  return { phase: () => callPhase(actor.getSnapshot(), clock.now()), context: () => actor.getSnapshot().context, elapsed: () => clock.now(), increment: (ms) => clock.increment(ms), send: (e) => actor.send(e), stop: () => actor.stop() };
+}
+
+/** A random play through the call machine, the caller's speech waited out on the clock and holds skipped; also the steps. */
+function drivenPlay(call: Driven, scenario: Scenario, random: () => number, maxDecisions: number, silenceRate: number, lateRate: number): MachineWalk {
   const ring = answerRing(scenario, random, lateRate);
-  while (actor.getSnapshot().context.call.rings < ring) clock.increment(scenario.timing.ringSeconds * 1000);
-  actor.send({ type: 'agent.answer' });
+  while (call.context().call.rings < ring) call.increment(scenario.timing.ringSeconds * 1000);
+  call.send({ type: 'agent.answer' });
   const choices: string[] = [];
   const steps: AttemptStep[] = [{ type: 'answer', ring }];
   for (let n = 0; n < maxDecisions; ) {
-    const s = actor.getSnapshot();
-    if (s.status === 'done') break;
-    if (s.matches({ connected: 'speaking' }) || s.matches({ connected: 'onHold' })) {
-      actor.send({ type: 'agent.skip' });
+    let phase = call.phase();
+    if (phase === 'ended') break;
+    if (phase === 'speaking') {
+      call.increment(call.context().speechEndsAt - call.elapsed());
+      phase = call.phase();
+    }
+    if (phase === 'hold') {
+      call.send({ type: 'agent.skip' });
       continue;
     }
-    const node = s.context.node;
+    const context = call.context();
+    const node = context.node;
     if (node?.kind !== 'decision') break;
     n++;
-    const offered = offeredChoices(node, s.context.call);
+    const offered = offeredChoices(node, context.call);
     if (offered.length === 0 || random() < silenceRate) {
-      clock.increment(replySeconds(s.context) * 1000);
+      call.increment(replySeconds(context) * 1000);
       choices.push('~');
       steps.push({ type: 'silence' });
       continue;
@@ -53,44 +80,54 @@ export function machinePlay(scenario: Scenario, random: () => number, maxDecisio
     if (!choice) break;
     choices.push(choice.id);
     steps.push({ type: 'choose', choiceId: choice.id });
-    actor.send({ type: 'agent.choose', choiceId: choice.id });
+    call.send({ type: 'agent.choose', choiceId: choice.id });
   }
-  const final = actor.getSnapshot();
-  actor.stop();
-  const node = final.context.node;
-  return { choices, ending: final.status === 'done' && node?.kind === 'ending' ? node.id : '', mood: final.context.call.mood, steps };
+  const context = call.context();
+  const ended = call.phase() === 'ended';
+  call.stop();
+  const node = context.node;
+  return { choices, ending: ended && node?.kind === 'ending' ? node.id : '', mood: context.call.mood, steps };
+}
+
+/** A random play through the call machine driven by its transition function (the server's replay, `randomPlay`). */
+export function machinePlay(scenario: Scenario, random: () => number, maxDecisions: number, silenceRate = 0.05, lateRate = 0.1): MachineWalk {
+  return drivenPlay(runDriven(scenario), scenario, random, maxDecisions, silenceRate, lateRate);
+}
+
+/** The same play through the machine in an XState actor on a SimulatedClock (the game). */
+export function actorPlay(scenario: Scenario, random: () => number, maxDecisions: number, silenceRate = 0.05, lateRate = 0.1): MachineWalk {
+  return drivenPlay(actorDriven(scenario), scenario, random, maxDecisions, silenceRate, lateRate);
 }
 
 /**
  * An attempt as the game records it and sends it to the server (format 2): played through the
- * machine with the attempt's seed, the options in the seed's order, every choice with the time the
- * trainee took and the place it was shown at, the caller's speech and holds waited out.
+ * machine in an actor with the attempt's seed, the options in the seed's order, every choice with
+ * the time the trainee took and the place it was shown at, the caller's speech and holds waited out.
  */
 export function recordedAttempt(scenario: Scenario, random: () => number, seed: string, maxDecisions: number, silenceRate = 0.05, lateRate = 0.1): AttemptStep[] {
-  const clock = new SimulatedClock();
-  const actor = createActor(callMachine, { input: { scenario, now: () => clock.now(), seed }, clock });
-  actor.start();
+  const call = actorDriven(scenario, seed);
   const ring = answerRing(scenario, random, lateRate);
-  while (actor.getSnapshot().context.call.rings < ring) clock.increment(scenario.timing.ringSeconds * 1000);
-  actor.send({ type: 'agent.answer' });
+  while (call.context().call.rings < ring) call.increment(scenario.timing.ringSeconds * 1000);
+  call.send({ type: 'agent.answer' });
   const steps: AttemptStep[] = [{ type: 'answer', ring }];
   for (let n = 0; n < maxDecisions; ) {
-    const s = actor.getSnapshot();
-    if (s.status === 'done') break;
-    if (s.matches({ connected: 'speaking' })) {
-      clock.increment(Math.max(1, Math.round(s.context.speakingSeconds * 1000)));
+    const phase = call.phase();
+    if (phase === 'ended') break;
+    const context = call.context();
+    if (phase === 'speaking') {
+      call.increment(context.speechEndsAt - call.elapsed());
       continue;
     }
-    if (s.matches({ connected: 'onHold' })) {
-      clock.increment(s.context.holdSeconds * 1000);
+    if (phase === 'hold') {
+      call.increment(context.holdSeconds * 1000);
       continue;
     }
-    if (s.context.node?.kind !== 'decision') break;
+    if (context.node?.kind !== 'decision') break;
     n++;
-    const shown = shownChoicesOf(s.context);
-    const limit = replySeconds(s.context) * 1000;
+    const shown = shownChoicesOf(context);
+    const limit = replySeconds(context) * 1000;
     if (shown.length === 0 || random() < silenceRate) {
-      clock.increment(limit);
+      call.increment(limit);
       steps.push({ type: 'silence' });
       continue;
     }
@@ -98,11 +135,11 @@ export function recordedAttempt(scenario: Scenario, random: () => number, seed: 
     const choice = shown[place];
     if (!choice) break;
     const ms = 1000 + Math.floor(random() * (limit - 1000));
-    clock.increment(ms);
+    call.increment(ms);
     steps.push({ type: 'choose', choiceId: choice.id, ms, position: place + 1 });
-    actor.send({ type: 'agent.choose', choiceId: choice.id });
+    call.send({ type: 'agent.choose', choiceId: choice.id });
   }
-  actor.stop();
+  call.stop();
   return steps;
 }
 

@@ -15,7 +15,8 @@ export { checkScenario, validateScenario, MAX_SCENARIO_BYTES, type CheckOptions,
 export { DIAGNOSTIC_CODES, hasErrors, type Diagnostic, type DiagnosticCode, type Severity } from './check/diagnostics';
 export { analyseScenario, dimensionWeights, usedDimensions, type Analysis, type AnalysisOptions, type BestPath, type GainfulLoop } from './analysis/explore';
 export { auditScenario, type AuditReport, type StrategyResult } from './analysis/audit';
-export { callMachine, replySeconds, shownChoicesOf, type CallContext, type CallEvent, type CallInput, type CallMachine } from './call/machine';
+export { callMachine, callPhase, replySeconds, shownChoicesOf, stillSpeaking, type CallContext, type CallEvent, type CallInput, type CallMachine, type CallPhase } from './call/machine';
+export { CallRun } from './call/run';
 export { conditionHolds, offeredChoices, lineSeconds, shownChoices, spokenLine, silenceLineAt, type CallState, type TranscriptEntry } from './call/logic';
 export { isAction, lineVariant, newSeed, optionOrder, SEED_PATTERN, startMood } from './call/variation';
 export { replayCall, stepsFromChoiceList, type AttemptStep, type Replay, type ReplayOptions, type ReplayProblem } from './call/replay';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { callMachine, scenarioSchema, type Scenario } from '../../src/engine/index';
+import { callMachine, callPhase, scenarioSchema, type Scenario } from '../../src/engine/index';
 
 const base = JSON.parse(readFileSync(new URL('../fixtures/sample-call.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 // Test fixtures are patched as loose JSON before the schema parses them.
@@ -17,7 +17,7 @@ function start(scenario: Scenario) {
   const clock = new SimulatedClock();
   const actor = createActor(callMachine, { input: { scenario, now: () => clock.now() }, clock });
   actor.start();
-  return { clock, actor, snap: () => actor.getSnapshot() };
+  return { clock, actor, snap: () => actor.getSnapshot(), phase: () => callPhase(actor.getSnapshot(), clock.now()) };
 }
 
 describe('the call machine', () => {
@@ -28,7 +28,7 @@ describe('the call machine', () => {
     clock.increment(2500);
     expect(snap().context.call.rings).toBe(2);
     actor.send({ type: 'agent.answer' });
-    expect(snap().matches({ connected: 'speaking' }) || snap().matches({ connected: 'awaitingReply' })).toBe(true);
+    expect(snap().matches({ connected: 'talking' })).toBe(true);
     expect(snap().context.node?.id).toBe('greet');
     expect(snap().context.call.kept).toContain('answer-fast');
   });
@@ -53,10 +53,10 @@ describe('the call machine', () => {
   });
 
   it('fires the reply timer: silence costs what the scenario says and the caller speaks into it', () => {
-    const { clock, actor, snap } = start(load());
+    const { clock, actor, snap, phase } = start(load());
     actor.send({ type: 'agent.answer' });
     actor.send({ type: 'agent.skip' });
-    expect(snap().matches({ connected: 'awaitingReply' })).toBe(true);
+    expect(phase()).toBe('awaiting');
     clock.increment(19_999);
     expect(snap().context.call.transcript.some((e) => e.kind === 'silence')).toBe(false);
     clock.increment(1);
@@ -65,6 +65,53 @@ describe('the call machine', () => {
     expect(snap().context.call.broken).toContain('no-dead-air');
     expect(snap().context.call.transcript.filter((e) => e.kind === 'caller').map((e) => (e as { lineId: string }).lineId)).toContain('practice.silence');
     expect(snap().context.node?.id).toBe('greet');
+  });
+
+  it('takes no reply while the caller speaks, and counts the reply time from the end of the speech', () => {
+    const { clock, actor, snap, phase } = start(load());
+    actor.send({ type: 'agent.answer' });
+    // The greeting is the agent's: nothing to hear first.
+    expect(phase()).toBe('awaiting');
+    clock.increment(1000);
+    actor.send({ type: 'agent.choose', choiceId: 'greet-standard' });
+    // "ask" has one line of 24 characters: 4.32 s of speech, from 1 s.
+    expect(snap().context.speechEndsAt).toBe(5320);
+    clock.increment(4319);
+    expect(phase()).toBe('speaking');
+    actor.send({ type: 'agent.choose', choiceId: 'ask-confirm' });
+    expect(snap().context.node?.id).toBe('ask');
+    clock.increment(1);
+    expect(phase()).toBe('awaiting');
+    clock.increment(19_999);
+    expect(snap().context.call.transcript.some((e) => e.kind === 'silence')).toBe(false);
+    clock.increment(1);
+    expect(snap().context.call.transcript.filter((e) => e.kind === 'silence')).toEqual([{ kind: 'silence', nodeId: 'ask', at: 25_320, moodAfter: 30 }]);
+  });
+
+  it('starts the reply time when the trainee skips the rest of the speech', () => {
+    const { clock, actor, snap, phase } = start(load());
+    actor.send({ type: 'agent.answer' });
+    actor.send({ type: 'agent.choose', choiceId: 'greet-standard' });
+    clock.increment(2000);
+    actor.send({ type: 'agent.skip' });
+    expect(phase()).toBe('awaiting');
+    clock.increment(19_999);
+    expect(snap().context.call.transcript.some((e) => e.kind === 'silence')).toBe(false);
+    clock.increment(1);
+    expect(snap().context.call.transcript.some((e) => e.kind === 'silence' && e.at === 22_000)).toBe(true);
+  });
+
+  it('takes one step per choice, the caller\'s speech included: the desk draws one snapshot for each', () => {
+    const { clock, actor, snap } = start(load());
+    actor.send({ type: 'agent.answer' });
+    let snapshots = 0;
+    const subscription = actor.subscribe(() => snapshots++);
+    actor.send({ type: 'agent.choose', choiceId: 'greet-standard' });
+    clock.increment(5000);
+    actor.send({ type: 'agent.choose', choiceId: 'ask-confirm' });
+    subscription.unsubscribe();
+    expect(snap().context.node?.id).toBe('give-number');
+    expect(snapshots).toBe(2);
   });
 
   it('goes to the mood-limit node when anger reaches the limit', () => {

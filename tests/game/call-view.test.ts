@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialState, shownChoices, type TranscriptEntry } from '../../src/engine/call/logic';
-import { checkScenario, type Scenario } from '../../src/engine/index';
-import { choiceIndex, choiceViews, deskClock, lineIndex, moodBand, phaseOf, transcriptAt } from '../../src/game/call/view';
+import { callPhase, checkScenario, type Scenario } from '../../src/engine/index';
+import { choiceIndex, choiceViews, deskClock, lineIndex, moodBand, transcriptAt } from '../../src/game/call/view';
 
 const practice = checkScenario(readFileSync(new URL('../../scenarios/practice-call.json', import.meta.url), 'utf8'), { structureOnly: true }).scenario as Scenario;
 
 describe('what the desk shows', () => {
-  it('names the phase from the machine state', () => {
-    expect(phaseOf('ringing', false)).toBe('ringing');
-    expect(phaseOf({ connected: 'speaking' }, false)).toBe('speaking');
-    expect(phaseOf({ connected: 'awaitingReply' }, false)).toBe('awaiting');
-    expect(phaseOf({ connected: 'onHold' }, false)).toBe('hold');
-    expect(phaseOf('ended', true)).toBe('ended');
+  it('names the phase from the machine state, and while the caller talks from the clock against the speech', () => {
+    const at = (value: unknown, elapsed: number, status = 'active') => callPhase({ status, value, context: { speechEndsAt: 4000 } }, elapsed);
+    expect(at('ringing', 0)).toBe('ringing');
+    expect(at({ connected: 'talking' }, 3999)).toBe('speaking');
+    expect(at({ connected: 'talking' }, 4000)).toBe('awaiting');
+    expect(at({ connected: 'onHold' }, 9000)).toBe('hold');
+    expect(at('ended', 0, 'done')).toBe('ended');
   });
 
   it('draws the portrait calm, annoyed or angry by how near the caller is to breaking off', () => {

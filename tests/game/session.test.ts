@@ -109,7 +109,13 @@ describe('scoring at the end of the call', () => {
     const clock = new SimulatedClock();
     const session = new CallSession({ scenario, clock, now: () => clock.now(), mode: 'assessment', seed: 'assessment-seed-1' }).start();
     expect(session.answer()).toBe(true);
+    // The greeting is the agent's: the caller has nothing to say first, and the reply is awaited at once.
+    expect(session.phase).toBe('awaiting');
+    clock.increment(1000);
+    expect(session.choose('greet-standard')).toBe(true);
     expect(session.phase).toBe('speaking');
+    expect(session.replyLeftMs()).toBeNull();
+    expect(session.choose('ask-confirm')).toBe(false);
     session.skip();
     expect(session.phase).toBe('speaking');
     for (let i = 0; i < 1000 && session.phase === 'speaking'; i++) clock.increment(250);

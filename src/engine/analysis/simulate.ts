@@ -1,10 +1,9 @@
 /**
  * Random play-throughs on a simulated clock: the outcome and score distributions a trainer reads,
- * and the nodes and choices no play reached. A play steps the call machine's transitions directly
- * (../call/direct, which tests/engine/direct.test.ts holds to the XState machine's results), as the
- * server's replay does.
+ * and the nodes and choices no play reached. A play drives the call machine through its transition
+ * function on a simulated clock (../call/run), as the server's replay does.
  */
-import { DirectCall } from '../call/direct';
+import { CallRun } from '../call/run';
 import { replySeconds } from '../call/machine';
 import { offeredChoices } from '../call/logic';
 import type { Scenario } from '../format/schema';
@@ -56,14 +55,16 @@ export interface RandomPlay {
 
 /** One random play-through: the caller's speech and holds skipped, as a hurried trainee would. */
 export function randomPlay(scenario: Scenario, analysis: Analysis, random: () => number, silenceRate = 0.05, lateRate = 0.1): RandomPlay {
-  const call = new DirectCall({ scenario });
+  const call = new CallRun({ scenario });
   const ring = random() < lateRate ? scenario.timing.answerWithinRings + 1 : 1 + Math.floor(random() * scenario.timing.answerWithinRings);
   while (call.context.call.rings < ring) call.increment(scenario.timing.ringSeconds * 1000);
   call.send({ type: 'agent.answer' });
   const choices: string[] = [];
   for (let guard = 0; guard < 2000; guard++) {
     if (call.done) break;
-    if (call.state === 'speaking' || call.state === 'onHold') {
+    // The speech is waited out on the clock (the machine has nothing to do then); a hold is skipped.
+    if (call.phase === 'speaking') call.increment(call.context.speechEndsAt - call.clock);
+    if (call.phase === 'hold') {
       call.send({ type: 'agent.skip' });
       continue;
     }

@@ -1,12 +1,15 @@
 /**
  * The one call machine: it walks any scenario given as input. Ringing → connected (the caller
- * speaking, then waiting for the agent's reply with the reply timer running, or on hold) → ended.
+ * speaks, then the agent's reply is awaited, both in one state; or the caller is on hold) → ended.
  * Game rules live in ./logic; this file only decides when they run.
+ *
+ * A choice costs one macrostep: it runs the call logic and re-enters `talking`, whose one timer is
+ * the caller's speech and the reply time together. When the speech ends nothing happens in the
+ * machine: `speechEndsAt` says when, and the desk reads the clock against it (`talkingPhase`).
  */
-import { assertEvent, assign, setup } from 'xstate';
-import type { DecisionNode, EndingNode, Scenario, ScenarioNode } from '../format/schema';
+import { assertEvent, assign, cancel, raise, setup } from 'xstate';
+import type { Choice, DecisionNode, EndingNode, Scenario, ScenarioNode } from '../format/schema';
 import { answer, choose, copyState, enterNode, initialState, leadsToHold, lineSeconds, silenceLineAt, nodeIndex, offeredChoice, recordUnanswered, reofferAfterSilence, shownChoices, silence, type Arrival, type CallState } from './logic';
-import type { Choice } from '../format/schema';
 
 export interface CallInput {
   scenario: Scenario;
@@ -22,7 +25,9 @@ export type CallEvent =
   | { type: 'agent.answer' }
   | { type: 'agent.choose'; choiceId: string }
   /** The trainee skips the rest of the caller's speech, or the rest of the hold. */
-  | { type: 'agent.skip' };
+  | { type: 'agent.skip' }
+  /** The reply timer ran out: the machine sends itself this when the caller has waited long enough. */
+  | { type: 'call.silence' };
 
 export interface CallContext {
   scenario: Scenario;
@@ -32,27 +37,57 @@ export interface CallContext {
   call: CallState;
   /** The decision waited at, or the ending reached; null while ringing or if the scenario is broken. */
   node: DecisionNode | EndingNode | null;
+  /** How long the caller speaks from entering `talking` before the reply is awaited. */
   speakingSeconds: number;
+  /** Milliseconds since the first ring when the caller stops speaking and the reply is awaited. */
+  speechEndsAt: number;
   holdSeconds: number;
   pendingNext: string | null;
   startAt: string;
 }
 
-const elapsed = (context: CallContext) => Math.max(0, Math.round(context.now() - context.startedAt));
+const elapsed = (context: Pick<CallContext, 'now' | 'startedAt'>) => Math.max(0, Math.round(context.now() - context.startedAt));
 
-function arrived(context: CallContext, arrival: Arrival): Partial<CallContext> {
-  return { call: arrival.state, node: arrival.node, speakingSeconds: arrival.speakingSeconds, holdSeconds: 0, pendingNext: null };
+function arrived(arrival: Arrival, at: number): Partial<CallContext> {
+  return { call: arrival.state, node: arrival.node, speakingSeconds: arrival.speakingSeconds, speechEndsAt: at + Math.round(arrival.speakingSeconds * 1000), holdSeconds: 0, pendingNext: null };
 }
+
+/** The reply timer: the caller's speech, then the time to reply; silence when both have run out. */
+const replyDelay = (context: CallContext) => Math.round(context.speakingSeconds * 1000) + replySeconds(context) * 1000;
 
 export function replySeconds(context: Pick<CallContext, 'scenario' | 'node'>): number {
   const node = context.node;
   return node?.kind === 'decision' && node.replySeconds !== undefined ? node.replySeconds : context.scenario.timing.replySeconds;
 }
 
+/** Whether the caller is still speaking, `elapsedMs` after the first ring (in `talking`). */
+export function stillSpeaking(context: Pick<CallContext, 'speechEndsAt'>, elapsedMs: number): boolean {
+  return elapsedMs < context.speechEndsAt;
+}
+
+/** Where the call stands, as the desk shows it: the machine's state, and in `talking` the clock against the speech. */
+export type CallPhase = 'ringing' | 'speaking' | 'awaiting' | 'hold' | 'ended';
+
+/** The phase of a snapshot `elapsedMs` after the first ring (the machine's own clock reading). */
+export function callPhase(snapshot: { status: string; value: unknown; context: Pick<CallContext, 'speechEndsAt'> }, elapsedMs: number): CallPhase {
+  const value = snapshot.value;
+  if (snapshot.status !== 'active' || value === 'ended') return 'ended';
+  if (value === 'ringing') return 'ringing';
+  if (typeof value === 'object' && value !== null && (value as { connected?: unknown }).connected === 'onHold') return 'hold';
+  return stillSpeaking(snapshot.context, Math.max(0, Math.round(elapsedMs))) ? 'speaking' : 'awaiting';
+}
+
 /** The options on offer now, in the order the trainee sees them; empty unless at a decision. */
 export function shownChoicesOf(context: Pick<CallContext, 'call' | 'node'>): Choice[] {
   const node = context.node;
   return node?.kind === 'decision' ? shownChoices(context.call, node) : [];
+}
+
+/** The choice an event names, if the caller has finished speaking and it is on offer. */
+function choiceOnOffer(context: CallContext, choiceId: string): Choice | undefined {
+  const node = context.node;
+  if (node?.kind !== 'decision' || stillSpeaking(context, elapsed(context))) return undefined;
+  return offeredChoice(node, context.call, choiceId);
 }
 
 export const callMachine = setup({
@@ -63,23 +98,22 @@ export const callMachine = setup({
   },
   delays: {
     ring: ({ context }) => context.scenario.timing.ringSeconds * 1000,
-    speaking: ({ context }) => Math.round(context.speakingSeconds * 1000),
-    reply: ({ context }) => replySeconds(context) * 1000,
+    /** The caller's speech, then the time to reply: silence when both have run out. */
     hold: ({ context }) => context.holdSeconds * 1000,
   },
   guards: {
     callerGivesUp: ({ context }) => context.call.rings >= context.scenario.timing.giveUpAfterRings,
-    atEnding: ({ context }) => context.node?.kind === 'ending',
-    isBroken: ({ context }) => context.node === null,
-    choiceOnOffer: ({ context, event }) => {
+    /** At an ending, or nowhere (a broken scenario): the call is over. */
+    callOver: ({ context }) => context.node === null || context.node.kind === 'ending',
+    callerSpeaking: ({ context }) => stillSpeaking(context, elapsed(context)),
+    choiceTalksOn: ({ context, event }) => {
       assertEvent(event, 'agent.choose');
-      const node = context.node;
-      return node?.kind === 'decision' && offeredChoice(node, context.call, event.choiceId) !== undefined;
+      const choice = choiceOnOffer(context, event.choiceId);
+      return choice !== undefined && !leadsToHold(context.scenario, context.call, choice);
     },
     choiceHoldsCaller: ({ context, event }) => {
       assertEvent(event, 'agent.choose');
-      const node = context.node;
-      const choice = node?.kind === 'decision' ? offeredChoice(node, context.call, event.choiceId) : undefined;
+      const choice = choiceOnOffer(context, event.choiceId);
       return choice !== undefined && leadsToHold(context.scenario, context.call, choice);
     },
   },
@@ -95,33 +129,40 @@ export const callMachine = setup({
     answer: assign(({ context }) => {
       const at = elapsed(context);
       const answered = answer(context.scenario, context.call, context.call.rings, at);
-      return arrived(context, enterNode(context.scenario, context.index, answered, context.startAt, at));
+      return arrived(enterNode(context.scenario, context.index, answered, context.startAt, at), at);
     }),
     endUnanswered: assign(({ context }) => ({ call: recordUnanswered(context.call, elapsed(context)), node: null })),
+    /** (Re)starts the reply timer: the caller's speech, then the time to reply. */
+    stopReplyTimer: cancel('reply'),
+    startReplyTimer: raise({ type: 'call.silence' }, { id: 'reply', delay: ({ context }) => replyDelay(context) }),
+    skipSpeech: assign(({ context }) => ({ speakingSeconds: 0, speechEndsAt: elapsed(context) })),
     choose: assign(({ context, event }) => {
       assertEvent(event, 'agent.choose');
       const node = context.node as DecisionNode;
+      // The first choice with this id, as the guards' `offeredChoice` takes the first on offer.
       const choice = node.choices.find((c) => c.id === event.choiceId);
       if (!choice) return {};
       const at = elapsed(context);
       const step = choose(context.scenario, context.call, node, choice, at);
-      if (step.holdSeconds > 0) return { call: step.state, holdSeconds: step.holdSeconds, pendingNext: step.next, speakingSeconds: 0 };
-      return arrived(context, enterNode(context.scenario, context.index, step.state, step.next, at));
+      if (step.holdSeconds > 0) return { call: step.state, holdSeconds: step.holdSeconds, pendingNext: step.next, speakingSeconds: 0, speechEndsAt: at };
+      return arrived(enterNode(context.scenario, context.index, step.state, step.next, at), at);
     }),
     resumeFromHold: assign(({ context }) => {
       const next = context.pendingNext;
       if (next === null) return {};
-      return arrived(context, enterNode(context.scenario, context.index, context.call, next, elapsed(context)));
+      const at = elapsed(context);
+      return arrived(enterNode(context.scenario, context.index, context.call, next, at), at);
     }),
     silence: assign(({ context }) => {
       const node = context.node as DecisionNode;
       const at = elapsed(context);
       const step = silence(context.scenario, context.call, node, at);
       if (step.next === node.id) {
+        // The caller speaks into the silence, then waits again.
         const line = silenceLineAt(context.scenario, node);
-        return { ...arrived(context, reofferAfterSilence(step.state, node)), speakingSeconds: line ? lineSeconds(line) : 0 };
+        return { ...arrived(reofferAfterSilence(step.state, node), at), ...(line ? { speakingSeconds: lineSeconds(line), speechEndsAt: at + Math.round(lineSeconds(line) * 1000) } : {}) };
       }
-      return arrived(context, enterNode(context.scenario, context.index, step.state, step.next, at));
+      return arrived(enterNode(context.scenario, context.index, step.state, step.next, at), at);
     }),
   },
 }).createMachine({
@@ -137,6 +178,7 @@ export const callMachine = setup({
       call: initialState(input.scenario, input.seed ?? null),
       node: null,
       speakingSeconds: 0,
+      speechEndsAt: 0,
       holdSeconds: 0,
       pendingNext: null,
       startAt: input.startAt ?? input.scenario.start,
@@ -151,28 +193,25 @@ export const callMachine = setup({
       on: { 'agent.answer': { target: 'connected', actions: 'answer' } },
     },
     connected: {
-      initial: 'speaking',
+      initial: 'talking',
       states: {
-        speaking: {
-          always: [
-            { guard: 'atEnding', target: '#call.ended' },
-            { guard: 'isBroken', target: '#call.ended' },
-          ],
-          after: { speaking: 'awaitingReply' },
-          on: { 'agent.skip': 'awaitingReply' },
-        },
-        awaitingReply: {
-          after: { reply: { target: 'speaking', reenter: true, actions: 'silence' } },
+        /** The caller speaks until `speechEndsAt`, then the reply is awaited; choices count only after the speech. */
+        talking: {
+          entry: 'startReplyTimer',
+          exit: 'stopReplyTimer',
+          always: { guard: 'callOver', target: '#call.ended' },
           on: {
             'agent.choose': [
+              { guard: 'choiceTalksOn', actions: ['choose', 'stopReplyTimer', 'startReplyTimer'] },
               { guard: 'choiceHoldsCaller', target: 'onHold', actions: 'choose' },
-              { guard: 'choiceOnOffer', target: 'speaking', actions: 'choose' },
             ],
+            'agent.skip': { guard: 'callerSpeaking', actions: ['skipSpeech', 'stopReplyTimer', 'startReplyTimer'] },
+            'call.silence': { actions: ['silence', 'startReplyTimer'] },
           },
         },
         onHold: {
-          after: { hold: { target: 'speaking', actions: 'resumeFromHold' } },
-          on: { 'agent.skip': { target: 'speaking', actions: 'resumeFromHold' } },
+          after: { hold: { target: 'talking', actions: 'resumeFromHold' } },
+          on: { 'agent.skip': { target: 'talking', actions: 'resumeFromHold' } },
         },
       },
     },

@@ -1,16 +1,15 @@
 /**
  * Replays a recorded call on a simulated clock. The CLI's `play`, the golden plans, the server's
  * recomputation of submitted attempts and the debrief all go through `replayCall`, so the same
- * steps always give the same result. It steps the call machine's transitions directly (./direct:
- * the same states, delays and call-logic functions, without an actor's macrosteps);
- * `replayThroughMachine` takes the same steps through the XState actor, and the tests hold the
- * two to the same context.
+ * steps always give the same result. It drives the call machine through its transition function
+ * (./run: no actor, the machine's timers on a simulated clock); `replayThroughMachine` takes the
+ * same steps through an XState actor, as the game runs the machine, and the tests hold the two to
+ * the same context.
  */
 import { createActor, SimulatedClock } from 'xstate';
 import type { Scenario } from '../format/schema';
-import { DirectCall, type DirectState } from './direct';
-import { callMachine, replySeconds, shownChoicesOf, type CallContext } from './machine';
-
+import { callMachine, callPhase, replySeconds, shownChoicesOf, type CallContext, type CallPhase } from './machine';
+import { CallRun } from './run';
 /** One thing the agent did. `ms` is how long the agent took, counted from when the choices were offered. */
 export type AttemptStep =
   | { type: 'answer'; ring: number }
@@ -42,17 +41,51 @@ export interface ReplayOptions {
   seed?: string;
 }
 
-/** What a replay drives: the machine's state, its context, its clock and its events. */
+/** What a replay drives: the call's phase, its context, its clock and its events. */
 interface Stepper {
-  readonly state: DirectState;
+  readonly phase: CallPhase;
   readonly context: CallContext;
+  /** Milliseconds on the simulated clock since the first ring. */
+  readonly elapsed: number;
   increment(ms: number): void;
   send(event: { type: 'agent.answer' } | { type: 'agent.choose'; choiceId: string }): void;
   stop(): void;
 }
 
+/** The machine driven by its transition function (./run), seen as a Stepper. */
+class RunStepper implements Stepper {
+  private readonly run: CallRun;
+
+  constructor(scenario: Scenario, options: ReplayOptions) {
+    this.run = new CallRun({ scenario, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  }
+
+  get phase(): CallPhase {
+    return this.run.phase;
+  }
+
+  get context(): CallContext {
+    return this.run.context;
+  }
+
+  get elapsed(): number {
+    return this.run.clock;
+  }
+
+  increment(ms: number): void {
+    this.run.increment(ms);
+  }
+
+  send(event: { type: 'agent.answer' } | { type: 'agent.choose'; choiceId: string }): void {
+    this.run.send(event);
+  }
+
+  /** Nothing runs in the background: a replay's end needs no clean-up. */
+  stop(): void {}
+}
+
 /** The XState actor on a simulated clock, seen as a Stepper. */
-class MachineStepper implements Stepper {
+class ActorStepper implements Stepper {
   private readonly clock = new SimulatedClock();
   private readonly actor;
 
@@ -62,18 +95,16 @@ class MachineStepper implements Stepper {
     this.actor.start();
   }
 
-  get state(): DirectState {
-    const s = this.actor.getSnapshot();
-    if (s.status === 'done') return 'ended';
-    if (s.matches('ringing')) return 'ringing';
-    if (s.matches({ connected: 'speaking' })) return 'speaking';
-    if (s.matches({ connected: 'awaitingReply' })) return 'awaitingReply';
-    if (s.matches({ connected: 'onHold' })) return 'onHold';
-    return 'ended';
+  get phase(): CallPhase {
+    return callPhase(this.actor.getSnapshot(), this.elapsed);
   }
 
   get context(): CallContext {
     return this.actor.getSnapshot().context;
+  }
+
+  get elapsed(): number {
+    return this.clock.now();
   }
 
   increment(ms: number): void {
@@ -91,41 +122,41 @@ class MachineStepper implements Stepper {
 
 /** Replays the steps: what the server runs for each submitted attempt. */
 export function replayCall(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
-  return replay(new DirectCall({ scenario, ...(options.seed !== undefined ? { seed: options.seed } : {}) }), scenario, steps);
+  return replay(new RunStepper(scenario, options), scenario, steps);
 }
 
 /** The same replay through the XState actor, as the game plays a call (the tests compare the two). */
 export function replayThroughMachine(scenario: Scenario, steps: readonly AttemptStep[], options: ReplayOptions = {}): Replay {
-  return replay(new MachineStepper(scenario, options), scenario, steps);
+  return replay(new ActorStepper(scenario, options), scenario, steps);
 }
 
 /** Lets the caller finish speaking and any hold run out, as a patient trainee would. */
 function settle(call: Stepper): void {
   for (let guard = 0; guard < 10_000; guard++) {
-    const state = call.state;
-    if (state === 'speaking') call.increment(Math.max(1, Math.round(call.context.speakingSeconds * 1000)));
-    else if (state === 'onHold') call.increment(call.context.holdSeconds * 1000);
+    const phase = call.phase;
+    if (phase === 'speaking') call.increment(Math.max(1, call.context.speechEndsAt - call.elapsed));
+    else if (phase === 'hold') call.increment(call.context.holdSeconds * 1000);
     else return;
   }
 }
 
 function fail(call: Stepper, step: number, message: string): Replay {
-  const state = call.state;
+  const phase = call.phase;
   const context = call.context;
   const node = context.node;
-  const offered = node?.kind === 'decision' && state === 'awaitingReply' ? shownChoicesOf(context).map((c) => c.id) : [];
+  const offered = node?.kind === 'decision' && phase === 'awaiting' ? shownChoicesOf(context).map((c) => c.id) : [];
   call.stop();
-  return { context, ended: state === 'ended', problem: { step, message, offered } };
+  return { context, ended: phase === 'ended', problem: { step, message, offered } };
 }
 
 function replay(call: Stepper, scenario: Scenario, steps: readonly AttemptStep[]): Replay {
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     if (!step) continue;
-    const state = call.state;
-    if (state === 'ended') return fail(call, i, `the call had already ended at step ${i + 1}`);
+    const phase = call.phase;
+    if (phase === 'ended') return fail(call, i, `the call had already ended at step ${i + 1}`);
     if (step.type === 'answer') {
-      if (state !== 'ringing') return fail(call, i, 'the call was answered twice');
+      if (phase !== 'ringing') return fail(call, i, 'the call was answered twice');
       if (!Number.isInteger(step.ring) || step.ring < 1) return fail(call, i, `ring must be a whole number from 1, got ${String(step.ring)}`);
       const giveUp = scenario.timing.giveUpAfterRings;
       if (step.ring > giveUp) return fail(call, i, `the caller hangs up after ${giveUp} rings; ring ${step.ring} cannot be answered`);
@@ -134,8 +165,8 @@ function replay(call: Stepper, scenario: Scenario, steps: readonly AttemptStep[]
       settle(call);
       continue;
     }
-    if (state === 'ringing') return fail(call, i, 'the phone was never answered');
-    if (state !== 'awaitingReply') return fail(call, i, 'the call was not waiting for a reply');
+    if (phase === 'ringing') return fail(call, i, 'the phone was never answered');
+    if (phase !== 'awaiting') return fail(call, i, 'the call was not waiting for a reply');
     const context = call.context;
     const limitMs = replySeconds(context) * 1000;
     if (step.type === 'silence') {
@@ -161,7 +192,7 @@ function replay(call: Stepper, scenario: Scenario, steps: readonly AttemptStep[]
     }
     settle(call);
   }
-  const ended = call.state === 'ended';
+  const ended = call.phase === 'ended';
   const context = call.context;
   call.stop();
   return { context, ended, problem: null };

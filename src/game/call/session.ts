@@ -3,11 +3,10 @@
  * CLI and the server replay). Scenes send through `answer`, `choose` and `skip`, and draw snapshots.
  */
 import { createActor, type Actor, type SimulatedClock, type SnapshotFrom } from 'xstate';
-import { callMachine, replySeconds, shownChoicesOf } from '../../engine/call/machine';
+import { callMachine, callPhase, replySeconds, shownChoicesOf, type CallPhase } from '../../engine/call/machine';
 import type { AttemptMode } from '../../engine/attempt';
 import type { AttemptStep } from '../../engine/call/replay';
 import type { Choice, Scenario } from '../../engine/format/schema';
-import { phaseOf, type Phase } from './view';
 
 export type CallSnapshot = SnapshotFrom<typeof callMachine>;
 
@@ -29,9 +28,7 @@ export class CallSession {
   readonly steps: AttemptStep[] = [];
   readonly startedAt = new Date().toISOString();
   private readonly now: () => number;
-  private awaitingSince: number | null = null;
   private seenEntries = 0;
-  private lastPhase: Phase = 'ringing';
 
   constructor(readonly options: SessionOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -73,9 +70,13 @@ export class CallSession {
     return this.actor.getSnapshot();
   }
 
-  get phase(): Phase {
-    const s = this.snapshot;
-    return phaseOf(s.value, s.status === 'done');
+  /** Where the call stands now: the machine's state, and while the caller talks, the clock against the speech. */
+  get phase(): CallPhase {
+    return this.phaseOf(this.snapshot);
+  }
+
+  phaseOf(snapshot: CallSnapshot): CallPhase {
+    return callPhase(snapshot, this.elapsedMs());
   }
 
   /** Milliseconds since the phone started ringing, on the machine's own clock. */
@@ -84,11 +85,16 @@ export class CallSession {
     return Math.max(0, context.now() - context.startedAt);
   }
 
-  /** Seconds left to reply, or null when no reply is awaited. */
+  /** Milliseconds since the caller stopped speaking and the reply has been awaited; null when none is. */
+  private awaitedMs(): number | null {
+    if (this.phase !== 'awaiting') return null;
+    return Math.max(0, this.elapsedMs() - this.snapshot.context.speechEndsAt);
+  }
+
+  /** Milliseconds left to reply, or null when no reply is awaited. */
   replyLeftMs(): number | null {
-    if (this.awaitingSince === null || this.phase !== 'awaiting') return null;
-    const limit = replySeconds(this.snapshot.context) * 1000;
-    return Math.max(0, limit - (this.now() - this.awaitingSince));
+    const awaited = this.awaitedMs();
+    return awaited === null ? null : Math.max(0, this.replyLimitMs() - awaited);
   }
 
   replyLimitMs(): number {
@@ -96,10 +102,6 @@ export class CallSession {
   }
 
   private record(snapshot: CallSnapshot): void {
-    const phase = phaseOf(snapshot.value, snapshot.status === 'done');
-    if (phase === 'awaiting' && this.lastPhase !== 'awaiting') this.awaitingSince = this.now();
-    if (phase !== 'awaiting') this.awaitingSince = null;
-    this.lastPhase = phase;
     const transcript = snapshot.context.call.transcript;
     for (let i = this.seenEntries; i < transcript.length; i++) {
       if (transcript[i]?.kind === 'silence') this.steps.push({ type: 'silence' });
@@ -118,11 +120,12 @@ export class CallSession {
 
   /** Sends the choice; false when it was not on offer (the machine ignored it). */
   choose(choiceId: string): boolean {
-    if (this.phase !== 'awaiting' || this.awaitingSince === null) return false;
+    const awaited = this.awaitedMs();
+    if (awaited === null) return false;
     const limit = this.replyLimitMs();
     // The replay counts a reply at or after the limit as silence; a reply the machine took in time
     // stays in time even if the tick that read the clock came a little late.
-    const ms = Math.min(limit - 1, Math.max(0, Math.round(this.now() - this.awaitingSince)));
+    const ms = Math.min(limit - 1, Math.round(awaited));
     // The place in the list the trainee saw, which the server's replay checks against the seed.
     const position = shownChoicesOf(this.snapshot.context).findIndex((c) => c.id === choiceId) + 1;
     const before = this.snapshot.context.call.transcript.length;

@@ -3,23 +3,12 @@
  * the scenes only draw and the rules stay in the engine.
  */
 import type { TranscriptEntry } from '../../engine/call/logic';
+import type { CallPhase } from '../../engine/call/machine';
 import type { Choice, ChoiceKind, Line, Localised, Scenario, Timing } from '../../engine/format/schema';
 import type { PortraitMood } from '../assets';
 
-export type Phase = 'ringing' | 'speaking' | 'awaiting' | 'hold' | 'ended';
-
-/** The machine's state value as the desk's phase. */
-export function phaseOf(value: unknown, done: boolean): Phase {
-  if (done || value === 'ended') return 'ended';
-  if (value === 'ringing') return 'ringing';
-  if (typeof value === 'object' && value !== null && 'connected' in value) {
-    const inner = (value as { connected: unknown }).connected;
-    if (inner === 'awaitingReply') return 'awaiting';
-    if (inner === 'onHold') return 'hold';
-    return 'speaking';
-  }
-  return 'speaking';
-}
+/** Where the call stands, as the desk shows it (the engine's `callPhase`). */
+export type Phase = CallPhase;
 
 /** The portrait's expression: thresholds are fractions of the caller's own breaking point. */
 export function moodBand(mood: number, moodLimit: number): PortraitMood {

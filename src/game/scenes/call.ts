@@ -10,7 +10,7 @@ import type { AttemptRecord } from '../attempt-store';
 import { ART, knownPortrait, PACK_SECTION, packSection, sectionLoaded } from '../assets';
 import type { CallSession, CallSnapshot } from '../call/session';
 import type { Scorer, Scored } from '../call/scoring';
-import { answeredAt, choiceIndex, choiceViews, deskClock, lineIndex, moodBand, phaseOf, transcriptAt, type ChoiceView, type Phase, type TranscriptItem } from '../call/view';
+import { answeredAt, choiceIndex, choiceViews, deskClock, lineIndex, moodBand, transcriptAt, type ChoiceView, type Phase, type TranscriptItem } from '../call/view';
 import { kindLabel, pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { CAPTION_SCALE } from '../settings';
@@ -452,7 +452,7 @@ export class Call extends Phaser.Scene {
     if (!this.sys.isActive() && !this.sys.isVisible()) return;
     const context = snapshot.context;
     const call = context.call;
-    const phase = phaseOf(snapshot.value, snapshot.status === 'done');
+    const phase = this.session.phaseOf(snapshot);
     const scenario = this.data_.scenario;
     const announced = this.data_.announced as Set<string>;
 
@@ -558,7 +558,9 @@ export class Call extends Phaser.Scene {
     if (!this.session) return;
     const session = this.session;
     const snapshot = session.snapshot;
-    const phase = phaseOf(snapshot.value, snapshot.status === 'done');
+    const phase = session.phaseOf(snapshot);
+    // The caller finishing a speech changes nothing in the machine (no event): the desk sees it on the clock.
+    if (phase !== this.phase && phase === 'awaiting') this.render(snapshot);
     const elapsed = session.elapsedMs();
     const call = snapshot.context.call;
     const revealAll = phase === 'awaiting' || phase === 'ringing';
@@ -746,7 +748,7 @@ export class Call extends Phaser.Scene {
     const s = this.session.snapshot;
     const node = s.context.node;
     return {
-      phase: phaseOf(s.value, s.status === 'done'),
+      phase: this.session.phaseOf(s),
       nodeId: node?.id ?? null,
       rings: s.context.call.rings,
       mood: s.context.call.mood,
