@@ -127,6 +127,18 @@ function once(fetchText: () => Promise<string>): () => Promise<string> {
 
 const signature = (entries: readonly CatalogEntry[]) => JSON.stringify(entries.map((e) => [e.id, e.fileHash, e.title, e.summary, e.difficulty, e.callerName, e.portrait]));
 
+/** The cookie the results service sets with the page (src/server/routes/catalog.ts): it has a live list to ask for. */
+const LIVE_CATALOG_COOKIE = 'htl_live_callers=1';
+
+/** Whether a results service served this page (a static host or the dev server did not): then the menu asks for the live list. */
+export function servedByResultsService(): boolean {
+  try {
+    return typeof document !== 'undefined' && document.cookie.split(/;\s*/).includes(LIVE_CATALOG_COOKIE);
+  } catch {
+    return false;
+  }
+}
+
 /** How long the menu waits for the server's list before it gives up until the next load. */
 export const LIVE_CATALOG_TIMEOUT_MS = 5_000;
 

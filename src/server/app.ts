@@ -30,7 +30,7 @@ import { mountAssignmentRoutes, startForAssignment } from './routes/assignments'
 import { resolve } from 'node:path';
 import { mountStudioRoutes } from './routes/studio';
 import { cmi5Routes } from './routes/cmi5';
-import { mountCatalogRoutes } from './routes/catalog';
+import { LIVE_CATALOG_COOKIE_HEADER, mountCatalogRoutes } from './routes/catalog';
 import { SCENARIOS_FOLDER, VoiceMaker } from './studio-voices';
 import { cmi5PagePolicy } from './cmi5';
 import { replaySubmission, type ReplayPool } from './replay';
@@ -276,6 +276,8 @@ export function createApp(options: AppOptions) {
       // A cmi5 launch may reach the LMS that launched it (src/server/cmi5.ts).
       const launch = trainee && c.req.query('fetch') ? cmi5PagePolicy(PAGE_CSP, new URL(c.req.url).searchParams) : null;
       c.header('Content-Security-Policy', c.req.path === '/dashboard.html' ? DASHBOARD_CSP : (launch ?? PAGE_CSP));
+      // The trainee's page, served here, asks this server for its live list of callers (issue 17; src/game/catalog.ts).
+      if (trainee) c.header('Set-Cookie', LIVE_CATALOG_COOKIE_HEADER, { append: true });
     }
   });
 

@@ -218,6 +218,12 @@ describe('voices through the results service', () => {
     expect((await call(service.app, 'GET', '/api/scenarios/voiced-caller/voices')).json.version).toBe('made-2');
   });
 
+  it('tells the trainee\'s page it served that a live list is here to ask for (a static host does not)', async () => {
+    expect((await service.app.request('http://localhost/')).headers.get('set-cookie')).toMatch(/^htl_live_callers=1; Path=\//);
+    expect((await service.app.request('http://localhost/index.html')).headers.get('set-cookie')).toMatch(/htl_live_callers=1/);
+    expect((await service.app.request('http://localhost/dashboard.html')).headers.get('set-cookie')).toBeNull();
+  });
+
   it('never offers a draft, nor its voices, and refuses the status to anyone but a trainer', async () => {
     const draft = { ...practice(), id: 'voiced-draft', status: 'draft' };
     expect((await call(service.app, 'PUT', '/api/studio/scenarios/voiced-draft', { cookie: trainer, raw: JSON.stringify(draft) })).status).toBe(200);

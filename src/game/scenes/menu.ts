@@ -7,7 +7,7 @@
 import * as Phaser from 'phaser';
 import { historyByScenario, type ScenarioHistory } from '../attempt-store';
 import { ART } from '../assets';
-import { catalog, refreshCatalog, type CatalogEntry } from '../catalog';
+import { catalog, refreshCatalog, servedByResultsService, type CatalogEntry } from '../catalog';
 import { pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { CAPTION_SIZES, nextInCycle, VOLUME_STEPS } from '../settings';
@@ -340,6 +340,7 @@ export class Menu extends Phaser.Scene {
   // The live list of callers (issue 17): a caller published in the trainer studio since this page
   // was built is on the menu as soon as the server's list arrives; drawn again only if it changed.
   private watchCatalog(): void {
+    if (!servedByResultsService()) return;
     void refreshCatalog().then((changed) => {
       if (changed && this.scene.isActive() && !this.busy) this.scene.restart(this.data_);
     });

@@ -21,6 +21,14 @@ import * as S from '../schemas';
 import type { ScenarioCatalogue } from '../scenarios';
 import type { VoiceMaker } from '../studio-voices';
 
+/**
+ * Set with the trainee's page by the server that serves it: the page asks for the live list only
+ * where this says a results service is behind it (a static host has no /api, and a request that
+ * fails there is only noise in the console).
+ */
+export const LIVE_CATALOG_COOKIE = 'htl_live_callers';
+export const LIVE_CATALOG_COOKIE_HEADER = `${LIVE_CATALOG_COOKIE}=1; Path=/; SameSite=Lax`;
+
 export interface CatalogRouteOptions {
   catalogue: ScenarioCatalogue;
   voices: VoiceMaker;
