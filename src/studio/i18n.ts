@@ -39,7 +39,7 @@ const STRINGS = {
   'voices.failed': { en: 'Voices not made ({reason}): the game will read new lines with the browser\'s voice', 'zh-CN': '配音生成失败（{reason}）：游戏会用浏览器的语音朗读新台词' },
   'voices.off': { en: 'No voice tools on this server: the game will read new lines with the browser\'s voice', 'zh-CN': '此服务器没有配音工具：游戏会用浏览器的语音朗读新台词' },
   'voices.offMissing': { en: 'No voice tools on this server ({missing}): the game will read new lines with the browser\'s voice', 'zh-CN': '此服务器没有配音工具（缺少 {missing}）：游戏会用浏览器的语音朗读新台词' },
-  'voices.download': { en: 'Voices: run npm run assets:audio after putting the file in scenarios/', 'zh-CN': '配音：把文件放进 scenarios/ 后运行 npm run assets:audio' },
+  'voices.download': { en: 'Voices: run {command} after putting the file in scenarios/', 'zh-CN': '配音：把文件放进 scenarios/ 后运行 {command}' },
   'graph.label': { en: 'The call as a graph', 'zh-CN': '通话流程图' },
   'graph.help': { en: 'Drag from an option\'s dot to a card to connect them. Drag the background to move, wheel to zoom.', 'zh-CN': '从选项右侧的圆点拖到另一张卡片即可连线。拖动空白处移动画布，滚轮缩放。' },
   'graph.addDecision': { en: '+ Decision', 'zh-CN': '+ 决策' },

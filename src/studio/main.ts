@@ -203,7 +203,7 @@ function renderBar() {
 // ---- voices made on save -------------------------------------------------------------------------
 
 function voiceText(v: VoiceStatus | null): string {
-  if (state.store?.kind === 'download') return t('voices.download');
+  if (state.store?.kind === 'download') return t('voices.download', { command: 'npm run assets:audio' });
   if (!v) return '';
   switch (v.state) {
     case 'off':
