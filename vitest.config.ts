@@ -20,12 +20,14 @@ export default defineConfig({
         },
       },
       {
-        // The trainee's page in Chromium: built once (globalSetup), one browser at a time.
+        // The trainee's page in Chromium: built once (globalSetup), one browser at a time, one
+        // Chromium per file with a fresh context per desk (setupFiles closes it after the file).
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
+          setupFiles: ['tests/e2e/support/setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,17 +1,46 @@
 /**
- * Driving the desk in Debian's Chromium: a fresh profile per test, console errors collected, and
+ * Driving the desk in Debian's Chromium: one browser per test file, a fresh context (its own
+ * storage, service workers and cache, as a new profile has) per desk, console errors collected, and
  * the moves a trainee makes (keys, taps) with waits on what the page shows.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ROOT } from './build';
 
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let shared: Promise<Browser> | null = null;
+
+/**
+ * The test file's Chromium, started by the first desk and closed after the file (support/setup.ts).
+ * Starting Chromium costs a second or more of a loaded machine; a context is a fraction of that and
+ * shares nothing with the contexts before it (no storage, cookies, service workers or cache).
+ */
+export function sharedBrowser(): Promise<Browser> {
+  if (shared) return shared;
+  const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  shared = launching;
+  // A browser that crashed or failed to start is started again by the next desk.
+  launching.then(
+    (browser) => browser.on('disconnected', () => {
+      if (shared === launching) shared = null;
+    }),
+    () => {
+      if (shared === launching) shared = null;
+    },
+  );
+  return launching;
+}
+
+export async function closeSharedBrowser(): Promise<void> {
+  const closing = shared;
+  shared = null;
+  await (await closing?.catch(() => null))?.close();
+}
 
 export interface Desk {
   context: BrowserContext;
@@ -30,16 +59,14 @@ export interface DeskOptions {
 }
 
 export async function openDesk(url: string, options: DeskOptions = {}): Promise<Desk> {
-  const profile = mkdtempSync(join(tmpdir(), 'htl-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 720 },
     locale: options.locale ?? 'en-US',
     hasTouch: options.touch ?? false,
     isMobile: options.touch ?? false,
   });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
@@ -56,10 +83,7 @@ export async function openDesk(url: string, options: DeskOptions = {}): Promise<
     context,
     page,
     errors,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => context.close(),
   };
 }
 
