@@ -195,6 +195,11 @@ export function t(language: Language, key: StringKey, params: Record<string, str
   return fill(STRINGS[key][language], params);
 }
 
+/** "Label: value" as each language writes it: an English colon and space, a Chinese full-width colon. */
+export function labelled(language: Language, label: string, value: string): string {
+  return language === 'zh-CN' ? `${label}：${value}` : `${label}: ${value}`;
+}
+
 export function fill(template: string, params: Record<string, string | number>): string {
   return template.replace(/\{(\w+)(?:\|([^|}]*)\|([^|}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
     if (!(name in params)) return whole;

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asciiPunctuationInChinese, asciiPunctuationInChineseUi } from '../../src/engine/check/punctuation';
-import { STRINGS } from '../../src/game/i18n';
+import { labelled, STRINGS } from '../../src/game/i18n';
 import { WORDS as PANEL_WORDS } from '../../src/game/net/results-panel';
 import { OUTCOME_WORDS, WORDS as DASHBOARD_WORDS } from '../../src/dashboard/i18n';
 
@@ -72,5 +72,12 @@ describe('Chinese interface text: full-width punctuation', () => {
     }
     expect(scanned).toBeGreaterThan(150);
     expect(found).toEqual([]);
+  });
+
+  it('joins a label and its value with the colon of the language (the debrief\'s ending, the menu\'s settings)', () => {
+    const zh = labelled('zh-CN', STRINGS['debrief.ending']['zh-CN'], '客服先挂机');
+    expect(zh).toBe('结局：客服先挂机');
+    expect(asciiPunctuationInChineseUi(zh)).toEqual([]);
+    expect(labelled('en', STRINGS['debrief.ending'].en, 'Agent hung up')).toBe('Ending: Agent hung up');
   });
 });

@@ -10,7 +10,7 @@ import type { Choice, EndingNode, Scenario } from '../../engine/format/schema';
 import type { Rulebook } from '../../engine/format/rulebook';
 import type { AttemptMode } from '../../engine/attempt';
 import type { CallResult, ChoiceReview, CriticalBreach } from '../../engine/scoring';
-import { kindLabel, outcomeLabel, pick, t, type Language } from '../i18n';
+import { kindLabel, labelled, outcomeLabel, pick, t, type Language } from '../i18n';
 import { results } from '../net/index';
 import { services } from '../services';
 import { sound } from '../sound-port';
@@ -219,7 +219,7 @@ export class Debrief extends Phaser.Scene {
     live.clear();
     live.say(t(language, 'live.result', { outcome: outcomeLabel(language, result.outcome), verdict, total: result.total, passMark: result.passMark }));
     const ruleWords = new Map(this.rulebook.rules.map((r) => [r.id, pick(r.text, language)]));
-    for (const breach of result.criticalBreaches) live.say(`${t(language, 'debrief.critical')}: ${ruleWords.get(breach.ruleId) ?? breach.ruleId}`);
+    for (const breach of result.criticalBreaches) live.say(labelled(language, t(language, 'debrief.critical'), ruleWords.get(breach.ruleId) ?? breach.ruleId));
     sound().ui(result.passed ? 'pass' : 'fail');
     if (course && courseNote) this.showCourse(course, courseNote, view, result);
     setHookDebrief(view);
@@ -342,7 +342,7 @@ export class Debrief extends Phaser.Scene {
 
     const ending = this.data_.scenario.nodes.find((n): n is EndingNode => n.kind === 'ending' && n.id === result.endingId);
     if (ending) {
-      const head = makeText(this, x0, y, `${t(language, 'debrief.ending')}: ${pick(ending.title, language)}`, { size: frame.text('body'), bold: true, width: inner });
+      const head = makeText(this, x0, y, labelled(language, t(language, 'debrief.ending'), pick(ending.title, language)), { size: frame.text('body'), bold: true, width: inner });
       const body = makeText(this, x0, head.y + head.height + space.xs, pick(ending.summary, language), { size: frame.text('small'), colour: 'textMuted', width: inner });
       content.add([head, body]);
       y = body.y + body.height + space.l;

@@ -8,7 +8,7 @@ import * as Phaser from 'phaser';
 import { historyByScenario, type ScenarioHistory } from '../attempt-store';
 import { ART } from '../assets';
 import { catalog, refreshCatalog, servedByResultsService, type CatalogEntry } from '../catalog';
-import { pick, t, type Language } from '../i18n';
+import { labelled, pick, t, type Language } from '../i18n';
 import { services } from '../services';
 import { CAPTION_SIZES, nextInCycle, VOLUME_STEPS } from '../settings';
 import { sound } from '../sound-port';
@@ -220,11 +220,11 @@ export class Menu extends Phaser.Scene {
     const settings = services().settings;
     const s = settings.value;
     const labels = [
-      `${t(language, 'settings.language')}: ${t(language, `lang.${language === 'en' ? 'zh-CN' : 'en'}`)}`,
-      `${t(language, 'settings.volume')}: ${s.volume === 0 ? t(language, 'settings.volume.off') : `${Math.round(s.volume * 100)}%`}`,
-      `${t(language, 'settings.voices')}: ${t(language, s.voices ? 'settings.voices.on' : 'settings.voices.off')}`,
-      `${t(language, 'settings.captions')}: ${t(language, `settings.captions.${s.captionSize}`)}`,
-      `${t(language, 'settings.motion')}: ${t(language, s.reducedMotion ? 'settings.motion.reduced' : 'settings.motion.full')}`,
+      labelled(language, t(language, 'settings.language'), t(language, `lang.${language === 'en' ? 'zh-CN' : 'en'}`)),
+      labelled(language, t(language, 'settings.volume'), s.volume === 0 ? t(language, 'settings.volume.off') : `${Math.round(s.volume * 100)}%`),
+      labelled(language, t(language, 'settings.voices'), t(language, s.voices ? 'settings.voices.on' : 'settings.voices.off')),
+      labelled(language, t(language, 'settings.captions'), t(language, `settings.captions.${s.captionSize}`)),
+      labelled(language, t(language, 'settings.motion'), t(language, s.reducedMotion ? 'settings.motion.reduced' : 'settings.motion.full')),
     ];
     const actions = [
       () => settings.update({ language: language === 'en' ? 'zh-CN' : 'en' }),
