@@ -129,7 +129,7 @@ describe('options in the order the seed draws', () => {
     const { choices } = plan('practice-call', 'best');
     let checkedSpeech = false;
     for (const choice of choices) {
-      const call = await waitForCall(desk.page, (c) => c.phase === 'awaiting', 60_000);
+      const call = await waitForCall(desk.page, (c) => c.phase === 'awaiting' && c.offered.length > 0, 60_000);
       expect(call.offered).toContain(choice);
       await desk.page.keyboard.press(String(call.offered.indexOf(choice) + 1));
       const next = await waitForCall(desk.page, (c) => c.phase !== 'awaiting' || c.nodeId !== call.nodeId);

@@ -180,12 +180,16 @@ export async function focusCard(page: Page, index: number, columns: number): Pro
 
 export type Move = { choice: string; by?: 'number' | 'arrows' | 'tap' } | { silence: true };
 
-/** Waits for the options, skipping the caller's speech (or a hold) once each time it starts. */
+/**
+ * Waits for the options, skipping the caller's speech (or a hold) once each time it starts. The
+ * reply is awaited from the moment the speech ends (the machine's clock), and an assessment's
+ * options are drawn at the desk's next frame: the driver, like a trainee, waits until they are drawn.
+ */
 export async function untilReplyAwaited(page: Page, touch: boolean, timeout = 60_000): Promise<CallView> {
   const until = Date.now() + timeout;
   for (;;) {
     const call = await callView(page);
-    if (call?.phase === 'awaiting') return call;
+    if (call?.phase === 'awaiting' && call.offered.length > 0) return call;
     if (call?.phase === 'ended') throw new Error(`the call ended before the next reply (at ${call.nodeId})`);
     if (call && (call.phase === 'speaking' || call.phase === 'hold')) {
       if (touch) await tap(page, 'skip', true).catch(() => undefined);
