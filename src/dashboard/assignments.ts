@@ -6,22 +6,10 @@
  */
 import type { LeadAssignment, LeadAssignmentsAnswer } from '../server/routes/assignments';
 import type { ReportAnswer } from '../server/schemas';
-import { ApiError } from './api';
+import { request } from './api';
 import { h, type Child } from './dom';
 import { pick, type Lang, type T } from './i18n';
 import { qrSvg } from './qr';
-
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw new ApiError(data.error ?? `the server answered ${response.status}`, response.status);
-  return data as T;
-}
 
 export const assignmentsApi = {
   list: (cohort: number) => request<LeadAssignmentsAnswer>('GET', `/api/cohorts/${cohort}/assignments`),
