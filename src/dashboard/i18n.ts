@@ -1,5 +1,6 @@
 /** The dashboard's own words in both languages; scenario text comes from the scenarios. */
 import type { Localised } from '../engine/format/schema';
+import { KIND_WORDS } from '../shared/action-kinds';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -317,13 +318,7 @@ export const WORDS = {
   'trend.caption': { en: '{name}’s calls, newest first', 'zh-CN': '{name} 的通话（最新在前）' },
   'trend.axis': { en: 'score %', 'zh-CN': '得分 %' },
   'trend.dot': { en: '{caller}, {when}: {score}%, {verdict}. Open the transcript', 'zh-CN': '{caller}，{when}：{score}%，{verdict}。打开通话记录' },
-  'kind.hold': { en: 'Hold', 'zh-CN': '保持' },
-  'kind.lookup': { en: 'Look up', 'zh-CN': '查询' },
-  'kind.sms': { en: 'SMS', 'zh-CN': '短信' },
-  'kind.ticket': { en: 'Ticket', 'zh-CN': '工单' },
-  'kind.transfer': { en: 'Transfer', 'zh-CN': '转接' },
-  'kind.escalate': { en: 'Escalate', 'zh-CN': '升级' },
-  'kind.hang-up': { en: 'Hang up', 'zh-CN': '挂机' },
+  ...KIND_WORDS,
   'debrief.rule.kept': { en: 'Kept: {rule}', 'zh-CN': '做到：{rule}' },
   'debrief.rule.broken': { en: 'Broke: {rule}', 'zh-CN': '违反：{rule}' },
   loading: { en: 'Loading…', 'zh-CN': '加载中…' },

@@ -3,6 +3,7 @@
  * the scenario files; this table only holds the interface around it.
  */
 import type { ChoiceKind, FlowStep, Language, Localised, Outcome, TicketTier } from '../engine/format/schema';
+import { KIND_WORDS } from '../shared/action-kinds';
 
 export type { Language, Localised };
 export const UI_LANGUAGES = ['zh-CN', 'en'] as const satisfies readonly Language[];
@@ -85,13 +86,7 @@ export const STRINGS = {
   'call.leaveConfirm': { en: 'Press Esc again to leave. This call will not be scored.', 'zh-CN': '再按一次 Esc 离开；本次通话不计分。' },
   'call.broken': { en: 'This call cannot go on: the scenario is broken at this point.', 'zh-CN': '剧本在此处有误，通话无法继续。' },
   'kind.say': { en: 'Say', 'zh-CN': '回答' },
-  'kind.hold': { en: 'Hold', 'zh-CN': '保持' },
-  'kind.lookup': { en: 'Look up', 'zh-CN': '查询' },
-  'kind.sms': { en: 'SMS', 'zh-CN': '短信' },
-  'kind.ticket': { en: 'Ticket', 'zh-CN': '工单' },
-  'kind.transfer': { en: 'Transfer', 'zh-CN': '转接' },
-  'kind.escalate': { en: 'Escalate', 'zh-CN': '升级' },
-  'kind.hang-up': { en: 'Hang up', 'zh-CN': '挂机' },
+  ...KIND_WORDS,
   'tier.ordinary': { en: 'ordinary', 'zh-CN': '普通' },
   'tier.serious': { en: 'serious', 'zh-CN': '重大' },
   'tier.compensation': { en: 'compensation', 'zh-CN': '索赔' },
