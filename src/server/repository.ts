@@ -6,6 +6,7 @@
 import type { Db, Queryable, SqlValue } from './db';
 import type { DecisionFact } from './analytics';
 import type { AttemptFlag } from './vouch';
+import { daysIn, edgeAttempts, splitParams, splitRange } from './repository/days';
 
 /** A lead as a session sees them: migration 007's roles, and whether an admin set their password. */
 export interface LeadSession {
@@ -844,22 +845,29 @@ export class Repository {
   /**
    * The dashboard's report for one cohort the lead owns; null when the lead does not own it. Without a
    * date range it reads the per-trainee-per-caller summaries the insert trigger keeps (migrations):
-   * about trainees × callers rows, whatever the history's length. A date range needs the attempts
-   * themselves and reads them through the (cohort_id, started_at, id) index.
+   * about trainees × callers rows, whatever the history's length. A date range reads the day
+   * summaries of the whole UTC days it holds (migration 015) and the attempts of its partial days at
+   * either end, through the (cohort_id, started_at, id) index; `summaries: false` reads every
+   * attempt of the range instead (the tests compare the two).
    */
-  async report(leadId: number, cohortId: number, filter: AttemptFilter): Promise<Report | null> {
+  async report(leadId: number, cohortId: number, filter: AttemptFilter, options: { summaries?: boolean } = {}): Promise<Report | null> {
     const dated = filter.from !== undefined || filter.to !== undefined;
     // One round trip: ownership, the trainees and the cells in one statement; the heat map from the cells.
+    // A date range: the day summaries of its whole UTC days and the attempts of its partial days (repository/days.ts).
     const cellsSql = dated
-      ? `SELECT a.trainee_id, a.scenario_id, count(*)::int AS attempts, max(a.total)::float8 AS best,
-           (array_agg(a.total ORDER BY a.started_at DESC, a.id DESC))[1]::float8 AS last,
-           (array_agg(a.dimensions ORDER BY a.started_at DESC, a.id DESC))[1] AS last_dimensions,
-           bool_or(a.passed) AS passed, max(a.started_at) AS last_at
-         FROM attempts a, owner WHERE a.cohort_id = owner.id AND ${filterSql(3)}
-         GROUP BY a.trainee_id, a.scenario_id`
+      ? `SELECT trainee_id, scenario_id, sum(attempts)::int AS attempts, max(best)::float8 AS best,
+           (array_agg(last ORDER BY at DESC, id DESC))[1]::float8 AS last,
+           (array_agg(dims ORDER BY at DESC, id DESC))[1] AS last_dimensions,
+           bool_or(passed) AS passed, max(at) AS last_at
+         FROM (SELECT s.trainee_id, s.scenario_id, s.attempts, s.best, s.last_total AS last, s.last_dimensions AS dims, s.passed > 0 AS passed, s.last_started_at AS at, s.last_id AS id
+             FROM summary_days s, owner WHERE s.cohort_id = owner.id AND ($3::text IS NULL OR s.scenario_id = $3::text) AND ${daysIn(4)}
+           UNION ALL
+           SELECT a.trainee_id, a.scenario_id, 1, a.total, a.total, a.dimensions, a.passed, a.started_at, a.id
+             FROM ${edgeAttempts('a.cohort_id = $1 AND ($3::text IS NULL OR a.scenario_id = $3::text)', 4)} a) x
+         GROUP BY trainee_id, scenario_id`
       : `SELECT s.trainee_id, s.scenario_id, s.attempts, s.best, s.last_total AS last, s.last_dimensions, s.passed, s.last_started_at AS last_at
          FROM attempt_summaries s, owner
-         WHERE s.cohort_id = owner.id AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL AND ($5::text IS NULL OR s.scenario_id = $5::text)`;
+         WHERE s.cohort_id = owner.id AND ($3::text IS NULL OR s.scenario_id = $3::text)`;
     const rows = await this.db.query<{ report: ReportJson | string | null }>(
       `WITH owner AS (SELECT id, name FROM cohorts WHERE id = $1 AND lead_id = $2),
        cells AS (${cellsSql})
@@ -870,7 +878,7 @@ export class Repository {
          'cells', (SELECT coalesce(json_agg(json_build_object('traineeId', c.trainee_id, 'scenarioId', c.scenario_id, 'attempts', c.attempts,
                       'best', c.best, 'last', c.last, 'passed', c.passed, 'lastAt', c.last_at, 'lastDimensions', c.last_dimensions) ORDER BY c.trainee_id, c.scenario_id), '[]') FROM cells c)
        ) END AS report`,
-      [cohortId, leadId, ...filterParams(filter)],
+      [cohortId, leadId, filter.scenarioId ?? null, ...(dated ? splitParams(splitRange(filter.from ?? null, filter.to ?? null, options.summaries !== false)) : [])],
     );
     const report = parsed<ReportJson | null>(rows[0]?.report ?? null);
     if (!report) return null;

@@ -1,12 +1,13 @@
 /**
- * The cohort analytics' SQL (migrations 011, 013). Without a date range every read goes through the
- * aggregates the attempt triggers keep, or through an index, never through a cohort's whole
+ * The cohort analytics' SQL (migrations 011, 013, 015). Without a date range every read goes through
+ * the aggregates the attempt triggers keep, or through an index, never through a cohort's whole
  * history. With a date range (server dates: `started_at`, the server's start of the call or its
- * receipt) the reads count the attempts of the range themselves, through attempts_cohort_started
- * (cohort_id, started_at, id), as the report's dated cells do: the cost follows the range's size.
+ * receipt) the reads add the day summaries of the whole UTC days the range holds to the attempts of
+ * its partial days at either end (./days.ts): the same figures as counting every call of the range.
  * The routes check the cohort is the lead's first (ownedCohort).
  */
 import type { Db, SqlValue } from '../db';
+import { daysIn, edgeAttempts, splitParams, splitRange } from './days';
 import type { Bucket } from '../analytics';
 import type { AttemptFlag } from '../vouch';
 
@@ -18,6 +19,8 @@ export interface Scope {
   scenarioId: string | null;
   from: string | null;
   to: string | null;
+  /** False: a dated read counts every call of the range from the attempts, no day summary (the tests compare the two). */
+  summaries?: boolean;
 }
 
 const dated = (q: Scope) => q.from !== null || q.to !== null;
@@ -25,6 +28,12 @@ const dated = (q: Scope) => q.from !== null || q.to !== null;
 const ATTEMPTS_IN = `a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text)
   AND ($3::timestamptz IS NULL OR a.started_at >= $3::timestamptz) AND ($4::timestamptz IS NULL OR a.started_at < $4::timestamptz)`;
 const scopeParams = (q: Scope): SqlValue[] => [q.cohortId, q.scenarioId, q.from, q.to];
+/** Undated: $1 cohort, $2 caller. Dated: then the day split's parameters from $3 (./days.ts). */
+const readParams = (q: Scope): SqlValue[] => (dated(q) ? [q.cohortId, q.scenarioId, ...splitParams(splitRange(q.from, q.to, q.summaries !== false))] : [q.cohortId, q.scenarioId]);
+/** The whole days of the scope in a day table (no alias). */
+const DAYS = `cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND ${daysIn(3)}`;
+/** The attempts of the scope's partial days, to alias. */
+const EDGES = edgeAttempts('a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text)', 3);
 
 export interface CallerFigures {
   scenarioId: string;
@@ -78,15 +87,17 @@ export class AnalyticsRepository {
   async callers(q: Scope): Promise<CallerFigures[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       dated(q)
-        ? `SELECT a.scenario_id, count(*) AS attempts, count(*) FILTER (WHERE a.passed) AS passed,
-             count(*) FILTER (WHERE a.decisions IS NOT NULL) AS analysed, count(*) FILTER (WHERE a.flags <> '[]'::jsonb) AS flagged,
-             count(DISTINCT a.trainee_id) AS trainees, count(DISTINCT a.trainee_id) FILTER (WHERE a.passed) AS trainees_passed
-           FROM attempts a WHERE ${ATTEMPTS_IN} GROUP BY a.scenario_id ORDER BY a.scenario_id`
+        ? `SELECT scenario_id, sum(attempts) AS attempts, sum(passed) AS passed, sum(analysed) AS analysed, sum(flagged) AS flagged,
+             count(DISTINCT trainee_id) AS trainees, count(DISTINCT trainee_id) FILTER (WHERE passed > 0) AS trainees_passed
+           FROM (SELECT scenario_id, trainee_id, attempts, passed, analysed, flagged FROM summary_days WHERE ${DAYS}
+             UNION ALL
+             SELECT a.scenario_id, a.trainee_id, 1, a.passed::int, (a.decisions IS NOT NULL)::int, (a.flags <> '[]'::jsonb)::int FROM ${EDGES} a) x
+           GROUP BY scenario_id ORDER BY scenario_id`
         : `SELECT scenario_id, sum(attempts) AS attempts, sum(passed) AS passed, sum(analysed) AS analysed, sum(flagged) AS flagged,
              count(*) FILTER (WHERE attempts > 0) AS trainees, count(*) FILTER (WHERE passed > 0) AS trainees_passed
-           FROM analytics_callers WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
+           FROM analytics_callers WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
            GROUP BY scenario_id HAVING sum(attempts) > 0 ORDER BY scenario_id`,
-      scopeParams(q),
+      readParams(q),
     );
     return rows.map((r) => ({
       scenarioId: String(r.scenario_id),
@@ -103,13 +114,15 @@ export class AnalyticsRepository {
   async rules(q: Scope): Promise<RuleFigures[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       dated(q)
-        ? `SELECT r.rule_id, count(*) AS attempts, count(DISTINCT a.trainee_id) AS trainees
-           FROM attempts a, unnest(a.broken_rules) AS r (rule_id) WHERE ${ATTEMPTS_IN}
-           GROUP BY r.rule_id ORDER BY count(*) DESC, r.rule_id`
+        ? `SELECT rule_id, sum(attempts) AS attempts, count(DISTINCT trainee_id) AS trainees
+           FROM (SELECT rule_id, trainee_id, attempts FROM rule_days WHERE ${DAYS}
+             UNION ALL
+             SELECT r.rule_id, a.trainee_id, 1 FROM ${EDGES} a, unnest(a.broken_rules) AS r (rule_id)) x
+           GROUP BY rule_id ORDER BY sum(attempts) DESC, rule_id`
         : `SELECT rule_id, sum(attempts) AS attempts, count(DISTINCT trainee_id) FILTER (WHERE attempts > 0) AS trainees
-           FROM analytics_rules WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
+           FROM analytics_rules WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
            GROUP BY rule_id HAVING sum(attempts) > 0 ORDER BY sum(attempts) DESC, rule_id`,
-      scopeParams(q),
+      readParams(q),
     );
     return rows.map((r) => ({ ruleId: String(r.rule_id), attempts: n(r.attempts), trainees: n(r.trainees) }));
   }
@@ -121,15 +134,20 @@ export class AnalyticsRepository {
   async times(q: Scope, wholeCalls: boolean): Promise<Map<string, Map<string, Bucket[]>>> {
     const sql = !dated(q)
       ? `SELECT scenario_id, node_id, bucket_ms, n::int AS n FROM analytics_times
-         WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
-           AND (node_id = '') = $5 AND n > 0
+         WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND (node_id = '') = ${wholeCalls} AND n > 0
          ORDER BY scenario_id, node_id, bucket_ms`
       : wholeCalls
-        ? `SELECT a.scenario_id, '' AS node_id, analytics_bucket(a.duration_ms) AS bucket_ms, count(*)::int AS n
-           FROM attempts a WHERE ${ATTEMPTS_IN} AND a.timed_by_server AND $5 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`
-        : `SELECT a.scenario_id, d ->> 'node' AS node_id, analytics_bucket((d ->> 'ms')::integer) AS bucket_ms, count(*)::int AS n
-           FROM attempts a, jsonb_array_elements(a.decisions) d WHERE ${ATTEMPTS_IN} AND d ? 'ms' AND NOT $5 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
-    const rows = await this.db.query<{ scenario_id: string; node_id: string; bucket_ms: number; n: number }>(sql, [...scopeParams(q), wholeCalls]);
+        ? `SELECT scenario_id, '' AS node_id, bucket_ms, sum(n)::int AS n
+           FROM (SELECT scenario_id, bucket_ms, n FROM duration_days WHERE ${DAYS}
+             UNION ALL
+             SELECT a.scenario_id, analytics_bucket(a.duration_ms), 1 FROM ${EDGES} a WHERE a.timed_by_server) x
+           GROUP BY 1, 2, 3 HAVING sum(n) > 0 ORDER BY 1, 2, 3`
+        : `SELECT scenario_id, node_id, bucket_ms, sum(n)::int AS n
+           FROM (SELECT scenario_id, node_id, bucket_ms, n FROM time_days WHERE ${DAYS}
+             UNION ALL
+             SELECT a.scenario_id, d ->> 'node', analytics_bucket((d ->> 'ms')::integer), 1 FROM ${EDGES} a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms') x
+           GROUP BY 1, 2, 3 HAVING sum(n) > 0 ORDER BY 1, 2, 3`;
+    const rows = await this.db.query<{ scenario_id: string; node_id: string; bucket_ms: number; n: number }>(sql, readParams(q));
     const out = new Map<string, Map<string, Bucket[]>>();
     for (const r of rows) {
       const byNode = out.get(r.scenario_id) ?? new Map<string, Bucket[]>();
@@ -144,12 +162,14 @@ export class AnalyticsRepository {
   async flagCounts(q: Scope): Promise<{ kind: string; attempts: number }[]> {
     const rows = await this.db.query<{ kind: string; n: unknown }>(
       dated(q)
-        ? `SELECT f ->> 'kind' AS kind, count(*) AS n FROM attempts a, jsonb_array_elements(a.flags) f
-           WHERE ${ATTEMPTS_IN} AND a.flags <> '[]'::jsonb GROUP BY 1 ORDER BY count(*) DESC, 1`
+        ? `SELECT kind, sum(n) AS n
+           FROM (SELECT kind, n FROM flag_days WHERE ${DAYS}
+             UNION ALL
+             SELECT f ->> 'kind', 1 FROM ${EDGES} a, jsonb_array_elements(a.flags) f WHERE a.flags <> '[]'::jsonb) x
+           GROUP BY kind HAVING sum(n) > 0 ORDER BY sum(n) DESC, kind`
         : `SELECT kind, sum(n) AS n FROM analytics_flags WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
-             AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL
            GROUP BY kind HAVING sum(n) > 0 ORDER BY sum(n) DESC, kind`,
-      scopeParams(q),
+      readParams(q),
     );
     return rows.map((r) => ({ kind: r.kind, attempts: n(r.n) }));
   }
@@ -178,14 +198,15 @@ export class AnalyticsRepository {
   async choices(q: Scope & { scenarioId: string }): Promise<{ counts: { nodeId: string; choiceId: string; chosen: number; trainees: number }[]; traineesAt: Map<string, number> }> {
     // Per trainee, option (choice_id '' the decision as a whole: trainees who answered it) in one pass.
     const source = dated(q)
-      ? `SELECT a.trainee_id, d ->> 'node' AS node_id, d ->> 'choice' AS choice_id, count(*) AS chosen
-         FROM attempts a, jsonb_array_elements(a.decisions) d WHERE ${ATTEMPTS_IN} GROUP BY 1, 2, 3`
+      ? `SELECT trainee_id, node_id, choice_id, chosen FROM choice_days WHERE ${DAYS}
+         UNION ALL
+         SELECT a.trainee_id, d ->> 'node', d ->> 'choice', 1 FROM ${EDGES} a, jsonb_array_elements(a.decisions) d`
       : `SELECT trainee_id, node_id, choice_id, chosen FROM analytics_choices
-         WHERE cohort_id = $1 AND scenario_id = $2::text AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL AND chosen > 0`;
+         WHERE cohort_id = $1 AND scenario_id = $2::text AND chosen > 0`;
     const all = await this.db.query<Record<string, unknown>>(
       `SELECT node_id, choice_id, sum(chosen) AS chosen, count(DISTINCT trainee_id) AS trainees FROM (${source}) x
        GROUP BY GROUPING SETS ((node_id, choice_id), (node_id))`,
-      scopeParams(q),
+      readParams(q),
     );
     const rows = all.filter((r) => r.choice_id !== null);
     const at = all.filter((r) => r.choice_id === null);
@@ -202,29 +223,31 @@ export class AnalyticsRepository {
   async heat(q: Scope, by: HeatBy): Promise<{ traineeId: number; dimension: string; percent: number; calls: number }[]> {
     let sql: string;
     if (dated(q)) {
-      // Per trainee, caller and skill over the range's attempts, then the mean over callers.
-      const perCaller =
+      // Per trainee, caller and skill over the range (whole days and partial days), then the mean over callers.
+      sql =
         by === 'latest'
-          ? `SELECT DISTINCT ON (a.trainee_id, a.scenario_id) a.trainee_id, a.scenario_id, a.dimensions FROM attempts a WHERE ${ATTEMPTS_IN}
-             ORDER BY a.trainee_id, a.scenario_id, a.started_at DESC, a.id DESC`
-          : null;
-      sql = perCaller
-        ? `SELECT l.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
-           FROM (${perCaller}) l, jsonb_each_text(l.dimensions) d GROUP BY 1, 2`
-        : `SELECT trainee_id, dimension, avg(v) AS percent, count(*) AS calls FROM (
-             SELECT a.trainee_id, a.scenario_id, d.key AS dimension, ${by === 'best' ? 'max' : 'avg'}(d.value::float8) AS v
-             FROM attempts a, jsonb_each_text(a.dimensions) d WHERE ${ATTEMPTS_IN} GROUP BY 1, 2, 3) x GROUP BY 1, 2`;
+          ? `SELECT l.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
+             FROM (SELECT DISTINCT ON (trainee_id, scenario_id) trainee_id, scenario_id, dimensions FROM (
+                 SELECT trainee_id, scenario_id, last_started_at AS at, last_id AS id, last_dimensions AS dimensions FROM summary_days WHERE ${DAYS}
+                 UNION ALL
+                 SELECT a.trainee_id, a.scenario_id, a.started_at, a.id, a.dimensions FROM ${EDGES} a) y
+               ORDER BY trainee_id, scenario_id, at DESC, id DESC) l, jsonb_each_text(l.dimensions) d GROUP BY 1, 2`
+          : `SELECT trainee_id, dimension, avg(v) AS percent, count(*) AS calls FROM (
+               SELECT trainee_id, scenario_id, dimension, ${by === 'best' ? 'max(best)' : 'sum(total) / sum(n)'} AS v FROM (
+                 SELECT trainee_id, scenario_id, dimension, total, n, best FROM dimension_days WHERE ${DAYS}
+                 UNION ALL
+                 SELECT a.trainee_id, a.scenario_id, d.key, d.value::float8, 1, d.value::float8 FROM ${EDGES} a, jsonb_each_text(a.dimensions) d) y
+               GROUP BY 1, 2, 3) x GROUP BY 1, 2`;
     } else {
-      const undated = `AND $3::timestamptz IS NULL AND $4::timestamptz IS NULL`;
       sql =
         by === 'latest'
           ? `SELECT s.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
              FROM attempt_summaries s, jsonb_each_text(s.last_dimensions) d
-             WHERE s.cohort_id = $1 AND ($2::text IS NULL OR s.scenario_id = $2::text) ${undated} GROUP BY 1, 2`
+             WHERE s.cohort_id = $1 AND ($2::text IS NULL OR s.scenario_id = $2::text) GROUP BY 1, 2`
           : `SELECT trainee_id, dimension, avg(${by === 'best' ? 'best' : 'total / n'}) AS percent, count(*) AS calls
-             FROM analytics_dimensions WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) ${undated} AND n > 0 GROUP BY 1, 2`;
+             FROM analytics_dimensions WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND n > 0 GROUP BY 1, 2`;
     }
-    const rows = await this.db.query<Record<string, unknown>>(`${sql} ORDER BY 1, 2`, scopeParams(q));
+    const rows = await this.db.query<Record<string, unknown>>(`${sql} ORDER BY 1, 2`, readParams(q));
     return rows.map((r) => ({ traineeId: n(r.trainee_id), dimension: String(r.dimension), percent: Math.round(n(r.percent) * 10) / 10, calls: n(r.calls) }));
   }
 
