@@ -1,9 +1,9 @@
 /**
  * The call's state graph stored compactly, for the analysis: a state is (node, mood, tested flags),
  * kept as two numbers — node and mood packed in one (`node << 7 | mood`), and the id of its set of
- * tested flags — side by side in one typed array. A look-up reads a small table of the states met
- * last (it stays in the processor's cache), then a slot of the large hash table that holds node and
- * mood beside the id, and the flag set only where those match. Flag sets are bit masks (32 flags a
+ * tested flags — side by side in one typed array. States are looked up in one small hash table per
+ * node (the tables of the few dozen nodes the walk is at stay in the processor's cache), whose
+ * slots hold the flag set and mood beside the id. Flag sets are bit masks (32 flags a
  * word), interned: each distinct set has one id, and the set a choice leads to is worked out once
  * per set and choice.
  * Edges are stored per state, in order, as the target state and the choice (or a silence). Memory
@@ -22,6 +22,17 @@ const MOOD_BITS = 7;
 const MOOD_MASK = (1 << MOOD_BITS) - 1;
 /** Node indexes must fit the packed key's other bits. */
 const MAX_NODE_INDEX = 2 ** (31 - MOOD_BITS) - 1;
+
+/** A node's look-up table before its first state, and the slots of its first table. */
+const EMPTY_TABLE = new Int32Array(2); // one empty slot, never written: the first state grows it
+const FIRST_SLOTS = 16;
+/** Flag sets are packed with the mood in one 32-bit number: at most this many. */
+const MAX_FLAG_SETS = 2 ** (31 - MOOD_BITS);
+const slotOf = (key: number, mask: number) => {
+  const h = Math.imul(key ^ (key >>> 15), 0x2c1b3c6d);
+  const g = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return (g ^ (g >>> 15)) & mask;
+};
 
 export const STATE_DECISION = 0;
 export const STATE_ENDING = 1;
@@ -303,17 +314,18 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   };
 
   // ---- states ----
-  // The look-up table holds two numbers a slot: the packed node and mood, and the state's id + 1
-  // (0: an empty slot); the flag set is read from `keys` only where node and mood match. It is kept
-  // at most 70% full. Arrays grow by half, so that a copy made while growing stays small.
+  // One look-up table per node: the states at a node, by mood and flag set. A call's states near
+  // one another in the walk are at a few dozen nodes at a time, so the tables in use stay in the
+  // processor's cache where one table of every state would not. A slot holds two numbers: the flag
+  // set and mood packed in one (`set << 7 | mood`), and the state's id + 1 (0: an empty slot). Each
+  // table is kept at most 70% full and doubles (rehashing only its own states) when it is not.
+  // The state arrays grow by half, so that a copy made while growing stays small.
   let capacity = 1 << 12;
   let keys = new Int32Array(capacity * 2);
   let stateKind = new Uint8Array(capacity);
   let count = 0;
-  let tableBits = 12;
-  let table = new Int32Array(2 << tableBits);
-  let tableRoom = Math.floor((1 << tableBits) * 0.7);
-  const slotOf = (nm: number, set: number, bits: number) => Math.imul(Math.imul(nm, 0x9e3779b1) ^ Math.imul(set + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - bits);
+  const tables: Int32Array[] = Array.from({ length: ids.length }, () => EMPTY_TABLE);
+  const tableUsed = new Int32Array(ids.length);
   const grow = () => {
     capacity = Math.ceil(capacity * 1.5);
     const k = new Int32Array(capacity * 2);
@@ -323,55 +335,50 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     kinds.set(stateKind);
     stateKind = kinds;
   };
-  const rehash = () => {
-    const bits = tableBits + 1;
-    table = new Int32Array(0); // let the old table go before the new one is made
-    const next = new Int32Array(2 << bits);
-    const mask = (1 << bits) - 1;
-    for (let i = 0; i < count; i++) {
-      const nm = keys[2 * i] as number;
-      let h = slotOf(nm, keys[2 * i + 1] as number, bits);
-      while (next[2 * h + 1] !== 0) h = (h + 1) & mask;
-      next[2 * h] = nm;
-      next[2 * h + 1] = i + 1;
+  /** The node's table twice as large (or its first table), its states placed again. */
+  const growTable = (node: number): Int32Array => {
+    const old = tables[node] as Int32Array;
+    const slots = old === EMPTY_TABLE ? FIRST_SLOTS : old.length; // twice the slots: two numbers a slot
+    const next = new Int32Array(2 * slots);
+    const mask = slots - 1;
+    for (let h = 0; h < old.length; h += 2) {
+      const id = old[h + 1] as number;
+      if (id === 0) continue;
+      const key = old[h] as number;
+      let at = slotOf(key, mask);
+      while (next[2 * at + 1] !== 0) at = (at + 1) & mask;
+      next[2 * at] = key;
+      next[2 * at + 1] = id;
     }
-    table = next;
-    tableBits = bits;
-    tableRoom = Math.floor((1 << bits) * 0.7);
+    tables[node] = next;
+    return next;
   };
-  // States are often met again soon after they are found or last met (the same call reached by
-  // different orders of the same choices): a small table that fits the processor's cache answers
-  // most look-ups before the large one is read. One slot per hash, the last state met there.
-  const RECENT_BITS = 15;
-  const recent = new Int32Array(3 << RECENT_BITS);
   const intern = (node: number, mood: number, set: number, kind: number): number => {
-    const nm = (node << MOOD_BITS) | mood;
-    const r = 3 * slotOf(nm, set, RECENT_BITS);
-    const known = recent[r + 2] as number;
-    if (known !== 0 && recent[r] === nm && recent[r + 1] === set) return known - 1;
-    const id = internSlow(nm, set, kind);
-    recent[r] = nm;
-    recent[r + 1] = set;
-    recent[r + 2] = id + 1;
-    return id;
-  };
-  const internSlow = (nm: number, set: number, kind: number): number => {
-    const mask = (1 << tableBits) - 1;
-    let h = slotOf(nm, set, tableBits);
+    const key = (set << MOOD_BITS) | mood;
+    let table = tables[node] as Int32Array;
+    let mask = (table.length >>> 1) - 1;
+    let h = slotOf(key, mask);
     for (;;) {
       const i = table[2 * h + 1] as number;
       if (i === 0) break;
-      if (table[2 * h] === nm && keys[2 * i - 1] === set) return i - 1;
+      if (table[2 * h] === key) return i - 1;
       h = (h + 1) & mask;
+    }
+    const used = (tableUsed[node] as number) + 1;
+    tableUsed[node] = used;
+    if (used * 10 > (mask + 1) * 7) {
+      table = growTable(node);
+      mask = (table.length >>> 1) - 1;
+      h = slotOf(key, mask);
+      while (table[2 * h + 1] !== 0) h = (h + 1) & mask;
     }
     const id = count++;
     if (id === capacity) grow();
-    keys[2 * id] = nm;
+    keys[2 * id] = (node << MOOD_BITS) | mood;
     keys[2 * id + 1] = set;
     stateKind[id] = kind;
-    table[2 * h] = nm;
+    table[2 * h] = key;
     table[2 * h + 1] = id + 1;
-    if (count > tableRoom) rehash();
     return id;
   };
 
@@ -421,7 +428,10 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const edgeClass = new ClassList(1 << 14, choices.length + 1);
   const expandable = Math.min(options.stateLimit, 0x7fffffff);
   let s = 0;
-  for (; s < count && s < expandable; s++) {
+  // A state expanded makes at most one new flag set a choice: stop before they outgrow the packing.
+  let widest = 0;
+  for (let i = 0; i < nodeCount; i++) widest = Math.max(widest, (choiceFirst[i + 1] as number) - (choiceFirst[i] as number));
+  for (; s < count && s < expandable && flagSets.length + widest < MAX_FLAG_SETS; s++) {
     if (s >= edgeStart.length - 1) {
       const grown = new Int32Array(capacity + 1);
       grown.set(edgeStart);
@@ -450,7 +460,7 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     edgeTo.push(next === node ? intern(node, m, set, STATE_DECISION) : arrive(m, set, next));
     edgeClass.push(silenceClass);
   }
-  table = new Int32Array(0); // the look-up table is not needed any more: let it go before the solver allocates
+  tables.length = 0; // the look-up tables are not needed any more: let them go before the solver allocates
   let complete = true;
   for (let t = s; t < count; t++) if (stateKind[t] === STATE_DECISION) complete = false;
   if (edgeStart.length < count + 1) {

@@ -1,0 +1,536 @@
+/**
+ * The call's state graph stored compactly, for the analysis: a state is (node, mood, tested flags),
+ * kept as two numbers — node and mood packed in one (`node << 7 | mood`), and the id of its set of
+ * tested flags — side by side in one typed array. A look-up reads a small table of the states met
+ * last (it stays in the processor's cache), then a slot of the large hash table that holds node and
+ * mood beside the id, and the flag set only where those match. Flag sets are bit masks (32 flags a
+ * word), interned: each distinct set has one id, and the set a choice leads to is worked out once
+ * per set and choice.
+ * Edges are stored per state, in order, as the target state and the choice (or a silence). Memory
+ * and time grow linearly with the states; no object is made per state or per edge.
+ *
+ * The walk is the one the call logic defines (`route`, `moveOnChoice`, `moveOnSilence`), compiled:
+ * conditions, effects and targets become arrays indexed by node and choice, so that exploring a
+ * state allocates nothing.
+ */
+import type { Choice, Condition, Scenario } from '../../../src/engine/format/schema';
+import { clampMood, silenceEffect } from '../../../src/engine/call/logic';
+
+const MAX_AUTO_STEPS = 1000;
+/** Bits of the packed key that hold the mood (0 … 100). */
+const MOOD_BITS = 7;
+const MOOD_MASK = (1 << MOOD_BITS) - 1;
+/** Node indexes must fit the packed key's other bits. */
+const MAX_NODE_INDEX = 2 ** (31 - MOOD_BITS) - 1;
+
+export const STATE_DECISION = 0;
+export const STATE_ENDING = 1;
+export const STATE_BROKEN = 2;
+
+export interface StateGraphOptions {
+  /** Moods the call can be in once answered (each starting anger, on time and late): one root each. */
+  rootMoods: readonly number[];
+  /** Decision states at or beyond this id are not expanded, and the graph is incomplete. */
+  stateLimit: number;
+}
+
+export interface StateGraph {
+  count: number;
+  /** Per state, two numbers: `node << 7 | mood` (node: index into `ids`), then the flag set's id. */
+  keys: Int32Array;
+  kind: Uint8Array;
+  /** Edges of state s are edgeStart[s] … edgeStart[s + 1] - 1 (states never expanded have none). */
+  edgeStart: Int32Array;
+  edgeTo: Int32Array;
+  /** A choice's index into `choices`, or `choices.length` for a silence (16 bits when they fit). */
+  edgeClass: EdgeClasses;
+  /** Node ids by index: the scenario's nodes (first of each id), then missing ids the walk met. */
+  ids: string[];
+  /** Choices by global index. */
+  choices: Choice[];
+  /** The outcome of each node index that is an ending (undefined otherwise). */
+  outcomes: Array<string | undefined>;
+  roots: number[];
+  /** Flag ids (tested flags, sorted) of each interned flag set. */
+  flagSets: string[][];
+  reachableNodes: Set<string>;
+  offeredChoiceIds: Set<string>;
+  takenBranches: Set<string>;
+  emptyDecisions: Set<string>;
+  brokenNodes: Set<string>;
+  complete: boolean;
+}
+
+export const nodeOf = (g: StateGraph, s: number): number => (g.keys[2 * s] as number) >>> MOOD_BITS;
+export const moodOf = (g: StateGraph, s: number): number => (g.keys[2 * s] as number) & MOOD_MASK;
+export const flagSetOf = (g: StateGraph, s: number): number => g.keys[2 * s + 1] as number;
+
+export type EdgeClasses = Uint16Array | Int32Array;
+
+/** A growable list of edge classes: 16 bits each while the classes fit, else 32. */
+class ClassList {
+  data: EdgeClasses;
+  length = 0;
+  constructor(capacity: number, classes: number) {
+    this.data = classes <= 0xffff ? new Uint16Array(capacity) : new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const size = Math.ceil(this.data.length * 1.5);
+      const next = this.data instanceof Uint16Array ? new Uint16Array(size) : new Int32Array(size);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  view(): EdgeClasses {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** A growable Int32Array. */
+class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(Math.ceil(this.data.length * 1.5));
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  /** The list at its length (a view: no copy, which at 20 million edges would double the peak memory). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>, options: StateGraphOptions): StateGraph {
+  // ---- compile the scenario ----
+  const ids: string[] = [];
+  const at = new Map<string, number>();
+  for (const n of scenario.nodes) {
+    if (!at.has(n.id)) {
+      at.set(n.id, ids.length);
+      ids.push(n.id);
+    }
+  }
+  const nodeCount = ids.length;
+  const byIndex: Scenario['nodes'] = [];
+  for (const n of scenario.nodes) if (byIndex.length < ids.length && ids[byIndex.length] === n.id) byIndex.push(n);
+  const indexOf = (id: string): number => {
+    let i = at.get(id);
+    if (i === undefined) {
+      i = ids.length;
+      ids.push(id);
+      at.set(id, i);
+    }
+    return i;
+  };
+  const testedList = [...tested].sort();
+  const flagAt = new Map(testedList.map((f, i) => [f, i]));
+  /** Words of 32 flags in a flag set's mask. */
+  const words = Math.max(1, Math.ceil(testedList.length / 32));
+
+  // Conditions, compiled to flat arrays: condition k tests masks need[k*words…] and not[k*words…].
+  const condNeed = new IntList(64 * words);
+  const condNot = new IntList(64 * words);
+  const condMoodMin: number[] = [];
+  const condMoodMax: number[] = [];
+  const condFlags: boolean[] = [];
+  /** -1: always holds. */
+  const compile = (when: Condition | undefined): number => {
+    if (!when || (!when.flags?.length && !when.notFlags?.length && when.moodMin === undefined && when.moodMax === undefined)) return -1;
+    const need = new Int32Array(words);
+    const not = new Int32Array(words);
+    for (const f of when.flags ?? []) {
+      const i = flagAt.get(f) as number;
+      need[i >>> 5] = (need[i >>> 5] as number) | (1 << (i & 31));
+    }
+    for (const f of when.notFlags ?? []) {
+      const i = flagAt.get(f) as number;
+      not[i >>> 5] = (not[i >>> 5] as number) | (1 << (i & 31));
+    }
+    for (let w = 0; w < words; w++) {
+      condNeed.push(need[w] as number);
+      condNot.push(not[w] as number);
+    }
+    condMoodMin.push(when.moodMin ?? -1);
+    condMoodMax.push(when.moodMax ?? 101);
+    condFlags.push((when.flags?.length ?? 0) + (when.notFlags?.length ?? 0) > 0);
+    return condMoodMin.length - 1;
+  };
+  // kind per node index: 0 caller, 1 decision, 2 ending; missing ids are added later (kind 3).
+  const nodeKind: number[] = byIndex.map((n) => (n.kind === 'caller' ? 0 : n.kind === 'decision' ? 1 : 2));
+  const outcomes: Array<string | undefined> = byIndex.map((n) => (n.kind === 'ending' ? n.outcome : undefined));
+  const branchConds: number[][] = byIndex.map((n) => (n.kind === 'caller' ? (n.branches ?? []).map((b) => compile(b.when)) : []));
+  const branchNext: number[][] = byIndex.map((n) => (n.kind === 'caller' ? (n.branches ?? []).map((b) => indexOf(b.next)) : []));
+  const callerNext: number[] = byIndex.map((n) => (n.kind === 'caller' && n.next !== undefined ? indexOf(n.next) : -1));
+  const choices: StateGraph['choices'] = [];
+  const choiceFirstList: number[] = [];
+  const choiceCondList: number[] = [];
+  const choiceMoodList: number[] = [];
+  const choiceNextList: number[] = [];
+  const choiceSet: Int32Array[] = [];
+  const choiceUnset: Int32Array[] = [];
+  const silenceNextList: number[] = [];
+  for (let i = 0; i < nodeCount; i++) {
+    choiceFirstList.push(choices.length);
+    const n = byIndex[i]!;
+    silenceNextList.push(n.kind === 'decision' ? (n.silenceNext !== undefined ? indexOf(n.silenceNext) : i) : -1);
+    if (n.kind !== 'decision') continue;
+    for (const c of n.choices) {
+      choices.push(c);
+      choiceCondList.push(compile(c.when));
+      choiceMoodList.push(c.mood ?? 0);
+      choiceNextList.push(indexOf(c.next));
+      // Set and unset, restricted to the tested flags (the others cannot change the future).
+      choiceSet.push(Int32Array.from((c.set ?? []).flatMap((f) => (flagAt.has(f) ? [flagAt.get(f)!] : []))));
+      choiceUnset.push(Int32Array.from((c.unset ?? []).flatMap((f) => (flagAt.has(f) ? [flagAt.get(f)!] : []))));
+    }
+  }
+  choiceFirstList.push(choices.length);
+  if (ids.length > MAX_NODE_INDEX) throw new Error(`a scenario of ${ids.length} nodes is more than the analysis can index`);
+  const choiceFirst = Int32Array.from(choiceFirstList);
+  const choiceCond = Int32Array.from(choiceCondList);
+  const choiceMood = Int32Array.from(choiceMoodList);
+  const choiceNext = Int32Array.from(choiceNextList);
+  const choiceChanges = Uint8Array.from(choices.map((_, c) => ((choiceSet[c] as Int32Array).length + (choiceUnset[c] as Int32Array).length > 0 ? 1 : 0)));
+  const silenceNext = Int32Array.from(silenceNextList);
+  const need = condNeed.data;
+  const not = condNot.data;
+  const moodMin = Int32Array.from(condMoodMin);
+  const moodMax = Int32Array.from(condMoodMax);
+  /** Per condition: the one word of the flag masks its flags fall in (need1, not1), -1 for several, -2 for none. */
+  const condWord = Int32Array.from(condFlags, (tests, k) => {
+    if (!tests) return -2;
+    let word = -1;
+    for (let w = 0; w < words; w++) {
+      if ((need[k * words + w] as number) === 0 && (not[k * words + w] as number) === 0) continue;
+      if (word >= 0) return -1;
+      word = w;
+    }
+    return word;
+  });
+  const need1 = Int32Array.from(condWord, (w, k) => (w >= 0 ? (need[k * words + w] as number) : 0));
+  const not1 = Int32Array.from(condWord, (w, k) => (w >= 0 ? (not[k * words + w] as number) : 0));
+  const limit = scenario.caller.moodLimit;
+  const onLimit = indexOf(scenario.caller.onMoodLimit);
+  const start = indexOf(scenario.start);
+  const silenceMood = silenceEffect(scenario).mood;
+  const silenceClass = choices.length;
+  // Caller nodes' branches, flat: branches of node i are branchFirst[i] … branchFirst[i + 1] - 1.
+  const branchFirst = new Int32Array(nodeCount + 1);
+  for (let i = 0; i < nodeCount; i++) branchFirst[i + 1] = (branchFirst[i] as number) + (branchConds[i] as number[]).length;
+  const branchCond = Int32Array.from(branchConds.flat());
+  const branchTo = Int32Array.from(branchNext.flat());
+  const callerTo = Int32Array.from(callerNext);
+  /** Kind per node index, missing ids (3) included once the compile is done. */
+  const kindAt = Int32Array.from({ length: ids.length }, (_, i) => (i < nodeCount ? (nodeKind[i] as number) : 3));
+
+  // ---- interned flag sets: set s's mask is masks[s*words … s*words + words - 1] ----
+  const flagSets: string[][] = [[]];
+  let masks = new Int32Array(words * 64);
+  const setIds = new Map<string, number>([[new Array<number>(words).fill(0).join(','), 0]]);
+  /** Known transitions (set, choice) → set: open addressing, three numbers a slot (set + 1, choice, result). */
+  let moveBits = 10;
+  let moves = new Int32Array(3 << moveBits);
+  let moveCount = 0;
+  const moveSlot = (s: number, c: number, bits: number) => Math.imul(Math.imul(s, 0x9e3779b1) ^ Math.imul(c + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - bits);
+  const rememberMove = (table: Int32Array, bits: number, s: number, c: number, to: number) => {
+    const mask = (1 << bits) - 1;
+    let h = moveSlot(s, c, bits);
+    while (table[3 * h] !== 0) h = (h + 1) & mask;
+    table[3 * h] = s + 1;
+    table[3 * h + 1] = c;
+    table[3 * h + 2] = to;
+  };
+  /** The flag set a choice leads to from set `s`. */
+  const nextSet = (s: number, c: number): number => {
+    if (choiceChanges[c] === 0) return s;
+    const mask = (1 << moveBits) - 1;
+    for (let h = moveSlot(s, c, moveBits); ; h = (h + 1) & mask) {
+      const at = moves[3 * h] as number;
+      if (at === 0) break;
+      if (at === s + 1 && moves[3 * h + 1] === c) return moves[3 * h + 2] as number;
+    }
+    const m = masks.slice(s * words, s * words + words);
+    for (const f of choiceSet[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) | (1 << (f & 31));
+    for (const f of choiceUnset[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) & ~(1 << (f & 31));
+    const k = m.join(',');
+    let id = setIds.get(k);
+    if (id === undefined) {
+      id = flagSets.length;
+      setIds.set(k, id);
+      flagSets.push(testedList.filter((_, f) => ((m[f >>> 5] as number) & (1 << (f & 31))) !== 0));
+      if ((id + 1) * words > masks.length) {
+        const grown = new Int32Array(masks.length * 2);
+        grown.set(masks);
+        masks = grown;
+      }
+      masks.set(m, id * words);
+    }
+    if (++moveCount * 2 > 1 << moveBits) {
+      const bits = moveBits + 1;
+      const grown = new Int32Array(3 << bits);
+      for (let h = 0; h < 1 << moveBits; h++) if (moves[3 * h] !== 0) rememberMove(grown, bits, (moves[3 * h] as number) - 1, moves[3 * h + 1] as number, moves[3 * h + 2] as number);
+      moves = grown;
+      moveBits = bits;
+    }
+    rememberMove(moves, moveBits, s, c, id);
+    return id;
+  };
+  const holds = (k: number, mood: number, s: number): boolean => {
+    if (k < 0) return true;
+    if (mood < (moodMin[k] as number) || mood > (moodMax[k] as number)) return false;
+    const w = condWord[k] as number;
+    if (w === -2) return true;
+    if (w >= 0) {
+      const m = masks[s * words + w] as number;
+      const n = need1[k] as number;
+      return (m & n) === n && (m & (not1[k] as number)) === 0;
+    }
+    for (let w = 0, base = k * words, set = s * words; w < words; w++) {
+      const m = masks[set + w] as number;
+      const n = need[base + w] as number;
+      if ((m & n) !== n || (m & (not[base + w] as number)) !== 0) return false;
+    }
+    return true;
+  };
+
+  // ---- states ----
+  // The look-up table holds two numbers a slot: the packed node and mood, and the state's id + 1
+  // (0: an empty slot); the flag set is read from `keys` only where node and mood match. It is kept
+  // at most 70% full. Arrays grow by half, so that a copy made while growing stays small.
+  let capacity = 1 << 12;
+  let keys = new Int32Array(capacity * 2);
+  let stateKind = new Uint8Array(capacity);
+  let count = 0;
+  let tableBits = 12;
+  let table = new Int32Array(2 << tableBits);
+  let tableRoom = Math.floor((1 << tableBits) * 0.7);
+  const slotOf = (nm: number, set: number, bits: number) => Math.imul(Math.imul(nm, 0x9e3779b1) ^ Math.imul(set + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - bits);
+  const grow = () => {
+    capacity = Math.ceil(capacity * 1.5);
+    const k = new Int32Array(capacity * 2);
+    k.set(keys);
+    keys = k;
+    const kinds = new Uint8Array(capacity);
+    kinds.set(stateKind);
+    stateKind = kinds;
+  };
+  const rehash = () => {
+    const bits = tableBits + 1;
+    table = new Int32Array(0); // let the old table go before the new one is made
+    const next = new Int32Array(2 << bits);
+    const mask = (1 << bits) - 1;
+    for (let i = 0; i < count; i++) {
+      const nm = keys[2 * i] as number;
+      let h = slotOf(nm, keys[2 * i + 1] as number, bits);
+      while (next[2 * h + 1] !== 0) h = (h + 1) & mask;
+      next[2 * h] = nm;
+      next[2 * h + 1] = i + 1;
+    }
+    table = next;
+    tableBits = bits;
+    tableRoom = Math.floor((1 << bits) * 0.7);
+  };
+  // States are often met again soon after they are found or last met (the same call reached by
+  // different orders of the same choices): a small table that fits the processor's cache answers
+  // most look-ups before the large one is read. One slot per hash, the last state met there.
+  const RECENT_BITS = 15;
+  const recent = new Int32Array(3 << RECENT_BITS);
+  const intern = (node: number, mood: number, set: number, kind: number): number => {
+    const nm = (node << MOOD_BITS) | mood;
+    const r = 3 * slotOf(nm, set, RECENT_BITS);
+    const known = recent[r + 2] as number;
+    if (known !== 0 && recent[r] === nm && recent[r + 1] === set) return known - 1;
+    const id = internSlow(nm, set, kind);
+    recent[r] = nm;
+    recent[r + 1] = set;
+    recent[r + 2] = id + 1;
+    return id;
+  };
+  const internSlow = (nm: number, set: number, kind: number): number => {
+    const mask = (1 << tableBits) - 1;
+    let h = slotOf(nm, set, tableBits);
+    for (;;) {
+      const i = table[2 * h + 1] as number;
+      if (i === 0) break;
+      if (table[2 * h] === nm && keys[2 * i - 1] === set) return i - 1;
+      h = (h + 1) & mask;
+    }
+    const id = count++;
+    if (id === capacity) grow();
+    keys[2 * id] = nm;
+    keys[2 * id + 1] = set;
+    stateKind[id] = kind;
+    table[2 * h] = nm;
+    table[2 * h + 1] = id + 1;
+    if (count > tableRoom) rehash();
+    return id;
+  };
+
+  // ---- what the walk reached ----
+  const reached = new Uint8Array(nodeCount);
+  const branchTaken = new Uint8Array(branchFirst[nodeCount] as number);
+  const nextTaken = new Uint8Array(nodeCount);
+  const broken = new Set<number>();
+  const offered = new Uint8Array(choices.length);
+  const empty = new Uint8Array(nodeCount);
+
+  /** Moves into a node, following caller nodes, and returns the state the call stops in. */
+  const arrive = (mood: number, set: number, to: number): number => {
+    let id = to;
+    let last = to;
+    for (let guard = 0; guard < MAX_AUTO_STEPS; guard++) {
+      last = id;
+      const kind = kindAt[id] as number;
+      if (kind === 3) break;
+      reached[id] = 1;
+      if (kind !== 0) return intern(id, mood, set, kind === 1 ? STATE_DECISION : STATE_ENDING);
+      let next = -1;
+      let b = branchFirst[id] as number;
+      for (const end = branchFirst[id + 1] as number; b < end; b++) {
+        if (holds(branchCond[b] as number, mood, set)) {
+          branchTaken[b] = 1;
+          next = branchTo[b] as number;
+          break;
+        }
+      }
+      if (next < 0) {
+        nextTaken[id] = 1;
+        next = callerTo[id] as number;
+      }
+      if (next < 0) break; // a caller node with nowhere to go: broken here
+      id = next;
+    }
+    broken.add(last);
+    return intern(last, mood, set, STATE_BROKEN);
+  };
+
+  const roots = options.rootMoods.map((mood) => arrive(mood, 0, start));
+  // States are expanded in id order (the order they were found: breadth first); each state's edges
+  // follow the previous state's.
+  let edgeStart = new Int32Array(capacity + 1);
+  const edgeTo = new IntList(1 << 14);
+  const edgeClass = new ClassList(1 << 14, choices.length + 1);
+  const expandable = Math.min(options.stateLimit, 0x7fffffff);
+  let s = 0;
+  for (; s < count && s < expandable; s++) {
+    if (s >= edgeStart.length - 1) {
+      const grown = new Int32Array(capacity + 1);
+      grown.set(edgeStart);
+      edgeStart = grown;
+    }
+    edgeStart[s] = edgeTo.length;
+    if (stateKind[s] !== STATE_DECISION) continue;
+    const nm = keys[2 * s] as number;
+    const node = nm >>> MOOD_BITS;
+    const mood = nm & MOOD_MASK;
+    const set = keys[2 * s + 1] as number;
+    let any = false;
+    for (let c = choiceFirst[node] as number, end = choiceFirst[node + 1] as number; c < end; c++) {
+      if (!holds(choiceCond[c] as number, mood, set)) continue;
+      any = true;
+      offered[c] = 1;
+      const m = clampMood(mood + (choiceMood[c] as number));
+      const to = arrive(m, nextSet(set, c), m >= limit ? onLimit : (choiceNext[c] as number));
+      edgeTo.push(to);
+      edgeClass.push(c);
+    }
+    if (!any) empty[node] = 1;
+    // Silence: the caller waits at this decision (a state of its own, one angrier) or moves on.
+    const m = clampMood(mood + silenceMood);
+    const next = m >= limit ? onLimit : (silenceNext[node] as number);
+    edgeTo.push(next === node ? intern(node, m, set, STATE_DECISION) : arrive(m, set, next));
+    edgeClass.push(silenceClass);
+  }
+  table = new Int32Array(0); // the look-up table is not needed any more: let it go before the solver allocates
+  let complete = true;
+  for (let t = s; t < count; t++) if (stateKind[t] === STATE_DECISION) complete = false;
+  if (edgeStart.length < count + 1) {
+    const grown = new Int32Array(count + 1);
+    grown.set(edgeStart.subarray(0, s));
+    edgeStart = grown;
+  }
+  for (; s <= count; s++) edgeStart[s] = edgeTo.length;
+
+  const reachableNodes = new Set<string>();
+  reached.forEach((r, i) => r && reachableNodes.add(ids[i] as string));
+  const takenBranches = new Set<string>();
+  for (let i = 0; i < nodeCount; i++) {
+    for (let b = branchFirst[i] as number; b < (branchFirst[i + 1] as number); b++) if (branchTaken[b]) takenBranches.add(`${ids[i]}#${b - (branchFirst[i] as number)}`);
+    if (nextTaken[i]) takenBranches.add(`${ids[i]}#next`);
+  }
+  const offeredChoiceIds = new Set<string>();
+  offered.forEach((o, c) => o && offeredChoiceIds.add((choices[c] as { id: string }).id));
+  const emptyDecisions = new Set<string>();
+  empty.forEach((e, i) => e && emptyDecisions.add(ids[i] as string));
+  const brokenNodes = new Set<string>([...broken].map((i) => ids[i] as string));
+  return {
+    count,
+    keys: keys.subarray(0, 2 * count),
+    kind: stateKind.subarray(0, count),
+    edgeStart: edgeStart.subarray(0, count + 1),
+    edgeTo: edgeTo.view(),
+    edgeClass: edgeClass.view(),
+    ids,
+    choices,
+    outcomes,
+    roots,
+    flagSets,
+    reachableNodes,
+    offeredChoiceIds,
+    takenBranches,
+    emptyDecisions,
+    brokenNodes,
+    complete,
+  };
+}
+
+/** What multiplies the states of a call: for a trainer whose call is too large to analyse. */
+export interface StateGrowth {
+  /** Decision and ending nodes the walk reached. */
+  nodes: number;
+  /** Distinct moods a reached node is found in, on average. */
+  moodsPerNode: number;
+  /** Distinct sets of tested flags met. */
+  flagSets: number;
+  /** Tested flags, most dividing first: the share of states in which each is set. */
+  flags: Array<{ flag: string; share: number }>;
+  /** Ids of nodes whose choices or branches test the mood. */
+  moodTests: string[];
+}
+
+export function stateGrowth(g: StateGraph, scenario: Scenario): StateGrowth {
+  const { count, keys } = g;
+  const seen = new Uint8Array(g.ids.length << MOOD_BITS);
+  const nodes = new Uint8Array(g.ids.length);
+  let pairs = 0;
+  const perSet = new Float64Array(g.flagSets.length);
+  for (let s = 0; s < count; s++) {
+    const nm = keys[2 * s] as number;
+    nodes[nm >>> MOOD_BITS] = 1;
+    if (!seen[nm]) {
+      seen[nm] = 1;
+      pairs++;
+    }
+    perSet[keys[2 * s + 1] as number]! += 1;
+  }
+  const reached = nodes.reduce((a, b) => a + b, 0);
+  const share = new Map<string, number>();
+  g.flagSets.forEach((set, i) => {
+    for (const f of set) share.set(f, (share.get(f) ?? 0) + (perSet[i] as number));
+  });
+  const flags = [...share].map(([flag, n]) => ({ flag, share: count ? n / count : 0 }));
+  // A flag set in half the states doubles them; one set in almost none or almost all barely counts.
+  flags.sort((a, b) => Math.min(b.share, 1 - b.share) - Math.min(a.share, 1 - a.share) || a.flag.localeCompare(b.flag));
+  const testsMood = (when: Condition | undefined) => when?.moodMin !== undefined || when?.moodMax !== undefined;
+  const moodTests = scenario.nodes.filter((n) => (n.kind === 'decision' && n.choices.some((c) => testsMood(c.when))) || (n.kind === 'caller' && (n.branches ?? []).some((b) => testsMood(b.when)))).map((n) => n.id);
+  return { nodes: reached, moodsPerNode: reached ? pairs / reached : 0, flagSets: g.flagSets.length, flags, moodTests };
+}
