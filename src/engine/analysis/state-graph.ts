@@ -120,6 +120,64 @@ class IntList {
   }
 }
 
+/**
+ * Many small hash tables, one per index (a node, a choice), from a key (a number of 31 bits) to a
+ * value: the walk uses a few dozen at a time, which stay in the processor's cache where one table
+ * of everything would not. A slot holds two numbers, the key and the value + 1 (0: an empty slot);
+ * a table is kept at most 70% full and doubles, placing only its own keys again, when it is not.
+ */
+class Tables {
+  private readonly tables: Int32Array[];
+  private readonly used: Int32Array;
+  constructor(count: number) {
+    this.tables = Array.from({ length: count }, () => EMPTY_TABLE);
+    this.used = new Int32Array(count);
+  }
+  /** The value of `key` in table `i`, or -1. */
+  get(i: number, key: number): number {
+    const table = this.tables[i] as Int32Array;
+    const mask = (table.length >>> 1) - 1;
+    for (let h = slotOf(key, mask); ; h = (h + 1) & mask) {
+      const v = table[2 * h + 1] as number;
+      if (v === 0) return -1;
+      if (table[2 * h] === key) return v - 1;
+    }
+  }
+  /** Stores a key that table `i` does not hold. */
+  add(i: number, key: number, value: number): void {
+    let table = this.tables[i] as Int32Array;
+    const used = (this.used[i] as number) + 1;
+    this.used[i] = used;
+    if (used * 10 > (table.length >>> 1) * 7) table = this.grow(i);
+    const mask = (table.length >>> 1) - 1;
+    let h = slotOf(key, mask);
+    while (table[2 * h + 1] !== 0) h = (h + 1) & mask;
+    table[2 * h] = key;
+    table[2 * h + 1] = value + 1;
+  }
+  /** Lets every table go. */
+  clear(): void {
+    this.tables.fill(EMPTY_TABLE);
+  }
+  private grow(i: number): Int32Array {
+    const old = this.tables[i] as Int32Array;
+    const slots = old === EMPTY_TABLE ? FIRST_SLOTS : old.length; // twice the slots: two numbers a slot
+    const next = new Int32Array(2 * slots);
+    const mask = slots - 1;
+    for (let h = 0; h < old.length; h += 2) {
+      const v = old[h + 1] as number;
+      if (v === 0) continue;
+      const key = old[h] as number;
+      let at = slotOf(key, mask);
+      while (next[2 * at + 1] !== 0) at = (at + 1) & mask;
+      next[2 * at] = key;
+      next[2 * at + 1] = v;
+    }
+    this.tables[i] = next;
+    return next;
+  }
+}
+
 export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>, options: StateGraphOptions): StateGraph {
   // ---- compile the scenario ----
   const ids: string[] = [];
@@ -247,28 +305,13 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const flagSets: string[][] = [[]];
   let masks = new Int32Array(words * 64);
   const setIds = new Map<string, number>([[new Array<number>(words).fill(0).join(','), 0]]);
-  /** Known transitions (set, choice) → set: open addressing, three numbers a slot (set + 1, choice, result). */
-  let moveBits = 10;
-  let moves = new Int32Array(3 << moveBits);
-  let moveCount = 0;
-  const moveSlot = (s: number, c: number, bits: number) => Math.imul(Math.imul(s, 0x9e3779b1) ^ Math.imul(c + 0x7f4a7c15, 0x85ebca6b), 0xc2b2ae35) >>> (32 - bits);
-  const rememberMove = (table: Int32Array, bits: number, s: number, c: number, to: number) => {
-    const mask = (1 << bits) - 1;
-    let h = moveSlot(s, c, bits);
-    while (table[3 * h] !== 0) h = (h + 1) & mask;
-    table[3 * h] = s + 1;
-    table[3 * h + 1] = c;
-    table[3 * h + 2] = to;
-  };
+  /** Known transitions set → set, one table per choice. */
+  const moves = new Tables(choices.length);
   /** The flag set a choice leads to from set `s`. */
   const nextSet = (s: number, c: number): number => {
     if (choiceChanges[c] === 0) return s;
-    const mask = (1 << moveBits) - 1;
-    for (let h = moveSlot(s, c, moveBits); ; h = (h + 1) & mask) {
-      const at = moves[3 * h] as number;
-      if (at === 0) break;
-      if (at === s + 1 && moves[3 * h + 1] === c) return moves[3 * h + 2] as number;
-    }
+    const known = moves.get(c, s);
+    if (known >= 0) return known;
     const m = masks.slice(s * words, s * words + words);
     for (const f of choiceSet[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) | (1 << (f & 31));
     for (const f of choiceUnset[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) & ~(1 << (f & 31));
@@ -285,14 +328,7 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
       }
       masks.set(m, id * words);
     }
-    if (++moveCount * 2 > 1 << moveBits) {
-      const bits = moveBits + 1;
-      const grown = new Int32Array(3 << bits);
-      for (let h = 0; h < 1 << moveBits; h++) if (moves[3 * h] !== 0) rememberMove(grown, bits, (moves[3 * h] as number) - 1, moves[3 * h + 1] as number, moves[3 * h + 2] as number);
-      moves = grown;
-      moveBits = bits;
-    }
-    rememberMove(moves, moveBits, s, c, id);
+    moves.add(c, s, id);
     return id;
   };
   const holds = (k: number, mood: number, s: number): boolean => {
@@ -314,18 +350,15 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   };
 
   // ---- states ----
-  // One look-up table per node: the states at a node, by mood and flag set. A call's states near
-  // one another in the walk are at a few dozen nodes at a time, so the tables in use stay in the
-  // processor's cache where one table of every state would not. A slot holds two numbers: the flag
-  // set and mood packed in one (`set << 7 | mood`), and the state's id + 1 (0: an empty slot). Each
-  // table is kept at most 70% full and doubles (rehashing only its own states) when it is not.
-  // The state arrays grow by half, so that a copy made while growing stays small.
+  // One look-up table per node: the states at a node, by flag set and mood packed in one number
+  // (`set << 7 | mood`). States near one another in the walk are at a few dozen nodes, whose tables
+  // stay in the processor's cache where one table of every state would not. The state arrays grow
+  // by half, so that a copy made while growing stays small.
   let capacity = 1 << 12;
   let keys = new Int32Array(capacity * 2);
   let stateKind = new Uint8Array(capacity);
   let count = 0;
-  const tables: Int32Array[] = Array.from({ length: ids.length }, () => EMPTY_TABLE);
-  const tableUsed = new Int32Array(ids.length);
+  const tables = new Tables(ids.length);
   const grow = () => {
     capacity = Math.ceil(capacity * 1.5);
     const k = new Int32Array(capacity * 2);
@@ -335,50 +368,16 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     kinds.set(stateKind);
     stateKind = kinds;
   };
-  /** The node's table twice as large (or its first table), its states placed again. */
-  const growTable = (node: number): Int32Array => {
-    const old = tables[node] as Int32Array;
-    const slots = old === EMPTY_TABLE ? FIRST_SLOTS : old.length; // twice the slots: two numbers a slot
-    const next = new Int32Array(2 * slots);
-    const mask = slots - 1;
-    for (let h = 0; h < old.length; h += 2) {
-      const id = old[h + 1] as number;
-      if (id === 0) continue;
-      const key = old[h] as number;
-      let at = slotOf(key, mask);
-      while (next[2 * at + 1] !== 0) at = (at + 1) & mask;
-      next[2 * at] = key;
-      next[2 * at + 1] = id;
-    }
-    tables[node] = next;
-    return next;
-  };
   const intern = (node: number, mood: number, set: number, kind: number): number => {
     const key = (set << MOOD_BITS) | mood;
-    let table = tables[node] as Int32Array;
-    let mask = (table.length >>> 1) - 1;
-    let h = slotOf(key, mask);
-    for (;;) {
-      const i = table[2 * h + 1] as number;
-      if (i === 0) break;
-      if (table[2 * h] === key) return i - 1;
-      h = (h + 1) & mask;
-    }
-    const used = (tableUsed[node] as number) + 1;
-    tableUsed[node] = used;
-    if (used * 10 > (mask + 1) * 7) {
-      table = growTable(node);
-      mask = (table.length >>> 1) - 1;
-      h = slotOf(key, mask);
-      while (table[2 * h + 1] !== 0) h = (h + 1) & mask;
-    }
+    const known = tables.get(node, key);
+    if (known >= 0) return known;
     const id = count++;
     if (id === capacity) grow();
     keys[2 * id] = (node << MOOD_BITS) | mood;
     keys[2 * id + 1] = set;
     stateKind[id] = kind;
-    table[2 * h] = key;
-    table[2 * h + 1] = id + 1;
+    tables.add(node, key, id);
     return id;
   };
 
@@ -460,7 +459,8 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     edgeTo.push(next === node ? intern(node, m, set, STATE_DECISION) : arrive(m, set, next));
     edgeClass.push(silenceClass);
   }
-  tables.length = 0; // the look-up tables are not needed any more: let them go before the solver allocates
+  tables.clear(); // the look-up tables are not needed any more: let them go before the solver allocates
+  moves.clear();
   let complete = true;
   for (let t = s; t < count; t++) if (stateKind[t] === STATE_DECISION) complete = false;
   if (edgeStart.length < count + 1) {
