@@ -23,10 +23,11 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { ExportJob, ExportResult, SubmitJob, SubmitResult } from './server-clients';
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     exports: { type: 'string', default: '3' },
     /** Replay threads in the server (src/server/replay.ts); default as `npm start`: REPLAY_THREADS or one per core beyond the first. */
     'replay-threads': { type: 'string' },
+    /** PostgreSQL: attempt insert statements in flight at once (ATTEMPT_WRITERS); default as `npm start`. */
+    writers: { type: 'string' },
     db: { type: 'string', default: 'both' },
     write: { type: 'boolean', default: false },
     /** Internal: this process is one run against this database. */
@@ -52,6 +55,7 @@ const ATTEMPTS = Number(args.attempts);
 const ROWS = Number(args.rows);
 const EXPORTS = Number(args.exports);
 const REPLAY_THREADS = args['replay-threads'];
+const WRITERS = args.writers;
 const STARTUP_MS = 3000;
 const POSTGRES_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:54329/htl_test';
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -61,6 +65,7 @@ type Target = 'pglite' | 'postgres';
 /** One run's figures. */
 interface RunFigures {
   replayThreads: number;
+  writers: number;
   rawPerSecond: number;
   sent: number;
   acknowledged: number;
@@ -82,12 +87,20 @@ interface RunFigures {
   duringExportsP50: number;
   duringExportsP99: number;
   peakRssGrowthMb: number;
-  /** CPU time (ms) per row or request: this server process (every thread), the clients' process, the machine's postgres processes. */
+  /** CPU time (ms) per row or request: this server process (every thread), the clients' process, the postgres backends that served this process (found by their client ports). */
   rawServerCpuMs: number;
   rawPostgresCpuMs: number;
   submitServerCpuMs: number;
   submitClientCpuMs: number;
   submitPostgresCpuMs: number;
+  submitRequestThreadCpuMs: number;
+  /** The server's request thread during the submissions (perf_hooks.monitorEventLoopDelay, ms): how long a ready callback waited for it. */
+  loopDelayP50: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+  /** The attempt writer during the submissions: statements, mean attempts per statement. */
+  writerStatements: number;
+  writerMeanBatch: number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -111,6 +124,7 @@ async function oneRun(target: Target): Promise<RunFigures> {
     ...(target === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 20 } : { dataDir }),
     limits: { submit: roomy, submitPerAddress: roomy, join: roomy, login: roomy },
     replayThreads: defaultReplayThreads(REPLAY_THREADS),
+    ...(WRITERS !== undefined ? { attemptWriters: Number(WRITERS) } : {}),
   });
   const server = serve({ fetch: service.app.fetch, port: 0, hostname: '127.0.0.1' }) as import('node:http').Server;
   server.keepAliveTimeout = 65_000;
@@ -186,8 +200,14 @@ async function oneRun(target: Target): Promise<RunFigures> {
     // 2. Submissions from the client process (HTL_BENCH_PROFILE=dir: a CPU profile of this phase only).
     const profiler = process.env.HTL_BENCH_PROFILE ? await startProfile() : null;
     const submitCpu = cpuMeter(target === 'postgres');
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    const writer0 = { ...service.repository.writerStats };
+    loop.enable();
     const submitted = await clients<SubmitResult>({ kind: 'submit', base, tokens, attempts: attempts.map((a) => JSON.stringify(a)) });
+    loop.disable();
     const submitCpuMs = submitCpu();
+    const writerStatements = service.repository.writerStats.statements - writer0.statements;
+    const writerAttempts = service.repository.writerStats.attempts - writer0.attempts;
     await profiler?.(join(process.env.HTL_BENCH_PROFILE!, `submit-${target}-${process.pid}.cpuprofile`));
     const stored = await service.repository.countAttempts();
     const first = submitted.requests[0]?.[0] ?? 0;
@@ -251,10 +271,13 @@ async function oneRun(target: Target): Promise<RunFigures> {
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
     const exportStarted = Date.now();
-    const [exported, during] = await Promise.all([
-      clients<ExportResult>({ kind: 'export', base, cookie, paths: Array.from({ length: EXPORTS }, () => `/api/xapi?cohort=${cohortId}&limit=0`) }),
-      clients<SubmitResult>({ kind: 'submit', base, tokens, attempts: later.map((a) => JSON.stringify(a)) }),
-    ]);
+    // --exports 0: no export phase (a run that measures the submissions only).
+    const [exported, during] = EXPORTS === 0
+      ? [{ exports: [] } as ExportResult, { epochStart: 0, requests: [], acknowledged: 0, resent: 0, seconds: 0, cpuMs: 0 } as SubmitResult]
+      : await Promise.all([
+          clients<ExportResult>({ kind: 'export', base, cookie, paths: Array.from({ length: EXPORTS }, () => `/api/xapi?cohort=${cohortId}&limit=0`) }),
+          clients<SubmitResult>({ kind: 'submit', base, tokens, attempts: later.map((a) => JSON.stringify(a)) }),
+        ]);
     clearInterval(sampler);
     if (process.env.HTL_BENCH_DUMP) writeFileSync(process.env.HTL_BENCH_DUMP, JSON.stringify({ exportStarted, exported, submitted, during }));
     const exportEnded = exportStarted + Math.max(...exported.exports.map((e) => e.ms));
@@ -265,6 +288,8 @@ async function oneRun(target: Target): Promise<RunFigures> {
 
     return {
       replayThreads: service.replays?.size ?? 0,
+      // (a server from before the writers had one)
+      writers: (service.repository as { writers?: number }).writers ?? 1,
       rawPerSecond,
       sent: attempts.length,
       acknowledged: submitted.acknowledged,
@@ -291,6 +316,12 @@ async function oneRun(target: Target): Promise<RunFigures> {
       submitServerCpuMs: submitCpuMs.server / submitted.acknowledged,
       submitClientCpuMs: submitted.cpuMs / submitted.acknowledged,
       submitPostgresCpuMs: submitCpuMs.postgres / submitted.acknowledged,
+      submitRequestThreadCpuMs: submitCpuMs.requestThread / submitted.acknowledged,
+      loopDelayP50: loop.percentile(50) / 1e6,
+      loopDelayP99: loop.percentile(99) / 1e6,
+      loopDelayMax: loop.max / 1e6,
+      writerStatements,
+      writerMeanBatch: writerAttempts / writerStatements,
     };
   } finally {
     server.close();
@@ -305,40 +336,96 @@ async function oneRun(target: Target): Promise<RunFigures> {
   }
 }
 
+/** utime + stime of a /proc stat file, in ms (USER_HZ is 100 on Linux); NaN if it is gone. */
+function procCpuMs(path: string): number {
+  try {
+    const m = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(path, 'utf8').trim());
+    if (!m) return NaN;
+    const fields = m[2]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Every postgres process on the machine: pid → CPU ms so far. */
+function postgresProcesses(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm === 'postgres') out.set(pid, procCpuMs(`/proc/${pid}/stat`));
+  }
+  return out;
+}
+
+/**
+ * The postgres backends serving this process: this process's TCP connections (socket inodes in
+ * /proc/self/fd, their local ports in /proc/net/tcp) matched with the client port in each backend's
+ * title ("postgres: user db 127.0.0.1(port) …"). Other work on the same cluster (other tests, other
+ * benches) is left out.
+ */
+function ourBackends(): Set<string> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports = new Set<number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length > 9 && inodes.has(cols[9]!)) ports.add(parseInt(cols[1]!.split(':')[1]!, 16));
+    }
+  }
+  const pids = new Set<string>();
+  for (const pid of postgresProcesses().keys()) {
+    try {
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const m = /\((\d+)\)/.exec(title);
+      if (m && ports.has(Number(m[1]))) pids.add(pid);
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
 /**
  * CPU time from now until the returned function is called, in ms: this process (the server, every
- * thread: requests, PGlite, replays, GC) and, on Linux, the postgres processes on the machine
- * (/proc; NaN elsewhere, and on PGlite, whose database is in this process). The clock measures the other tenants of a shared machine too; CPU time
- * much less so. A backend that exits within the span takes its time with it (the pool keeps them).
+ * thread: requests, PGlite, replays, GC), its request thread alone, and on Linux with PostgreSQL the
+ * backends that served this process (NaN elsewhere, and on PGlite, whose database is in this
+ * process). The clock measures the other tenants of a shared machine too; CPU time much less so. A
+ * backend that exits within the span takes its time with it (the pool keeps them).
  */
-function cpuMeter(withPostgres: boolean): () => { server: number; postgres: number } {
-  const postgresCpu = (): number => {
-    if (!withPostgres) return NaN;
-    try {
-      let ticks = 0;
-      for (const pid of readdirSync('/proc')) {
-        if (!/^\d+$/.test(pid)) continue;
-        let stat: string;
-        try {
-          stat = readFileSync(`/proc/${pid}/stat`, 'utf8').trim();
-        } catch {
-          continue;
-        }
-        const m = /^\d+ \((.*)\) (.*)$/.exec(stat);
-        if (m?.[1] !== 'postgres') continue;
-        const fields = m[2]!.split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      }
-      return ticks * 10; // USER_HZ is 100 on Linux
-    } catch {
-      return NaN;
-    }
-  };
-  const p0 = postgresCpu();
+function cpuMeter(withPostgres: boolean): () => { server: number; requestThread: number; postgres: number } {
+  const p0 = withPostgres ? postgresProcesses() : new Map<string, number>();
+  const main0 = procCpuMs(`/proc/self/task/${process.pid}/stat`);
   const c0 = process.cpuUsage();
   return () => {
     const c = process.cpuUsage(c0);
-    return { server: (c.user + c.system) / 1000, postgres: postgresCpu() - p0 };
+    const requestThread = procCpuMs(`/proc/self/task/${process.pid}/stat`) - main0;
+    let postgres = NaN;
+    if (withPostgres) {
+      postgres = 0;
+      for (const pid of ourBackends()) postgres += procCpuMs(`/proc/${pid}/stat`) - (p0.get(pid) ?? 0);
+    }
+    return { server: (c.user + c.system) / 1000, requestThread, postgres };
   };
 }
 
@@ -412,7 +499,7 @@ for (const target of targets) {
   const runs: RunFigures[] = [];
   for (let i = 1; i <= RUNS; i++) {
     console.log(`== ${target}, run ${i} of ${RUNS}: ${TRAINEES} trainees, ${ATTEMPTS} attempts, report and ${EXPORTS} exports over ${ROWS} rows`);
-    const forward = ['--trainees', String(TRAINEES), '--attempts', String(ATTEMPTS), '--rows', String(ROWS), '--exports', String(EXPORTS), ...(REPLAY_THREADS !== undefined ? ['--replay-threads', REPLAY_THREADS] : [])];
+    const forward = ['--trainees', String(TRAINEES), '--attempts', String(ATTEMPTS), '--rows', String(ROWS), '--exports', String(EXPORTS), ...(REPLAY_THREADS !== undefined ? ['--replay-threads', REPLAY_THREADS] : []), ...(WRITERS !== undefined ? ['--writers', WRITERS] : [])];
     const figures = JSON.parse(await node([fileURLToPath(import.meta.url), '--run', target, ...forward])) as RunFigures;
     console.log(JSON.stringify(figures));
     if (figures.stored !== figures.acknowledged) {
@@ -434,6 +521,7 @@ const NAMES: Record<Target, string> = { pglite: 'PGlite (folder on disk)', postg
 type Line = [string, (r: RunFigures) => number, string, ((x: number) => string)?];
 const lines: Line[] = [
   ['replay threads in the server (0: the request thread replays)', (r) => r.replayThreads, '', (x) => String(x)],
+  ['attempt writers (insert statements in flight at once)', (r) => r.writers, '', (x) => String(x)],
   ['raw single-row inserts/s (same rows, same database, as many at once)', (r) => r.rawPerSecond, ''],
   ['submissions/s, whole run (replayed and stored)', (r) => r.perSecond, ''],
   ['submissions/s, steady state (after the first 3 s)', (r) => r.steadyPerSecond, ''],
@@ -443,6 +531,10 @@ const lines: Line[] = [
   ['submission p50, first 3 s (ms)', (r) => r.startupP50, ''],
   ['submission **p99**, steady state (ms)', (r) => r.steadyP99, '< 50 ms'],
   ['submission p50, steady state (ms)', (r) => r.steadyP50, ''],
+  ['request thread\'s event-loop delay during the submissions, p50 (ms)', (r) => r.loopDelayP50, ''],
+  ['event-loop delay p99 (ms)', (r) => r.loopDelayP99, ''],
+  ['event-loop delay max (ms)', (r) => r.loopDelayMax, ''],
+  ['attempts per insert statement (group commit), mean', (r) => r.writerMeanBatch, ''],
   ['**GET /api/report**, median of 20 (ms), cohort of 50 at N attempts', (r) => r.reportMedianMs, '< 30 ms'],
   ['GET /api/report, p90 of 20 (ms)', (r) => r.reportP90Ms, ''],
   ['submission **p99** during the exports (ms)', (r) => r.duringExportsP99, '< 100 ms'],
@@ -453,9 +545,10 @@ const lines: Line[] = [
   ['MB per export', (r) => r.exportMb[0] ?? NaN, ''],
   ['server peak memory growth during the exports (MB)', (r) => r.peakRssGrowthMb, ''],
   ['CPU ms per raw insert: server process (every thread)', (r) => r.rawServerCpuMs, '', f2],
-  ['CPU ms per raw insert: postgres processes', (r) => r.rawPostgresCpuMs, '', f2],
+  ['CPU ms per raw insert: postgres backends serving the server', (r) => r.rawPostgresCpuMs, '', f2],
   ['CPU ms per submission: server process (every thread)', (r) => r.submitServerCpuMs, '', f2],
-  ['CPU ms per submission: postgres processes', (r) => r.submitPostgresCpuMs, '', f2],
+  ['CPU ms per submission: of which the request thread', (r) => r.submitRequestThreadCpuMs, '', f2],
+  ['CPU ms per submission: postgres backends serving the server', (r) => r.submitPostgresCpuMs, '', f2],
   ['CPU ms per submission: the clients\' process', (r) => r.submitClientCpuMs, '', f2],
   ['**CPU ratio** (server + postgres) per raw insert ÷ per submission', (r) => (r.rawServerCpuMs + (r.rawPostgresCpuMs || 0)) / (r.submitServerCpuMs + (r.submitPostgresCpuMs || 0)), '', f2],
 ];

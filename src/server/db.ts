@@ -9,9 +9,17 @@ import type { Pool } from 'pg';
 
 export type SqlValue = string | number | boolean | null | Date;
 
+export interface QueryOptions {
+  /**
+   * PostgreSQL: run it as this named prepared statement, parsed and planned once per connection
+   * (the text must be the same at every call under this name). PGlite: ignored.
+   */
+  prepared?: string;
+}
+
 export interface Queryable {
   /** One statement with $1… parameters. */
-  query<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  query<Row>(sql: string, params?: readonly SqlValue[], options?: QueryOptions): Promise<Row[]>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -300,8 +308,8 @@ async function openPostgres(url: string, schema: string | undefined, poolSize: n
   pool.on('error', (error) => console.error(`PostgreSQL: ${error.message}`));
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const wrap = (q: { query: Pool['query'] }): Queryable => ({
-    async query<Row>(sql: string, params: readonly SqlValue[] = []) {
-      const result = await q.query(sql, [...params]);
+    async query<Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions) {
+      const result = options?.prepared ? await q.query({ name: options.prepared, text: sql, values: [...params] }) : await q.query(sql, [...params]);
       return result.rows as Row[];
     },
     async exec(sql) {

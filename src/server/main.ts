@@ -18,6 +18,7 @@ import { buildIfNeeded } from './build';
 import { prepareDataDir } from './db';
 import { lockDataDir } from './lock';
 import { defaultReplayThreads } from './replay';
+import { DEFAULT_POSTGRES_WRITERS } from './repository';
 import { lrsConfigFromEnv } from './lrs';
 import { openService, REPO_ROOT } from './service';
 import { VoiceMaker } from './studio-voices';
@@ -84,6 +85,8 @@ async function main() {
     dataDir,
     durability,
     replayThreads: defaultReplayThreads(),
+    // PostgreSQL: attempt inserts in flight at once (each on a connection of the pool of 10).
+    attemptWriters: whole('ATTEMPT_WRITERS', DEFAULT_POSTGRES_WRITERS, 1),
     setupToken,
     secureCookies: process.env.COOKIE_SECURE === '1',
     trustProxy,

@@ -281,8 +281,6 @@ function toAttempt(row: AttemptDbRow): StoredAttempt {
   return { ...toListed(row), steps: parsed(row.steps) };
 }
 
-const ATTEMPT_INSERT_COLUMNS = 24;
-
 /** An attempt started before the due date is counted if the server has it within this many minutes after it. */
 export const ASSIGNMENT_GRACE_MINUTES = 30;
 
@@ -308,34 +306,82 @@ const FOUND_FLAGS = `v.flags
           to_char(v.received AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'), to_char(g.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))))
     ELSE '[]'::jsonb END`;
 
-/** One statement for any number of attempts; the ids it stored (not those already there). */
-async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): Promise<Set<string>> {
-  const values: SqlValue[] = [];
-  const tuples = attempts.map((a, i) => {
-    values.push(a.id, a.traineeId, a.cohortId, a.scenarioId, a.scenarioHash, a.scenarioRevision, a.language, a.startedAt);
-    values.push(json(a.steps), a.outcome, a.passed, a.total, json(a.dimensions), a.durationMs, a.seed, a.mode);
-    values.push(a.timedByServer ?? false, a.claimedStartedAt ?? null, a.replayPrint ?? null, a.choicePrint ?? null, json(a.flags ?? []), a.receivedAt ?? null);
-    values.push(a.brokenRules ? json(a.brokenRules) : null, a.decisions ? json(a.decisions) : null);
-    const p = (k: number) => `$${i * ATTEMPT_INSERT_COLUMNS + k}`;
-    return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}::bigint, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, ${p(8)}::timestamptz, ${p(9)}::jsonb, ${p(10)}, ${p(11)}::boolean, ${p(12)}::float8, ${p(13)}::jsonb, ${p(14)}::int, ${p(15)}, ${p(16)}, ${p(17)}::boolean, ${p(18)}::timestamptz, ${p(19)}, ${p(20)}, ${p(21)}::jsonb, coalesce(${p(22)}::timestamptz, now()), CASE WHEN ${p(23)}::jsonb IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${p(23)}::jsonb)) END, ${p(24)}::jsonb)`;
-  });
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
+/**
+ * Advisory locks (the two-key form, first key this) that an insert of attempts takes, one per caller
+ * of its attempts and in ascending order, before it writes a row: see `insertAttempts`.
+ */
+const CALLER_LOCK_SPACE = 0x4854_4c01; // "HTL" 1
+
+/** A caller's lock key: a 32-bit FNV-1a hash of its id (two callers sharing one only wait for each other). */
+export function callerLockKey(scenarioId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < scenarioId.length; i++) {
+    h ^= scenarioId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+/**
+ * The insert of any number of attempts, one fixed text: the rows come as one jsonb array
+ * (`jsonb_to_recordset`), so PostgreSQL parses and plans it once per connection (a named prepared
+ * statement) instead of a new text, with 24 parameters a row, for every size of group.
+ *
+ * Before it writes a row it takes a transaction advisory lock per caller of its attempts, in
+ * ascending order (the one-time filter below runs before the first row). Every row the insert's
+ * triggers lock (the summaries per trainee and caller, the analytics of migration 011 per cohort
+ * and caller) belongs to one caller, so two inserts that could lock the same rows in different
+ * orders, and deadlock, queue on the first caller they share instead: several writers of one
+ * server (BatchWriter's lanes) and the writers of other servers on the same database.
+ */
+const INSERT_ATTEMPTS = `INSERT INTO attempts (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
        steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, assignment_id,
        broken_rules, decisions)
      SELECT v.id, v.trainee_id, v.cohort_id, v.scenario_id, v.scenario_hash, v.scenario_revision, v.language, v.started_at,
        v.steps, v.outcome, v.passed, v.total, v.dimensions, v.duration_ms, v.seed, v.mode, v.timed_by_server, v.claimed_started_at, v.replay_print, v.choice_print,
-       ${FOUND_FLAGS}, g.id, v.broken_rules, v.decisions
-     FROM (VALUES ${tuples.join(', ')}) AS v (id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario_revision, language, started_at,
-       steps, outcome, passed, total, dimensions, duration_ms, seed, mode, timed_by_server, claimed_started_at, replay_print, choice_print, flags, received,
-       broken_rules, decisions)
+       ${FOUND_FLAGS}, g.id, CASE WHEN v.broken_rules IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(v.broken_rules)) END, v.decisions
+     FROM (SELECT r.*, coalesce(r.received_at, now()) AS received
+       FROM jsonb_to_recordset($1::jsonb) AS r (id uuid, trainee_id bigint, cohort_id bigint, scenario_id text, scenario_hash text, scenario_revision int,
+         language text, started_at timestamptz, steps jsonb, outcome text, passed boolean, total float8, dimensions jsonb, duration_ms int, seed text, mode text,
+         timed_by_server boolean, claimed_started_at timestamptz, replay_print text, choice_print text, flags jsonb, received_at timestamptz,
+         broken_rules jsonb, decisions jsonb)) AS v
      -- The assignment of the attempt's own server start (a vouched attempt only: its seed proves the start).
      LEFT JOIN attempt_starts st ON st.id = v.id AND st.trainee_id = v.trainee_id AND v.timed_by_server AND st.mode = v.mode AND st.scenario_id = v.scenario_id
      LEFT JOIN assignments g ON g.id = st.assignment_id
-     ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`,
-    values,
-  );
-  return new Set(rows.map((r) => r.id));
+     WHERE (SELECT count(pg_advisory_xact_lock(${CALLER_LOCK_SPACE}, k.key)) FROM unnest($2::int[]) WITH ORDINALITY AS k (key, n)) >= 0
+     ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`;
+
+/** One statement for any number of attempts; the ids it stored (not those already there). */
+async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): Promise<Set<string>> {
+  const rows = attempts.map((a) => ({
+    id: a.id,
+    trainee_id: a.traineeId,
+    cohort_id: a.cohortId,
+    scenario_id: a.scenarioId,
+    scenario_hash: a.scenarioHash,
+    scenario_revision: a.scenarioRevision,
+    language: a.language,
+    started_at: a.startedAt,
+    steps: a.steps,
+    outcome: a.outcome,
+    passed: a.passed,
+    total: a.total,
+    dimensions: a.dimensions,
+    duration_ms: a.durationMs,
+    seed: a.seed,
+    mode: a.mode,
+    timed_by_server: a.timedByServer ?? false,
+    claimed_started_at: a.claimedStartedAt ?? null,
+    replay_print: a.replayPrint ?? null,
+    choice_print: a.choicePrint ?? null,
+    flags: a.flags ?? [],
+    received_at: a.receivedAt ?? null,
+    broken_rules: a.brokenRules ?? null,
+    decisions: a.decisions ?? null,
+  }));
+  const keys = [...new Set(attempts.map((a) => callerLockKey(a.scenarioId)))].sort((x, y) => x - y);
+  const stored = await db.query<{ id: string }>(INSERT_ATTEMPTS, [json(rows), `{${keys.join(',')}}`], { prepared: 'htl_insert_attempts' });
+  return new Set(stored.map((r) => r.id));
 }
 
 const TOKEN_CACHE_MS = 30_000;
@@ -350,31 +396,74 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** One writer: its own queue, at most one statement in flight. */
+interface Lane {
+  queue: Pending[];
+  writing: boolean;
+}
+
 /**
  * Group commit for attempts: while one write is under way, new attempts wait and then go together
  * in the next. Each caller's promise settles after its statement has committed. If a batch fails
  * (one bad row fails the statement), its attempts are written one by one, so only the bad one fails.
+ *
+ * With `lanes` > 1 (PostgreSQL) that many statements can be in flight at once, one per lane, on
+ * connections of their own: while one waits for its commit to reach the disk, the next executes.
+ * Each caller (scenario) is given to one lane, the callers spread over the lanes in turn as they
+ * first arrive: the rows two lanes' statements lock are then never the same (see `insertAttempts`),
+ * and attempts of one caller are written in the order they came, as with one writer (so the insert's
+ * checks for a recording sent again, which compare with attempts of the same caller, see every
+ * earlier one).
  */
 export class BatchWriter {
-  private queue: Pending[] = [];
-  private writing = false;
-  /** Statements run and attempts written, for tests and the bench. */
-  readonly stats = { statements: 0, attempts: 0, largest: 0 };
+  private readonly lanes: Lane[];
+  private readonly laneOf = new Map<string, Lane>();
+  /**
+   * For tests and the bench: statements run, attempts written, the largest group, the most
+   * statements in flight at once, and groups that failed and were written one by one (a bad row,
+   * or a deadlock, which the callers' locks are there to prevent).
+   */
+  readonly stats = { statements: 0, attempts: 0, largest: 0, inFlightMost: 0, failedGroups: 0 };
+  private inFlight = 0;
 
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    lanes = 1,
+  ) {
+    if (!Number.isInteger(lanes) || lanes < 1) throw new Error(`the attempt writers must be a whole number from 1, got ${lanes}`);
+    this.lanes = Array.from({ length: lanes }, () => ({ queue: [], writing: false }));
+  }
+
+  get size(): number {
+    return this.lanes.length;
+  }
 
   add(attempt: NewAttempt): Promise<'stored' | 'exists'> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ attempt, resolve, reject });
-      if (!this.writing) void this.drain();
+      const lane = this.lane(attempt.scenarioId);
+      lane.queue.push({ attempt, resolve, reject });
+      if (!lane.writing) void this.drain(lane);
     });
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
+  private lane(scenarioId: string): Lane {
+    if (this.lanes.length === 1) return this.lanes[0]!;
+    let lane = this.laneOf.get(scenarioId);
+    if (!lane) {
+      // Callers are the catalogue's (the route checks them first), so this map stays small; past
+      // that size a hash picks the lane.
+      lane = this.lanes[this.laneOf.size % this.lanes.length]!;
+      if (this.laneOf.size < 10_000) this.laneOf.set(scenarioId, lane);
+      else lane = this.lanes[(callerLockKey(scenarioId) >>> 0) % this.lanes.length]!;
+    }
+    return lane;
+  }
+
+  private async drain(lane: Lane): Promise<void> {
+    lane.writing = true;
     try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_BATCH);
+      while (lane.queue.length) {
+        const batch = lane.queue.splice(0, MAX_BATCH);
         // The same id twice in one statement: the first is written, the others are "exists" once it is.
         const first = new Map<string, Pending>();
         const repeats: Pending[] = [];
@@ -387,11 +476,14 @@ export class BatchWriter {
         this.stats.attempts += unique.length;
         this.stats.largest = Math.max(this.stats.largest, unique.length);
         const failed = new Map<string, unknown>();
+        this.inFlight++;
+        this.stats.inFlightMost = Math.max(this.stats.inFlightMost, this.inFlight);
         try {
-          const stored = await insertAttempts(this.db, unique.map((p) => p.attempt));
+          const stored = await insertAttempts(this.db, unique.map((p) => p.attempt)).finally(() => this.inFlight--);
           for (const p of unique) p.resolve(stored.has(p.attempt.id) ? 'stored' : 'exists');
         } catch (error) {
           // One bad row fails the statement: write them one by one so that only the bad one fails.
+          if (unique.length > 1) this.stats.failedGroups++;
           for (const p of unique) {
             try {
               const stored = unique.length === 1 ? Promise.reject(error) : insertAttempts(this.db, [p.attempt]);
@@ -408,22 +500,34 @@ export class BatchWriter {
         }
       }
     } finally {
-      this.writing = false;
+      lane.writing = false;
     }
   }
 }
 
+/** Attempt writers on PostgreSQL unless ATTEMPT_WRITERS (or the option) says otherwise; PGlite has one (it runs one statement at a time). */
+export const DEFAULT_POSTGRES_WRITERS = 4;
+
 export class Repository {
   private readonly writer: BatchWriter;
 
-  constructor(readonly db: Db) {
-    this.writer = new BatchWriter(db);
+  /** `writers`: attempt insert statements in flight at once (BatchWriter's lanes); PGlite always one. */
+  constructor(
+    readonly db: Db,
+    writers: number = DEFAULT_POSTGRES_WRITERS,
+  ) {
+    this.writer = new BatchWriter(db, db.kind === 'postgres' ? writers : 1);
     this.tokensTrusted = db.kind === 'pglite';
   }
 
   /** How the attempt writer grouped its statements (the bench prints it). */
   get writerStats() {
     return this.writer.stats;
+  }
+
+  /** Attempt insert statements that can be in flight at once. */
+  get writers(): number {
+    return this.writer.size;
   }
 
   // Leads and their sessions

@@ -18,7 +18,7 @@ import { loadScenarioFilesOnce, ScenarioCatalogue, type LoadProblem } from './sc
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
-export interface ServiceOptions extends DbOptions, Omit<AppOptions, 'repository' | 'catalogue' | 'replays' | 'lrs'> {
+export interface ServiceOptions extends RepositoryOptions, Omit<AppOptions, 'repository' | 'catalogue' | 'replays' | 'lrs'> {
   scenariosDir?: string;
   /** Threads that replay submissions (src/server/replay.ts); 0 or unset: the request thread does (main.ts sets REPLAY_THREADS or one per spare core). */
   replayThreads?: number;
@@ -41,7 +41,12 @@ export interface Service {
   analyticsFilled: Promise<number>;
 }
 
-export async function openRepository(options: DbOptions): Promise<{ db: Db; repository: Repository }> {
+export interface RepositoryOptions extends DbOptions {
+  /** PostgreSQL: attempt insert statements in flight at once (src/server/repository.ts, BatchWriter); default 4. PGlite: one. */
+  attemptWriters?: number | undefined;
+}
+
+export async function openRepository(options: RepositoryOptions): Promise<{ db: Db; repository: Repository }> {
   const db = await openDb(options);
   try {
     await migrate(db);
@@ -50,7 +55,7 @@ export async function openRepository(options: DbOptions): Promise<{ db: Db; repo
     await db.close();
     throw error;
   }
-  return { db, repository: new Repository(db) };
+  return { db, repository: new Repository(db, options.attemptWriters) };
 }
 
 /**
