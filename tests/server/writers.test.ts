@@ -71,10 +71,10 @@ describe.skipIf(!postgresUrl)(`attempt writers on PostgreSQL${postgresUrl ? '' :
       dimensions: { courtesy: n % 90, empathy: (n * 3) % 97, closing: (n * 5) % 89 },
       durationMs: 30_000 + n,
       timedByServer: n % 2 === 0,
-      flags: n % 5 === 0 ? [{ kind: 'fast-choices', reason: 'test' }] : [],
+      flags: n % 5 === 0 ? [{ kind: 'too-fast', reason: 'test' }] : [],
       brokenRules: n % 4 === 0 ? ['rule-a', 'rule-b'] : [],
       decisions: Array.from({ length: 6 }, (_, d) => ({ node: `node-${d}`, choice: `choice-${(n + d) % 3}`, ms: 400 + ((n * 37 + d * 911) % 9000) })),
-    } as NewAttempt;
+    };
   }
 
   it('stores every attempt once from two servers of four writers each over the same callers, counted once, without a deadlock', async () => {
@@ -93,7 +93,7 @@ describe.skipIf(!postgresUrl)(`attempt writers on PostgreSQL${postgresUrl ? '' :
     expect(await count('SELECT sum(chosen) AS n FROM analytics_choices')).toBe(900 * 6);
     expect(await count('SELECT sum(n) AS n FROM analytics_dimensions')).toBe(900 * 3);
     expect(await count('SELECT sum(attempts) AS n FROM analytics_rules')).toBe(attempts.filter((a) => a.brokenRules!.length).length * 2);
-    expect(await count("SELECT sum(n) AS n FROM analytics_flags WHERE kind = 'fast-choices'")).toBe(attempts.filter((a) => a.flags!.length).length);
+    expect(await count("SELECT sum(n) AS n FROM analytics_flags WHERE kind = 'too-fast'")).toBe(attempts.filter((a) => a.flags!.length).length);
     expect(await count("SELECT sum(n) AS n FROM analytics_times WHERE node_id <> ''")).toBe(900 * 6);
   }, 180_000);
 
