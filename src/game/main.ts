@@ -16,6 +16,7 @@ import { colour } from './theme';
 import { beginCmi5 } from './net/cmi5';
 import { gameSize, orientationFor, type Orientation } from './ui/layout';
 import { overflowingText, overlappingText } from './ui/overflow';
+import { drawOnlyWhenChanged } from './ui/frame-gate';
 
 const parent = document.getElementById('game');
 const services = createServices(document.getElementById('live'));
@@ -55,6 +56,9 @@ const game = new Phaser.Game({
   // Sound is Howler's: Phaser's own AudioContext would start before any gesture and warn.
   audio: { noAudio: true },
 });
+
+// Frames are drawn when something on screen changes, not sixty times a second over a still menu.
+const frames = drawOnlyWhenChanged(game);
 
 // The canvas takes part in the page's Tab order; inside it the desk moves its own focus.
 const canvasIntoTabOrder = () => {
@@ -98,6 +102,9 @@ installHook(window as unknown as Record<string, unknown>, (box) => {
   const active = shownScene();
   return active ? overlappingText(active) : [];
 });
+
+// The tests read how many frames were drawn and skipped.
+Object.assign((window as unknown as { __holdTheLine: object }).__holdTheLine, { frames });
 
 // Trainers on the dev server: a scenario file saved with a problem is listed over the game.
 if (import.meta.env.DEV) void import('../dev/scenario-overlay').then((overlay) => overlay.showScenarioProblems());
