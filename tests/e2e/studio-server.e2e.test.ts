@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newScenarioTemplate } from '../../src/cli/template';
 import { analysisOf, checkScenario } from '../../src/engine/index';
@@ -56,10 +57,21 @@ afterAll(async () => {
 
 const caller = (status: 'draft' | 'published') => ({ ...newScenarioTemplate(ID), status });
 
-async function menuIds(desk: Desk): Promise<string[]> {
+/** The server's list of callers answered: watched for from before the page is (re)loaded. */
+const listAnswered = (page: Page) => page.waitForResponse((r) => new URL(r.url()).pathname === '/api/scenarios', { timeout: 60_000 });
+
+/** The menu's callers once the page has loaded: `load` (re)loads it. */
+async function menuIds(desk: Desk, load: () => Promise<unknown> = () => desk.page.reload()): Promise<string[]> {
+  const answered = listAnswered(desk.page);
+  await load();
+  return menuIdsAfter(desk, answered);
+}
+
+async function menuIdsAfter(desk: Desk, answered: Promise<unknown>): Promise<string[]> {
   await waitForScene(desk.page, 'Menu', 60_000);
-  // The live list arrives after the menu is up: wait until the server has been asked and answered.
-  await desk.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/scenarios', { timeout: 30_000 }).catch(() => undefined);
+  // The live list arrives after the menu is up: wait until the server has answered and the menu
+  // has drawn itself again from it.
+  await answered;
   await desk.page.waitForTimeout(500);
   await waitForScene(desk.page, 'Menu', 30_000);
   return ((await menuView(desk.page))?.cards ?? []).map((c) => c.id);
@@ -67,22 +79,25 @@ async function menuIds(desk: Desk): Promise<string[]> {
 
 describe('publishing on the results service (npm start)', () => {
   it('a draft stays off the trainees\' menu; published, it is there at the next load, and plays with its new voices', { timeout: 600_000 }, async () => {
-    const desk = await openDesk(`${url}?audio-log`, { before: async () => undefined });
+    let answered: Promise<unknown> = Promise.resolve();
+    const desk = await openDesk(`${url}?audio-log`, {
+      before: async (page) => {
+        answered = listAnswered(page);
+      },
+    });
     try {
-      const first = await menuIds(desk);
+      const first = await menuIdsAfter(desk, answered);
       expect(first).toContain('practice-call');
       // The page was built with every shipped caller; the server offers two: the menu follows the server.
       expect(first.sort()).toEqual(['drunk-caller', 'practice-call']);
 
       const draft = await call(service.app, 'PUT', `/api/studio/scenarios/${ID}`, { cookie: trainer, raw: JSON.stringify(caller('draft')) });
       expect(draft.status).toBe(200);
-      await desk.page.reload();
       expect(await menuIds(desk)).not.toContain(ID);
 
       const published = await call(service.app, 'PUT', `/api/studio/scenarios/${ID}`, { cookie: trainer, raw: JSON.stringify(caller('published')) });
       expect(published.status).toBe(200);
       expect(published.json.status).toBe('published');
-      await desk.page.reload();
       expect(await menuIds(desk)).toContain(ID);
       await desk.page.screenshot({ path: join(SHOTS, 'studio-server-menu.png') });
 
@@ -101,7 +116,6 @@ describe('publishing on the results service (npm start)', () => {
       // Played by the trainee to the debrief: the file and (where made) the voices from the server.
       const requested: string[] = [];
       desk.page.on('request', (r) => requested.push(new URL(r.url()).pathname));
-      await desk.page.reload();
       expect(await menuIds(desk)).toContain(ID);
       await tap(desk.page, `card:${ID}`);
       await waitForScene(desk.page, 'Call', 60_000);
