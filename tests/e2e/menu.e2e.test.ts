@@ -123,6 +123,16 @@ describe('the menu with twenty callers', () => {
             }
           }
           expect(seen.sort()).toEqual([...ids].sort());
+          if (size.width === 1280 && locale === 'en-US') {
+            // A menu standing still is not drawn again at every frame (src/game/ui/frame-gate.ts):
+            // the game steps on, and at most a frame a second is drawn.
+            const frames = () => desk.page.evaluate(() => (window as unknown as { __holdTheLine: { frames: { drawn: number; skipped: number } } }).__holdTheLine.frames);
+            const before = await frames();
+            await desk.page.waitForTimeout(2000);
+            const after = await frames();
+            expect(after.skipped - before.skipped, 'steps without a new picture').toBeGreaterThan(0);
+            expect(after.drawn - before.drawn, 'frames drawn in 2 s of a still menu').toBeLessThanOrEqual(3);
+          }
           expect(desk.errors).toEqual([]);
         } finally {
           await desk.close();
