@@ -9,7 +9,8 @@
  * edge inside a component. When a component completes, its states have seen every edge that leaves
  * it, and only a component with edges inside it (a loop) needs more: there a queue-based relaxation
  * (longest-path Bellman–Ford) over its inner edges runs until nothing improves, so the values do not
- * depend on the order in which states were found. A loop whose points add up to more than zero makes
+ * depend on the order in which states were found (a component of two states, the usual loop of a
+ * call, is settled directly: see `settlePair`). A loop whose points add up to more than zero makes
  * a longest path endless; it is found (a best path with more inner edges than the component has
  * states repeats one) and returned instead. Nothing is kept per edge beyond the graph itself.
  */
@@ -90,6 +91,7 @@ export function solve(input: SolveInput): Solved {
   // Per-component scratch, grown to the largest component with inner edges.
   const scratch = new Scratch();
   let members = new Int32Array(16);
+  const pair = new Float64Array(2 * (D + 1));
 
   /** Sets a state's values when it is first visited: an ending's are 0, a broken state's none. */
   const begin = (s: number) => {
@@ -182,7 +184,9 @@ export function solve(input: SolveInput): Solved {
         members = grown;
       }
       members[size++] = v;
-      if (inner && relaxComponent(input, members, size, rindex, scratch, values, model, canEnd, loops)) modelLoop = true;
+      // Most loops of a call are two states (one choice there, another back): those are settled
+      // directly where they can be; the others, and any loop that gains, are relaxed.
+      if (inner && !(size === 2 && settlePair(input, members[0] as number, members[1] as number, pair, values, model, canEnd, loops)) && relaxComponent(input, members, size, rindex, scratch, values, model, canEnd, loops)) modelLoop = true;
       component--;
       // Back in the state that called v: the edge to v is folded now that v's component is done.
       if (callState.top > 0) {
@@ -197,10 +201,76 @@ export function solve(input: SolveInput): Solved {
 }
 
 /**
- * A component with inner edges: each state has its values through the edges that leave it; now the
- * values rise along inner edges until nothing improves. Returns whether the model's worth met a
- * gaining loop.
+ * A component of two states, a and b, with inner edges: where no loop through them gains, the
+ * relaxation of `relaxInner` ends after one of them takes the best inner edge to the other (a path
+ * round the loop and back gains nothing), so their values are found directly, in the same order of
+ * edges and with the same tolerance as there. Returns false, having changed nothing, where this does
+ * not hold (an edge from a state to itself, or both improving, or a second improvement: a loop that
+ * gains), for `relaxComponent` to do.
  */
+function settlePair(input: SolveInput, a: number, b: number, next: Float64Array, values: Int32Array, model: Float64Array, canEnd: Uint8Array, loops: Array<number[] | null>): boolean {
+  const { edgeStart, edgeTo, edgeClass, dimensions: D, moves } = input;
+  const aStart = edgeStart[a] as number;
+  const aEnd = edgeStart[a + 1] as number;
+  const bStart = edgeStart[b] as number;
+  const bEnd = edgeStart[b + 1] as number;
+  for (let e = aStart; e < aEnd; e++) if (edgeTo[e] === a) return false;
+  for (let e = bStart; e < bEnd; e++) if (edgeTo[e] === b) return false;
+  for (let d = 0; d <= D; d++) {
+    const isModel = d === D;
+    const none = isModel ? NONE : NO_POINTS;
+    const va = isModel ? (model[a] as number) : (values[a * D + d] as number);
+    const vb = isModel ? (model[b] as number) : (values[b * D + d] as number);
+    let na = va;
+    let nb = vb;
+    if (isModel || loops[d] === null) {
+      if (vb !== none) na = improve(input, d, aStart, aEnd, b, va, vb);
+      if (va !== none) nb = improve(input, d, bStart, bEnd, a, vb, va);
+      if (na !== va && nb !== vb) return false;
+      // The state that improved must not improve the other in turn (a loop that gains).
+      if (na !== va && improve(input, d, bStart, bEnd, a, vb, na) !== vb) return false;
+      if (nb !== vb && improve(input, d, aStart, aEnd, b, va, nb) !== va) return false;
+    }
+    next[2 * d] = na;
+    next[2 * d + 1] = nb;
+  }
+  for (let d = 0; d < D; d++) {
+    values[a * D + d] = next[2 * d] as number;
+    values[b * D + d] = next[2 * d + 1] as number;
+  }
+  model[a] = next[2 * D] as number;
+  model[b] = next[2 * D + 1] as number;
+  // Traps: one that can end lets the other end too, by an agent's move to it.
+  if (canEnd[a] === 1 && canEnd[b] === 0) canEnd[b] = movesTo(edgeTo, edgeClass, moves, bStart, bEnd, a);
+  else if (canEnd[b] === 1 && canEnd[a] === 0) canEnd[a] = movesTo(edgeTo, edgeClass, moves, aStart, aEnd, b);
+  return true;
+}
+
+/** 1 where one of the edges start … end - 1 is an agent's move to `to`. */
+function movesTo(edgeTo: Int32Array, edgeClass: EdgeClasses, moves: Uint8Array, start: number, end: number, to: number): number {
+  for (let e = start; e < end; e++) if (edgeTo[e] === to && moves[edgeClass[e] as number] === 1) return 1;
+  return 0;
+}
+
+/** A state's value in dimension d (D: the model's worth) after its inner edges start … end - 1 to `to`, whose value is `rest`, in edge order. */
+function improve(input: SolveInput, d: number, start: number, end: number, to: number, value: number, rest: number): number {
+  const { edgeTo, edgeClass, points, dimensions: D, worth, usable } = input;
+  const classes = usable.length;
+  for (let e = start; e < end; e++) {
+    if (edgeTo[e] !== to) continue;
+    const c = edgeClass[e] as number;
+    if (d === D) {
+      if (usable[c] !== 1) continue;
+      const candidate = (worth[c] as number) + rest;
+      if (candidate > value + EPSILON) value = candidate;
+    } else {
+      const candidate = (points[d * classes + c] as number) + rest;
+      if (candidate > value) value = candidate;
+    }
+  }
+  return value;
+}
+
 /** Arrays for relaxing one component, grown to the largest met and reused. */
 class Scratch {
   size = 0;
