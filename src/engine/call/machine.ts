@@ -27,7 +27,9 @@ export type CallEvent =
   /** The trainee skips the rest of the caller's speech, or the rest of the hold. */
   | { type: 'agent.skip' }
   /** The reply timer ran out: the machine sends itself this when the caller has waited long enough. */
-  | { type: 'call.silence' };
+  | { type: 'call.silence' }
+  /** The ring timer: the phone rings again, or the caller gives up. The machine sends itself this. */
+  | { type: 'call.ring' };
 
 export interface CallContext {
   scenario: Scenario;
@@ -44,6 +46,15 @@ export interface CallContext {
   holdSeconds: number;
   pendingNext: string | null;
   startAt: string;
+}
+
+/** The phone rings once more, `at` ms after the first ring (the transcript is appended in place, see CallState). */
+function ringAgain(state: CallState, at: number): CallState {
+  const ring = state.rings + 1;
+  state.transcript.push({ kind: 'ring', ring, at });
+  const call = copyState(state);
+  call.rings = ring;
+  return call;
 }
 
 const elapsed = (context: Pick<CallContext, 'now' | 'startedAt'>) => Math.max(0, Math.round(context.now() - context.startedAt));
@@ -97,8 +108,6 @@ export const callMachine = setup({
     events: {} as CallEvent,
   },
   delays: {
-    ring: ({ context }) => context.scenario.timing.ringSeconds * 1000,
-    /** The caller's speech, then the time to reply: silence when both have run out. */
     hold: ({ context }) => context.holdSeconds * 1000,
   },
   guards: {
@@ -118,14 +127,10 @@ export const callMachine = setup({
     },
   },
   actions: {
-    countRing: assign(({ context }) => {
-      const ring = context.call.rings + 1;
-      // The transcript is appended in place (see CallState in ./logic).
-      context.call.transcript.push({ kind: 'ring', ring, at: elapsed(context) });
-      const call = copyState(context.call);
-      call.rings = ring;
-      return { call };
-    }),
+    countRing: assign(({ context }) => ({ call: ringAgain(context.call, elapsed(context)) })),
+    /** The next ring, a ring's time from now (the first ring is the call's start). */
+    startRingTimer: raise({ type: 'call.ring' }, { id: 'ring', delay: ({ context }) => context.scenario.timing.ringSeconds * 1000 }),
+    stopRingTimer: cancel('ring'),
     answer: assign(({ context }) => {
       const at = elapsed(context);
       const answered = answer(context.scenario, context.call, context.call.rings, at);
@@ -175,7 +180,8 @@ export const callMachine = setup({
       index: nodeIndex(input.scenario),
       now,
       startedAt: now(),
-      call: initialState(input.scenario, input.seed ?? null),
+      // The phone rings as the call starts: the first ring is part of the initial state.
+      call: ringAgain(initialState(input.scenario, input.seed ?? null), 0),
       node: null,
       speakingSeconds: 0,
       speechEndsAt: 0,
@@ -185,12 +191,14 @@ export const callMachine = setup({
     };
   },
   states: {
+    /** The first ring is in the initial context; each `call.ring` rings again until the caller gives up. */
     ringing: {
-      entry: 'countRing',
-      after: {
-        ring: [{ guard: 'callerGivesUp', target: 'ended', actions: 'endUnanswered' }, { target: 'ringing', reenter: true }],
+      entry: 'startRingTimer',
+      exit: 'stopRingTimer',
+      on: {
+        'call.ring': [{ guard: 'callerGivesUp', target: 'ended', actions: 'endUnanswered' }, { actions: ['countRing', 'startRingTimer'] }],
+        'agent.answer': { target: 'connected', actions: 'answer' },
       },
-      on: { 'agent.answer': { target: 'connected', actions: 'answer' } },
     },
     connected: {
       initial: 'talking',

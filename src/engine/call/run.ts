@@ -1,12 +1,13 @@
 /**
  * The call machine (./machine) driven without an actor: its own transition function, on a
- * simulated clock that runs the timers its `after` transitions schedule. The server's replay of
- * submitted attempts and the CLI's simulation run calls this way; the game runs the same machine in
- * an actor with real timers. Same machine, same snapshots: only who keeps the clock differs.
+ * simulated clock that runs the timers its actions start. The server's replay of submitted attempts
+ * and the CLI's simulation run calls this way; the game runs the same machine in an actor with real
+ * timers. Same machine, same snapshots: only who keeps the clock differs.
  *
  * An actor costs a system, a mailbox, a scheduler and inspection on every event; here a step is the
- * machine's macrostep and nothing else. The actor scope is inert and shared: the machine's actions
- * only touch their context, and the scope only collects the timers they start and cancel.
+ * machine's macrostep and nothing else. Each run is its own inert actor scope: the machine's
+ * actions only touch their context, and the scope only notes the timer they start or cancel. The
+ * machine runs at most one timer at a time (the ring, the reply or the hold), so a run keeps one.
  */
 import { createActor, createMachine, type ActorScope, type ExecutableActionObject, type SnapshotFrom } from 'xstate';
 import { callMachine, callPhase, type CallContext, type CallEvent, type CallInput, type CallPhase } from './machine';
@@ -14,48 +15,45 @@ import { callMachine, callPhase, type CallContext, type CallEvent, type CallInpu
 type CallSnapshot = SnapshotFrom<typeof callMachine>;
 type Scope = ActorScope<CallSnapshot, CallEvent>;
 
-/** A timer the machine started: the event it sends when `delay` ms have passed since `start`. */
-interface Timer {
-  id: string;
-  event: CallEvent;
-  start: number;
-  delay: number;
-}
+let inert: { self: Scope['self']; system: Scope['system'] } | null = null;
 
-let collected: ExecutableActionObject[] = [];
-let shared: Scope | null = null;
-
-/** One inert scope for every run: runs are synchronous, so the actions collected belong to the step in progress. */
-function scope(): Scope {
-  if (shared) return shared;
-  // `self` only appears in the actions' arguments, which the call machine's actions do not read.
+/** The actor that `self` names in the actions' arguments (which the call machine's actions do not read), and its system. */
+function inertActor(): { self: Scope['self']; system: Scope['system'] } {
+  if (inert) return inert;
   const self = createActor(createMachine({}));
-  shared = {
-    self: self as unknown as Scope['self'],
-    id: '',
-    sessionId: '',
-    logger: () => {},
-    defer: () => {},
-    emit: () => {},
-    stopChild: () => {},
-    system: self.system,
-    actionExecutor: (action) => {
-      collected.push(action);
-    },
-  };
-  return shared;
+  inert = { self: self as unknown as Scope['self'], system: self.system as Scope['system'] };
+  return inert;
 }
 
-export class CallRun {
+function nothing(): void {}
+
+export class CallRun implements Scope {
+  // The actor scope the machine's transitions run in (see the file's comment).
+  readonly self: Scope['self'];
+  readonly system: Scope['system'];
+  readonly id = '';
+  readonly sessionId = '';
+  readonly logger = nothing;
+  readonly defer = nothing;
+  readonly emit = nothing;
+  readonly stopChild = nothing;
+  actionExecutor: (action: ExecutableActionObject) => void;
+
   private snapshot: CallSnapshot;
   private now = 0;
-  /** The machine has at most one timer running (each state has one `after`). */
-  private timers: Timer[] = [];
+  /** The timer running, if any: `event` is sent once `delay` ms have passed since `start`. */
+  private timerId: string | null = null;
+  private timerEvent: CallEvent | null = null;
+  private timerStart = 0;
+  private timerDelay = 0;
 
   constructor(input: Omit<CallInput, 'now'>) {
-    collected = [];
-    this.snapshot = callMachine.getInitialSnapshot(scope(), { ...input, now: () => this.now });
-    this.settle();
+    const actor = inertActor();
+    this.self = actor.self;
+    this.system = actor.system;
+    this.actionExecutor = this.take.bind(this);
+    this.snapshot = callMachine.getInitialSnapshot(this, { scenario: input.scenario, now: this.read.bind(this), ...(input.startAt !== undefined ? { startAt: input.startAt } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}) });
+    this.check();
   }
 
   get context(): CallContext {
@@ -82,43 +80,50 @@ export class CallRun {
 
   /** What the machine does with an event; an event its state does not take changes nothing. */
   send(event: CallEvent): void {
-    if (this.done) return;
-    collected = [];
-    this.snapshot = callMachine.transition(this.snapshot, event, scope());
-    this.settle();
+    if (this.snapshot.status !== 'active') return;
+    this.snapshot = callMachine.transition(this.snapshot, event, this);
+    this.check();
   }
 
   /**
-   * Moves the clock on and fires the timers that fall due, as XState's SimulatedClock does: a timer
-   * started by the one that fired waits for the next increment, even when already due.
+   * Moves the clock on and fires the timer if it falls due, as XState's SimulatedClock does with
+   * one timer: a timer started by the one that fired waits for the next increment, even when due.
    */
   increment(ms: number): void {
     this.now += ms;
-    // The timers due now, earliest first; those that the fired ones start wait.
-    let due = this.timers.filter((t) => this.now - t.start >= t.delay);
-    if (due.length > 1) due = due.sort((a, b) => a.start + a.delay - (b.start + b.delay));
-    for (const timer of due) {
-      const at = this.timers.indexOf(timer);
-      if (at < 0) continue;
-      this.timers.splice(at, 1);
-      this.send(timer.event);
+    const event = this.timerEvent;
+    if (event === null || this.now - this.timerStart < this.timerDelay) return;
+    this.timerId = null;
+    this.timerEvent = null;
+    this.send(event);
+  }
+
+  private read(): number {
+    return this.now;
+  }
+
+  /** The machine's actions as the step resolves them: a delayed raise starts the timer, a cancel stops it. */
+  private take(action: ExecutableActionObject): void {
+    if (action.type === 'xstate.raise') {
+      const { event, id, delay } = action.params as { event: CallEvent; id?: string; delay?: number };
+      if (typeof delay !== 'number' || id === undefined) return;
+      this.timerId = id;
+      this.timerEvent = event;
+      this.timerStart = this.now;
+      this.timerDelay = delay;
+    } else if (action.type === 'xstate.cancel') {
+      if ((action.params as { sendId: string }).sendId !== this.timerId) return;
+      this.timerId = null;
+      this.timerEvent = null;
     }
   }
 
-  /** Starts and cancels the timers the step's actions asked for; a finished call keeps none. */
-  private settle(): void {
-    const status = this.snapshot.status;
-    if (status === 'error') throw this.snapshot.error instanceof Error ? this.snapshot.error : new Error(String(this.snapshot.error));
-    for (const action of collected) {
-      if (action.type === 'xstate.raise') {
-        const { event, id, delay } = action.params as { event: CallEvent; id?: string; delay?: number };
-        if (typeof delay === 'number' && id !== undefined) this.timers.push({ id, event, start: this.now, delay });
-      } else if (action.type === 'xstate.cancel') {
-        const { sendId } = action.params as { sendId: string };
-        this.timers = this.timers.filter((t) => t.id !== sendId);
-      }
-    }
-    collected = [];
-    if (status !== 'active') this.timers = [];
+  /** A step that threw stops the run; a finished call keeps no timer. */
+  private check(): void {
+    const snapshot = this.snapshot;
+    if (snapshot.status === 'active') return;
+    if (snapshot.status === 'error') throw snapshot.error instanceof Error ? snapshot.error : new Error(String(snapshot.error));
+    this.timerId = null;
+    this.timerEvent = null;
   }
 }
