@@ -6,7 +6,7 @@
  * lowest starting anger.
  */
 import { seededRandom } from '../analysis/simulate';
-import { baseMood, startMoods, type Choice, type DecisionNode, type Line, type LineVariant, type Scenario } from '../format/schema';
+import { baseMood, type Choice, type DecisionNode, type Line, type LineVariant, type Scenario } from '../format/schema';
 
 /** An attempt's seed: letters, digits, "-" and "_", 8 to 64 of them. */
 export const SEED_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
@@ -74,9 +74,13 @@ export function lineVariant(seed: string | null, line: Line, salt: number): Line
 
 /** The caller's anger at the start of this attempt: drawn from the scenario's range. */
 export function startMood(scenario: Pick<Scenario, 'caller'>, seed: string | null): number {
-  const moods = startMoods(scenario);
-  if (seed === null || moods.length === 1) return baseMood(scenario);
-  return moods[Math.floor(drawRandom(seed, 'mood')() * moods.length)] ?? baseMood(scenario);
+  const mood = scenario.caller.mood;
+  if (seed === null || typeof mood === 'number' || mood.min === mood.max) return baseMood(scenario);
+  // The draw picks one of `startMoods(scenario)`, the whole numbers from the lower bound to the
+  // upper: counted here instead of listed, as every call starts with this draw.
+  const low = Math.min(mood.min, mood.max);
+  const count = Math.max(mood.min, mood.max) - low + 1;
+  return low + Math.floor(drawRandom(seed, 'mood')() * count);
 }
 
 /** A fresh seed for an attempt, from the platform's cryptographic random source. */
