@@ -20,7 +20,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analysisOf, checkScenario, playSteps, seededRandom, validateScenario, type AttemptStep, type Scenario } from '../src/engine/index';
@@ -215,7 +215,9 @@ function spread(values: readonly number[]): string {
   return `${fmt(s[0] as number)} / ${fmt(median(s))} / ${fmt(s[s.length - 1] as number)}`;
 }
 
-console.log(`Node ${process.version}; ${ROUNDS} rounds; figures are min / median / max over the rounds; ${BY_CPU ? 'rates and in-process times by CPU time (--wall for the wall clock)' : 'wall clock'}\n`);
+/** The machine's load average (1, 5 and 15 minutes), printed beside the figures: they depend on it. */
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`Node ${process.version}; ${ROUNDS} rounds; figures are min / median / max over the rounds; ${BY_CPU ? 'rates and in-process times by CPU time (--wall for the wall clock)' : 'wall clock'}; load average ${load()}\n`);
 const sizes = SIZES.map(prepare);
 
 // The server's work per submission on a real caller: replays of plays of the largest shipped scenario.
@@ -244,7 +246,7 @@ for (let round = 0; round < ROUNDS; round++) {
     }
   }
   shippedReplays.push(replaysPerSecond(shipped.scenario, shippedAttempts));
-  process.stdout.write(`round ${round + 1} of ${ROUNDS} done\n`);
+  process.stdout.write(`round ${round + 1} of ${ROUNDS} done (load average ${load()})\n`);
 }
 
 const get = (size: number, m: Measure) => results.get(`${size}:${m}`) ?? [];
