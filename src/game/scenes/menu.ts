@@ -20,6 +20,8 @@ import { frameOf, type Frame } from '../ui/layout';
 import { touchFirst } from '../ui/input-mode';
 import { menuGrid } from '../ui/menu-grid';
 import { makeText } from '../ui/text';
+import { SheetButton } from '../ui/sheet-button';
+import { TextSheet } from '../ui/text-sheet';
 import { artLoaded, loadArt } from './preloader';
 import { applyUpdate, offlineStatus, onOfflineChange, startOffline } from '../offline';
 import { clearTargets, setHookMenu, setHookScene, setTarget } from '../test-hook';
@@ -71,6 +73,8 @@ export class Menu extends Phaser.Scene {
   private entries: CatalogEntry[] = [];
   private logoSlot: { x: number; y: number; size: number } | null = null;
   private logo: Phaser.GameObjects.Image | null = null;
+  /** The menu's texts, painted on one canvas (ui/text-sheet.ts): the first frame uploads one texture, not ~45. */
+  private sheet!: TextSheet;
 
   constructor() {
     super(SCENE.menu);
@@ -107,6 +111,7 @@ export class Menu extends Phaser.Scene {
     };
     this.events.on(Phaser.Scenes.Events.ADDED_TO_SCENE, lift);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.events.off(Phaser.Scenes.Events.ADDED_TO_SCENE, lift));
+    this.sheet = new TextSheet(this, TEXT_DEPTH);
 
     const language = services().settings.value.language;
     document.documentElement.lang = language;
@@ -212,10 +217,10 @@ export class Menu extends Phaser.Scene {
     const logoSize = frame.portrait ? 72 : 56;
     this.logo = null;
     this.logoSlot = { x: margin, y: margin, size: logoSize };
-    const title = makeText(this, margin + logoSize + space.m, margin - 4, t(language, 'app.title'), { size: frame.text('title'), bold: true });
+    const title = this.sheet.add(margin + logoSize + space.m, margin - 4, t(language, 'app.title'), { size: frame.text('title'), bold: true });
     const taglineAt = { x: title.x, y: title.y + title.height + 2 };
     const taglineText = t(language, 'app.tagline');
-    const drawTagline = (wrap: number) => makeText(this, taglineAt.x, taglineAt.y, taglineText, { size: frame.text('small'), colour: 'textMuted', width: wrap });
+    const drawTagline = (wrap: number) => this.sheet.add(taglineAt.x, taglineAt.y, taglineText, { size: frame.text('small'), colour: 'textMuted', width: wrap });
 
     const settings = services().settings;
     const s = settings.value;
@@ -246,7 +251,7 @@ export class Menu extends Phaser.Scene {
     // Measured on a 2D canvas, not by drawing hidden Text objects (each would make and free a texture).
     const measure = measureWith(`normal ${size}px ${FONT_FAMILY}`);
     const widths = labels.map((label) => Math.max(measure(label) + space.l * 2, 120));
-    const buttons: Button[] = [];
+    const buttons: SheetButton[] = [];
     const press = (i: number) => () => {
       actions[i]?.();
       this.scene.restart({ ...this.data_, focusIndex: i });
@@ -259,7 +264,7 @@ export class Menu extends Phaser.Scene {
       labels.forEach((label, i) => {
         const x = margin + (i % 2) * (cellWidth + space.m);
         const y = top + Math.floor(i / 2) * (height + space.s);
-        buttons.push(new Button(this, { x, y, width: cellWidth, height, label, size, onPress: press(i) }));
+        buttons.push(new SheetButton(this, this.sheet, { x, y, width: cellWidth, height, label, size, onPress: press(i) }));
       });
       const rows = Math.ceil(labels.length / 2);
       bottom = top + height * rows + space.s * (rows - 1);
@@ -270,7 +275,7 @@ export class Menu extends Phaser.Scene {
       for (let i = labels.length - 1; i >= 0; i--) {
         const w = widths[i] ?? 120;
         x -= w;
-        buttons.unshift(new Button(this, { x, y, width: w, height, label: labels[i] ?? '', size, onPress: press(i) }));
+        buttons.unshift(new SheetButton(this, this.sheet, { x, y, width: w, height, label: labels[i] ?? '', size, onPress: press(i) }));
         x -= space.s;
       }
       bottom = margin + logoSize;
@@ -288,7 +293,7 @@ export class Menu extends Phaser.Scene {
     return bottom;
   }
 
-  private settingsButtons: Button[] = [];
+  private settingsButtons: SheetButton[] = [];
 
   // Assignments (issue 15): the trainee's assignments first, above the callers.
 
@@ -302,7 +307,7 @@ export class Menu extends Phaser.Scene {
     if (list.length === 0) return top;
     const margin = space.xl;
     const small = this.frame.text('small');
-    const heading = makeText(this, margin, top + space.m, t(language, 'assign.heading'), { size: this.frame.text('large'), bold: true });
+    const heading = this.sheet.add(margin, top + space.m, t(language, 'assign.heading'), { size: this.frame.text('large'), bold: true });
     const layout = tileLayout(list.length, this.frame, margin, heading.y + heading.height + space.s, this.scale.width - margin * 2);
     layout.rects.forEach((rect, i) => {
       const a = list[i]!;
@@ -312,7 +317,7 @@ export class Menu extends Phaser.Scene {
     });
     let bottom = layout.bottom;
     if (layout.hidden > 0) {
-      const more = makeText(this, margin, bottom + space.xs, t(language, 'assign.more', { n: layout.hidden }), { size: small, colour: 'textMuted', width: this.scale.width - margin * 2, maxLines: 1 });
+      const more = this.sheet.add(margin, bottom + space.xs, t(language, 'assign.more', { n: layout.hidden }), { size: small, colour: 'textMuted', width: this.scale.width - margin * 2, maxLines: 1 });
       bottom = more.y + more.height;
     }
     return bottom;
@@ -362,7 +367,7 @@ export class Menu extends Phaser.Scene {
     const margin = space.xl;
     const entries = (this.entries = catalog());
     const headingY = top + space.l;
-    const heading = makeText(this, margin, headingY, t(language, 'menu.callers'), { size: frame.text('large'), bold: true });
+    const heading = this.sheet.add(margin, headingY, t(language, 'menu.callers'), { size: frame.text('large'), bold: true });
     const gridTop = heading.y + heading.height + space.m;
     // The hint line sits at the foot of the screen, under the cards and never beside the pager:
     // at the right of the page's results panel (bottom left, over the canvas) when there is room,
@@ -390,7 +395,7 @@ export class Menu extends Phaser.Scene {
       this.updateButton = button;
       setTarget('menu:update', () => button.screenBounds());
     } else {
-      const hint = makeText(this, width - margin, hintY, hintFor(pages > 1), { size: small, colour: 'textFaint', width: width - margin * 2, maxLines: 1 }).setOrigin(1, 0);
+      const hint = this.sheet.add(width - margin, hintY, hintFor(pages > 1), { size: small, colour: 'textFaint', width: width - margin * 2, maxLines: 1 }).setOrigin(1, 0);
       setTarget('menu:hint', () => hint.getBounds());
     }
 
@@ -399,7 +404,7 @@ export class Menu extends Phaser.Scene {
       const r = grid.cards[i];
       if (!r) return;
       const rect = new Phaser.Geom.Rectangle(r.x, r.y, r.width, r.height);
-      const card = new CallerCard(this, rect, entry, language, frame, () => void this.pickCaller(entry, language));
+      const card = new CallerCard(this, rect, entry, language, frame, this.sheet, () => void this.pickCaller(entry, language));
       this.cards.push(card);
       setTarget(`card:${entry.id}`, () => rect);
     });
@@ -408,10 +413,10 @@ export class Menu extends Phaser.Scene {
     if (pages > 1) {
       const h = Math.round(small * 2.2);
       const right = width - margin;
-      const prev = new Button(this, { x: right - 2 * h - space.s, y: headingY - 4, width: h, height: h, label: '‹', size: small, onPress: () => goTo(page - 1) });
-      const next = new Button(this, { x: right - h, y: headingY - 4, width: h, height: h, label: '›', size: small, onPress: () => goTo(page + 1) });
+      const prev = new SheetButton(this, this.sheet, { x: right - 2 * h - space.s, y: headingY - 4, width: h, height: h, label: '‹', size: small, onPress: () => goTo(page - 1) });
+      const next = new SheetButton(this, this.sheet, { x: right - h, y: headingY - 4, width: h, height: h, label: '›', size: small, onPress: () => goTo(page + 1) });
       const labelRight = prev.screenBounds().x - space.s;
-      makeText(this, labelRight, headingY + 4, t(language, 'menu.page', { page: page + 1, pages }), { size: small, colour: 'textMuted', width: Math.max(60, labelRight - heading.x - heading.width - space.m), maxLines: 1 }).setOrigin(1, 0);
+      this.sheet.add(labelRight, headingY + 4, t(language, 'menu.page', { page: page + 1, pages }), { size: small, colour: 'textMuted', width: Math.max(60, labelRight - heading.x - heading.width - space.m), maxLines: 1 }).setOrigin(1, 0);
       this.focus.add(prev, next);
       setTarget('page:prev', () => prev.screenBounds());
       setTarget('page:next', () => next.screenBounds());

@@ -2,7 +2,8 @@
  * A caller on the menu: portrait, title, difficulty, one-line summary and the trainee's best so far.
  * The card takes input as soon as it is drawn; the portrait (while its art loads) and the history
  * (`setHistory`, when the device's store answers: until then the footer is empty rather than a
- * "not tried yet" that may be wrong) fill in when they arrive.
+ * "not tried yet" that may be wrong) fill in when they arrive. Its texts are painted on the menu's
+ * text sheet (text-sheet.ts), not made as a Phaser Text each.
  */
 import * as Phaser from 'phaser';
 import type { ScenarioHistory } from '../attempt-store';
@@ -12,16 +13,16 @@ import { pick, t, type Language } from '../i18n';
 import { colour, radius, space } from '../theme';
 import type { Focusable } from './focus';
 import type { Frame } from './layout';
-import { makeText } from './text';
+import type { SheetText, TextSheet } from './text-sheet';
 
 export class CallerCard implements Focusable {
-  private readonly parts: Phaser.GameObjects.GameObject[] = [];
+  private readonly parts: { setAlpha(alpha: number): unknown }[] = [];
   private readonly background: Phaser.GameObjects.Rectangle;
   private isEnabled = true;
   private portrait: Phaser.GameObjects.Image | null = null;
   private readonly portraitSlot: Phaser.GameObjects.Rectangle;
   private readonly portraitKey: string;
-  private footer: Phaser.GameObjects.Text[] = [];
+  private footer: SheetText[] = [];
 
   constructor(
     private readonly scene: Phaser.Scene,
@@ -29,6 +30,7 @@ export class CallerCard implements Focusable {
     entry: CatalogEntry,
     private readonly language: Language,
     private readonly frame: Frame,
+    private readonly sheet: TextSheet,
     private readonly onPick: () => void,
   ) {
     const { x, y, width, height } = rect;
@@ -51,27 +53,27 @@ export class CallerCard implements Focusable {
     this.showPortrait();
     const sideX = x + pad + portraitSize + space.m;
     const sideWidth = width - (sideX - x) - pad;
-    const caller = makeText(scene, sideX, y + pad + 2, pick(entry.callerName, language), { size: small, bold: true, colour: 'caller', width: sideWidth, maxLines: 2 });
+    const caller = sheet.add(sideX, y + pad + 2, pick(entry.callerName, language), { size: small, bold: true, colour: 'caller', width: sideWidth, maxLines: 2 });
     const pipsY = caller.y + caller.height + space.s;
     const pips = scene.add.graphics();
     for (let i = 0; i < 5; i++) {
       pips.fillStyle(i < entry.difficulty ? colour.warn : colour.line, 1);
       pips.fillCircle(sideX + 6 + i * 16, pipsY + 7, 5.5);
     }
-    const difficulty = makeText(scene, sideX, pipsY + 18, t(language, 'menu.difficulty', { n: entry.difficulty }), { size: small, colour: 'textMuted', width: sideWidth, maxLines: 1 });
+    const difficulty = sheet.add(sideX, pipsY + 18, t(language, 'menu.difficulty', { n: entry.difficulty }), { size: small, colour: 'textMuted', width: sideWidth, maxLines: 1 });
     const titleY = Math.max(y + pad + portraitSize, difficulty.y + difficulty.height) + space.s;
-    const title = makeText(scene, x + pad, titleY, pick(entry.title, language), { size: frame.text('body'), bold: true, width: width - pad * 2, maxLines: 2 });
+    const title = sheet.add(x + pad, titleY, pick(entry.title, language), { size: frame.text('body'), bold: true, width: width - pad * 2, maxLines: 2 });
     this.parts.push(caller, pips, difficulty, title);
     const summaryY = title.y + title.height + space.xs;
     const footerHeight = small + space.m;
     const lineHeight = small * 1.3;
     const summaryLines = Math.max(1, Math.floor((y + height - pad - footerHeight - space.s - summaryY) / lineHeight));
     const summaryBottom = y + height - pad - footerHeight - space.xs;
-    let summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: summaryLines });
+    let summary = sheet.add(x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: summaryLines });
     // Chinese lines can stand taller than 1.3 × the size: one line fewer until it clears the footer.
     for (let lines = summaryLines - 1; lines >= 1 && summary.y + summary.height > summaryBottom; lines--) {
       summary.destroy();
-      summary = makeText(scene, x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: lines });
+      summary = sheet.add(x + pad, summaryY, pick(entry.summary, language), { size: small, colour: 'textMuted', width: width - pad * 2, maxLines: lines });
     }
     this.parts.push(summary);
   }
@@ -92,19 +94,19 @@ export class CallerCard implements Focusable {
       this.parts.splice(this.parts.indexOf(text), 1);
       text.destroy();
     }
-    const { scene, language, rect } = this;
+    const { sheet, language, rect } = this;
     const { x, y, width, height } = rect;
     const pad = space.m;
     const small = this.frame.text('small');
     const footerY = y + height - pad - small * 1.3;
     const best = history
-      ? makeText(scene, x + pad, footerY, t(language, 'menu.best', { score: history.best }), { size: small, bold: true, colour: history.passed ? 'good' : 'warn' })
-      : makeText(scene, x + pad, footerY, t(language, 'menu.notPlayed'), { size: small, colour: 'textFaint' });
+      ? sheet.add(x + pad, footerY, t(language, 'menu.best', { score: history.best }), { size: small, bold: true, colour: history.passed ? 'good' : 'warn' })
+      : sheet.add(x + pad, footerY, t(language, 'menu.notPlayed'), { size: small, colour: 'textFaint' });
     this.footer = [best];
     if (history) {
       const status = `${history.passed ? `✓ ${t(language, 'menu.passed')}` : t(language, 'menu.notPassed')} · ${t(language, 'menu.attempts', { n: history.attempts })}`;
       const room = width - pad * 3 - best.width;
-      this.footer.push(makeText(scene, x + width - pad, footerY, status, { size: small, colour: history.passed ? 'good' : 'textMuted', width: room, maxLines: 1 }).setOrigin(1, 0));
+      this.footer.push(sheet.add(x + width - pad, footerY, status, { size: small, colour: history.passed ? 'good' : 'textMuted', width: room, maxLines: 1 }).setOrigin(1, 0));
     }
     for (const text of this.footer) text.setAlpha(this.isEnabled ? 1 : 0.6);
     this.parts.push(...this.footer);
@@ -112,7 +114,7 @@ export class CallerCard implements Focusable {
 
   setEnabled(on: boolean): void {
     this.isEnabled = on;
-    for (const part of this.parts) (part as unknown as Phaser.GameObjects.Components.Alpha).setAlpha?.(on ? 1 : 0.6);
+    for (const part of this.parts) part.setAlpha(on ? 1 : 0.6);
   }
 
   screenBounds(): Phaser.Geom.Rectangle {

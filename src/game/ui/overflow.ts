@@ -3,6 +3,7 @@
  * or of the scrolled list it sits in. The end-to-end tests ask for it with the longest strings.
  */
 import * as Phaser from 'phaser';
+import { sheetTexts } from './text-sheet';
 
 export const CLIP_WIDTH = 'clipWidth';
 
@@ -23,6 +24,13 @@ export function overflowingText(scene: Phaser.Scene): string[] {
     if (left < -1 || right > clipWidth + 1) problems.push(`${label} spans ${Math.round(left)}–${Math.round(right)} px, outside 0–${Math.round(clipWidth)}`);
   };
   for (const object of scene.children.list) visit(object, scene.scale.width, 0);
+  // Texts painted on a sheet (text-sheet.ts): the same checks against the screen's edges.
+  for (const text of sheetTexts(scene)) {
+    if (!text.visible || text.text === '') continue;
+    const label = JSON.stringify(text.text.slice(0, 40));
+    if (text.wrapWidth !== undefined && text.width > text.wrapWidth + 2) problems.push(`${label} is ${Math.round(text.width)} px wide, wrap width ${text.wrapWidth}`);
+    if (text.left < -1 || text.left + text.width > scene.scale.width + 1) problems.push(`${label} spans ${Math.round(text.left)}–${Math.round(text.left + text.width)} px, outside 0–${Math.round(scene.scale.width)}`);
+  }
   return problems;
 }
 
@@ -41,6 +49,9 @@ export function overlappingText(scene: Phaser.Scene): string[] {
     boxes.push({ label: JSON.stringify(object.text.slice(0, 40)), box: object.getBounds() });
   };
   for (const object of scene.children.list) visit(object);
+  for (const text of sheetTexts(scene)) {
+    if (text.visible && text.text.trim() !== '' && text.alpha > 0) boxes.push({ label: JSON.stringify(text.text.slice(0, 40)), box: text.getBounds() });
+  }
   const problems: string[] = [];
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {

@@ -25,6 +25,22 @@ const TEST_STRING = '|MÃ‰qgy永';
  */
 const metricsCache = new Map<string, { ascent: number; descent: number; fontSize: number }>();
 
+/**
+ * The metrics Phaser's Text takes for `font` (its MeasureText: the test string's bounding box), from
+ * the cache the texts share; text sheets (text-sheet.ts) measure through here.
+ */
+export function fontMetrics(context: CanvasRenderingContext2D, font: string): { ascent: number; descent: number; fontSize: number } {
+  const known = metricsCache.get(font);
+  if (known) return known;
+  const saved = context.font;
+  context.font = font;
+  const box = context.measureText(TEST_STRING);
+  context.font = saved;
+  const metrics = { ascent: box.actualBoundingBoxAscent, descent: box.actualBoundingBoxDescent, fontSize: box.actualBoundingBoxAscent + box.actualBoundingBoxDescent };
+  metricsCache.set(font, metrics);
+  return metrics;
+}
+
 export function makeText(scene: Phaser.Scene, x: number, y: number, content: string, options: TextOptions): Phaser.GameObjects.Text {
   const width = options.width;
   const style: Phaser.Types.GameObjects.Text.TextStyle = {
@@ -45,7 +61,7 @@ export function makeText(scene: Phaser.Scene, x: number, y: number, content: str
       },
     };
   }
-  const font = `${style.fontStyle} ${style.fontSize}`;
+  const font = `${style.fontStyle} ${style.fontSize} ${FONT_FAMILY}`;
   const known = metricsCache.get(font);
   if (known) style.metrics = known;
   const text = scene.add.existing(new DeskText(scene, x, y, content, style));
