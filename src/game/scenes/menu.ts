@@ -73,7 +73,7 @@ export class Menu extends Phaser.Scene {
   private entries: CatalogEntry[] = [];
   private logoSlot: { x: number; y: number; size: number } | null = null;
   private logo: Phaser.GameObjects.Image | null = null;
-  /** The menu's texts, painted on one canvas (ui/text-sheet.ts): the first frame uploads one texture, not ~45. */
+  /** The menu's texts and plain shapes, painted on one canvas (ui/text-sheet.ts): the first frame uploads one texture, not ~45, and compiles no shape shader. */
   private sheet!: TextSheet;
 
   constructor() {
@@ -93,7 +93,8 @@ export class Menu extends Phaser.Scene {
     setHookScene(SCENE.menu);
     const { width, height } = this.scale;
     this.frame = frameOf(width, height);
-    this.cameras.main.setBackgroundColor(colour.backdrop);
+    // No camera background: the sheet (below) paints the backdrop over the whole game, and a camera
+    // fill would cost the first frame a shader of its own (the flat-colour one) to compile.
     this.focus = new FocusManager(this);
     clearTargets();
     setHookMenu(null);
@@ -111,7 +112,7 @@ export class Menu extends Phaser.Scene {
     };
     this.events.on(Phaser.Scenes.Events.ADDED_TO_SCENE, lift);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.events.off(Phaser.Scenes.Events.ADDED_TO_SCENE, lift));
-    this.sheet = new TextSheet(this, TEXT_DEPTH);
+    this.sheet = new TextSheet(this, colour.backdrop);
 
     const language = services().settings.value.language;
     document.documentElement.lang = language;

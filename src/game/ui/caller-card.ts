@@ -2,8 +2,8 @@
  * A caller on the menu: portrait, title, difficulty, one-line summary and the trainee's best so far.
  * The card takes input as soon as it is drawn; the portrait (while its art loads) and the history
  * (`setHistory`, when the device's store answers: until then the footer is empty rather than a
- * "not tried yet" that may be wrong) fill in when they arrive. Its texts are painted on the menu's
- * text sheet (text-sheet.ts), not made as a Phaser Text each.
+ * "not tried yet" that may be wrong) fill in when they arrive. Its texts and shapes are painted on
+ * the menu's sheet (text-sheet.ts), not made as Phaser objects each; an invisible zone takes its input.
  */
 import * as Phaser from 'phaser';
 import type { ScenarioHistory } from '../attempt-store';
@@ -13,14 +13,15 @@ import { pick, t, type Language } from '../i18n';
 import { colour, radius, space } from '../theme';
 import type { Focusable } from './focus';
 import type { Frame } from './layout';
-import type { SheetText, TextSheet } from './text-sheet';
+import type { SheetShape, SheetText, TextSheet } from './text-sheet';
 
 export class CallerCard implements Focusable {
   private readonly parts: { setAlpha(alpha: number): unknown }[] = [];
-  private readonly background: Phaser.GameObjects.Rectangle;
+  private readonly background: SheetShape;
+  private readonly zone: Phaser.GameObjects.Zone;
   private isEnabled = true;
   private portrait: Phaser.GameObjects.Image | null = null;
-  private readonly portraitSlot: Phaser.GameObjects.Rectangle;
+  private readonly portraitSlot: { x: number; y: number; width: number; height: number };
   private readonly portraitKey: string;
   private footer: SheetText[] = [];
 
@@ -35,11 +36,12 @@ export class CallerCard implements Focusable {
   ) {
     const { x, y, width, height } = rect;
     const pad = space.m;
-    this.background = scene.add.rectangle(x, y, width, height, colour.panel).setOrigin(0).setRounded(radius.l).setStrokeStyle(2, colour.line);
-    this.background.setInteractive({ useHandCursor: true });
-    this.background.on('pointerover', () => this.background.setFillStyle(colour.panelRaised));
-    this.background.on('pointerout', () => this.background.setFillStyle(colour.panel));
-    this.background.on('pointerup', (pointer: Phaser.Input.Pointer) => {
+    this.background = sheet.rect(x, y, width, height, colour.panel, radius.l, { width: 2, colour: colour.line });
+    this.zone = scene.add.zone(x, y, width, height).setOrigin(0);
+    this.zone.setInteractive({ useHandCursor: true });
+    this.zone.on('pointerover', () => this.background.setFill(colour.panelRaised));
+    this.zone.on('pointerout', () => this.background.setFill(colour.panel));
+    this.zone.on('pointerup', (pointer: Phaser.Input.Pointer) => {
       if (pointer.getDistance() <= 12 && this.isEnabled) this.onPick();
     });
     this.parts.push(this.background);
@@ -48,22 +50,18 @@ export class CallerCard implements Focusable {
     // Top row: the portrait, with the caller's name and the difficulty beside it; the title runs full width below.
     const portraitSize = Math.round(Math.min(frame.portrait ? 104 : 76, height * 0.3));
     this.portraitKey = portraitTexture(knownPortrait(entry.portrait), 'calm');
-    this.portraitSlot = scene.add.rectangle(x + pad, y + pad, portraitSize, portraitSize, colour.panelSunken).setOrigin(0).setRounded(radius.m);
-    this.parts.push(this.portraitSlot);
+    this.portraitSlot = { x: x + pad, y: y + pad, width: portraitSize, height: portraitSize };
+    this.parts.push(sheet.rect(x + pad, y + pad, portraitSize, portraitSize, colour.panelSunken, radius.m));
     this.showPortrait();
     const sideX = x + pad + portraitSize + space.m;
     const sideWidth = width - (sideX - x) - pad;
     const caller = sheet.add(sideX, y + pad + 2, pick(entry.callerName, language), { size: small, bold: true, colour: 'caller', width: sideWidth, maxLines: 2 });
     const pipsY = caller.y + caller.height + space.s;
-    const pips = scene.add.graphics();
-    for (let i = 0; i < 5; i++) {
-      pips.fillStyle(i < entry.difficulty ? colour.warn : colour.line, 1);
-      pips.fillCircle(sideX + 6 + i * 16, pipsY + 7, 5.5);
-    }
+    for (let i = 0; i < 5; i++) this.parts.push(sheet.circle(sideX + 6 + i * 16, pipsY + 7, 5.5, i < entry.difficulty ? colour.warn : colour.line));
     const difficulty = sheet.add(sideX, pipsY + 18, t(language, 'menu.difficulty', { n: entry.difficulty }), { size: small, colour: 'textMuted', width: sideWidth, maxLines: 1 });
     const titleY = Math.max(y + pad + portraitSize, difficulty.y + difficulty.height) + space.s;
     const title = sheet.add(x + pad, titleY, pick(entry.title, language), { size: frame.text('body'), bold: true, width: width - pad * 2, maxLines: 2 });
-    this.parts.push(caller, pips, difficulty, title);
+    this.parts.push(caller, difficulty, title);
     const summaryY = title.y + title.height + space.xs;
     const footerHeight = small + space.m;
     const lineHeight = small * 1.3;
@@ -127,12 +125,12 @@ export class CallerCard implements Focusable {
     return this.isEnabled;
   }
   visible(): boolean {
-    return this.background.visible;
+    return this.zone.visible;
   }
   activate(): void {
     if (this.isEnabled) this.onPick();
   }
   setFocused(focused: boolean): void {
-    this.background.setFillStyle(focused ? colour.panelRaised : colour.panel);
+    this.background.setFill(focused ? colour.panelRaised : colour.panel);
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The menu's plain buttons (settings, pages): a `Button` of the secondary kind whose label is painted
- * on the menu's text sheet (text-sheet.ts) instead of being a Text of its own. Mouse, touch and
+ * with its label on the menu's sheet (text-sheet.ts) instead of being Phaser objects of its own; an
+ * invisible zone takes its input. Mouse, touch and
  * keyboard press it as they press a Button, and it looks the same.
  */
 import * as Phaser from 'phaser';
 import { colour, radius, space } from '../theme';
 import type { Focusable } from './focus';
-import type { SheetText, TextSheet } from './text-sheet';
+import type { SheetShape, SheetText, TextSheet } from './text-sheet';
 
 export interface SheetButtonOptions {
   x: number;
@@ -22,7 +23,8 @@ const FILL = colour.panelRaised;
 const HOVER = 0x2a3f63;
 
 export class SheetButton implements Focusable {
-  readonly background: Phaser.GameObjects.Rectangle;
+  readonly background: SheetShape;
+  private readonly zone: Phaser.GameObjects.Zone;
   readonly label: SheetText;
 
   constructor(
@@ -31,11 +33,12 @@ export class SheetButton implements Focusable {
     private readonly options: SheetButtonOptions,
   ) {
     const { x, y, width, height } = options;
-    this.background = scene.add.rectangle(x, y, width, height, FILL).setOrigin(0).setRounded(radius.m).setStrokeStyle(2, colour.line);
-    this.background.setInteractive({ useHandCursor: true });
-    this.background.on('pointerover', () => this.background.setFillStyle(HOVER));
-    this.background.on('pointerout', () => this.background.setFillStyle(FILL));
-    this.background.on('pointerup', (pointer: Phaser.Input.Pointer) => {
+    this.background = sheet.rect(x, y, width, height, FILL, radius.m, { width: 2, colour: colour.line });
+    this.zone = scene.add.zone(x, y, width, height).setOrigin(0);
+    this.zone.setInteractive({ useHandCursor: true });
+    this.zone.on('pointerover', () => this.background.setFill(HOVER));
+    this.zone.on('pointerout', () => this.background.setFill(FILL));
+    this.zone.on('pointerup', (pointer: Phaser.Input.Pointer) => {
       // A drag that started elsewhere is not a press.
       if (pointer.getDistance() <= 12) options.onPress();
     });
@@ -55,7 +58,7 @@ export class SheetButton implements Focusable {
     return true;
   }
   visible(): boolean {
-    return this.background.visible;
+    return this.zone.visible;
   }
   activate(): void {
     this.options.onPress();

@@ -1,8 +1,12 @@
 /**
- * Many texts painted into one canvas the size of the game, drawn as one image: the menu's ~45
- * labels. A Phaser `Text` has a canvas and a WebGL texture of its own, made, painted and uploaded
- * when it is made; the menu's first frame waited for about fifty of them. A sheet paints its texts
- * into its one canvas before the frame and uploads it once (and again only when a text changes).
+ * The menu's still picture painted into one canvas the size of the game, drawn as one image: its
+ * ~45 labels and the plain shapes under them (cards, buttons, portrait frames, difficulty pips).
+ * A Phaser `Text` has a canvas and a WebGL texture of its own, made, painted and uploaded when it is
+ * made, and the shapes need WebGL shaders of their own compiled before the first frame; the menu's
+ * first frame waited for about fifty texts and thirty shapes. A sheet paints them all into its one
+ * canvas before the frame and uploads it once, and again only when something on it changes (a
+ * card lit under the pointer or the focus, a card dimmed while a call loads, the history arriving).
+ * The sheet is opaque: it paints the backdrop too, and lies under everything else of the scene.
  *
  * The texts are laid out exactly as `makeText` lays out a `Text` (the same font, metrics, wrapping,
  * line spacing, width and height), and painted on whole pixels, so they look the same or sharper.
@@ -28,6 +32,44 @@ export interface TextLike {
   getBounds(): Phaser.Geom.Rectangle;
   destroy(): void;
 }
+
+/** A plain shape on a sheet, under its texts: a rounded rectangle (with an outline) or a dot. */
+export class SheetShape {
+  alpha = 1;
+  visible = true;
+
+  constructor(
+    private readonly sheet: TextSheet,
+    readonly kind: 'rect' | 'circle',
+    readonly x: number,
+    readonly y: number,
+    readonly width: number,
+    readonly height: number,
+    readonly radius: number,
+    public fill: number,
+    readonly stroke: { width: number; colour: number } | null,
+  ) {}
+
+  setFill(fill: number): this {
+    if (fill !== this.fill) this.sheet.invalidate();
+    this.fill = fill;
+    return this;
+  }
+
+  setAlpha(alpha: number): this {
+    if (alpha !== this.alpha) this.sheet.invalidate();
+    this.alpha = alpha;
+    return this;
+  }
+
+  setVisible(visible: boolean): this {
+    if (visible !== this.visible) this.sheet.invalidate();
+    this.visible = visible;
+    return this;
+  }
+}
+
+const hex = (value: number) => `#${value.toString(16).padStart(6, '0')}`;
 
 const LINE_BREAK = /(?:\r\n|\r|\n)/;
 let sheetCount = 0;
@@ -110,20 +152,29 @@ export class SheetText implements TextLike {
 }
 
 export class TextSheet {
-  private readonly texture: Phaser.Textures.CanvasTexture;
+  private readonly canvas: HTMLCanvasElement;
   private readonly context: CanvasRenderingContext2D;
+  /** Made at the first frame, with the texts painted: the canvas is uploaded once, not empty and then again. */
+  private texture: Phaser.Textures.Texture | null = null;
+  private readonly key = `text-sheet-${++sheetCount}`;
+  private readonly image: Phaser.GameObjects.Image;
   private readonly items: SheetText[] = [];
+  private readonly shapes: SheetShape[] = [];
   private dirty = false;
 
-  /** A sheet over the whole game, drawn at `depth`; gone with the scene. */
-  constructor(scene: Phaser.Scene, depth: number) {
-    const { width, height } = scene.scale;
-    const key = `text-sheet-${++sheetCount}`;
-    const texture = scene.textures.createCanvas(key, width, height);
-    if (!texture) throw new Error(`text sheet: could not make the texture ${key}`);
-    this.texture = texture;
-    this.context = texture.getContext();
-    const image = scene.add.image(0, 0, key).setOrigin(0).setDepth(depth);
+  /** A sheet over the whole game with the backdrop's colour, under all else of the scene; gone with the scene. */
+  constructor(
+    private readonly scene: Phaser.Scene,
+    private readonly backdrop: number,
+  ) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = scene.scale.width;
+    this.canvas.height = scene.scale.height;
+    const context = this.canvas.getContext('2d', { alpha: false });
+    if (!context) throw new Error('text sheet: this browser gives no 2D canvas');
+    this.context = context;
+    // In its place in the display list from the start; it shows the sheet from the first frame.
+    this.image = scene.add.image(0, 0, '__DEFAULT').setOrigin(0).setDepth(-1).setVisible(false);
     const flush = () => this.flush();
     scene.events.on(Phaser.Scenes.Events.PRE_RENDER, flush);
     const set = sheetsOf.get(scene) ?? new Set();
@@ -132,8 +183,8 @@ export class TextSheet {
     scene.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       scene.events.off(Phaser.Scenes.Events.PRE_RENDER, flush);
       set.delete(this);
-      image.destroy();
-      texture.destroy();
+      this.image.destroy();
+      this.texture?.destroy();
     });
   }
 
@@ -153,6 +204,22 @@ export class TextSheet {
     this.items.push(text);
     this.dirty = true;
     return text;
+  }
+
+  /** A rectangle, rounded by `radius`, with an outline of `stroke` (centred on its edge, as a Phaser shape's). */
+  rect(x: number, y: number, width: number, height: number, fill: number, radius = 0, stroke: { width: number; colour: number } | null = null): SheetShape {
+    const shape = new SheetShape(this, 'rect', x, y, width, height, radius, fill, stroke);
+    this.shapes.push(shape);
+    this.dirty = true;
+    return shape;
+  }
+
+  /** A filled dot centred on (x, y). */
+  circle(x: number, y: number, radius: number, fill: number): SheetShape {
+    const shape = new SheetShape(this, 'circle', x, y, radius * 2, radius * 2, radius, fill, null);
+    this.shapes.push(shape);
+    this.dirty = true;
+    return shape;
   }
 
   /** The sheet's texts, for the checks in overflow.ts. */
@@ -176,7 +243,23 @@ export class TextSheet {
     if (!this.dirty) return;
     this.dirty = false;
     const context = this.context;
-    context.clearRect(0, 0, this.texture.width, this.texture.height);
+    context.globalAlpha = 1;
+    context.fillStyle = hex(this.backdrop);
+    context.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    for (const shape of this.shapes) {
+      if (!shape.visible || shape.alpha <= 0) continue;
+      context.globalAlpha = shape.alpha;
+      context.beginPath();
+      if (shape.kind === 'circle') context.arc(shape.x, shape.y, shape.radius, 0, Math.PI * 2);
+      else context.roundRect(shape.x, shape.y, shape.width, shape.height, shape.radius);
+      context.fillStyle = hex(shape.fill);
+      context.fill();
+      if (shape.stroke) {
+        context.lineWidth = shape.stroke.width;
+        context.strokeStyle = hex(shape.stroke.colour);
+        context.stroke();
+      }
+    }
     context.textBaseline = 'alphabetic';
     for (const item of this.items) {
       if (!item.visible || item.alpha <= 0) continue;
@@ -193,7 +276,16 @@ export class TextSheet {
       });
     }
     context.globalAlpha = 1;
-    this.texture.refresh();
+    if (this.texture) {
+      this.texture.source[0]?.update();
+      return;
+    }
+    // A plain texture of the canvas: a CanvasTexture would also read every pixel back (getImageData).
+    const texture = this.scene.textures.create(this.key, this.canvas, this.canvas.width, this.canvas.height);
+    if (!texture) throw new Error(`text sheet: could not make the texture ${this.key}`);
+    texture.add('__BASE', 0, 0, 0, this.canvas.width, this.canvas.height);
+    this.texture = texture;
+    this.image.setTexture(this.key).setOrigin(0).setVisible(true);
   }
 }
 
