@@ -69,6 +69,9 @@ export class SheetShape {
   }
 }
 
+/** The sheet's texture has two frames over the whole canvas; see flush. */
+const FRAMES = ['__BASE', 'repainted'] as const;
+
 const hex = (value: number) => `#${value.toString(16).padStart(6, '0')}`;
 
 const LINE_BREAK = /(?:\r\n|\r|\n)/;
@@ -175,13 +178,15 @@ export class TextSheet {
     this.context = context;
     // In its place in the display list from the start; it shows the sheet from the first frame.
     this.image = scene.add.image(0, 0, '__DEFAULT').setOrigin(0).setDepth(-1).setVisible(false);
+    // Painted after the step and its input (a card lit under the pointer), before the frame is drawn
+    // or skipped (ui/frame-gate.ts decides that after the game's pre-render event).
     const flush = () => this.flush();
-    scene.events.on(Phaser.Scenes.Events.PRE_RENDER, flush);
+    scene.game.events.on(Phaser.Core.Events.PRE_RENDER, flush);
     const set = sheetsOf.get(scene) ?? new Set();
     set.add(this);
     sheetsOf.set(scene, set);
     scene.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
-      scene.events.off(Phaser.Scenes.Events.PRE_RENDER, flush);
+      scene.game.events.off(Phaser.Core.Events.PRE_RENDER, flush);
       set.delete(this);
       this.image.destroy();
       this.texture?.destroy();
@@ -278,14 +283,17 @@ export class TextSheet {
     context.globalAlpha = 1;
     if (this.texture) {
       this.texture.source[0]?.update();
+      // The image shows the other of its two (identical) frames: a changed picture, which the
+      // frame gate (ui/frame-gate.ts, which compares what objects draw, not texture contents) draws.
+      this.image.setFrame(this.image.frame.name === FRAMES[0] ? FRAMES[1] : FRAMES[0]);
       return;
     }
     // A plain texture of the canvas: a CanvasTexture would also read every pixel back (getImageData).
     const texture = this.scene.textures.create(this.key, this.canvas, this.canvas.width, this.canvas.height);
     if (!texture) throw new Error(`text sheet: could not make the texture ${this.key}`);
-    texture.add('__BASE', 0, 0, 0, this.canvas.width, this.canvas.height);
+    for (const name of FRAMES) texture.add(name, 0, 0, 0, this.canvas.width, this.canvas.height);
     this.texture = texture;
-    this.image.setTexture(this.key).setOrigin(0).setVisible(true);
+    this.image.setTexture(this.key, FRAMES[0]).setOrigin(0).setVisible(true);
   }
 }
 
