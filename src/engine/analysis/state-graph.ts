@@ -26,6 +26,8 @@ const MAX_NODE_INDEX = 2 ** (31 - MOOD_BITS) - 1;
 /** A node's look-up table before its first state, and the slots of its first table. */
 const EMPTY_TABLE = new Int32Array(2); // one empty slot, never written: the first state grows it
 const FIRST_SLOTS = 16;
+/** Numbers in one block of the tables' memory (8 MB). */
+const BLOCK = 1 << 21;
 /** Flag sets are packed with the mood in one 32-bit number: at most this many. */
 const MAX_FLAG_SETS = 2 ** (31 - MOOD_BITS);
 const slotOf = (key: number, mask: number) => {
@@ -125,13 +127,39 @@ class IntList {
  * value: the walk uses a few dozen at a time, which stay in the processor's cache where one table
  * of everything would not. A slot holds two numbers, the key and the value + 1 (0: an empty slot);
  * a table is kept at most 70% full and doubles, placing only its own keys again, when it is not.
+ * The tables are cut from a few large blocks and a table let go is used again by the next that
+ * grows to its size, so that their memory is a few blocks, returned whole once the walk is done
+ * (thousands of small arrays freed one by one stay with the process).
  */
 class Tables {
   private readonly tables: Int32Array[];
   private readonly used: Int32Array;
+  private blocks: Int32Array[] = [];
+  private room = 0;
+  /** Tables let go, by the log2 of their length. */
+  private spare: Int32Array[][] = [];
   constructor(count: number) {
     this.tables = Array.from({ length: count }, () => EMPTY_TABLE);
     this.used = new Int32Array(count);
+  }
+  /** A table of `length` numbers, all 0. */
+  private take(length: number): Int32Array {
+    const sized = this.spare[Math.log2(length)];
+    const again = sized?.pop();
+    if (again) return again.fill(0);
+    if (length > BLOCK) return new Int32Array(length);
+    if (this.room < length) {
+      this.blocks.push(new Int32Array(BLOCK));
+      this.room = BLOCK;
+    }
+    const block = this.blocks[this.blocks.length - 1] as Int32Array;
+    this.room -= length;
+    return block.subarray(this.room, this.room + length);
+  }
+  private give(table: Int32Array): void {
+    if (table === EMPTY_TABLE) return;
+    const k = Math.log2(table.length);
+    (this.spare[k] ??= []).push(table);
   }
   /** The value of `key` in table `i`, or -1. */
   get(i: number, key: number): number {
@@ -158,11 +186,13 @@ class Tables {
   /** Lets every table go. */
   clear(): void {
     this.tables.fill(EMPTY_TABLE);
+    this.blocks = [];
+    this.spare = [];
   }
   private grow(i: number): Int32Array {
     const old = this.tables[i] as Int32Array;
     const slots = old === EMPTY_TABLE ? FIRST_SLOTS : old.length; // twice the slots: two numbers a slot
-    const next = new Int32Array(2 * slots);
+    const next = this.take(2 * slots);
     const mask = slots - 1;
     for (let h = 0; h < old.length; h += 2) {
       const v = old[h + 1] as number;
@@ -173,6 +203,7 @@ class Tables {
       next[2 * at] = key;
       next[2 * at + 1] = v;
     }
+    this.give(old);
     this.tables[i] = next;
     return next;
   }
