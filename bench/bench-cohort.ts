@@ -3,9 +3,11 @@
  * temporary folder with limits out of the way, one lead signed in, one cohort and 50 trainees
  * joined by its code.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { AppLimits } from '../src/server/app';
 import { hashPassword } from '../src/server/auth';
 import { openService, type Service } from '../src/server/service';
@@ -26,9 +28,13 @@ export interface BenchCohort {
   close(): Promise<void>;
 }
 
-export async function openBenchCohort(folderPrefix: string, roomyLimits: (keyof AppLimits)[] = ['login', 'join'], trainees = 50): Promise<BenchCohort> {
-  const dataDir = mkdtempSync(join(tmpdir(), folderPrefix));
-  const service = await openService({ dataDir, limits: Object.fromEntries(roomyLimits.map((k) => [k, roomy])) });
+/**
+ * `postgres`: a fresh schema on that PostgreSQL (dropped at close) instead of PGlite in a folder.
+ */
+export async function openBenchCohort(folderPrefix: string, roomyLimits: (keyof AppLimits)[] = ['login', 'join'], trainees = 50, postgres?: string): Promise<BenchCohort> {
+  const dataDir = postgres ? undefined : mkdtempSync(join(tmpdir(), folderPrefix));
+  const schema = postgres ? `htl_bench_${randomBytes(4).toString('hex')}` : undefined;
+  const service = await openService({ ...(postgres ? { databaseUrl: postgres, schema } : { dataDir }), limits: Object.fromEntries(roomyLimits.map((k) => [k, roomy])) });
   const app = service.app;
   const json = { 'content-type': 'application/json' };
   await service.repository.createLead('L', await hashPassword(PASSWORD));
@@ -50,7 +56,13 @@ export async function openBenchCohort(folderPrefix: string, roomyLimits: (keyof 
     ids,
     close: async () => {
       await service.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (schema) {
+        const client = new pg.Client({ connectionString: postgres });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      }
     },
   };
 }

@@ -1,12 +1,15 @@
 /**
- * `npx tsx bench/server-cpu-report.ts`: the lead's report (`GET /api/report`, in-process) over a
- * cohort of 50 trainees with 100,000 attempts on PGlite, in CPU time and on the clock, beside the
+ * `npx tsx bench/server-cpu-report.ts [--postgres]`: the lead's report (`GET /api/report`, in-process) over a
+ * cohort of 50 trainees with 100,000 attempts on PGlite (or a fresh schema on the PostgreSQL of
+ * TEST_DATABASE_URL, DATABASE_URL or `.ci/start-postgres.sh`), in CPU time of this process (and on the clock), beside the
  * same report with a date range (which reads the attempts) and the query the report ran before the
  * per-trainee-per-caller summaries.
  */
 import { openBenchCohort } from './bench-cohort';
 
-const { service, app, cookie, cohort, ids, close } = await openBenchCohort('htl-s12b-report-');
+const postgres = process.argv.includes('--postgres') ? process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:54329/htl_test' : undefined;
+console.log(`${postgres ? 'PostgreSQL' : 'PGlite'}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const { service, app, cookie, cohort, ids, close } = await openBenchCohort('htl-s12b-report-', undefined, 50, postgres);
 const all = [...service.catalogue.current.values()];
 for (let done = 0; done < 100_000; done += 5000) {
   await service.db.query(
@@ -39,10 +42,15 @@ await measure('GET /api/report (in-process, 100k attempts)', async () => {
   if (r.status !== 200) throw new Error(String(r.status));
   await r.arrayBuffer();
 });
-await measure('GET /api/report with a date range (reads the attempts)', async () => {
-  const r = await app.request(`http://localhost/api/report?cohort=${cohort.id}&from=2000-01-01T00:00:00Z`, { headers: { cookie } });
-  await r.arrayBuffer();
-});
+// The dashboard's date range: local days (here +08:00), the last 7 and the last 30.
+const localDay = (daysAgo: number) => `${new Date(Date.now() + 8 * 3600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10)}T00:00:00+08:00`;
+for (const days of [7, 30]) {
+  await measure(`GET /api/report, the last ${days} local days (day summaries and the partial days' attempts)`, async () => {
+    const r = await app.request(`http://localhost/api/report?cohort=${cohort.id}&from=${encodeURIComponent(localDay(days - 1))}&to=${encodeURIComponent(localDay(-1))}`, { headers: { cookie } });
+    if (r.status !== 200) throw new Error(String(r.status));
+    await r.arrayBuffer();
+  });
+}
 // The report as it was before the summaries: the whole history grouped (same SQL as before).
 await measure('the old report query (whole history grouped and sorted)', () =>
   service.db.query(

@@ -34,7 +34,7 @@ CREATE TABLE summary_days (
   last_total double precision NOT NULL,
   last_dimensions jsonb NOT NULL,
   PRIMARY KEY (cohort_id, day, trainee_id, scenario_id)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE rule_days (
   cohort_id bigint NOT NULL,
@@ -44,7 +44,7 @@ CREATE TABLE rule_days (
   trainee_id bigint NOT NULL,
   attempts integer NOT NULL,
   PRIMARY KEY (cohort_id, day, scenario_id, rule_id, trainee_id)
-);
+) WITH (fillfactor = 70);
 
 -- Read one caller at a time: the caller before the day.
 CREATE TABLE choice_days (
@@ -56,7 +56,7 @@ CREATE TABLE choice_days (
   trainee_id bigint NOT NULL,
   chosen integer NOT NULL,
   PRIMARY KEY (cohort_id, scenario_id, day, node_id, choice_id, trainee_id)
-);
+) WITH (fillfactor = 70);
 
 -- Reply times per decision (one caller at a time) and whole calls (every caller at once), apart.
 CREATE TABLE time_days (
@@ -67,7 +67,7 @@ CREATE TABLE time_days (
   bucket_ms integer NOT NULL,
   n integer NOT NULL,
   PRIMARY KEY (cohort_id, scenario_id, day, node_id, bucket_ms)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE duration_days (
   cohort_id bigint NOT NULL,
@@ -76,7 +76,7 @@ CREATE TABLE duration_days (
   bucket_ms integer NOT NULL,
   n integer NOT NULL,
   PRIMARY KEY (cohort_id, day, scenario_id, bucket_ms)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE dimension_days (
   cohort_id bigint NOT NULL,
@@ -88,7 +88,7 @@ CREATE TABLE dimension_days (
   n integer NOT NULL,
   best double precision NOT NULL,
   PRIMARY KEY (cohort_id, day, trainee_id, scenario_id, dimension)
-);
+) WITH (fillfactor = 70);
 
 CREATE TABLE flag_days (
   cohort_id bigint NOT NULL,
@@ -97,17 +97,54 @@ CREATE TABLE flag_days (
   kind text NOT NULL,
   n integer NOT NULL,
   PRIMARY KEY (cohort_id, day, scenario_id, kind)
-);
+) WITH (fillfactor = 70);
 
--- The insert: every summary from the inserted rows.
+-- Every summary row is updated in place many times: room on each page for the new versions, so that
+-- an update needs no new index entry (a HOT update). The tables of 002 and 011 likewise, from now on.
+ALTER TABLE attempt_summaries SET (fillfactor = 70);
+ALTER TABLE analytics_callers SET (fillfactor = 70);
+ALTER TABLE analytics_rules SET (fillfactor = 70);
+ALTER TABLE analytics_choices SET (fillfactor = 70);
+ALTER TABLE analytics_times SET (fillfactor = 70);
+ALTER TABLE analytics_dimensions SET (fillfactor = 70);
+ALTER TABLE analytics_flags SET (fillfactor = 70);
+
+-- The insert: every summary from the inserted rows. Each statement reads the rows once, keeps the
+-- day's figures and adds them up into the all-time ones (data-modifying WITH: one pass over the
+-- decisions, skills, rules and flags of the inserted attempts for both).
 CREATE FUNCTION attempts_summarise_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- The report's summaries (migration 002): one row per trainee and caller, however many attempts of it the statement holds.
+  -- Per trainee and caller, a day at a time: the report's cells (all time, migration 002; per day) and the analytics' counts.
+  WITH x AS (
+    SELECT DISTINCT ON (a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id) a.cohort_id, summary_day(a.started_at) AS day, a.trainee_id, a.scenario_id,
+      count(*) OVER w AS attempts, count(*) FILTER (WHERE a.passed) OVER w AS passed, count(*) FILTER (WHERE a.decisions IS NOT NULL) OVER w AS analysed,
+      count(*) FILTER (WHERE a.flags <> '[]'::jsonb) OVER w AS flagged, max(a.total) OVER w AS best,
+      a.id AS last_id, a.started_at AS last_started_at, a.total AS last_total, a.dimensions AS last_dimensions
+    FROM inserted a WINDOW w AS (PARTITION BY a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id)
+    ORDER BY a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id, a.started_at DESC, a.id DESC
+  ), days AS (
+    INSERT INTO summary_days AS s (cohort_id, day, trainee_id, scenario_id, attempts, passed, analysed, flagged, best, last_id, last_started_at, last_total, last_dimensions)
+    SELECT * FROM x ORDER BY cohort_id, day, trainee_id, scenario_id
+    ON CONFLICT (cohort_id, day, trainee_id, scenario_id) DO UPDATE SET
+      attempts = s.attempts + EXCLUDED.attempts, passed = s.passed + EXCLUDED.passed,
+      analysed = s.analysed + EXCLUDED.analysed, flagged = s.flagged + EXCLUDED.flagged,
+      best = greatest(s.best, EXCLUDED.best),
+      last_id = CASE WHEN (EXCLUDED.last_started_at, EXCLUDED.last_id) > (s.last_started_at, s.last_id) THEN EXCLUDED.last_id ELSE s.last_id END,
+      last_total = CASE WHEN (EXCLUDED.last_started_at, EXCLUDED.last_id) > (s.last_started_at, s.last_id) THEN EXCLUDED.last_total ELSE s.last_total END,
+      last_dimensions = CASE WHEN (EXCLUDED.last_started_at, EXCLUDED.last_id) > (s.last_started_at, s.last_id) THEN EXCLUDED.last_dimensions ELSE s.last_dimensions END,
+      last_started_at = greatest(s.last_started_at, EXCLUDED.last_started_at)
+  ), callers AS (
+    INSERT INTO analytics_callers AS s (cohort_id, scenario_id, trainee_id, attempts, passed, analysed, flagged)
+    SELECT cohort_id, scenario_id, trainee_id, sum(attempts), sum(passed), sum(analysed), sum(flagged) FROM x GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (cohort_id, scenario_id, trainee_id) DO UPDATE SET
+      attempts = s.attempts + EXCLUDED.attempts, passed = s.passed + EXCLUDED.passed,
+      analysed = s.analysed + EXCLUDED.analysed, flagged = s.flagged + EXCLUDED.flagged
+  )
   INSERT INTO attempt_summaries AS s (trainee_id, scenario_id, cohort_id, attempts, best, passed, last_id, last_started_at, last_total, last_dimensions)
-  SELECT DISTINCT ON (a.trainee_id, a.scenario_id) a.trainee_id, a.scenario_id, a.cohort_id,
-    count(*) OVER w, max(a.total) OVER w, bool_or(a.passed) OVER w, a.id, a.started_at, a.total, a.dimensions
-  FROM inserted a WINDOW w AS (PARTITION BY a.trainee_id, a.scenario_id)
-  ORDER BY a.trainee_id, a.scenario_id, a.started_at DESC, a.id DESC
+  SELECT DISTINCT ON (trainee_id, scenario_id) trainee_id, scenario_id, cohort_id, sum(attempts) OVER w, max(best) OVER w, bool_or(passed > 0) OVER w,
+    last_id, last_started_at, last_total, last_dimensions
+  FROM x WINDOW w AS (PARTITION BY trainee_id, scenario_id)
+  ORDER BY trainee_id, scenario_id, last_started_at DESC, last_id DESC
   ON CONFLICT (trainee_id, scenario_id) DO UPDATE SET
     attempts = s.attempts + EXCLUDED.attempts,
     best = greatest(s.best, EXCLUDED.best),
@@ -117,92 +154,84 @@ BEGIN
     last_dimensions = CASE WHEN (EXCLUDED.last_started_at, EXCLUDED.last_id) > (s.last_started_at, s.last_id) THEN EXCLUDED.last_dimensions ELSE s.last_dimensions END,
     last_started_at = greatest(s.last_started_at, EXCLUDED.last_started_at);
 
-  -- The all-time aggregates (migration 011's analytics_apply, delta 1).
-  INSERT INTO analytics_callers AS s (cohort_id, scenario_id, trainee_id, attempts, passed, analysed, flagged)
-  SELECT a.cohort_id, a.scenario_id, a.trainee_id, count(*), count(*) FILTER (WHERE a.passed),
-    count(*) FILTER (WHERE a.decisions IS NOT NULL), count(*) FILTER (WHERE a.flags <> '[]'::jsonb)
-  FROM inserted a GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-  ON CONFLICT (cohort_id, scenario_id, trainee_id) DO UPDATE SET
-    attempts = s.attempts + EXCLUDED.attempts, passed = s.passed + EXCLUDED.passed,
-    analysed = s.analysed + EXCLUDED.analysed, flagged = s.flagged + EXCLUDED.flagged;
-
+  -- Rules broken.
+  WITH x AS (
+    SELECT a.cohort_id, summary_day(a.started_at) AS day, a.scenario_id, r.rule_id, a.trainee_id, count(*)::int AS attempts
+    FROM inserted a, unnest(a.broken_rules) AS r (rule_id) GROUP BY 1, 2, 3, 4, 5
+  ), days AS (
+    INSERT INTO rule_days AS s (cohort_id, day, scenario_id, rule_id, trainee_id, attempts)
+    SELECT * FROM x ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (cohort_id, day, scenario_id, rule_id, trainee_id) DO UPDATE SET attempts = s.attempts + EXCLUDED.attempts
+  )
   INSERT INTO analytics_rules AS s (cohort_id, scenario_id, rule_id, trainee_id, attempts)
-  SELECT a.cohort_id, a.scenario_id, r.rule_id, a.trainee_id, count(*)
-  FROM inserted a, unnest(a.broken_rules) AS r (rule_id) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  SELECT cohort_id, scenario_id, rule_id, trainee_id, sum(attempts) FROM x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
   ON CONFLICT (cohort_id, scenario_id, rule_id, trainee_id) DO UPDATE SET attempts = s.attempts + EXCLUDED.attempts;
 
-  INSERT INTO analytics_choices AS s (cohort_id, scenario_id, node_id, choice_id, trainee_id, chosen)
-  SELECT a.cohort_id, a.scenario_id, d ->> 'node', d ->> 'choice', a.trainee_id, count(*)
-  FROM inserted a, jsonb_array_elements(a.decisions) d GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (cohort_id, scenario_id, node_id, choice_id, trainee_id) DO UPDATE SET chosen = s.chosen + EXCLUDED.chosen;
-
+  -- Decisions: the options chosen, and the reply times with the whole calls' times.
+  WITH e AS (
+    SELECT a.cohort_id, a.scenario_id, summary_day(a.started_at) AS day, a.trainee_id, d ->> 'node' AS node_id, d ->> 'choice' AS choice_id,
+      CASE WHEN d ? 'ms' THEN analytics_bucket((d ->> 'ms')::integer) END AS bucket_ms, d ? 'ms' AS timed
+    FROM inserted a, jsonb_array_elements(a.decisions) d
+  ), c AS (
+    SELECT cohort_id, scenario_id, day, node_id, choice_id, trainee_id, count(*)::int AS chosen FROM e GROUP BY 1, 2, 3, 4, 5, 6
+  ), t AS (
+    SELECT cohort_id, scenario_id, day, node_id, bucket_ms, count(*)::int AS n FROM e WHERE timed GROUP BY 1, 2, 3, 4, 5
+  ), w AS (
+    SELECT a.cohort_id, summary_day(a.started_at) AS day, a.scenario_id, analytics_bucket(a.duration_ms) AS bucket_ms, count(*)::int AS n
+    FROM inserted a WHERE a.timed_by_server GROUP BY 1, 2, 3, 4
+  ), choice_day AS (
+    INSERT INTO choice_days AS s (cohort_id, scenario_id, day, node_id, choice_id, trainee_id, chosen)
+    SELECT * FROM c ORDER BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (cohort_id, scenario_id, day, node_id, choice_id, trainee_id) DO UPDATE SET chosen = s.chosen + EXCLUDED.chosen
+  ), choice_all AS (
+    INSERT INTO analytics_choices AS s (cohort_id, scenario_id, node_id, choice_id, trainee_id, chosen)
+    SELECT cohort_id, scenario_id, node_id, choice_id, trainee_id, sum(chosen) FROM c GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (cohort_id, scenario_id, node_id, choice_id, trainee_id) DO UPDATE SET chosen = s.chosen + EXCLUDED.chosen
+  ), time_day AS (
+    INSERT INTO time_days AS s (cohort_id, scenario_id, day, node_id, bucket_ms, n)
+    SELECT * FROM t ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (cohort_id, scenario_id, day, node_id, bucket_ms) DO UPDATE SET n = s.n + EXCLUDED.n
+  ), duration_day AS (
+    INSERT INTO duration_days AS s (cohort_id, day, scenario_id, bucket_ms, n)
+    SELECT * FROM w ORDER BY 1, 2, 3, 4
+    ON CONFLICT (cohort_id, day, scenario_id, bucket_ms) DO UPDATE SET n = s.n + EXCLUDED.n
+  )
   INSERT INTO analytics_times AS s (cohort_id, scenario_id, node_id, bucket_ms, n)
   SELECT cohort_id, scenario_id, node_id, bucket_ms, sum(n) FROM (
-    SELECT a.cohort_id, a.scenario_id, d ->> 'node' AS node_id, analytics_bucket((d ->> 'ms')::integer) AS bucket_ms, count(*) AS n
-    FROM inserted a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms' GROUP BY 1, 2, 3, 4
+    SELECT cohort_id, scenario_id, node_id, bucket_ms, n FROM t
     UNION ALL
-    SELECT a.cohort_id, a.scenario_id, '', analytics_bucket(a.duration_ms), count(*)
-    FROM inserted a WHERE a.timed_by_server GROUP BY 1, 2, 3, 4
-  ) x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    SELECT cohort_id, scenario_id, '', bucket_ms, n FROM w
+  ) y GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
   ON CONFLICT (cohort_id, scenario_id, node_id, bucket_ms) DO UPDATE SET n = s.n + EXCLUDED.n;
 
+  -- Skills.
+  WITH x AS (
+    SELECT a.cohort_id, summary_day(a.started_at) AS day, a.trainee_id, a.scenario_id, d.key AS dimension,
+      sum(d.value::float8) AS total, count(*)::int AS n, max(d.value::float8) AS best
+    FROM inserted a, jsonb_each_text(a.dimensions) d GROUP BY 1, 2, 3, 4, 5
+  ), days AS (
+    INSERT INTO dimension_days AS s (cohort_id, day, trainee_id, scenario_id, dimension, total, n, best)
+    SELECT * FROM x ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (cohort_id, day, trainee_id, scenario_id, dimension) DO UPDATE SET
+      total = s.total + EXCLUDED.total, n = s.n + EXCLUDED.n, best = greatest(s.best, EXCLUDED.best)
+  )
   INSERT INTO analytics_dimensions AS s (cohort_id, trainee_id, scenario_id, dimension, total, n, best)
-  SELECT a.cohort_id, a.trainee_id, a.scenario_id, d.key, sum(d.value::float8), count(*), max(d.value::float8)
-  FROM inserted a, jsonb_each_text(a.dimensions) d GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  SELECT cohort_id, trainee_id, scenario_id, dimension, sum(total), sum(n), max(best) FROM x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
   ON CONFLICT (cohort_id, trainee_id, scenario_id, dimension) DO UPDATE SET
     total = s.total + EXCLUDED.total, n = s.n + EXCLUDED.n, best = greatest(s.best, EXCLUDED.best);
 
+  -- Flags.
+  WITH x AS (
+    SELECT a.cohort_id, summary_day(a.started_at) AS day, a.scenario_id, f ->> 'kind' AS kind, count(*)::int AS n
+    FROM inserted a, jsonb_array_elements(a.flags) f WHERE a.flags <> '[]'::jsonb GROUP BY 1, 2, 3, 4
+  ), days AS (
+    INSERT INTO flag_days AS s (cohort_id, day, scenario_id, kind, n)
+    SELECT * FROM x ORDER BY 1, 2, 3, 4
+    ON CONFLICT (cohort_id, day, scenario_id, kind) DO UPDATE SET n = s.n + EXCLUDED.n
+  )
   INSERT INTO analytics_flags AS s (cohort_id, scenario_id, kind, n)
-  SELECT a.cohort_id, a.scenario_id, f ->> 'kind', count(*)
-  FROM inserted a, jsonb_array_elements(a.flags) f GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  SELECT cohort_id, scenario_id, kind, sum(n) FROM x GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (cohort_id, scenario_id, kind) DO UPDATE SET n = s.n + EXCLUDED.n;
-
-  -- The days.
-  INSERT INTO summary_days AS s (cohort_id, day, trainee_id, scenario_id, attempts, passed, analysed, flagged, best, last_id, last_started_at, last_total, last_dimensions)
-  SELECT DISTINCT ON (a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id) a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id,
-    count(*) OVER w, count(*) FILTER (WHERE a.passed) OVER w, count(*) FILTER (WHERE a.decisions IS NOT NULL) OVER w,
-    count(*) FILTER (WHERE a.flags <> '[]'::jsonb) OVER w, max(a.total) OVER w, a.id, a.started_at, a.total, a.dimensions
-  FROM inserted a WINDOW w AS (PARTITION BY a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id)
-  ORDER BY a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id, a.started_at DESC, a.id DESC
-  ON CONFLICT (cohort_id, day, trainee_id, scenario_id) DO UPDATE SET
-    attempts = s.attempts + EXCLUDED.attempts, passed = s.passed + EXCLUDED.passed,
-    analysed = s.analysed + EXCLUDED.analysed, flagged = s.flagged + EXCLUDED.flagged,
-    best = greatest(s.best, EXCLUDED.best),
-    last_id = CASE WHEN (EXCLUDED.last_started_at, EXCLUDED.last_id) > (s.last_started_at, s.last_id) THEN EXCLUDED.last_id ELSE s.last_id END,
-    last_total = CASE WHEN (EXCLUDED.last_started_at, EXCLUDED.last_id) > (s.last_started_at, s.last_id) THEN EXCLUDED.last_total ELSE s.last_total END,
-    last_dimensions = CASE WHEN (EXCLUDED.last_started_at, EXCLUDED.last_id) > (s.last_started_at, s.last_id) THEN EXCLUDED.last_dimensions ELSE s.last_dimensions END,
-    last_started_at = greatest(s.last_started_at, EXCLUDED.last_started_at);
-
-  INSERT INTO rule_days AS s (cohort_id, day, scenario_id, rule_id, trainee_id, attempts)
-  SELECT a.cohort_id, summary_day(a.started_at), a.scenario_id, r.rule_id, a.trainee_id, count(*)
-  FROM inserted a, unnest(a.broken_rules) AS r (rule_id) GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (cohort_id, day, scenario_id, rule_id, trainee_id) DO UPDATE SET attempts = s.attempts + EXCLUDED.attempts;
-
-  INSERT INTO choice_days AS s (cohort_id, scenario_id, day, node_id, choice_id, trainee_id, chosen)
-  SELECT a.cohort_id, a.scenario_id, summary_day(a.started_at), d ->> 'node', d ->> 'choice', a.trainee_id, count(*)
-  FROM inserted a, jsonb_array_elements(a.decisions) d GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT (cohort_id, scenario_id, day, node_id, choice_id, trainee_id) DO UPDATE SET chosen = s.chosen + EXCLUDED.chosen;
-
-  INSERT INTO time_days AS s (cohort_id, scenario_id, day, node_id, bucket_ms, n)
-  SELECT a.cohort_id, a.scenario_id, summary_day(a.started_at), d ->> 'node', analytics_bucket((d ->> 'ms')::integer), count(*)
-  FROM inserted a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms' GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (cohort_id, scenario_id, day, node_id, bucket_ms) DO UPDATE SET n = s.n + EXCLUDED.n;
-
-  INSERT INTO duration_days AS s (cohort_id, day, scenario_id, bucket_ms, n)
-  SELECT a.cohort_id, summary_day(a.started_at), a.scenario_id, analytics_bucket(a.duration_ms), count(*)
-  FROM inserted a WHERE a.timed_by_server GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-  ON CONFLICT (cohort_id, day, scenario_id, bucket_ms) DO UPDATE SET n = s.n + EXCLUDED.n;
-
-  INSERT INTO dimension_days AS s (cohort_id, day, trainee_id, scenario_id, dimension, total, n, best)
-  SELECT a.cohort_id, summary_day(a.started_at), a.trainee_id, a.scenario_id, d.key, sum(d.value::float8), count(*), max(d.value::float8)
-  FROM inserted a, jsonb_each_text(a.dimensions) d GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (cohort_id, day, trainee_id, scenario_id, dimension) DO UPDATE SET
-    total = s.total + EXCLUDED.total, n = s.n + EXCLUDED.n, best = greatest(s.best, EXCLUDED.best);
-
-  INSERT INTO flag_days AS s (cohort_id, day, scenario_id, kind, n)
-  SELECT a.cohort_id, summary_day(a.started_at), a.scenario_id, f ->> 'kind', count(*)
-  FROM inserted a, jsonb_array_elements(a.flags) f GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-  ON CONFLICT (cohort_id, day, scenario_id, kind) DO UPDATE SET n = s.n + EXCLUDED.n;
   RETURN NULL;
 END
 $$;
