@@ -1,19 +1,26 @@
 /**
- * `npx tsx bench/server-cpu-analytics.ts`: the cohort analytics (GET /api/analytics, /heat by best
- * and by average, /decisions) in-process over a cohort of 50 trainees with 100,000 attempts on
- * PGlite, in CPU time and on the clock. The attempts are inserted by SQL in statements of 5,000 rows
+ * `npx tsx bench/server-cpu-analytics.ts [--postgres]`: the cohort analytics (GET /api/analytics, /heat by best
+ * and by average, /decisions) and the report in-process over a cohort of 50 trainees with 100,000 attempts on
+ * PGlite (or a fresh schema on the PostgreSQL of TEST_DATABASE_URL, DATABASE_URL or
+ * `.ci/start-postgres.sh`), in CPU time of this process (PGlite's thread included; not PostgreSQL's) and on the clock. The attempts are inserted by SQL in statements of 5,000 rows
  * (the statement triggers of migration 011 keep the aggregates as they go), each with the model
  * call's decisions of its caller (reply times varied), two rules broken on a quarter of them and a
  * flag on a tenth, spread over 60 days; the time the inserts took is printed too. Without a date
  * range the reads are of the aggregates (migrations 011, 013); with one (the last 7 days, about
  * 11,700 attempts; the last 59, nearly all) of the range's attempts; a range that holds every call
- * (the last 61 days) reads the aggregates again.
+ * (the last 61 days) reads the aggregates again. Then the dashboard's ranges, the last 7 and 30 local days
+ * in +08:00 (since migration 015: the day summaries of the whole UTC days and the attempts of the two
+ * partial days), and the report.
  */
+import { loadavg } from 'node:os';
 import { analysisOf, playSteps, type AttemptStep } from '../src/engine/index';
 import { attemptFacts } from '../src/server/analytics';
 import { openBenchCohort } from './bench-cohort';
 
-const { service, app, cookie, cohort, ids, close } = await openBenchCohort('htl-analytics-bench-');
+const postgres = process.argv.includes('--postgres') ? process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:54329/htl_test' : undefined;
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+console.log(`${postgres ? 'PostgreSQL' : 'PGlite'}; load average ${load()}`);
+const { service, app, cookie, cohort, ids, close } = await openBenchCohort('htl-analytics-bench-', undefined, 50, postgres);
 const all = [...service.catalogue.current.values()];
 // Each caller's model call as the server records it.
 const facts = all.map((entry) => {
@@ -76,4 +83,16 @@ await measure('GET /api/analytics/decisions (wrong-charge), last 7 days', `/api/
 await measure('GET /api/analytics, last 59 days (all but the first day)', `/api/analytics?cohort=${cohort.id}&from=${since(59)}`);
 await measure('GET /api/analytics/decisions (wrong-charge), last 59 days', `/api/analytics/decisions?cohort=${cohort.id}&scenario=wrong-charge&from=${since(59)}`);
 await measure('GET /api/analytics, last 61 days (every call: the aggregates)', `/api/analytics?cohort=${cohort.id}&from=${since(61)}`);
+// The dashboard's date range: local days (here +08:00), from midnight to midnight.
+const localDay = (daysAgo: number) => encodeURIComponent(`${new Date(Date.now() + 8 * 3600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+for (const days of [7, 30]) {
+  const range = `from=${localDay(days - 1)}&to=${localDay(-1)}`;
+  await measure(`GET /api/analytics, the last ${days} local days`, `/api/analytics?cohort=${cohort.id}&${range}`);
+  await measure(`GET /api/analytics/heat?by=best, the last ${days} local days`, `/api/analytics/heat?cohort=${cohort.id}&by=best&${range}`);
+  await measure(`GET /api/analytics/heat?by=latest, the last ${days} local days`, `/api/analytics/heat?cohort=${cohort.id}&by=latest&${range}`);
+  await measure(`GET /api/analytics/decisions (wrong-charge), the last ${days} local days`, `/api/analytics/decisions?cohort=${cohort.id}&scenario=wrong-charge&${range}`);
+  await measure(`GET /api/report, the last ${days} local days`, `/api/report?cohort=${cohort.id}&${range}`);
+}
+await measure('GET /api/report', `/api/report?cohort=${cohort.id}`);
+console.log(`load average ${load()}`);
 await close();

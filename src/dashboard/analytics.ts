@@ -327,7 +327,8 @@ function decisionsTable(view: AnalyticsView, data: DecisionsAnswer, caller: stri
               ...shown.map((c) => {
                 const content = c.cell(r);
                 const children = Array.isArray(content) ? content : [content];
-                return c.rowHeader ? h('th', { scope: 'row' }, ...children) : h('td', { class: c.numeric ? 'num' : null }, ...children);
+                // data-label: on a phone the table stacks and each figure says its column (dashboard.css).
+                return c.rowHeader ? h('th', { scope: 'row' }, ...children) : h('td', { class: c.numeric ? 'num' : null, 'data-label': c.label }, ...children);
               }),
             ),
           ),
