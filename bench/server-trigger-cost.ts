@@ -10,9 +10,14 @@
  * under `EXPLAIN (ANALYZE)` (its Triggers part), and the time each trigger took is summed: the summaries' and
  * the analytics' triggers apart from the LRS outbox's (not ours) and from the insert itself.
  * Each statement runs in a transaction that is rolled back, so every statement meets the same tables.
- * Prints median (min–max) per statement and per attempt.
+ * Prints median (min–max) per statement and per attempt. Then CPU time, the steadier measure on a
+ * shared machine: about `--cpu-attempts` attempts a size in statements that commit, interleaved,
+ * CPU of the schema's one PostgreSQL backend (/proc, 10 ms ticks summed over the statements) or of
+ * this process (PGlite), per attempt: the insert and all its triggers, the same in both schemas but
+ * for ours.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDb, type Db } from '../src/server/db';
@@ -25,6 +30,7 @@ const { values: args } = parseArgs({
     prefill: { type: 'string', default: '20000' },
     sizes: { type: 'string', default: '1,16,40' },
     repeat: { type: 'string', default: '15' },
+    'cpu-attempts': { type: 'string', default: '1200' },
   },
 });
 const POSTGRES_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:54329/htl_test';
@@ -32,6 +38,7 @@ const UPTO = Number(args.upto);
 const PREFILL = Number(args.prefill);
 const SIZES = args.sizes.split(',').map(Number);
 const REPEAT = Number(args.repeat);
+const CPU_ATTEMPTS = Number(args['cpu-attempts']);
 const CALLERS = 11;
 
 /** Attempts g in [from, to] as SQL rows of the attempts table ($1 cohort, $2 trainee ids, $3 days back or null for now). */
@@ -52,6 +59,9 @@ const COLUMNS = 'id, trainee_id, cohort_id, scenario_id, scenario_hash, scenario
 interface Schema {
   label: string;
   db: Db;
+  /** CPU ms so far of what runs the statements: the PostgreSQL backend, or this process (PGlite). */
+  cpu(): number;
+  backend(): Promise<void>;
   cohort: number;
   trainees: string;
   close(): Promise<void>;
@@ -59,7 +69,7 @@ interface Schema {
 
 async function open(target: 'postgres' | 'pglite', upto: number | null, label: string): Promise<Schema> {
   const schema = target === 'postgres' ? `htl_trig_${randomBytes(4).toString('hex')}` : undefined;
-  const db = await openDb(target === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 2 } : { dataDir: 'memory://' });
+  const db = await openDb(target === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 1 } : { dataDir: 'memory://' });
   await migrate(db, readMigrations().filter((m) => upto === null || m.version <= upto));
   const lead = (await db.query<{ id: number }>(`INSERT INTO leads (name, password_hash) VALUES ('L', 'x') RETURNING id::int AS id`))[0]!.id;
   const cohort = (await db.query<{ id: number }>(`INSERT INTO cohorts (lead_id, name) VALUES ($1, 'C') RETURNING id::int AS id`, [lead]))[0]!.id;
@@ -73,9 +83,23 @@ async function open(target: 'postgres' | 'pglite', upto: number | null, label: s
     await db.query(`INSERT INTO attempts (${COLUMNS}) ${ROWS}`, [cohort, trainees, true, done, Math.min(PREFILL, done + 2000) - 1]);
   }
   await db.exec('ANALYZE');
+  // The one backend of this schema's pool (PostgreSQL): its CPU time is the statements' CPU time.
+  let pid: number | null = null;
   return {
     label,
     db,
+    // The pool's one connection may have been closed while idle: ask which backend serves it now.
+    backend: async () => {
+      if (target === 'postgres') pid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+    },
+    cpu: () => {
+      if (pid === null) {
+        const c = process.cpuUsage();
+        return (c.user + c.system) / 1000;
+      }
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in ticks of 10 ms
+    },
     cohort,
     trainees,
     async close() {
@@ -139,6 +163,27 @@ for (const target of targets) {
         `${target} ${s.label}, ${size} attempt(s) a statement: summary+analytics triggers ${spread(t.map((x) => x.ours))} ms (${spread(t.map((x) => x.ours / size))} ms an attempt); ` +
           `outbox trigger ${spread(t.map((x) => x.outbox))} ms; whole statement ${spread(t.map((x) => x.total))} ms`,
       );
+    }
+  }
+  // CPU time: statements that commit (the tables grow as in use), interleaved, about CPU_ATTEMPTS attempts a size.
+  for (const size of SIZES) {
+    const cpu = new Map<Schema, number>([
+      [old, 0],
+      [now, 0],
+    ]);
+    const statements = Math.ceil(CPU_ATTEMPTS / size);
+    for (let i = 0; i < statements; i++) {
+      for (const s of i % 2 ? [now, old] : [old, now]) {
+        const from = g0;
+        g0 += size;
+        await s.backend();
+        const c0 = s.cpu();
+        await s.db.query(`INSERT INTO attempts (${COLUMNS}) ${ROWS}`, [s.cohort, s.trainees, false, from, from + size - 1]);
+        cpu.set(s, cpu.get(s)! + s.cpu() - c0);
+      }
+    }
+    for (const s of [old, now]) {
+      console.log(`${target} ${s.label}, ${size} attempt(s) a statement, ${statements} statements: CPU ${(cpu.get(s)! / (statements * size)).toFixed(3)} ms an attempt (insert, every trigger)`);
     }
   }
   await old.close();
