@@ -13,6 +13,16 @@ export const SHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/**
+ * The desks' Chromium draws WebGL without multisampling. Without a GPU (--disable-gpu: SwiftShader)
+ * a call's frame costs most of a core, and every key a test presses waits for the next frame; 4×
+ * multisampling is over half of that cost (a call drew 1.6–1.9× the frames without it, load 21).
+ * It smooths only the edges of shapes (rounded corners, circles): nothing a test reads (boxes,
+ * hit tests, texts, the call's state) depends on it. The bench (bench/web.bench.ts) keeps
+ * CHROMIUM_ARGS as they are: its start-up figures are taken as a trainee's browser draws.
+ */
+export const DESK_ARGS = [...CHROMIUM_ARGS, '--webgl-antialiasing-mode=none'];
+
 let shared: Promise<Browser> | null = null;
 
 /**
@@ -22,7 +32,7 @@ let shared: Promise<Browser> | null = null;
  */
 export function sharedBrowser(): Promise<Browser> {
   if (shared) return shared;
-  const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: DESK_ARGS });
   shared = launching;
   // A browser that crashed or failed to start is started again by the next desk.
   launching.then(
