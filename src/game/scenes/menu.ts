@@ -218,11 +218,6 @@ export class Menu extends Phaser.Scene {
     const logoSize = frame.portrait ? 72 : 56;
     this.logo = null;
     this.logoSlot = { x: margin, y: margin, size: logoSize };
-    const title = this.sheet.add(margin + logoSize + space.m, margin - 4, t(language, 'app.title'), { size: frame.text('title'), bold: true });
-    const taglineAt = { x: title.x, y: title.y + title.height + 2 };
-    const taglineText = t(language, 'app.tagline');
-    const drawTagline = (wrap: number) => this.sheet.add(taglineAt.x, taglineAt.y, taglineText, { size: frame.text('small'), colour: 'textMuted', width: wrap });
-
     const settings = services().settings;
     const s = settings.value;
     const labels = [
@@ -252,6 +247,27 @@ export class Menu extends Phaser.Scene {
     // Measured on a 2D canvas, not by drawing hidden Text objects (each would make and free a texture).
     const measure = measureWith(`normal ${size}px ${FONT_FAMILY}`);
     const widths = labels.map((label) => Math.max(measure(label) + space.l * 2, 120));
+    // On a landscape screen the settings row shares the title's line (from the right): a title that
+    // would reach it (the Chinese one beside the English name, at 1280 wide) is set smaller to fit.
+    const titleX = margin + logoSize + space.m;
+    const titleText = t(language, 'app.title');
+    let titleSize = frame.text('title');
+    if (!frame.portrait) {
+      const rowLeft = width - margin - widths.reduce((sum, w) => sum + w, 0) - space.s * (widths.length - 1);
+      const room = rowLeft - space.m - titleX;
+      const natural = measureWith(`bold ${titleSize}px ${FONT_FAMILY}`)(titleText);
+      if (natural > room) titleSize = Math.max(frame.text('body'), Math.floor((titleSize * room) / natural));
+    }
+    const title = this.sheet.add(titleX, margin - 4, titleText, { size: titleSize, bold: true });
+    const taglineAt = { x: title.x, y: title.y + title.height + 2 };
+    const taglineText = t(language, 'app.tagline');
+    const drawTagline = (wrap: number) => {
+      const tagline = this.sheet.add(taglineAt.x, taglineAt.y, taglineText, { size: frame.text('small'), colour: 'textMuted', width: wrap });
+      setTarget('menu:tagline', () => tagline.getBounds());
+      return tagline;
+    };
+    // Named for the tests, which check that nothing on the menu lies over anything else.
+    setTarget('menu:title', () => title.getBounds());
     const buttons: SheetButton[] = [];
     const press = (i: number) => () => {
       actions[i]?.();
