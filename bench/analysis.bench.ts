@@ -12,7 +12,8 @@
  * - Once per round, in a process of its own (./analysis-child.ts) so that its peak memory is its
  *   own: the analysis of a generated scenario of S sections of ten nodes whose first K sections
  *   keep their flag to the end (default 155 and 7: 1,552 nodes, 5,152,703 call states), wall clock,
- *   CPU time and peak RSS. `--quick` skips it.
+ *   CPU time and peak RSS. `--quick` skips it. With `--before`, each round also runs the same in
+ *   the analysis as of commit 1e02757 (tests/engine/analysis-before/), alternating which goes first.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -31,6 +32,7 @@ const ROUNDS = option('--rounds', 3);
 const SECTIONS = option('--sections', 155);
 const FLAGS = option('--flags', 7);
 const QUICK = args.includes('--quick');
+const BEFORE = args.includes('--before');
 const SIZES = [50, 300, 2000];
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'htl-analysis-bench-'));
@@ -114,14 +116,19 @@ interface Big {
   peakRssMb: number;
 }
 const big: Big[] = [];
-function bigAnalysis(): void {
+const bigBefore: Big[] = [];
+function bigAnalysis(round: number): void {
   const nodes = SECTIONS * 10 + 2;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(root, 'bench/analysis-child.ts'), String(nodes), String(FLAGS), '100000000'], { cwd: root, encoding: 'utf8', timeout: 900_000 });
-  if (child.status !== 0) {
-    console.log(`analysis child did not finish: ${child.signal ?? `exit ${child.status}`} ${child.stderr.split('\n').find((l) => /heap|memory|Error/i.test(l)) ?? ''}`);
-    return;
+  const runs: Array<[Big[], string[]]> = [[big, []]];
+  if (BEFORE) runs.splice(round % 2, 0, [bigBefore, ['before']]);
+  for (const [into, extra] of runs) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(root, 'bench/analysis-child.ts'), String(nodes), String(FLAGS), '100000000', ...extra], { cwd: root, encoding: 'utf8', timeout: 900_000 });
+    if (child.status !== 0) {
+      console.log(`analysis child did not finish: ${child.signal ?? `exit ${child.status}`} ${child.stderr.split('\n').find((l) => /heap|memory|Error/i.test(l)) ?? ''}`);
+      continue;
+    }
+    into.push(JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Big);
   }
-  big.push(JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Big);
 }
 
 console.log(`Node ${process.version}; ${ROUNDS} rounds; min / median / max over the rounds; in-process times by CPU time\n`);
@@ -133,7 +140,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const shift = round % order.length;
     for (const measure of [...order.slice(shift), ...order.slice(0, shift)]) measure(size);
   }
-  if (!QUICK) bigAnalysis();
+  if (!QUICK) bigAnalysis(round);
   process.stdout.write(`round ${round + 1} of ${ROUNDS} done\n`);
 }
 
@@ -151,6 +158,8 @@ for (const [label, key, target] of rows) console.log(`| ${label} | ${sizes.map((
 if (big.length > 0) {
   const b = big[0] as Big;
   console.log(`\nanalysis of a generated ${(SECTIONS * 10 + 2).toLocaleString('en')}-node scenario, the first ${FLAGS} sections keeping their flag (bench/analysis-child.ts ${SECTIONS * 10 + 2} ${FLAGS}), ${b.states.toLocaleString('en')} call states${b.complete ? '' : ' (incomplete)'}, ${big.length} runs:`);
-  console.log(`  CPU ${spread(big.map((r) => r.cpuMs / 1000))} s; wall clock ${spread(big.map((r) => r.ms / 1000))} s; peak RSS ${spread(big.map((r) => r.peakRssMb))} MB (the process held ${spread(big.map((r) => r.rssBeforeMb))} MB before the analysis) (target: 5 million states < 2 s, < 500 MB)`);
+  const line = (runs: Big[]) => `CPU ${spread(runs.map((r) => r.cpuMs / 1000))} s; wall clock ${spread(runs.map((r) => r.ms / 1000))} s; peak RSS ${spread(runs.map((r) => r.peakRssMb))} MB (the process held ${spread(runs.map((r) => r.rssBeforeMb))} MB before the analysis)`;
+  console.log(`  ${line(big)} (target: 5 million states < 2 s, < 500 MB)`);
+  if (bigBefore.length > 0) console.log(`  before (commit 1e02757), alternating with it: ${line(bigBefore)}`);
 }
 rmSync(work, { recursive: true, force: true });
