@@ -85,7 +85,7 @@ async function main() {
     dataDir,
     durability,
     replayThreads: defaultReplayThreads(),
-    // PostgreSQL: attempt inserts in flight at once (each on a connection of the pool of 10).
+    // PostgreSQL: attempt inserts in flight at once (each on a connection of the pool of 10); 2–4 for a database on cores of its own.
     attemptWriters: whole('ATTEMPT_WRITERS', DEFAULT_POSTGRES_WRITERS, 1),
     setupToken,
     secureCookies: process.env.COOKIE_SECURE === '1',

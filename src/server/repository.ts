@@ -351,8 +351,11 @@ const INSERT_ATTEMPTS = `INSERT INTO attempts (id, trainee_id, cohort_id, scenar
      WHERE (SELECT count(pg_advisory_xact_lock(${CALLER_LOCK_SPACE}, k.key)) FROM unnest($2::int[]) WITH ORDINALITY AS k (key, n)) >= 0
      ON CONFLICT (id) DO NOTHING RETURNING id::text AS id`;
 
-/** One statement for any number of attempts; the ids it stored (not those already there). */
-async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): Promise<Set<string>> {
+/**
+ * One statement for any number of attempts; the ids it stored (not those already there).
+ * `callerLocks`: PostgreSQL (other servers, other writers); PGlite has one writer, this one.
+ */
+async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[], callerLocks: boolean): Promise<Set<string>> {
   const rows = attempts.map((a) => ({
     id: a.id,
     trainee_id: a.traineeId,
@@ -379,7 +382,7 @@ async function insertAttempts(db: Queryable, attempts: readonly NewAttempt[]): P
     broken_rules: a.brokenRules ?? null,
     decisions: a.decisions ?? null,
   }));
-  const keys = [...new Set(attempts.map((a) => callerLockKey(a.scenarioId)))].sort((x, y) => x - y);
+  const keys = callerLocks ? [...new Set(attempts.map((a) => callerLockKey(a.scenarioId)))].sort((x, y) => x - y) : [];
   const stored = await db.query<{ id: string }>(INSERT_ATTEMPTS, [json(rows), `{${keys.join(',')}}`], { prepared: 'htl_insert_attempts' });
   return new Set(stored.map((r) => r.id));
 }
@@ -429,6 +432,8 @@ export class BatchWriter {
   constructor(
     private readonly db: Queryable,
     lanes = 1,
+    /** Take the callers' advisory locks (PostgreSQL; see `insertAttempts`). */
+    private readonly callerLocks = true,
   ) {
     if (!Number.isInteger(lanes) || lanes < 1) throw new Error(`the attempt writers must be a whole number from 1, got ${lanes}`);
     this.lanes = Array.from({ length: lanes }, () => ({ queue: [], writing: false }));
@@ -479,14 +484,14 @@ export class BatchWriter {
         this.inFlight++;
         this.stats.inFlightMost = Math.max(this.stats.inFlightMost, this.inFlight);
         try {
-          const stored = await insertAttempts(this.db, unique.map((p) => p.attempt)).finally(() => this.inFlight--);
+          const stored = await insertAttempts(this.db, unique.map((p) => p.attempt), this.callerLocks).finally(() => this.inFlight--);
           for (const p of unique) p.resolve(stored.has(p.attempt.id) ? 'stored' : 'exists');
         } catch (error) {
           // One bad row fails the statement: write them one by one so that only the bad one fails.
           if (unique.length > 1) this.stats.failedGroups++;
           for (const p of unique) {
             try {
-              const stored = unique.length === 1 ? Promise.reject(error) : insertAttempts(this.db, [p.attempt]);
+              const stored = unique.length === 1 ? Promise.reject(error) : insertAttempts(this.db, [p.attempt], this.callerLocks);
               p.resolve((await stored).has(p.attempt.id) ? 'stored' : 'exists');
             } catch (single) {
               failed.set(p.attempt.id, single);
@@ -505,8 +510,17 @@ export class BatchWriter {
   }
 }
 
-/** Attempt writers on PostgreSQL unless ATTEMPT_WRITERS (or the option) says otherwise; PGlite has one (it runs one statement at a time). */
-export const DEFAULT_POSTGRES_WRITERS = 4;
+/**
+ * Attempt writers on PostgreSQL unless ATTEMPT_WRITERS (or the option) says otherwise; PGlite has
+ * one (it runs one statement at a time). One by default: an insert statement costs about 2.6 ms of
+ * CPU (server and backend) whatever its size, with its triggers, plus about 0.6 ms per attempt
+ * (bench:server's attempts, PostgreSQL 15 on this 2-core machine), so when the database shares the
+ * server's cores, the bigger groups of one writer do more per CPU second than several smaller ones
+ * in parallel (bench:server at 50 trainees, load ~20: 4 writers made groups of 1.4 attempts and
+ * stored half as many a second as one). More writers pay where the database has cores of its own
+ * and a commit's wait for the disk, not CPU, is what holds the writer.
+ */
+export const DEFAULT_POSTGRES_WRITERS = 1;
 
 export class Repository {
   private readonly writer: BatchWriter;
@@ -516,7 +530,7 @@ export class Repository {
     readonly db: Db,
     writers: number = DEFAULT_POSTGRES_WRITERS,
   ) {
-    this.writer = new BatchWriter(db, db.kind === 'postgres' ? writers : 1);
+    this.writer = new BatchWriter(db, db.kind === 'postgres' ? writers : 1, db.kind === 'postgres');
     this.tokensTrusted = db.kind === 'pglite';
   }
 
@@ -859,7 +873,7 @@ export class Repository {
    * shared when many trainees send at once, and a lone attempt is written at once.
    */
   insertAttempt(a: NewAttempt, tx?: Queryable): Promise<'stored' | 'exists'> {
-    if (tx) return insertAttempts(tx, [a]).then((stored) => (stored.has(a.id) ? 'stored' : 'exists'));
+    if (tx) return insertAttempts(tx, [a], this.db.kind === 'postgres').then((stored) => (stored.has(a.id) ? 'stored' : 'exists'));
     return this.writer.add(a);
   }
 

@@ -42,7 +42,7 @@ export interface Service {
 }
 
 export interface RepositoryOptions extends DbOptions {
-  /** PostgreSQL: attempt insert statements in flight at once (src/server/repository.ts, BatchWriter); default 4. PGlite: one. */
+  /** PostgreSQL: attempt insert statements in flight at once (src/server/repository.ts, BatchWriter); default 1 (DEFAULT_POSTGRES_WRITERS says why). PGlite: one. */
   attemptWriters?: number | undefined;
 }
 
