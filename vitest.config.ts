@@ -6,6 +6,8 @@ export default defineConfig({
     reporters: ['default'],
     // Unit files two at a time (the machine has two cores); the browser files one at a time after
     // them (below): two browsers at once starve each other's frames and the tests that time a call.
+    // `npm test` (scripts/test.mjs) runs the two projects side by side instead, in two processes,
+    // the unit files one at a time on the core the browser files leave idle.
     maxWorkers: 2,
     projects: [
       {
