@@ -8,6 +8,7 @@ import { pick, t, type Language } from '../i18n';
 import type { TraineeAssignment } from '../net/assignments';
 import { formatDue } from '../net/assignments';
 import { colour, radius, space, type PaletteName } from '../theme';
+import { isPress } from './button';
 import type { Focusable } from './focus';
 import type { Frame } from './layout';
 import { makeText } from './text';
@@ -52,7 +53,7 @@ export class AssignmentTile implements Focusable {
     this.background.on('pointerover', () => this.background.setFillStyle(colour.panelRaised));
     this.background.on('pointerout', () => this.background.setFillStyle(colour.panel));
     this.background.on('pointerup', (pointer: Phaser.Input.Pointer) => {
-      if (pointer.getDistance() <= 12 && this.isEnabled) this.onPick();
+      if (isPress(pointer) && this.isEnabled) this.onPick();
     });
     const small = frame.text('small');
     const pad = space.m;

@@ -4,6 +4,11 @@ import { colour, radius, space, type PaletteName } from '../theme';
 import type { Focusable } from './focus';
 import { makeText } from './text';
 
+/** A pointer released within a few pixels of where it went down: a drag that started elsewhere (scrolling a list) is not a press. */
+export function isPress(pointer: Phaser.Input.Pointer): boolean {
+  return pointer.getDistance() <= 12;
+}
+
 export type ButtonVariant = 'primary' | 'secondary' | 'good' | 'danger' | 'ghost';
 
 export interface ButtonOptions {
@@ -21,7 +26,8 @@ export interface ButtonOptions {
   onPress: () => void;
 }
 
-const FILL: Record<ButtonVariant, { fill: number; hover: number; text: PaletteName; stroke: number }> = {
+/** Each kind's colours; the menu's buttons painted on its sheet (sheet-button.ts) take the secondary one. */
+export const BUTTON_STYLE: Record<ButtonVariant, { fill: number; hover: number; text: PaletteName; stroke: number }> = {
   primary: { fill: colour.accent, hover: 0x5a9ff3, text: 'white', stroke: colour.accent },
   secondary: { fill: colour.panelRaised, hover: 0x2a3f63, text: 'text', stroke: colour.line },
   good: { fill: 0x2a9d6a, hover: 0x33b57b, text: 'white', stroke: 0x2a9d6a },
@@ -45,19 +51,18 @@ export class Button implements Focusable {
     this.options = { ...options };
     const { x, y, width, height } = options;
     this.variant = options.variant ?? 'secondary';
-    this.background = scene.add.rectangle(x, y, width, height, FILL[this.variant].fill).setOrigin(0).setRounded(radius.m);
-    this.background.setStrokeStyle(2, FILL[this.variant].stroke);
+    this.background = scene.add.rectangle(x, y, width, height, BUTTON_STYLE[this.variant].fill).setOrigin(0).setRounded(radius.m);
+    this.background.setStrokeStyle(2, BUTTON_STYLE[this.variant].stroke);
     this.background.setInteractive({ useHandCursor: true });
     this.background.on('pointerover', () => this.setHovered(true));
     this.background.on('pointerout', () => this.setHovered(false));
     this.background.on('pointerup', (pointer: Phaser.Input.Pointer) => {
-      // A drag that started elsewhere (scrolling a list) is not a press.
-      if (pointer.getDistance() > 12) return;
+      if (!isPress(pointer)) return;
       if (this.isEnabled) this.options.onPress();
     });
     const iconSize = Math.min(height - space.m, 32);
     this.icon = options.icon ? scene.add.image(0, 0, options.icon).setDisplaySize(iconSize, iconSize) : null;
-    this.label = makeText(scene, 0, 0, options.label, { size: options.size, colour: FILL[this.variant].text, bold: this.variant === 'primary' || this.variant === 'good' });
+    this.label = makeText(scene, 0, 0, options.label, { size: options.size, colour: BUTTON_STYLE[this.variant].text, bold: this.variant === 'primary' || this.variant === 'good' });
     this.hint = options.hint ? makeText(scene, 0, 0, options.hint, { size: Math.max(18, options.size - 4), colour: this.variant === 'secondary' || this.variant === 'ghost' ? 'textFaint' : 'white' }) : null;
     this.hint?.setAlpha(0.8);
     this.place();
@@ -78,7 +83,7 @@ export class Button implements Focusable {
   }
 
   private paint(): void {
-    const style = FILL[this.variant];
+    const style = BUTTON_STYLE[this.variant];
     this.background.setFillStyle(this.hovered && this.isEnabled ? style.hover : style.fill);
     this.background.setStrokeStyle(2, style.stroke);
     const alpha = this.isEnabled ? 1 : 0.4;
@@ -108,7 +113,7 @@ export class Button implements Focusable {
 
   setVariant(variant: ButtonVariant): this {
     this.variant = variant;
-    this.label.setColor(`#${colour[FILL[variant].text].toString(16).padStart(6, '0')}`);
+    this.label.setColor(`#${colour[BUTTON_STYLE[variant].text].toString(16).padStart(6, '0')}`);
     this.paint();
     return this;
   }

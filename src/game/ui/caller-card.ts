@@ -11,6 +11,7 @@ import { knownPortrait, portraitTexture } from '../assets';
 import type { CatalogEntry } from '../catalog';
 import { pick, t, type Language } from '../i18n';
 import { colour, radius, space } from '../theme';
+import { isPress } from './button';
 import type { Focusable } from './focus';
 import type { Frame } from './layout';
 import type { SheetShape, SheetText, TextSheet } from './text-sheet';
@@ -42,7 +43,7 @@ export class CallerCard implements Focusable {
     this.zone.on('pointerover', () => this.background.setFill(colour.panelRaised));
     this.zone.on('pointerout', () => this.background.setFill(colour.panel));
     this.zone.on('pointerup', (pointer: Phaser.Input.Pointer) => {
-      if (pointer.getDistance() <= 12 && this.isEnabled) this.onPick();
+      if (isPress(pointer) && this.isEnabled) this.onPick();
     });
     this.parts.push(this.background);
 

@@ -5,7 +5,8 @@
  * keyboard press it as they press a Button, and it looks the same.
  */
 import * as Phaser from 'phaser';
-import { colour, radius, space } from '../theme';
+import { radius, space } from '../theme';
+import { BUTTON_STYLE, isPress } from './button';
 import type { Focusable } from './focus';
 import type { SheetShape, SheetText, TextSheet } from './text-sheet';
 
@@ -19,8 +20,7 @@ export interface SheetButtonOptions {
   onPress: () => void;
 }
 
-const FILL = colour.panelRaised;
-const HOVER = 0x2a3f63;
+const STYLE = BUTTON_STYLE.secondary;
 
 export class SheetButton implements Focusable {
   readonly background: SheetShape;
@@ -33,16 +33,15 @@ export class SheetButton implements Focusable {
     private readonly options: SheetButtonOptions,
   ) {
     const { x, y, width, height } = options;
-    this.background = sheet.rect(x, y, width, height, FILL, radius.m, { width: 2, colour: colour.line });
+    this.background = sheet.rect(x, y, width, height, STYLE.fill, radius.m, { width: 2, colour: STYLE.stroke });
     this.zone = scene.add.zone(x, y, width, height).setOrigin(0);
     this.zone.setInteractive({ useHandCursor: true });
-    this.zone.on('pointerover', () => this.background.setFill(HOVER));
-    this.zone.on('pointerout', () => this.background.setFill(FILL));
+    this.zone.on('pointerover', () => this.background.setFill(STYLE.hover));
+    this.zone.on('pointerout', () => this.background.setFill(STYLE.fill));
     this.zone.on('pointerup', (pointer: Phaser.Input.Pointer) => {
-      // A drag that started elsewhere is not a press.
-      if (pointer.getDistance() <= 12) options.onPress();
+      if (isPress(pointer)) options.onPress();
     });
-    this.label = sheet.add(0, 0, options.label, { size: options.size, colour: 'text' });
+    this.label = sheet.add(0, 0, options.label, { size: options.size, colour: STYLE.text });
     // Centred as a Button centres its label.
     this.label.setPosition(x + Math.max(space.s, (width - this.label.width) / 2), y + height / 2 - this.label.height / 2);
   }
