@@ -7,7 +7,7 @@ import { GAME_EVENT, SCENE } from './scenes/keys';
 import { Menu } from './scenes/menu';
 import { createServices } from './services';
 import { startResults } from './net';
-import { mountResultsPanel } from './net/results-panel';
+import { mountResultsPanel, type ResultsPanel } from './net/results-panel';
 import { createGameAudio } from '../audio';
 import { howlerSoundPort } from '../audio/howler-sound-port';
 import { setSoundPort, sound } from './sound-port';
@@ -25,9 +25,6 @@ setSoundPort(howlerSoundPort(createGameAudio(), { language: () => services.setti
 sound().setVoices(services.settings.value.voices);
 sound().setVolume(services.settings.value.volume);
 document.documentElement.lang = services.settings.value.language;
-// Attempts go to IndexedDB and on to the server when it answers (src/game/net).
-const results = startResults();
-const resultsPanel = results ? mountResultsPanel(results, () => services.settings.value.language) : null;
 // Opened by the company's LMS (cmi5 launch parameters in the address): connect to it now; the menu
 // then starts the caller the course names. The cmi5 library is fetched only on such a launch.
 beginCmi5(window.location.search, () => services.settings.value.language);
@@ -59,6 +56,17 @@ const game = new Phaser.Game({
 
 // Frames are drawn when something on screen changes, not sixty times a second over a still menu.
 const frames = drawOnlyWhenChanged(game);
+
+// Attempts go to IndexedDB and on to the server when it answers (src/game/net), and the page's
+// results panel says where they are. Both start behind the menu's first frame, which they would
+// otherwise delay (opening the database, building and laying out the panel): the menu's texts
+// leave the panel's strip free (results-panel.ts, RESULTS_PANEL_BOX) before it is there, and the
+// menu reads the trainee's history after this has put the IndexedDB store in place (setAttemptStore).
+let resultsPanel: ResultsPanel | null = null;
+game.events.once(GAME_EVENT.menuReady, () => {
+  const results = startResults();
+  resultsPanel = results ? mountResultsPanel(results, () => services.settings.value.language) : null;
+});
 
 // The canvas takes part in the page's Tab order; inside it the desk moves its own focus.
 const canvasIntoTabOrder = () => {

@@ -1,7 +1,8 @@
 /**
  * Results for the game: an IndexedDB attempt store and the outbox that sends it to the server.
- * The game calls `startResults()` once after `createServices()`; scenes keep using
- * `services().attempts`, which is then the IndexedDB store, and the menu reads `results().status()`.
+ * The game calls `startResults()` once after `createServices()`, behind the menu's first frame
+ * (main.ts); scenes keep using `services().attempts`, which is then the IndexedDB store, and the
+ * menu reads `results().status()` once `onResultsStarted` has called it back.
  */
 import { setAttemptStore } from '../services';
 import { LocalAttemptStore, type AttemptRecord, type AttemptStore } from '../attempt-store';
@@ -15,6 +16,8 @@ export { Outbox, type OutboxStatus } from './outbox';
 
 let current: Outbox | null = null;
 let currentApi: ResultsApi | null = null;
+let started = false;
+const startListeners = new Set<(outbox: Outbox | null) => void>();
 
 /**
  * The store that sends: saving a record through it also starts sending. It keeps the game's
@@ -34,8 +37,33 @@ class SendingStore extends IdbAttemptStore {
   }
 }
 
-/** Null when the browser has no IndexedDB (private modes of some browsers): the game keeps its own store. */
+/**
+ * Null when the browser has no IndexedDB (private modes of some browsers): the game keeps its own
+ * store. Once only: a second call returns what the first made.
+ */
 export function startResults(base = ''): Outbox | null {
+  if (started) return current;
+  started = true;
+  current = begin(base);
+  for (const listener of [...startListeners]) listener(current);
+  startListeners.clear();
+  return current;
+}
+
+/**
+ * Calls `listener` with the outbox (null without IndexedDB) once the results have started: at once
+ * if they have. Returns a function that cancels a call still to come.
+ */
+export function onResultsStarted(listener: (outbox: Outbox | null) => void): () => void {
+  if (started) {
+    listener(current);
+    return () => undefined;
+  }
+  startListeners.add(listener);
+  return () => startListeners.delete(listener);
+}
+
+function begin(base: string): Outbox | null {
   if (typeof indexedDB === 'undefined') return null;
   let legacy: Storage | null = null;
   try {
@@ -51,7 +79,6 @@ export function startResults(base = ''): Outbox | null {
   store.onSaved = () => void outbox.flush();
   setAttemptStore(store);
   outbox.start(window);
-  current = outbox;
   return outbox;
 }
 

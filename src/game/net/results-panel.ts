@@ -33,10 +33,37 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
+/**
+ * What the panel takes of the window before the trainee has joined, in CSS pixels from its bottom
+ * left corner (one line: "results stay on this device" and the Join button, in either language).
+ * The menu leaves this strip free before the panel is there (it is made after the menu's first
+ * frame: main.ts), and a larger one once the panel says it has grown (`onResultsPanelBox`).
+ */
+export const RESULTS_PANEL_BOX = { width: 300, height: 27 } as const;
+const LEFT = 6;
+const BOTTOM = 3;
+
+/** The panel's box as last laid out (CSS pixels from the window's bottom left), null before it is. */
+let laidOut: { right: number; height: number } | null = null;
+const boxListeners = new Set<() => void>();
+
+export function resultsPanelBox(): { right: number; height: number } | null {
+  return laidOut;
+}
+
+/** Calls `listener` when the panel's box changes size; returns the unsubscribe. */
+export function onResultsPanelBox(listener: () => void): () => void {
+  boxListeners.add(listener);
+  return () => boxListeners.delete(listener);
+}
+
 const STYLE = `
-.htl-results { position: fixed; left: 6px; bottom: 3px; z-index: 10; font: 12px/1.3 system-ui, "Noto Sans CJK SC", sans-serif; color: #eef3fa; }
+.htl-results { position: fixed; left: ${LEFT}px; bottom: ${BOTTOM}px; max-width: calc(100vw - ${2 * LEFT}px); z-index: 10; font: 12px/1.3 system-ui, "Noto Sans CJK SC", sans-serif; color: #eef3fa; }
 .htl-results[hidden] { display: none; }
-.htl-results .badge { display: flex; gap: 8px; align-items: center; background: rgba(14, 23, 38, 0.92); border: 1px solid #2c3e57; border-radius: 6px; padding: 1px 6px; }
+.htl-results .badge { display: flex; gap: 8px; align-items: center; box-sizing: border-box; height: ${RESULTS_PANEL_BOX.height - BOTTOM}px; white-space: nowrap; background: rgba(14, 23, 38, 0.92); border: 1px solid #2c3e57; border-radius: 6px; padding: 1px 6px; }
+.htl-results .badge > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; }
+.htl-results .badge > .who { flex-shrink: 3; }
+.htl-results .badge > button, .htl-results .badge > .error { flex: none; }
 .htl-results button { font: inherit; color: #0e1726; background: #ffd84d; border: 0; border-radius: 5px; padding: 2px 8px; cursor: pointer; }
 .htl-results button.plain { background: none; color: #cfe3ff; text-decoration: underline; }
 .htl-results .backdrop { position: fixed; inset: 0; background: rgba(6, 12, 22, 0.6); display: grid; place-items: center; }
@@ -61,6 +88,16 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
   document.head.append(style);
   const root = el('div', { class: 'htl-results', role: 'region', 'aria-label': WORDS.join.en });
   parent.append(root);
+  // Its size as the browser lays it out anyway (a ResizeObserver forces no layout of its own).
+  if (typeof ResizeObserver !== 'undefined') {
+    new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      const box = { right: LEFT + entry.contentRect.width, height: BOTTOM + entry.contentRect.height };
+      if (laidOut && laidOut.right === box.right && laidOut.height === box.height) return;
+      laidOut = box;
+      for (const listener of [...boxListeners]) listener();
+    }).observe(root);
+  }
   // Phaser listens for keys and pointer releases on the window: what is typed or clicked here must
   // not also steer the game underneath.
   for (const type of ['keydown', 'keyup', 'keypress', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'touchstart', 'touchend', 'click', 'wheel'] as const) {
@@ -93,9 +130,12 @@ export function mountResultsPanel(outbox: Outbox, language: () => Language, pare
     if (formOpen) children.push(el('div', { class: 'backdrop' }, form()));
     const badge = el('div', { class: 'badge', 'aria-live': 'polite' });
     if (status?.identity && !status.needsJoin) {
-      badge.append(el('span', {}, `✓ ${status.identity.trainee.name} · ${status.identity.cohort.name}`), el('span', {}, status.waiting ? words('waiting', status.waiting) : words('allSent')));
+      const who = `✓ ${status.identity.trainee.name} · ${status.identity.cohort.name}`;
+      const sent = status.waiting ? words('waiting', status.waiting) : words('allSent');
+      badge.append(el('span', { class: 'who', title: who }, who), el('span', { title: sent }, sent));
     } else {
-      badge.append(el('span', {}, status?.needsJoin && status.identity ? words('rejoin') : status?.waiting ? words('waiting', status.waiting) : words('notJoined')));
+      const state = status?.needsJoin && status.identity ? words('rejoin') : status?.waiting ? words('waiting', status.waiting) : words('notJoined');
+      badge.append(el('span', { title: state }, state));
       if (!formOpen) {
         const open = el('button', { type: 'button' }, words('join'));
         open.addEventListener('click', () => {

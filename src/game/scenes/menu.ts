@@ -27,7 +27,8 @@ import { applyUpdate, offlineStatus, onOfflineChange, startOffline } from '../of
 import { clearTargets, setHookMenu, setHookScene, setTarget } from '../test-hook';
 import type { CallData } from './call';
 import { cachedAssignments, launchCall, refreshAssignments, type StartResult, type TraineeAssignment } from '../net/assignments';
-import { results } from '../net';
+import { onResultsStarted } from '../net';
+import { onResultsPanelBox, RESULTS_PANEL_BOX, resultsPanelBox } from '../net/results-panel';
 import { AssignmentTile, tileLayout } from '../ui/assignment-tile';
 import { takeCmi5Launch, type Cmi5Session } from '../net/cmi5';
 
@@ -133,12 +134,15 @@ export class Menu extends Phaser.Scene {
     this.showArt();
     // The moment a trainee can pick a caller: the first frame the menu is drawn in, its input wired
     // (what bench:web measures from navigation, as it does for a bare Phaser page). What the menu
-    // does not draw starts after that frame: the art (the Preloader), offline play (the worker
-    // keeps the game and this language's voices) and the trainee's history (the device's store).
+    // does not draw starts after that frame: the results (the page's database, outbox and panel:
+    // main.ts, on GAME_EVENT.menuReady), the art (the Preloader), offline play (the worker keeps the
+    // game and this language's voices) and the trainee's history (the device's store, in place once
+    // the results have started).
     let later: number | undefined;
     const onFirstFrame = () => {
       if (performance.getEntriesByName(MENU_READY_MARK).length === 0) performance.mark(MENU_READY_MARK);
       later = window.setTimeout(() => {
+        this.game.events.emit(GAME_EVENT.menuReady);
         loadArt(this.game);
         startOffline(language);
         this.readHistory(language);
@@ -349,14 +353,21 @@ export class Menu extends Phaser.Scene {
         })
         .catch(() => undefined);
     let joinedAs: string | null | undefined;
-    const off = results()?.onChange((status) => {
-      const token = status.identity?.token ?? null;
-      if (token === joinedAs) return;
-      joinedAs = token;
-      refresh();
+    // The outbox starts behind the menu's first frame (main.ts): the first menu waits for it.
+    let offChange: (() => void) | undefined;
+    const offStarted = onResultsStarted((outbox) => {
+      if (!outbox) return refresh();
+      offChange = outbox.onChange((status) => {
+        const token = status.identity?.token ?? null;
+        if (token === joinedAs) return;
+        joinedAs = token;
+        refresh();
+      });
     });
-    if (!off) refresh();
-    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => off?.());
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      offStarted();
+      offChange?.();
+    });
   }
 
   // The live list of callers (issue 17): a caller published in the trainer studio since this page
@@ -398,10 +409,20 @@ export class Menu extends Phaser.Scene {
     const hintFor = (paged: boolean): string => t(language, touch ? (paged ? 'menu.touchPages' : 'menu.touch') : paged ? 'menu.keysPages' : 'menu.keys');
     const measure = measureWith(`normal ${small}px ${FONT_FAMILY}`);
     const hintWidth = update ? measure(t(language, 'menu.update')) + space.l * 2 : Math.max(measure(hintFor(true)), measure(hintFor(false)));
-    const panel = this.resultsPanelStrip();
-    let hintY = height - space.s - lineHeight;
-    if (hintWidth > width - margin - panel.right - space.m) hintY = Math.min(hintY, height - panel.height - space.xs - lineHeight);
-    const grid = menuGrid({ width, height, top: gridTop, bottom: Math.min(hintY, height - panel.height - space.xs) - space.s, count: entries.length, portrait: frame.portrait, page: this.data_.page ?? 0, margin, gap: space.m });
+    const footer = (panel: { right: number; height: number }) => {
+      let hintY = height - space.s - lineHeight;
+      if (hintWidth > width - margin - panel.right - space.m) hintY = Math.min(hintY, height - panel.height - space.xs - lineHeight);
+      return { hintY, gridBottom: Math.min(hintY, height - panel.height - space.xs) - space.s };
+    };
+    const { hintY, gridBottom } = footer(this.resultsPanelStrip());
+    // The panel comes after the first frame, and grows with what it says (a joined trainee's name
+    // and cohort): laid out again if it then reaches into the hint's or the cards' place.
+    const offBox = onResultsPanelBox(() => {
+      const now = footer(this.resultsPanelStrip());
+      if ((now.hintY !== hintY || now.gridBottom !== gridBottom) && this.scene.isActive() && !this.busy) this.scene.restart(this.data_);
+    });
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, offBox);
+    const grid = menuGrid({ width, height, top: gridTop, bottom: gridBottom, count: entries.length, portrait: frame.portrait, page: this.data_.page ?? 0, margin, gap: space.m });
     const { page, pages } = grid;
     this.page = page;
     this.pages = pages;
@@ -457,16 +478,18 @@ export class Menu extends Phaser.Scene {
   }
 
   /**
-   * The strip the page's results panel takes at the bottom left (src/game/net/results-panel.ts:
-   * one line of 12 px type, about 300 CSS pixels wide at most), in game pixels.
+   * The strip the page's results panel takes at the bottom left of the window, in game pixels: at
+   * least RESULTS_PANEL_BOX (src/game/net/results-panel.ts: what it takes before the trainee has
+   * joined), so the menu leaves it free before the panel is there (it comes after the first frame),
+   * or the panel's box as last laid out when it is larger; read without asking the page for a
+   * layout. Where the canvas lies and its scale are the scale manager's own.
    */
   private resultsPanelStrip(): { right: number; height: number } {
-    const shown = this.game.canvas.getBoundingClientRect();
+    const shown = this.scale.canvasBounds;
     const perCss = shown.width > 0 ? this.scale.width / shown.width : 1;
-    const element = document.querySelector('.htl-results');
-    const box = element?.getBoundingClientRect();
-    const cssRight = Math.max(300, box && box.width > 0 ? box.right : 0) - shown.left;
-    const cssHeight = Math.max(26, box && box.height > 0 ? window.innerHeight - box.top : 0) - (window.innerHeight - shown.bottom);
+    const seen = resultsPanelBox();
+    const cssRight = Math.max(RESULTS_PANEL_BOX.width, seen?.right ?? 0) - shown.left;
+    const cssHeight = Math.max(RESULTS_PANEL_BOX.height, seen?.height ?? 0) - (window.innerHeight - shown.bottom);
     return { right: Math.max(0, cssRight * perCss), height: Math.max(0, cssHeight * perCss) };
   }
 
@@ -478,7 +501,10 @@ export class Menu extends Phaser.Scene {
     const overlay = this.showStatus(t(language, 'menu.loading', { title: pick(entry.title, language) }), 'text');
     services().live.say(t(language, 'menu.loading', { title: pick(entry.title, language) }));
     try {
-      // The art too: the call must not start a second load of a texture the Preloader is fetching.
+      // What waits for the menu's first frame, if the trainee was quicker: the results (the call's
+      // attempt is saved through them), and the art (the call must not start a second load of a
+      // texture the Preloader is fetching).
+      this.game.events.emit(GAME_EVENT.menuReady);
       loadArt(this.game);
       const [kit, text, desk] = await Promise.all([import('../call/kit'), entry.load(), import('./desk'), artLoaded()]);
       desk.addDeskScenes(this.game);

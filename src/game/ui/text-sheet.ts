@@ -243,6 +243,11 @@ export class TextSheet {
     this.dirty = true;
   }
 
+  private webgl(): Phaser.Renderer.WebGL.WebGLRenderer | null {
+    const renderer = this.scene.game.renderer;
+    return renderer.type === Phaser.WEBGL ? (renderer as Phaser.Renderer.WebGL.WebGLRenderer) : null;
+  }
+
   /** Paints every text anew and uploads the canvas, if anything changed since the last frame. */
   private flush(): void {
     if (!this.dirty) return;
@@ -281,19 +286,25 @@ export class TextSheet {
       });
     }
     context.globalAlpha = 1;
+    const renderer = this.webgl();
     if (this.texture) {
-      this.texture.source[0]?.update();
+      const source = this.texture.source[0];
+      if (renderer && source?.glTexture) renderer.updateCanvasTexture(this.canvas, source.glTexture, false, true);
+      else source?.update();
       // The image shows the other of its two (identical) frames: a changed picture, which the
       // frame gate (ui/frame-gate.ts, which compares what objects draw, not texture contents) draws.
       this.image.setFrame(this.image.frame.name === FRAMES[0] ? FRAMES[1] : FRAMES[0]);
       return;
     }
-    // A plain texture of the canvas: a CanvasTexture would also read every pixel back (getImageData).
-    const texture = this.scene.textures.create(this.key, this.canvas, this.canvas.width, this.canvas.height);
+    // Uploaded as the canvas lies, top row first (no UNPACK_FLIP_Y): Chromium flips a canvas on
+    // upload by copying every pixel (the menu's first upload took 12 ms of the page's main thread
+    // flipped, 9 ms not, at 1280 × 720 in software WebGL); the image is flipped back when drawn. Without WebGL, a plain texture of the canvas (a CanvasTexture
+    // would also read every pixel back with getImageData).
+    const texture = renderer ? this.scene.textures.addGLTexture(this.key, renderer.createCanvasTexture(this.canvas, true, false)) : this.scene.textures.create(this.key, this.canvas, this.canvas.width, this.canvas.height);
     if (!texture) throw new Error(`text sheet: could not make the texture ${this.key}`);
-    for (const name of FRAMES) texture.add(name, 0, 0, 0, this.canvas.width, this.canvas.height);
+    for (const name of FRAMES) if (!texture.has(name)) texture.add(name, 0, 0, 0, this.canvas.width, this.canvas.height);
     this.texture = texture;
-    this.image.setTexture(this.key, FRAMES[0]).setOrigin(0).setVisible(true);
+    this.image.setTexture(this.key, FRAMES[0]).setOrigin(0).setFlipY(renderer !== null).setVisible(true);
   }
 }
 
