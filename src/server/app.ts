@@ -268,8 +268,12 @@ export function createApp(options: AppOptions) {
   app.use('*', async (c, next) => {
     await next();
     if (c.req.path.startsWith('/api/')) {
-      c.header('Cache-Control', 'no-store');
-      c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      // On the answer's own headers: c.header() after the handler copies the answer into a new web
+      // Response with a stream for its body (@hono/node-server then reads it back chunk by chunk);
+      // the headers of the answer as built are the same headers, written straight to the socket.
+      const headers = c.res.headers;
+      headers.set('Cache-Control', 'no-store');
+      headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     } else {
       // The lead's page runs only its own scripts; inline styles stay allowed for bar widths and colours.
       const trainee = c.req.path === '/' || c.req.path === '/index.html';

@@ -58,8 +58,26 @@ export function isServerStart(secret: string, f: StartFields, seed: string | und
 export const READING_FLOOR = { baseMs: 300, perCharMs: { 'zh-CN': 20, en: 6 } } as const;
 
 export function readingFloorMs(optionTexts: readonly string[], language: 'zh-CN' | 'en'): number {
-  const chars = optionTexts.reduce((n, text) => n + [...text.replace(/\s+/g, '')].length, 0);
+  const chars = optionTexts.reduce((n, text) => n + readingChars(text), 0);
   return READING_FLOOR.baseMs + chars * READING_FLOOR.perCharMs[language];
+}
+
+/** The characters of a text that count for reading: code points, whitespace not counted. */
+const readingChars = (text: string): number => [...text.replace(/\s+/g, '')].length;
+
+/**
+ * Per scenario object (a version never changes; a new file is a new object): the reading
+ * characters of each option, by node, choice and language, counted at its first use.
+ */
+const optionChars = new WeakMap<Scenario, Map<string, number>>();
+
+function optionReadingChars(scenario: Scenario, nodeId: string, choiceId: string, language: 'zh-CN' | 'en'): number {
+  let counts = optionChars.get(scenario);
+  if (!counts) optionChars.set(scenario, (counts = new Map()));
+  const key = `${language}\u0000${nodeId}\u0000${choiceId}`;
+  let n = counts.get(key);
+  if (n === undefined) counts.set(key, (n = readingChars(optionText(scenario, nodeId, choiceId, language))));
+  return n;
 }
 
 /** The text of an option of a node as the trainee saw it. */
@@ -76,10 +94,8 @@ export function tooFastChoices(scenario: Scenario, steps: readonly AttemptStep[]
   result.choices.forEach((review, k) => {
     const step = chooses[k];
     if (!step || step.s.type !== 'choose') return;
-    const floor = readingFloorMs(
-      review.shown.map((id) => optionText(scenario, review.nodeId, id, language)),
-      language,
-    );
+    // readingFloorMs over the options shown, their characters counted once per scenario.
+    const floor = READING_FLOOR.baseMs + review.shown.reduce((n, id) => n + optionReadingChars(scenario, review.nodeId, id, language), 0) * READING_FLOOR.perCharMs[language];
     const ms = step.s.ms ?? 0;
     if (ms < floor) fast.push({ step: step.i + 1, ms, floor });
   });
