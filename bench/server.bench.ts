@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
     attempts: { type: 'string', default: '3000' },
     rows: { type: 'string', default: '100000' },
     exports: { type: 'string', default: '3' },
-    /** Replay threads in the server (src/server/replay.ts); default as `npm start`: REPLAY_THREADS or one per core beyond the first. */
+    /** Replay threads in the server (src/server/replay.ts); default as `npm start`: REPLAY_THREADS or defaultReplayThreads' count for the database. */
     'replay-threads': { type: 'string' },
     /** PostgreSQL: attempt insert statements in flight at once (ATTEMPT_WRITERS); default as `npm start`. */
     writers: { type: 'string' },
@@ -123,7 +123,7 @@ async function oneRun(target: Target): Promise<RunFigures> {
   const service = await openService({
     ...(target === 'postgres' ? { databaseUrl: POSTGRES_URL, schema, poolSize: 20 } : { dataDir }),
     limits: { submit: roomy, submitPerAddress: roomy, join: roomy, login: roomy },
-    replayThreads: defaultReplayThreads(REPLAY_THREADS),
+    replayThreads: defaultReplayThreads(REPLAY_THREADS, undefined, target),
     ...(WRITERS !== undefined ? { attemptWriters: Number(WRITERS) } : {}),
   });
   const server = serve({ fetch: service.app.fetch, port: 0, hostname: '127.0.0.1' }) as import('node:http').Server;

@@ -59,20 +59,27 @@ export function replaySubmission(input: ReplayInput): ReplayOutput {
 }
 
 /**
- * REPLAY_THREADS when set; else one thread per core beyond the first two, at most 4 (none on one or
- * two cores). The request thread and the database (PGlite's thread, or PostgreSQL's backend) keep
- * two cores busy already; on a machine of two, a replay thread only adds the hand-off (a structured
- * clone of the steps each way and two wake-ups): bench:server on PostgreSQL, 6,000 submissions,
- * two interleaved pairs, load 9–13: 0.68–0.70 ms of the server's CPU per submission without a
- * replay thread against 0.72–0.79 ms with one, and more stored a second (328 / 396 against 198 / 287).
+ * REPLAY_THREADS when set; else, at most 4: on PostgreSQL one thread per core beyond the first two
+ * (none on a machine of one or two cores), on PGlite one per core beyond the first.
+ *
+ * Measured with bench:server on this 2-core machine (6,000 submissions, pairs interleaved, load
+ * 9–13): on PostgreSQL the request thread replaying itself cost less CPU per submission than the
+ * hand-off to a thread (a structured clone of the steps each way and two wake-ups): server 0.68–0.70
+ * ms against 0.72–0.79 ms, 328 / 396 stored a second against 198 / 287. On PGlite, whose own thread
+ * is what holds the writes, a replay thread kept them coming: 230 / 231 a second, p99 759 / 1,044
+ * ms, against 142 / 180 and 1,262 / 1,326 ms without one.
  */
-export function defaultReplayThreads(env: string | undefined = process.env.REPLAY_THREADS, cores = availableParallelism()): number {
+export function defaultReplayThreads(
+  env: string | undefined = process.env.REPLAY_THREADS,
+  cores = availableParallelism(),
+  database: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'postgres' : 'pglite',
+): number {
   if (env !== undefined && env !== '') {
     const n = Number(env);
     if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`REPLAY_THREADS must be a whole number from 0 to 64, got "${env}"`);
     return n;
   }
-  return Math.max(0, Math.min(4, cores - 2));
+  return Math.max(0, Math.min(4, cores - (database === 'postgres' ? 2 : 1)));
 }
 
 interface Job {

@@ -82,8 +82,9 @@ describe('replay threads', () => {
     expect(defaultReplayThreads('3')).toBe(3);
     expect(defaultReplayThreads('0')).toBe(0);
     expect(defaultReplayThreads(undefined)).toBeGreaterThanOrEqual(0);
-    // Unset: one per core beyond the request thread's and the database's, at most 4.
-    expect([1, 2, 3, 4, 6, 64].map((cores) => defaultReplayThreads(undefined, cores))).toEqual([0, 0, 1, 2, 4, 4]);
+    // Unset: one per core beyond the first two on PostgreSQL, beyond the first on PGlite, at most 4.
+    expect([1, 2, 3, 4, 6, 64].map((cores) => defaultReplayThreads(undefined, cores, 'postgres'))).toEqual([0, 0, 1, 2, 4, 4]);
+    expect([1, 2, 3, 4, 6, 64].map((cores) => defaultReplayThreads(undefined, cores, 'pglite'))).toEqual([0, 1, 2, 3, 4, 4]);
     expect(() => defaultReplayThreads('lots')).toThrow(/REPLAY_THREADS must be a whole number from 0 to 64, got "lots"/);
   });
 });

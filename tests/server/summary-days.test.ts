@@ -261,6 +261,11 @@ for (const target of targets) {
       const total = await f.db.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts');
       const days = await f.db.query<{ n: number }>('SELECT sum(attempts)::int AS n FROM summary_days');
       expect(days[0]!.n).toBe(total[0]!.n);
+      // The LRS outbox (a statement trigger since migration 016): one queue row for every attempt, whatever the statement's size.
+      const queued = await f.db.query<{ n: number; missing: number }>(
+        'SELECT count(*)::int AS n, (SELECT count(*)::int FROM attempts a WHERE NOT EXISTS (SELECT 1 FROM lrs_outbox o WHERE o.attempt_id = a.id)) AS missing FROM lrs_outbox',
+      );
+      expect(queued[0]).toEqual({ n: total[0]!.n, missing: 0 });
       await compareRanges(f, 2);
     }, 180_000);
 
