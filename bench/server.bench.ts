@@ -17,7 +17,7 @@
  *    the submissions' latency during the exports, the exports' time and the server's peak memory.
  *
  * The orchestrating process prints min / median / max over the runs and the ratios to the targets.
- * HTL_BENCH_PROFILE=folder writes a CPU profile of the server process during the submissions.
+ * HTL_BENCH_PROFILE=folder writes CPU profiles of the server process during the submissions and during the exports.
  * The rate limits are raised for the run: from one address, at this rate, the defaults would
  * (rightly) answer 429. `--write` puts the figures in docs/performance-server.md.
  */
@@ -87,6 +87,11 @@ interface RunFigures {
   duringExportsP50: number;
   duringExportsP99: number;
   peakRssGrowthMb: number;
+  /** The export phase (exports and the submissions beside them): the request thread's event-loop delay (ms), CPU seconds of this process and of its postgres backends. */
+  exportLoopDelayP99: number;
+  exportLoopDelayMax: number;
+  exportServerCpuS: number;
+  exportPostgresCpuS: number;
   /** CPU time (ms) per row or request: this server process (every thread), the clients' process, the postgres backends that served this process (found by their client ports). */
   rawServerCpuMs: number;
   rawPostgresCpuMs: number;
@@ -270,6 +275,11 @@ async function oneRun(target: Target): Promise<RunFigures> {
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+    // HTL_BENCH_PROFILE=dir: a CPU profile of this phase too; the event loop's delay, as for the submissions.
+    const exportProfiler = process.env.HTL_BENCH_PROFILE && EXPORTS > 0 ? await startProfile() : null;
+    const exportLoop = monitorEventLoopDelay({ resolution: 5 });
+    exportLoop.enable();
+    const exportCpu = cpuMeter(target === 'postgres');
     const exportStarted = Date.now();
     // --exports 0: no export phase (a run that measures the submissions only).
     const [exported, during] = EXPORTS === 0
@@ -279,6 +289,9 @@ async function oneRun(target: Target): Promise<RunFigures> {
           clients<SubmitResult>({ kind: 'submit', base, tokens, attempts: later.map((a) => JSON.stringify(a)) }),
         ]);
     clearInterval(sampler);
+    exportLoop.disable();
+    const exportCpuMs = exportCpu();
+    await exportProfiler?.(join(process.env.HTL_BENCH_PROFILE!, `export-${target}-${process.pid}.cpuprofile`));
     if (process.env.HTL_BENCH_DUMP) writeFileSync(process.env.HTL_BENCH_DUMP, JSON.stringify({ exportStarted, exported, submitted, during }));
     const exportEnded = exportStarted + Math.max(...exported.exports.map((e) => e.ms));
     const overlap = sortNum(during.requests.filter((r) => r[0] + during.epochStart >= exportStarted && r[0] + during.epochStart < exportEnded).map((r) => r[1]));
@@ -311,6 +324,10 @@ async function oneRun(target: Target): Promise<RunFigures> {
       duringExportsP50: percentile(overlap, 50),
       duringExportsP99: percentile(overlap, 99),
       peakRssGrowthMb: (rssPeak - rssBefore) / 1e6,
+      exportLoopDelayP99: EXPORTS > 0 ? exportLoop.percentile(99) / 1e6 : NaN,
+      exportLoopDelayMax: EXPORTS > 0 ? exportLoop.max / 1e6 : NaN,
+      exportServerCpuS: exportCpuMs.server / 1000,
+      exportPostgresCpuS: exportCpuMs.postgres / 1000,
       rawServerCpuMs: rawCpuMs.server / attempts.length,
       rawPostgresCpuMs: rawCpuMs.postgres / attempts.length,
       submitServerCpuMs: submitCpuMs.server / submitted.acknowledged,
@@ -544,6 +561,10 @@ const lines: Line[] = [
   ['statements per export', (r) => Math.min(...r.exportStatements), ''],
   ['MB per export', (r) => r.exportMb[0] ?? NaN, ''],
   ['server peak memory growth during the exports (MB)', (r) => r.peakRssGrowthMb, ''],
+  ['event-loop delay during the exports, p99 (ms)', (r) => r.exportLoopDelayP99, ''],
+  ['event-loop delay during the exports, max (ms)', (r) => r.exportLoopDelayMax, ''],
+  ['CPU s during the export phase: server process (every thread)', (r) => r.exportServerCpuS, ''],
+  ['CPU s during the export phase: postgres backends serving the server', (r) => r.exportPostgresCpuS, ''],
   ['CPU ms per raw insert: server process (every thread)', (r) => r.rawServerCpuMs, '', f2],
   ['CPU ms per raw insert: postgres backends serving the server', (r) => r.rawPostgresCpuMs, '', f2],
   ['CPU ms per submission: server process (every thread)', (r) => r.submitServerCpuMs, '', f2],

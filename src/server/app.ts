@@ -16,14 +16,14 @@ import { toCsv } from './csv';
 import { limitBody } from './body-limit';
 import { buildDebrief } from './debrief';
 import { nameSkeleton } from './names';
-import { jsonStream, nextLink } from './paging';
+import { BackgroundLane, EXPORT_CHUNK_CHARS, EXPORT_CHUNK_ROWS, jsonStream, nextLink } from './paging';
 import { DbLimits, MemoryLimits, type GrowingDelay, type LimitStore, type RateLimit } from './rate-limit';
 import type { AttemptFilter, LeadSession, ListedAttempt, PageEnd, PageRequest, Repository, StoredAttempt, TraineeRow } from './repository';
 import type { ScenarioCatalogue } from './scenarios';
 import * as S from './schemas';
 import { adminRoutes } from './routes/admin';
 import type { LrsSender } from './lrs';
-import { DEFAULT_PUBLIC_URL, publicAddress, toStatement } from './xapi';
+import { DEFAULT_PUBLIC_URL, publicAddress, statementRenderer } from './xapi';
 import { analyticsRoutes } from './routes/analytics';
 import { AssignmentStore } from './repository/assignments';
 import { mountAssignmentRoutes, startForAssignment } from './routes/assignments';
@@ -257,6 +257,18 @@ export function createApp(options: AppOptions) {
     if (error instanceof ScryptBusyError) return c.json({ error: error.message }, 503, { 'Retry-After': '2' });
     logFailure(c, error);
     return c.json({ error: 'the server failed; the request was not carried out' }, 500);
+  });
+
+  // Exports are background work: they yield to every other request (BackgroundLane, src/server/paging.ts).
+  const exportLane = new BackgroundLane();
+  app.use('*', async (c, next) => {
+    if (c.req.path === '/api/xapi') return next();
+    const leave = exportLane.enter();
+    try {
+      await next();
+    } finally {
+      leave();
+    }
   });
 
   // A cmi5 launch's page may be framed by its LMS (frame-ancestors names it): no X-Frame-Options then.
@@ -683,9 +695,11 @@ export function createApp(options: AppOptions) {
     const context = { homePage: publicUrl, cohortId: query.cohort, cohortName, scenarioTitle: (id: string) => catalogue.title(id) };
     const body = await jsonStream({
       head: '{"statements":[',
-      items: repository.cohortAttempts(leadId, query.cohort, filterOf(query), pageOf(query)),
-      render: (a) => JSON.stringify(toStatement(a, context)),
+      items: repository.cohortAttempts(leadId, query.cohort, filterOf(query), { ...pageOf(query), chunk: EXPORT_CHUNK_ROWS }),
+      render: statementRenderer(context),
       tail: (end) => `],"more":${JSON.stringify(nextLink(c.req.url, end.next) ?? '')}}`,
+      lane: exportLane,
+      chunkChars: EXPORT_CHUNK_CHARS,
     });
     c.header('X-Experience-API-Version', '1.0.3');
     c.header('Content-Disposition', `attachment; filename="cohort-${query.cohort}-xapi${query.after ? '-more' : ''}.json"`);

@@ -7,7 +7,7 @@
  * address (PUBLIC_URL), never with the host a request named: the same attempt is the same statement,
  * byte for byte, however the export was reached. `stored` is left to the LRS that stores it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Localised } from '../engine/index';
 import type { ListedAttempt } from './repository';
 
@@ -58,13 +58,13 @@ export function languageOf(text: string): 'zh-CN' | 'en' | 'und' {
 
 /** RFC 4122 name-based UUID (version 5): the same attempt always gives the same statement id. */
 export function uuidV5(name: string, namespace: string): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const bytes = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const ns = namespaceBytes.get(namespace) ?? namespaceBytes.set(namespace, Buffer.from(namespace.replace(/-/g, ''), 'hex')).get(namespace)!;
+  // One-shot SHA-1 (crypto.hash: no Hash object per call, a fifth of createHash's time here).
+  const hex = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+const namespaceBytes = new Map<string, Buffer>();
 const STATEMENT_NAMESPACE = '6f1e8d2a-3c4b-5a69-8e7f-0a1b2c3d4e5f';
 
 /** `PT1M5.25S` */
@@ -134,3 +134,49 @@ export function toStatement(attempt: ListedAttempt, context: XapiContext) {
   };
 }
 export type XapiStatement = ReturnType<typeof toStatement>;
+
+/**
+ * `JSON.stringify(toStatement(attempt, context))`, byte for byte, at a fraction of its cost: for an
+ * export of many statements. The parts its statements share (the verbs, the cohort, each caller's
+ * activity, each trainee's actor, the IRIs) are written once per renderer; per statement only its
+ * own values are. The tests compare the two on every field.
+ */
+export function statementRenderer(context: XapiContext): (attempt: ListedAttempt) => string {
+  const j = JSON.stringify;
+  const base = context.homePage;
+  const verbs = { passed: `"verb":${j(VERBS.passed)},`, failed: `"verb":${j(VERBS.failed)},` };
+  const homePage = j(base);
+  const outcomeKey = j(`${base}/xapi/outcome`);
+  const dimensionsKey = j(`${base}/xapi/dimensions`);
+  const contextActivities = `"contextActivities":${j({
+    grouping: [{ objectType: 'Activity', id: `${base}/cohorts/${context.cohortId}`, definition: { name: languageMap(null, context.cohortName) } }],
+  })},"extensions":{${j(`${base}/xapi/scenario-revision`)}:`;
+  const hashKey = `,${j(`${base}/xapi/scenario-hash`)}:`;
+  const actors = new Map<number, { name: string; json: string }>();
+  const objects = new Map<string, string>();
+  const actorOf = (a: ListedAttempt) => {
+    const known = actors.get(a.traineeId);
+    if (known && known.name === a.traineeName) return known.json;
+    const json = `"actor":{"objectType":"Agent","name":${j(a.traineeName)},"account":{"homePage":${homePage},"name":${j(`trainee-${a.traineeId}`)}}},`;
+    actors.set(a.traineeId, { name: a.traineeName, json });
+    return json;
+  };
+  const objectOf = (scenarioId: string) => {
+    let json = objects.get(scenarioId);
+    if (json === undefined) {
+      json = `"object":${j({
+        objectType: 'Activity',
+        id: `${base}/scenarios/${encodeURIComponent(scenarioId)}`,
+        definition: { type: 'http://adlnet.gov/expapi/activities/simulation', name: languageMap(context.scenarioTitle(scenarioId), scenarioId) },
+      })},`;
+      objects.set(scenarioId, json);
+    }
+    return json;
+  };
+  return (a) =>
+    `{"id":"${uuidV5(a.id, STATEMENT_NAMESPACE)}",${actorOf(a)}${a.passed ? verbs.passed : verbs.failed}${objectOf(a.scenarioId)}` +
+    `"result":{"score":{"scaled":${j(Math.round(a.total * 10) / 1000)},"raw":${j(a.total)},"min":0,"max":100},"success":${j(a.passed)},"completion":true,` +
+    `"duration":"${isoDuration(a.durationMs)}","extensions":{${outcomeKey}:${j(a.outcome)},${dimensionsKey}:${j(a.dimensions)}}},` +
+    `"context":{"registration":${j(a.id)},"language":${j(a.language)},${contextActivities}${j(a.scenarioRevision)}${hashKey}${j(a.scenarioHash)}}},` +
+    `"timestamp":${j(a.startedAt)},"version":"1.0.3"}`;
+}

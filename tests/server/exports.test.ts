@@ -3,6 +3,8 @@
  * attempt exactly once and in order, however long the history, and streamed in chunks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BackgroundLane } from '../../src/server/paging';
 import type { Service } from '../../src/server/service';
 import { addLead, call, join, login, newCohort, testService } from './helpers';
 
@@ -91,6 +93,62 @@ describe('the xAPI export', () => {
     const tooBig = await call(service.app, 'GET', `/api/xapi?cohort=${cohort.id}&limit=100000`, { cookie });
     expect(tooBig.status).toBe(400);
     expect(tooBig.json.error).toMatch(/limit/);
+  });
+});
+
+describe('exports are background work that yields to other requests, and stay whole', () => {
+  it('gives every statement once, in order, while other requests keep the server busy', async () => {
+    const expected = (await service.db.query<{ id: string }>(ORDER, [cohort.id])).map((r) => r.id);
+    let exporting = true;
+    let others = 0;
+    // Requests beside the export for as long as it runs: its lane pauses between chunks meanwhile.
+    const busy = (async () => {
+      while (exporting) {
+        const r = await call(service.app, 'GET', '/api/me/attempts?limit=5', { token: ann.token });
+        expect(r.status).toBe(200);
+        others++;
+      }
+    })();
+    const response = await service.app.request(`http://localhost/api/xapi?cohort=${cohort.id}&limit=0`, { headers: { cookie } });
+    const text = await response.text();
+    exporting = false;
+    await busy;
+    expect(others).toBeGreaterThan(5);
+    const body = JSON.parse(text);
+    expect(body.statements.map((s: { context: { registration: string } }) => s.context.registration)).toEqual(expected);
+    expect(body.more).toBe('');
+  });
+
+  it('runs one chunk at a time, and pauses after each in proportion while others are served', async () => {
+    const lane = new BackgroundLane({ busyPause: 4, quietMs: 50, maxPauseMs: 1000 });
+    let running = 0;
+    let most = 0;
+    const spans: [number, number][] = [];
+    const chunk = async () => {
+      running++;
+      most = Math.max(most, running);
+      const start = performance.now();
+      await sleep(20);
+      spans.push([start, performance.now()]);
+      running--;
+    };
+    // Quiet: no pause is owed (nothing is timed here: a loaded machine may be slow either way).
+    await Promise.all([lane.run(chunk), lane.run(chunk), lane.run(chunk)]);
+    expect(most).toBe(1);
+    expect(lane.busy()).toBe(false);
+    // Busy: a request in flight; each chunk of ≥ 20 ms is followed by ≥ 80 ms of the others' time.
+    spans.length = 0;
+    const leave = lane.enter();
+    expect(lane.busy()).toBe(true);
+    await Promise.all([lane.run(chunk), lane.run(chunk), lane.run(chunk)]);
+    leave();
+    expect(most).toBe(1);
+    spans.sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0] - spans[i - 1]![1]).toBeGreaterThanOrEqual(75);
+    // A failing chunk frees the lane for the next.
+    await expect(lane.run(async () => Promise.reject(new Error('the database went away')))).rejects.toThrow('went away');
+    await lane.run(chunk);
+    expect(running).toBe(0);
   });
 });
 

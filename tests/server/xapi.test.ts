@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app';
 import type { ListedAttempt } from '../../src/server/repository';
 import type { Service } from '../../src/server/service';
-import { defaultPublicAddress, languageOf, publicAddress, toStatement } from '../../src/server/xapi';
+import { defaultPublicAddress, languageOf, publicAddress, statementRenderer, toStatement, uuidV5 } from '../../src/server/xapi';
 import { call, join, makeAttempt, newCohort, testService } from './helpers';
 import { seedDemo, type Seeded } from './seed';
 
@@ -191,5 +191,39 @@ describe('xAPI statements are valid and leave `stored` to the LRS', () => {
     const broken = { ...s, id: 'not-a-uuid', actor: { ...s.actor, account: { name: s.actor.account.name, homePage: 'not an address' } }, timestamp: 'yesterday' };
     const paths = validateStatement(broken).map((w) => w.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['statement.id', 'statement.actor.account.homePage', 'statement.timestamp']));
+  });
+});
+
+describe('the export writes each statement as JSON.stringify(toStatement) would, at less cost', () => {
+  it('gives the same bytes for every statement of the stored attempts and for awkward values', async () => {
+    const [{ leadId }] = await service.db.query<{ leadId: number }>('SELECT lead_id::int AS "leadId" FROM cohorts WHERE id = $1', [demo.cohortId]);
+    const stored = [
+      ...(await service.repository.listCohortAttempts(leadId!, demo.cohortId, {})),
+      ...(await service.repository.listCohortAttempts(leadId!, chinese.id, {})),
+    ];
+    expect(stored.length).toBeGreaterThan(10);
+    const odd = stored.slice(0, 6).map((a, i): ListedAttempt => ({
+      ...a,
+      // A renamed trainee (the cached actor must follow), quotes, a line separator, a caller id that needs encoding.
+      traineeName: ['Ann "the voice"', '王\u2028芳', a.traineeName, 'Ann "the voice"', '\\back\\slash', 'x'][i]!,
+      scenarioId: i % 2 ? 'caller with spaces/and?query' : a.scenarioId,
+      total: [0, 100, 66.66666666666667, 12.5, 99.95, 0.05][i]!,
+      durationMs: [0, 999, 3_600_000, 3_661_005, 59_999, 1][i]!,
+      dimensions: i % 2 ? {} : { courtesy: 8.25, 'zh-维度': 3 },
+      outcome: i % 2 ? 'complaint' : 'resolved',
+    }));
+    for (const [homePage, cohortName] of [
+      [BASE, '十一月新员工'],
+      ['http://127.0.0.1:3000', 'Intake "A" \\ 2026'],
+    ] as const) {
+      const context = { homePage, cohortId: 42, cohortName, scenarioTitle: (id: string) => service.catalogue.title(id) };
+      const render = statementRenderer(context);
+      for (const a of [...stored, ...odd, ...stored]) expect(render(a)).toBe(JSON.stringify(toStatement(a, context)));
+    }
+  });
+
+  it('keeps the name-based statement id of RFC 4122 (version 5)', () => {
+    // The DNS namespace's example from RFC 4122's errata / Python's uuid.uuid5(NAMESPACE_DNS, "python.org").
+    expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
   });
 });
