@@ -117,7 +117,7 @@ export class BackgroundLane {
   readonly maxPauseMs: number;
 
   constructor(options: { busyPause?: number; quietMs?: number; maxPauseMs?: number } = {}) {
-    this.busyPause = options.busyPause ?? 9;
+    this.busyPause = options.busyPause ?? 19;
     this.quietMs = options.quietMs ?? 200;
     this.maxPauseMs = options.maxPauseMs ?? 250;
   }

@@ -97,6 +97,11 @@ export interface StoredAttempt extends NewAttempt {
 
 /** An attempt in a list or an export: everything but the steps. */
 export type ListedAttempt = Omit<StoredAttempt, 'steps'>;
+/** What an xAPI statement is made of (src/server/xapi.ts): all an export reads of an attempt. */
+export type ExportedAttempt = Pick<
+  ListedAttempt,
+  'id' | 'traineeId' | 'traineeName' | 'scenarioId' | 'scenarioHash' | 'scenarioRevision' | 'language' | 'startedAt' | 'outcome' | 'passed' | 'total' | 'dimensions' | 'durationMs'
+>;
 
 export interface PageRequest {
   /** The cursor a previous page ended with. */
@@ -199,6 +204,9 @@ const filterParams = (f: AttemptFilter): SqlValue[] => [f.from ?? null, f.to ?? 
 export const LISTED_COLUMNS = `a.id, a.trainee_id, a.cohort_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language,
   a.started_at, a.received_at, a.seed, a.mode, a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name,
   a.timed_by_server, a.claimed_started_at, a.flags`;
+/** An export's columns (ExportedAttempt): on PGlite a page of these costs a fifth less than of LISTED_COLUMNS. */
+const EXPORTED_COLUMNS = `a.id, a.trainee_id, a.scenario_id, a.scenario_hash, a.scenario_revision, a.language, a.started_at,
+  a.outcome, a.passed, a.total, a.dimensions, a.duration_ms, t.name AS trainee_name`;
 /** Rows per query of a list or an export: each query stays short, so submissions run between them. */
 const LIST_CHUNK = 250;
 
@@ -230,7 +238,28 @@ export interface AttemptDbRow {
   flags: unknown;
 }
 
-type ListedDbRow = Omit<AttemptDbRow, 'steps'> & { key_us: string };
+type ExportedDbRow = Pick<
+  AttemptDbRow,
+  'id' | 'trainee_id' | 'scenario_id' | 'scenario_hash' | 'scenario_revision' | 'language' | 'started_at' | 'outcome' | 'passed' | 'total' | 'dimensions' | 'duration_ms' | 'trainee_name'
+>;
+
+function toExported(row: ExportedDbRow): ExportedAttempt {
+  return {
+    id: row.id,
+    traineeId: Number(row.trainee_id),
+    traineeName: row.trainee_name,
+    scenarioId: row.scenario_id,
+    scenarioHash: row.scenario_hash,
+    scenarioRevision: row.scenario_revision,
+    language: row.language,
+    startedAt: iso(row.started_at),
+    outcome: row.outcome,
+    passed: row.passed,
+    total: row.total,
+    dimensions: parsed<Record<string, number>>(row.dimensions),
+    durationMs: row.duration_ms,
+  };
+}
 
 export function toListed(row: Omit<AttemptDbRow, 'steps'>): ListedAttempt {
   return {
@@ -256,6 +285,10 @@ export function toListed(row: Omit<AttemptDbRow, 'steps'>): ListedAttempt {
     flags: parsed<AttemptFlag[]>(row.flags),
   };
 }
+
+/** A cohort's attempts, for a lead who owns the cohort ($1 cohort, $2 lead, $3… the filter). */
+const COHORT_ATTEMPTS = `FROM attempts a JOIN trainees t ON t.id = a.trainee_id JOIN cohorts c ON c.id = a.cohort_id
+  WHERE a.cohort_id = $1 AND c.lead_id = $2 AND ${filterSql(3)}`;
 
 /** Where a page ends: (started_at in microseconds since 1970, id). Opaque to clients. */
 interface Cursor {
@@ -906,20 +939,22 @@ export class Repository {
    */
   traineeAttempts(traineeId: number, filter: AttemptFilter, page: PageRequest = {}): AsyncGenerator<ListedAttempt, PageEnd> {
     return this.pages(
+      LISTED_COLUMNS,
+      toListed,
       `FROM attempts a JOIN trainees t ON t.id = a.trainee_id WHERE a.trainee_id = $1 AND ${filterSql(2)}`,
       [traineeId, ...filterParams(filter)],
       page,
     );
   }
 
-  /** A cohort's attempts for a lead who owns it (exports), oldest first; paged and chunked as above. */
+  /** A cohort's attempts for a lead who owns it, oldest first; paged and chunked as above. */
   cohortAttempts(leadId: number, cohortId: number, filter: AttemptFilter, page: PageRequest = {}): AsyncGenerator<ListedAttempt, PageEnd> {
-    return this.pages(
-      `FROM attempts a JOIN trainees t ON t.id = a.trainee_id JOIN cohorts c ON c.id = a.cohort_id
-       WHERE a.cohort_id = $1 AND c.lead_id = $2 AND ${filterSql(3)}`,
-      [cohortId, leadId, ...filterParams(filter)],
-      page,
-    );
+    return this.pages(LISTED_COLUMNS, toListed, COHORT_ATTEMPTS, [cohortId, leadId, ...filterParams(filter)], page);
+  }
+
+  /** The same rows as cohortAttempts, only what their xAPI statements need (the export). */
+  cohortStatements(leadId: number, cohortId: number, filter: AttemptFilter, page: PageRequest = {}): AsyncGenerator<ExportedAttempt, PageEnd> {
+    return this.pages(EXPORTED_COLUMNS, toExported, COHORT_ATTEMPTS, [cohortId, leadId, ...filterParams(filter)], page);
   }
 
   /** Whole lists, for callers that want an array (tests, small histories). */
@@ -931,7 +966,7 @@ export class Repository {
     return collect(this.cohortAttempts(leadId, cohortId, filter, page));
   }
 
-  private async *pages(from: string, params: SqlValue[], page: PageRequest): AsyncGenerator<ListedAttempt, PageEnd> {
+  private async *pages<Row extends { id: string }, T>(columns: string, map: (row: Row) => T, from: string, params: SqlValue[], page: PageRequest): AsyncGenerator<T, PageEnd> {
     const limit = page.limit ?? null;
     const chunkSize = page.chunk ?? LIST_CHUNK;
     let after = page.after ? parseCursor(page.after) : null;
@@ -940,15 +975,15 @@ export class Repository {
     for (;;) {
       // One more row than the page needs tells whether there is a next page.
       const want = limit === null ? chunkSize : Math.min(chunkSize, limit - sent + 1);
-      const rows = await this.db.query<ListedDbRow>(
-        `SELECT ${LISTED_COLUMNS}, (extract(epoch FROM a.started_at) * 1000000)::bigint::text AS key_us ${from}
+      const rows = await this.db.query<Row & { key_us: string }>(
+        `SELECT ${columns}, (extract(epoch FROM a.started_at) * 1000000)::bigint::text AS key_us ${from}
          AND ($${n + 1}::bigint IS NULL OR (a.started_at, a.id) > ('epoch'::timestamptz + $${n + 1}::bigint * interval '1 microsecond', $${n + 2}::uuid))
          ORDER BY a.started_at, a.id LIMIT $${n + 3}`,
         [...params, after?.micros ?? null, after?.id ?? null, want],
       );
       for (const row of rows) {
         if (limit !== null && sent === limit) return { next: after ? cursorOf(after) : null };
-        yield toListed(row);
+        yield map(row);
         sent++;
         after = { micros: row.key_us, id: row.id };
       }

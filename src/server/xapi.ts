@@ -9,7 +9,7 @@
  */
 import { hash } from 'node:crypto';
 import type { Localised } from '../engine/index';
-import type { ListedAttempt } from './repository';
+import type { ExportedAttempt } from './repository';
 
 const VERBS = {
   passed: { id: 'http://adlnet.gov/expapi/verbs/passed', display: { en: 'passed', 'zh-CN': '通过' } },
@@ -93,7 +93,7 @@ export interface XapiContext {
   scenarioTitle: (scenarioId: string) => Localised | null;
 }
 
-export function toStatement(attempt: ListedAttempt, context: XapiContext) {
+export function toStatement(attempt: ExportedAttempt, context: XapiContext) {
   const base = context.homePage;
   const verb = attempt.passed ? VERBS.passed : VERBS.failed;
   return {
@@ -141,7 +141,7 @@ export type XapiStatement = ReturnType<typeof toStatement>;
  * activity, each trainee's actor, the IRIs) are written once per renderer; per statement only its
  * own values are. The tests compare the two on every field.
  */
-export function statementRenderer(context: XapiContext): (attempt: ListedAttempt) => string {
+export function statementRenderer(context: XapiContext): (attempt: ExportedAttempt) => string {
   const j = JSON.stringify;
   const base = context.homePage;
   const verbs = { passed: `"verb":${j(VERBS.passed)},`, failed: `"verb":${j(VERBS.failed)},` };
@@ -154,7 +154,7 @@ export function statementRenderer(context: XapiContext): (attempt: ListedAttempt
   const hashKey = `,${j(`${base}/xapi/scenario-hash`)}:`;
   const actors = new Map<number, { name: string; json: string }>();
   const objects = new Map<string, string>();
-  const actorOf = (a: ListedAttempt) => {
+  const actorOf = (a: ExportedAttempt) => {
     const known = actors.get(a.traineeId);
     if (known && known.name === a.traineeName) return known.json;
     const json = `"actor":{"objectType":"Agent","name":${j(a.traineeName)},"account":{"homePage":${homePage},"name":${j(`trainee-${a.traineeId}`)}}},`;
