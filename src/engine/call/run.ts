@@ -37,7 +37,7 @@ export class CallRun implements Scope {
   readonly defer = nothing;
   readonly emit = nothing;
   readonly stopChild = nothing;
-  actionExecutor: (action: ExecutableActionObject) => void;
+  private readonly executor: (action: ExecutableActionObject) => void;
 
   private snapshot: CallSnapshot;
   private now = 0;
@@ -51,10 +51,25 @@ export class CallRun implements Scope {
     const actor = inertActor();
     this.self = actor.self;
     this.system = actor.system;
-    this.actionExecutor = this.take.bind(this);
+    this.executor = this.take.bind(this);
     this.snapshot = callMachine.getInitialSnapshot(this, { scenario: input.scenario, now: this.read.bind(this), ...(input.startAt !== undefined ? { startAt: input.startAt } : {}), ...(input.seed !== undefined ? { seed: input.seed } : {}) });
     this.check();
   }
+
+  /**
+   * The scope's action executor is always the run's own (`take`). A transition's microstep sets
+   * `actionExecutor` to a wrapper that also collects the actions it executes, for inspection and
+   * `machine.microstep`; a run reads only the snapshot, so the setter keeps the run's executor.
+   * This is not only less work: the collected lists, each pointing at the action's arguments and
+   * so at the context of its step, are what V8 promotes out of the young generation once it has
+   * grown to its full size (allocation-site pretenuring), and with them every call they reach
+   * (see the README, Performance, Engine).
+   */
+  get actionExecutor(): (action: ExecutableActionObject) => void {
+    return this.executor;
+  }
+
+  set actionExecutor(_wrapper: (action: ExecutableActionObject) => void) {}
 
   get context(): CallContext {
     return this.snapshot.context;
