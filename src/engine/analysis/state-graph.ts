@@ -333,9 +333,31 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
   const kindAt = Int32Array.from({ length: ids.length }, (_, i) => (i < nodeCount ? (nodeKind[i] as number) : 3));
 
   // ---- interned flag sets: set s's mask is masks[s*words … s*words + words - 1] ----
+  // What a choice does to a mask, word by word: (mask | choiceOr) & choiceAnd (a flag both set and
+  // unset ends unset, as in the call logic).
+  const choiceOr = new Int32Array(choices.length * words);
+  const choiceAnd = new Int32Array(choices.length * words).fill(-1);
+  for (let c = 0; c < choices.length; c++) {
+    for (const f of choiceSet[c] as Int32Array) choiceOr[c * words + (f >>> 5)]! |= 1 << (f & 31);
+    for (const f of choiceUnset[c] as Int32Array) choiceAnd[c * words + (f >>> 5)]! &= ~(1 << (f & 31));
+  }
   const flagSets: string[][] = [[]];
   let masks = new Int32Array(words * 64);
-  const setIds = new Map<string, number>([[new Array<number>(words).fill(0).join(','), 0]]);
+  /** The flag sets by mask: an open-addressing table of set id + 1 (0: empty), at most half full. */
+  let setSlots = new Int32Array(64);
+  const maskSlot = (at: Int32Array, base: number, mask: number): number => {
+    let h = 0x9e3779b9;
+    for (let w = 0; w < words; w++) h = Math.imul(h ^ (at[base + w] as number), 0x85ebca6b) ^ (h >>> 13);
+    return slotOf(h & 0x7fffffff, mask);
+  };
+  const placeSet = (id: number): void => {
+    const mask = setSlots.length - 1;
+    let h = maskSlot(masks, id * words, mask);
+    while (setSlots[h] !== 0) h = (h + 1) & mask;
+    setSlots[h] = id + 1;
+  };
+  placeSet(0);
+  const scratchMask = new Int32Array(words);
   /** Known transitions set → set, one table per choice. */
   const moves = new Tables(choices.length);
   /** The flag set a choice leads to from set `s`. */
@@ -343,21 +365,33 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     if (choiceChanges[c] === 0) return s;
     const known = moves.get(c, s);
     if (known >= 0) return known;
-    const m = masks.slice(s * words, s * words + words);
-    for (const f of choiceSet[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) | (1 << (f & 31));
-    for (const f of choiceUnset[c] as Int32Array) m[f >>> 5] = (m[f >>> 5] as number) & ~(1 << (f & 31));
-    const k = m.join(',');
-    let id = setIds.get(k);
-    if (id === undefined) {
+    const m = scratchMask;
+    for (let w = 0; w < words; w++) m[w] = ((masks[s * words + w] as number) | (choiceOr[c * words + w] as number)) & (choiceAnd[c * words + w] as number);
+    const mask = setSlots.length - 1;
+    let h = maskSlot(m, 0, mask);
+    let id = -1;
+    for (; setSlots[h] !== 0; h = (h + 1) & mask) {
+      const candidate = (setSlots[h] as number) - 1;
+      let w = 0;
+      while (w < words && masks[candidate * words + w] === m[w]) w++;
+      if (w === words) {
+        id = candidate;
+        break;
+      }
+    }
+    if (id < 0) {
       id = flagSets.length;
-      setIds.set(k, id);
-      flagSets.push(testedList.filter((_, f) => ((m[f >>> 5] as number) & (1 << (f & 31))) !== 0));
+      flagSets.push(flagsOf(testedList, m));
       if ((id + 1) * words > masks.length) {
         const grown = new Int32Array(masks.length * 2);
         grown.set(masks);
         masks = grown;
       }
       masks.set(m, id * words);
+      if (2 * flagSets.length > setSlots.length) {
+        setSlots = new Int32Array(setSlots.length * 2);
+        for (let t = 0; t < flagSets.length; t++) placeSet(t);
+      } else setSlots[h] = id + 1;
     }
     moves.add(c, s, id);
     return id;
@@ -532,6 +566,16 @@ export function buildStateGraph(scenario: Scenario, tested: ReadonlySet<string>,
     brokenNodes,
     complete,
   };
+}
+
+/**
+ * The flags of a mask. (Not a closure inside the walk: a closure over a local makes every call of
+ * the function that holds it allocate a context, millions of them.)
+ */
+function flagsOf(tested: readonly string[], mask: Int32Array): string[] {
+  const flags: string[] = [];
+  for (let f = 0; f < tested.length; f++) if (((mask[f >>> 5] as number) & (1 << (f & 31))) !== 0) flags.push(tested[f] as string);
+  return flags;
 }
 
 /** What multiplies the states of a call: for a trainer whose call is too large to analyse. */
