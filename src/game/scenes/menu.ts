@@ -121,7 +121,6 @@ export class Menu extends Phaser.Scene {
     const headerBottom = this.drawHeader(language);
     this.drawCallers(language, this.drawAssignments(language, headerBottom));
     this.watchAssignments();
-    this.watchCatalog();
     const notice = this.data_.notice;
     delete this.data_.notice;
     if (notice) this.showStatus(refusalText(notice, language), 'bad');
@@ -143,6 +142,7 @@ export class Menu extends Phaser.Scene {
       if (performance.getEntriesByName(MENU_READY_MARK).length === 0) performance.mark(MENU_READY_MARK);
       later = window.setTimeout(() => {
         this.game.events.emit(GAME_EVENT.menuReady);
+        this.watchCatalog();
         loadArt(this.game);
         startOffline(language);
         this.readHistory(language);
@@ -372,6 +372,8 @@ export class Menu extends Phaser.Scene {
 
   // The live list of callers (issue 17): a caller published in the trainer studio since this page
   // was built is on the menu as soon as the server's list arrives; drawn again only if it changed.
+  // Asked after the menu's first frame: whether the page came from the results service is in a
+  // cookie, and reading document.cookie waits for the browser process.
   private watchCatalog(): void {
     if (!servedByResultsService()) return;
     void refreshCatalog().then((changed) => {
