@@ -274,4 +274,23 @@ describe('the machine driven by its transition function and in an actor', () => 
     expect(ended).toBeGreaterThan(250);
     expect(silences).toBeGreaterThan(100);
   });
+
+  it('keep the run\'s own action executor: a transition cannot swap in the wrapper that collects the actions (README, Performance, Engine)', () => {
+    const scenario = checkScenario(readText('scenarios/practice-call.json')).scenario as Scenario;
+    const run = new CallRun({ scenario });
+    const own = run.actionExecutor;
+    run.actionExecutor = () => {
+      throw new Error('the run used an executor set from outside');
+    };
+    expect(run.actionExecutor).toBe(own);
+    // The ring and reply timers still run: the run's executor saw the actions.
+    run.increment(scenario.timing.ringSeconds * 1000);
+    expect(run.context.call.rings).toBe(2);
+    run.send({ type: 'agent.answer' });
+    run.increment(Math.max(0, run.context.speechEndsAt - run.clock));
+    expect(run.phase).toBe('awaiting');
+    const before = run.context.call.transcript.length;
+    run.increment(replySeconds(run.context) * 1000);
+    expect(run.context.call.transcript.slice(before).some((e) => e.kind === 'silence')).toBe(true);
+  });
 });
