@@ -227,7 +227,7 @@ export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | 
       const rest = value[edgeTo[e] as number] as number;
       return usable[c] === 1 && rest !== NONE && Math.abs((worth[c] as number) + rest - (value[s] as number)) <= EPSILON;
     };
-    const search = new ModelSearch(count);
+    const search = new ModelSearch(solved.free);
     for (const root of roots) if (root.onTime) models[root.mood] = search.path(calls, tight, deltaOf, choiceOf, root.state);
     const seen = new Uint8Array(calls.ids.length);
     for (let s = 0; s < count; s++) {
@@ -266,21 +266,22 @@ export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | 
 /**
  * The model call from a root: among the edges that keep the best value, the fewest decisions to an
  * accepted ending (breadth first, choices in the file's order), so loops that gain nothing are
- * never walked. The arrays are shared by the searches from every root and reset after each.
+ * never walked. A state's parent edge e is kept as -3 - e (the root's as -2) in the solver's free
+ * number per state, which holds 0 or more until then: no array the size of the states is allocated
+ * at the analysis's peak of memory. The parents and the queue are shared by the searches from every
+ * root and reset after each.
  */
 class ModelSearch {
-  private readonly parent: Int32Array;
-  private readonly frontier: Int32Array;
-  constructor(count: number) {
-    this.parent = new Int32Array(count).fill(-1);
-    this.frontier = new Int32Array(count);
-  }
+  private frontier = new Int32Array(1024);
+  constructor(private readonly parent: Int32Array) {}
 
   path(calls: CallStates, tight: (e: number, s: number) => boolean, deltaOf: (c: number) => Readonly<Record<string, number>>, choiceOf: (c: number) => string | null, root: number): BestPath | null {
-    const { parent, frontier } = this;
+    const { parent } = this;
     const { edgeStart, edgeTo } = calls;
+    let frontier = this.frontier;
     let tail = 0;
     frontier[tail++] = root;
+    const rootWas = parent[root] as number;
     parent[root] = -2;
     let found = -1;
     for (let head = 0; head < tail; head++) {
@@ -291,19 +292,25 @@ class ModelSearch {
       }
       for (let e = edgeStart[at] as number; e < (edgeStart[at + 1] as number); e++) {
         const next = edgeTo[e] as number;
-        if (parent[next] !== -1 || !tight(e, at)) continue;
-        parent[next] = e;
+        if ((parent[next] as number) < 0 || !tight(e, at)) continue;
+        parent[next] = -3 - e;
+        if (tail === frontier.length) {
+          const grown = new Int32Array(frontier.length * 2);
+          grown.set(frontier);
+          frontier = this.frontier = grown;
+        }
         frontier[tail++] = next;
       }
     }
     const path: number[] = [];
     for (let at = found; found >= 0 && at !== root; ) {
-      const e = parent[at] as number;
+      const e = -3 - (parent[at] as number);
       if (e < 0) break;
       path.push(calls.edgeClass[e] as number);
       at = sourceOf(edgeStart, e);
     }
-    for (let i = 0; i < tail; i++) parent[frontier[i] as number] = -1;
+    for (let i = 0; i < tail; i++) parent[frontier[i] as number] = 0;
+    parent[root] = rootWas;
     if (found < 0) return null;
     path.reverse();
     const scores: Record<string, number> = {};

@@ -51,6 +51,11 @@ export interface Solved {
   modelLoop: boolean;
   /** 1 where the agent's choices can still reach an ending. */
   canEnd: Uint8Array;
+  /**
+   * A number per state, 0 or more, free for the caller's own ends once the values are solved (the
+   * walk's component numbers): an array the size of the states not allocated again.
+   */
+  free: Int32Array;
 }
 
 /** A growable Int32Array used as a stack. */
@@ -197,7 +202,7 @@ export function solve(input: SolveInput): Solved {
       }
     }
   }
-  return { values, loops, model, modelLoop, canEnd };
+  return { values, loops, model, modelLoop, canEnd, free: rindex };
 }
 
 /**
