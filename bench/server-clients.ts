@@ -38,6 +38,8 @@ export interface SubmitResult {
 }
 
 export interface ExportResult {
+  /** Date.now() when the exports' requests went. */
+  epochStart: number;
   exports: { path: string; ms: number; bytes: number; statements: number; status: number }[];
 }
 
@@ -100,6 +102,7 @@ function post(agent: Agent, url: URL, headers: Record<string, string>, body: str
 const MARK = Buffer.from('"registration"');
 
 async function exportAll(job: ExportJob): Promise<ExportResult> {
+  const epochStart = Date.now();
   const exports = await Promise.all(
     job.paths.map(async (path) => {
       const t0 = performance.now();
@@ -121,7 +124,7 @@ async function exportAll(job: ExportJob): Promise<ExportResult> {
       return { path, ms: performance.now() - t0, bytes, statements, status: response.status };
     }),
   );
-  return { exports };
+  return { epochStart, exports };
 }
 
 const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as SubmitJob | ExportJob;

@@ -695,7 +695,7 @@ export function createApp(options: AppOptions) {
     const context = { homePage: publicUrl, cohortId: query.cohort, cohortName, scenarioTitle: (id: string) => catalogue.title(id) };
     const body = await jsonStream({
       head: '{"statements":[',
-      items: repository.cohortStatements(leadId, query.cohort, filterOf(query), { ...pageOf(query), chunk: EXPORT_CHUNK_ROWS }),
+      items: repository.cohortStatements(leadId, query.cohort, filterOf(query), { ...pageOf(query), chunk: EXPORT_CHUNK_ROWS[repository.db.kind] }),
       render: statementRenderer(context),
       tail: (end) => `],"more":${JSON.stringify(nextLink(c.req.url, end.next) ?? '')}}`,
       lane: exportLane,
