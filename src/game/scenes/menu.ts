@@ -153,9 +153,6 @@ export class Menu extends Phaser.Scene {
       this.game.events.off(Phaser.Core.Events.POST_RENDER, onFirstFrame);
       window.clearTimeout(later);
     });
-    // The sheet painted and uploaded now, in create()'s task, rather than in the first frame's: the
-    // browser's next frame often comes a few milliseconds later, which this fills.
-    this.sheet.flush();
     const updateShown = offlineStatus().updateReady;
     const offOffline = onOfflineChange(() => {
       if (offlineStatus().updateReady !== updateShown && !this.busy) this.scene.restart(this.data_);

@@ -248,11 +248,8 @@ export class TextSheet {
     return renderer.type === Phaser.WEBGL ? (renderer as Phaser.Renderer.WebGL.WebGLRenderer) : null;
   }
 
-  /**
-   * Paints every text anew and uploads the canvas, if anything changed since it last did: before
-   * each frame is drawn, and when the scene asks (the menu at the end of its create()).
-   */
-  flush(): void {
+  /** Paints every text anew and uploads the canvas, if anything changed since the last frame. */
+  private flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
     const context = this.context;
