@@ -11,7 +11,7 @@ import { knownPortrait, portraitTexture } from '../assets';
 import type { CatalogEntry } from '../catalog';
 import { pick, t, type Language } from '../i18n';
 import { colour, radius, space } from '../theme';
-import { isPress } from './button';
+import { pressZone } from './sheet-button';
 import type { Focusable } from './focus';
 import type { Frame } from './layout';
 import type { SheetShape, SheetText, TextSheet } from './text-sheet';
@@ -38,12 +38,8 @@ export class CallerCard implements Focusable {
     const { x, y, width, height } = rect;
     const pad = space.m;
     this.background = sheet.rect(x, y, width, height, colour.panel, radius.l, { width: 2, colour: colour.line });
-    this.zone = scene.add.zone(x, y, width, height).setOrigin(0);
-    this.zone.setInteractive({ useHandCursor: true });
-    this.zone.on('pointerover', () => this.background.setFill(colour.panelRaised));
-    this.zone.on('pointerout', () => this.background.setFill(colour.panel));
-    this.zone.on('pointerup', (pointer: Phaser.Input.Pointer) => {
-      if (isPress(pointer) && this.isEnabled) this.onPick();
+    this.zone = pressZone(scene, this.background, rect, { fill: colour.panel, hover: colour.panelRaised }, () => {
+      if (this.isEnabled) this.onPick();
     });
     this.parts.push(this.background);
 
