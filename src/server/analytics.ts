@@ -233,3 +233,84 @@ export async function fillAnalyticsFacts(
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+export interface FoldOptions {
+  /** How often the server folds what is queued (ms); 0: never by itself (tests fold with `foldNow`). */
+  everyMs?: number;
+  /** Most attempts in one fold (one transaction); a fold that takes this many is followed by another at once. */
+  chunk?: number;
+}
+
+/**
+ * Folds the attempts queued by the insert into the cohort analytics' aggregates (migration 017),
+ * every `everyMs`, `chunk` at a time. The reads add what is still queued, so the fold's pace changes
+ * what a read costs, never what it says. A fold is one transaction: a crash or an error leaves the
+ * queue as it was, to be folded at the next turn. Several servers on one PostgreSQL each run one;
+ * the database lets one fold at a time through and the others find nothing to do or the lock taken.
+ */
+export class AnalyticsFolder {
+  readonly stats = { folds: 0, attempts: 0, busy: 0, failures: 0, mostMs: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = false;
+  private readonly everyMs: number;
+  private readonly chunk: number;
+
+  constructor(
+    private readonly store: Pick<AnalyticsRepository, 'fold'>,
+    options: FoldOptions = {},
+  ) {
+    this.everyMs = options.everyMs ?? 1000;
+    this.chunk = options.chunk ?? 1000;
+  }
+
+  start(): void {
+    if (this.everyMs <= 0 || this.stopped) return;
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.foldNow()
+          .catch((error: unknown) => {
+            this.stats.failures++;
+            if (!this.stopped) console.error(`folding the analytics failed (it tries again): ${error instanceof Error ? error.message : String(error)}`);
+          })
+          .finally(() => {
+            if (!this.stopped) tick();
+          });
+      }, this.everyMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Folds until fewer than a chunk are left (or another fold holds the lock); how many it folded. */
+  foldNow(): Promise<number> {
+    this.running ??= (async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          const started = performance.now();
+          const folded = await this.store.fold(this.chunk);
+          this.stats.mostMs = Math.max(this.stats.mostMs, performance.now() - started);
+          if (folded < 0) {
+            this.stats.busy++;
+            return total;
+          }
+          this.stats.folds++;
+          this.stats.attempts += folded;
+          total += folded;
+          if (folded < this.chunk || this.stopped) return total;
+        }
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Stops the timer and waits for a fold under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}

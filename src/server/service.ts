@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { analysisOf, randomPlay, seededRandom, stepsFromChoiceList } from '../engine/index';
-import { fillAnalyticsFacts } from './analytics';
+import { AnalyticsFolder, fillAnalyticsFacts, type FoldOptions } from './analytics';
 import { createApp, type AppOptions } from './app';
 import { openDb, type Db, type DbOptions } from './db';
 import { migrate } from './migrate';
@@ -26,6 +26,8 @@ export interface ServiceOptions extends RepositoryOptions, Omit<AppOptions, 'rep
   lrs?: LrsConfig | null;
   /** Sender settings (tests: short backoff, a fake fetch). */
   lrsSender?: Omit<LrsSenderOptions, 'config' | 'outbox' | 'homePage' | 'scenarioTitle'>;
+  /** When the cohort analytics are folded (src/server/analytics.ts, AnalyticsFolder); `everyMs: 0` never by itself. */
+  analyticsFold?: FoldOptions;
 }
 
 export interface Service {
@@ -39,6 +41,8 @@ export interface Service {
   close(): Promise<void>;
   /** Attempts from before migration 011 being replayed for the analytics, in the background: how many were filled in. */
   analyticsFilled: Promise<number>;
+  /** Folds the queued attempts into the cohort analytics (migration 017) in the background. */
+  analyticsFolder: AnalyticsFolder;
 }
 
 export interface RepositoryOptions extends DbOptions {
@@ -80,6 +84,13 @@ export async function warmReplays(replays: ReplayPool, catalogue: ScenarioCatalo
   await Promise.all(jobs);
 }
 
+/**
+ * Most attempts in one fold of the analytics. PGlite runs every statement on one thread, the
+ * submissions' too: a fold holds them while it runs, so its folds are smaller (README, Performance).
+ */
+const FOLD_CHUNK_PGLITE = 250;
+const FOLD_CHUNK_POSTGRES = 2000;
+
 export async function openService(options: ServiceOptions): Promise<Service> {
   const { entries, problems } = loadScenarioFilesOnce(options.scenariosDir ?? SCENARIOS_DIR);
   const catalogue = new ScenarioCatalogue(entries);
@@ -94,10 +105,12 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   const lrs = options.lrs
     ? new LrsSender({ ...options.lrsSender, config: options.lrs, outbox: new LrsOutbox(db), homePage: publicAddress(options.publicUrl ?? DEFAULT_PUBLIC_URL), scenarioTitle: (id) => catalogue.title(id) })
     : null;
-  const { lrs: _config, ...appOptions } = options;
+  const { lrs: _config, analyticsFold, ...appOptions } = options;
   const app = createApp({ ...appOptions, startSecret, repository, catalogue, replays, ...(lrs ? { lrs } : {}) });
   lrs?.start();
   let closing = false;
+  const analyticsFolder = new AnalyticsFolder(new AnalyticsRepository(db), { chunk: db.kind === 'pglite' ? FOLD_CHUNK_PGLITE : FOLD_CHUNK_POSTGRES, ...analyticsFold });
+  analyticsFolder.start();
   const analyticsFilled = fillAnalyticsFacts(new AnalyticsRepository(db), async (hash) => (await catalogue.byContentHash(hash, repository))?.scenario ?? null, { stopped: () => closing }).catch((error: unknown) => {
     if (!closing) console.error(`filling in the analytics of older attempts failed: ${error instanceof Error ? error.message : String(error)}`);
     return 0;
@@ -111,9 +124,11 @@ export async function openService(options: ServiceOptions): Promise<Service> {
     problems,
     replays,
     analyticsFilled,
+    analyticsFolder,
     close: async () => {
       closing = true;
       await analyticsFilled;
+      await analyticsFolder.stop();
       await lrs?.stop();
       await replays?.close();
       await repository.stopWatchingTokens();

@@ -1,6 +1,7 @@
 /**
- * The cohort analytics' SQL (migrations 011, 013, 015). Without a date range every read goes through
- * the aggregates the attempt triggers keep, or through an index, never through a cohort's whole
+ * The cohort analytics' SQL (migrations 011, 013, 015, 017). Without a date range every read goes
+ * through the aggregates (added up by the fold, migration 017, plus the few attempts it has not
+ * reached yet, which each read adds itself), or through an index, never through a cohort's whole
  * history. With a date range (server dates: `started_at`, the server's start of the call or its
  * receipt) the reads add the day summaries of the whole UTC days the range holds to the attempts of
  * its partial days at either end (./days.ts): the same figures as counting every call of the range.
@@ -34,6 +35,17 @@ const readParams = (q: Scope): SqlValue[] => (dated(q) ? [q.cohortId, q.scenario
 const DAYS = `cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND ${daysIn(3)}`;
 /** The attempts of the scope's partial days, to alias. */
 const EDGES = edgeAttempts('a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text)', 3);
+/**
+ * The attempts of the scope that the fold has not added to the aggregates yet (analytics_pending,
+ * migration 017), to alias: every read adds them, in the same statement, so its figures hold every
+ * stored attempt whatever the fold has reached. Few: the server folds every second or so.
+ */
+const QUEUED = `(SELECT a.* FROM analytics_pending p JOIN attempts a ON a.id = p.attempt_id
+  WHERE p.cohort_id = $1 AND a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text))`;
+/** Dated: the queued attempts of the scope's whole days (those the day tables answer for). */
+const QUEUED_DAYS = `(SELECT a.* FROM analytics_pending p JOIN attempts a ON a.id = p.attempt_id
+  WHERE p.cohort_id = $1 AND a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text)
+    AND summary_day(a.started_at) >= $3::date AND summary_day(a.started_at) < $4::date)`;
 
 export interface CallerFigures {
   scenarioId: string;
@@ -95,7 +107,11 @@ export class AnalyticsRepository {
            GROUP BY scenario_id ORDER BY scenario_id`
         : `SELECT scenario_id, sum(attempts) AS attempts, sum(passed) AS passed, sum(analysed) AS analysed, sum(flagged) AS flagged,
              count(*) FILTER (WHERE attempts > 0) AS trainees, count(*) FILTER (WHERE passed > 0) AS trainees_passed
-           FROM analytics_callers WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
+           FROM (SELECT scenario_id, trainee_id, sum(attempts) AS attempts, sum(passed) AS passed, sum(analysed) AS analysed, sum(flagged) AS flagged
+             FROM (SELECT scenario_id, trainee_id, attempts, passed, analysed, flagged FROM analytics_callers WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
+               UNION ALL
+               SELECT a.scenario_id, a.trainee_id, 1, a.passed::int, (a.decisions IS NOT NULL)::int, (a.flags <> '[]'::jsonb)::int FROM ${QUEUED} a) y
+             GROUP BY 1, 2) x
            GROUP BY scenario_id HAVING sum(attempts) > 0 ORDER BY scenario_id`,
       readParams(q),
     );
@@ -117,10 +133,14 @@ export class AnalyticsRepository {
         ? `SELECT rule_id, sum(attempts) AS attempts, count(DISTINCT trainee_id) AS trainees
            FROM (SELECT rule_id, trainee_id, attempts FROM rule_days WHERE ${DAYS}
              UNION ALL
-             SELECT r.rule_id, a.trainee_id, 1 FROM ${EDGES} a, unnest(a.broken_rules) AS r (rule_id)) x
+             SELECT r.rule_id, a.trainee_id, 1 FROM ${EDGES} a, unnest(a.broken_rules) AS r (rule_id)
+             UNION ALL
+             SELECT r.rule_id, a.trainee_id, 1 FROM ${QUEUED_DAYS} a, unnest(a.broken_rules) AS r (rule_id)) x
            GROUP BY rule_id ORDER BY sum(attempts) DESC, rule_id`
         : `SELECT rule_id, sum(attempts) AS attempts, count(DISTINCT trainee_id) FILTER (WHERE attempts > 0) AS trainees
-           FROM analytics_rules WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
+           FROM (SELECT rule_id, trainee_id, attempts FROM analytics_rules WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
+             UNION ALL
+             SELECT r.rule_id, a.trainee_id, 1 FROM ${QUEUED} a, unnest(a.broken_rules) AS r (rule_id)) x
            GROUP BY rule_id HAVING sum(attempts) > 0 ORDER BY sum(attempts) DESC, rule_id`,
       readParams(q),
     );
@@ -133,19 +153,30 @@ export class AnalyticsRepository {
    */
   async times(q: Scope, wholeCalls: boolean): Promise<Map<string, Map<string, Bucket[]>>> {
     const sql = !dated(q)
-      ? `SELECT scenario_id, node_id, bucket_ms, n::int AS n FROM analytics_times
-         WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND (node_id = '') = ${wholeCalls} AND n > 0
-         ORDER BY scenario_id, node_id, bucket_ms`
+      ? `SELECT scenario_id, node_id, bucket_ms, sum(n)::int AS n
+         FROM (SELECT scenario_id, node_id, bucket_ms, n FROM analytics_times
+             WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND (node_id = '') = ${wholeCalls}
+           UNION ALL
+           ${
+             wholeCalls
+               ? `SELECT a.scenario_id, '', analytics_bucket(a.duration_ms), 1 FROM ${QUEUED} a WHERE a.timed_by_server`
+               : `SELECT a.scenario_id, d ->> 'node', analytics_bucket((d ->> 'ms')::integer), 1 FROM ${QUEUED} a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms'`
+           }) x
+         GROUP BY 1, 2, 3 HAVING sum(n) > 0 ORDER BY 1, 2, 3`
       : wholeCalls
         ? `SELECT scenario_id, '' AS node_id, bucket_ms, sum(n)::int AS n
            FROM (SELECT scenario_id, bucket_ms, n FROM duration_days WHERE ${DAYS}
              UNION ALL
-             SELECT a.scenario_id, analytics_bucket(a.duration_ms), 1 FROM ${EDGES} a WHERE a.timed_by_server) x
+             SELECT a.scenario_id, analytics_bucket(a.duration_ms), 1 FROM ${EDGES} a WHERE a.timed_by_server
+             UNION ALL
+             SELECT a.scenario_id, analytics_bucket(a.duration_ms), 1 FROM ${QUEUED_DAYS} a WHERE a.timed_by_server) x
            GROUP BY 1, 2, 3 HAVING sum(n) > 0 ORDER BY 1, 2, 3`
         : `SELECT scenario_id, node_id, bucket_ms, sum(n)::int AS n
            FROM (SELECT scenario_id, node_id, bucket_ms, n FROM time_days WHERE ${DAYS}
              UNION ALL
-             SELECT a.scenario_id, d ->> 'node', analytics_bucket((d ->> 'ms')::integer), 1 FROM ${EDGES} a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms') x
+             SELECT a.scenario_id, d ->> 'node', analytics_bucket((d ->> 'ms')::integer), 1 FROM ${EDGES} a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms'
+             UNION ALL
+             SELECT a.scenario_id, d ->> 'node', analytics_bucket((d ->> 'ms')::integer), 1 FROM ${QUEUED_DAYS} a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms') x
            GROUP BY 1, 2, 3 HAVING sum(n) > 0 ORDER BY 1, 2, 3`;
     const rows = await this.db.query<{ scenario_id: string; node_id: string; bucket_ms: number; n: number }>(sql, readParams(q));
     const out = new Map<string, Map<string, Bucket[]>>();
@@ -165,9 +196,14 @@ export class AnalyticsRepository {
         ? `SELECT kind, sum(n) AS n
            FROM (SELECT kind, n FROM flag_days WHERE ${DAYS}
              UNION ALL
-             SELECT f ->> 'kind', 1 FROM ${EDGES} a, jsonb_array_elements(a.flags) f WHERE a.flags <> '[]'::jsonb) x
+             SELECT f ->> 'kind', 1 FROM ${EDGES} a, jsonb_array_elements(a.flags) f WHERE a.flags <> '[]'::jsonb
+             UNION ALL
+             SELECT f ->> 'kind', 1 FROM ${QUEUED_DAYS} a, jsonb_array_elements(a.flags) f WHERE a.flags <> '[]'::jsonb) x
            GROUP BY kind HAVING sum(n) > 0 ORDER BY sum(n) DESC, kind`
-        : `SELECT kind, sum(n) AS n FROM analytics_flags WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
+        : `SELECT kind, sum(n) AS n
+           FROM (SELECT kind, n FROM analytics_flags WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text)
+             UNION ALL
+             SELECT f ->> 'kind', 1 FROM ${QUEUED} a, jsonb_array_elements(a.flags) f WHERE a.flags <> '[]'::jsonb) x
            GROUP BY kind HAVING sum(n) > 0 ORDER BY sum(n) DESC, kind`,
       readParams(q),
     );
@@ -200,9 +236,13 @@ export class AnalyticsRepository {
     const source = dated(q)
       ? `SELECT trainee_id, node_id, choice_id, chosen FROM choice_days WHERE ${DAYS}
          UNION ALL
-         SELECT a.trainee_id, d ->> 'node', d ->> 'choice', 1 FROM ${EDGES} a, jsonb_array_elements(a.decisions) d`
+         SELECT a.trainee_id, d ->> 'node', d ->> 'choice', 1 FROM ${EDGES} a, jsonb_array_elements(a.decisions) d
+         UNION ALL
+         SELECT a.trainee_id, d ->> 'node', d ->> 'choice', 1 FROM ${QUEUED_DAYS} a, jsonb_array_elements(a.decisions) d`
       : `SELECT trainee_id, node_id, choice_id, chosen FROM analytics_choices
-         WHERE cohort_id = $1 AND scenario_id = $2::text AND chosen > 0`;
+         WHERE cohort_id = $1 AND scenario_id = $2::text AND chosen > 0
+         UNION ALL
+         SELECT a.trainee_id, d ->> 'node', d ->> 'choice', 1 FROM ${QUEUED} a, jsonb_array_elements(a.decisions) d`;
     const all = await this.db.query<Record<string, unknown>>(
       `SELECT node_id, choice_id, sum(chosen) AS chosen, count(DISTINCT trainee_id) AS trainees FROM (${source}) x
        GROUP BY GROUPING SETS ((node_id, choice_id), (node_id))`,
@@ -236,7 +276,9 @@ export class AnalyticsRepository {
                SELECT trainee_id, scenario_id, dimension, ${by === 'best' ? 'max(best)' : 'sum(total) / sum(n)'} AS v FROM (
                  SELECT trainee_id, scenario_id, dimension, total, n, best FROM dimension_days WHERE ${DAYS}
                  UNION ALL
-                 SELECT a.trainee_id, a.scenario_id, d.key, d.value::float8, 1, d.value::float8 FROM ${EDGES} a, jsonb_each_text(a.dimensions) d) y
+                 SELECT a.trainee_id, a.scenario_id, d.key, d.value::float8, 1, d.value::float8 FROM ${EDGES} a, jsonb_each_text(a.dimensions) d
+                 UNION ALL
+                 SELECT a.trainee_id, a.scenario_id, d.key, d.value::float8, 1, d.value::float8 FROM ${QUEUED_DAYS} a, jsonb_each_text(a.dimensions) d) y
                GROUP BY 1, 2, 3) x GROUP BY 1, 2`;
     } else {
       sql =
@@ -244,11 +286,32 @@ export class AnalyticsRepository {
           ? `SELECT s.trainee_id, d.key AS dimension, avg(d.value::float8) AS percent, count(*) AS calls
              FROM attempt_summaries s, jsonb_each_text(s.last_dimensions) d
              WHERE s.cohort_id = $1 AND ($2::text IS NULL OR s.scenario_id = $2::text) GROUP BY 1, 2`
-          : `SELECT trainee_id, dimension, avg(${by === 'best' ? 'best' : 'total / n'}) AS percent, count(*) AS calls
-             FROM analytics_dimensions WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND n > 0 GROUP BY 1, 2`;
+          : `SELECT trainee_id, dimension, avg(v) AS percent, count(*) AS calls FROM (
+               SELECT trainee_id, scenario_id, dimension, ${by === 'best' ? 'max(best)' : 'sum(total) / sum(n)'} AS v FROM (
+                 SELECT trainee_id, scenario_id, dimension, total, n, best FROM analytics_dimensions
+                 WHERE cohort_id = $1 AND ($2::text IS NULL OR scenario_id = $2::text) AND n > 0
+                 UNION ALL
+                 SELECT a.trainee_id, a.scenario_id, d.key, d.value::float8, 1, d.value::float8 FROM ${QUEUED} a, jsonb_each_text(a.dimensions) d) y
+               GROUP BY 1, 2, 3) x GROUP BY 1, 2`;
     }
     const rows = await this.db.query<Record<string, unknown>>(`${sql} ORDER BY 1, 2`, readParams(q));
     return rows.map((r) => ({ traineeId: n(r.trainee_id), dimension: String(r.dimension), percent: Math.round(n(r.percent) * 10) / 10, calls: n(r.calls) }));
+  }
+
+  /**
+   * Adds up to `maxRows` queued attempts to the aggregates (analytics_fold, migration 017): one
+   * statement, so one transaction. How many it folded, or -1 when another fold (this server's or
+   * another's on the same PostgreSQL) or a delete or update of attempts holds the fold's lock.
+   */
+  async fold(maxRows: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT analytics_fold($1::int) AS n', [maxRows], { prepared: 'htl_analytics_fold' });
+    return n(rows[0]?.n);
+  }
+
+  /** Attempts stored and not yet folded into the aggregates. */
+  async queued(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM analytics_pending');
+    return n(rows[0]?.n);
   }
 
   /** Attempts stored before migration 011 whose rules and decisions are not recorded yet, a page at a time by id. */
