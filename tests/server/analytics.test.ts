@@ -276,6 +276,20 @@ describe('the cohort analytics', () => {
     expect(after.json.decisions[0].time).toEqual({ n: 2, median: 3_922, p90: 12_098 });
     expect(after.json.decisions[0].trainees).toBe(1);
   });
+
+  it('counts a submission as soon as it is acknowledged, before the server folds it, and the same after (migration 017)', async () => {
+    const before = await get(`/api/analytics?cohort=${cohort}`);
+    await startedCall(ann.token, BEST, 9_000, 90_000);
+    // At once: whether the fold has reached it or not, it is in every figure.
+    const now = await get(`/api/analytics?cohort=${cohort}`);
+    expect(now.json.callers[0].attempts).toBe(before.json.callers[0].attempts + 1);
+    expect(now.json.callers[0].passed).toBe(before.json.callers[0].passed + 1);
+    const paths = [`/api/analytics?cohort=${cohort}`, `/api/analytics/heat?cohort=${cohort}&by=average`, `/api/analytics/decisions?cohort=${cohort}&scenario=practice-call`];
+    const answers = await Promise.all(paths.map(async (path) => (await get(path)).json));
+    await service.analyticsFolder.foldNow();
+    expect(await new AnalyticsRepository(service.db).queued()).toBe(0);
+    expect(await Promise.all(paths.map(async (path) => (await get(path)).json))).toEqual(answers);
+  });
 });
 
 describe('percentiles from a histogram', () => {

@@ -1,13 +1,15 @@
 /**
  * Several attempt writers on PostgreSQL (src/server/repository.ts, BatchWriter's lanes), and two
  * servers' writers on one database: every attempt stored once, the summaries and the analytics
- * counting each exactly once, and no group failing on a deadlock (each insert takes its callers'
+ * counting each exactly once (the analytics folded by both servers meanwhile), and no group failing on a deadlock (each insert takes its callers'
  * locks in one order before it writes, so the triggers' upserts never wait on each other in a cycle).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/server/db';
 import type { NewAttempt, Repository } from '../../src/server/repository';
+import { AnalyticsFolder } from '../../src/server/analytics';
+import { AnalyticsRepository } from '../../src/server/repository/analytics';
 import { openRepository } from '../../src/server/service';
 import { dropSchema, postgresUrl, testSchema } from './postgres';
 
@@ -79,7 +81,20 @@ describe.skipIf(!postgresUrl)(`attempt writers on PostgreSQL${postgresUrl ? '' :
 
   it('stores every attempt once from two servers of four writers each over the same callers, counted once, without a deadlock', async () => {
     const attempts = Array.from({ length: 900 }, (_, n) => attempt(n));
+    // Both servers fold the analytics (migration 017) all the while, at the pace of the timer and faster.
+    const folders = [new AnalyticsFolder(new AnalyticsRepository(db), { chunk: 40 }), new AnalyticsFolder(new AnalyticsRepository(otherDb), { chunk: 25 })];
+    let storing = true;
+    const folding = folders.map(async (folder) => {
+      while (storing) {
+        await folder.foldNow();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    });
     const outcomes = await Promise.all(attempts.map((a, n) => (n % 2 ? other : one).insertAttempt(a)));
+    storing = false;
+    await Promise.all(folding);
+    expect(folders[0]!.stats.attempts + folders[1]!.stats.attempts).toBeGreaterThan(0);
+    await folders[0]!.foldNow();
     expect(outcomes.every((o) => o === 'stored')).toBe(true);
     // Several statements were in flight at once in each server, and no group failed (a deadlock fails one).
     expect(one.writerStats.inFlightMost).toBeGreaterThan(1);
