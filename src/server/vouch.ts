@@ -18,7 +18,7 @@
  *  - same-choices: an assessment with the same sequence of choices as another trainee's attempt
  *    on the same caller.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { AttemptMode, AttemptStep, CallResult, Scenario } from '../engine/index';
 
 export interface AttemptFlag {
@@ -65,40 +65,53 @@ export function readingFloorMs(optionTexts: readonly string[], language: 'zh-CN'
 /** The characters of a text that count for reading: code points, whitespace not counted. */
 const readingChars = (text: string): number => [...text.replace(/\s+/g, '')].length;
 
+/** Reading characters of each option of a decision node, by choice id: [zh-CN, en]. */
+type OptionChars = Map<string, readonly [number, number]>;
+
 /**
- * Per scenario object (a version never changes; a new file is a new object): the reading
- * characters of each option, by node, choice and language, counted at its first use.
+ * Per scenario object (a version never changes; a new file is a new object): the reading characters
+ * of every option, by node and choice, in both languages, counted once at the scenario's first
+ * submission. The check then adds numbers from two map look-ups per option shown (it built and
+ * hashed a string key per option at every submission: 10 µs of a bench submission's CPU).
  */
-const optionChars = new WeakMap<Scenario, Map<string, number>>();
+const optionChars = new WeakMap<Scenario, Map<string, OptionChars>>();
 
-function optionReadingChars(scenario: Scenario, nodeId: string, choiceId: string, language: 'zh-CN' | 'en'): number {
-  let counts = optionChars.get(scenario);
-  if (!counts) optionChars.set(scenario, (counts = new Map()));
-  const key = `${language}\u0000${nodeId}\u0000${choiceId}`;
-  let n = counts.get(key);
-  if (n === undefined) counts.set(key, (n = readingChars(optionText(scenario, nodeId, choiceId, language))));
-  return n;
+function readingTable(scenario: Scenario): Map<string, OptionChars> {
+  let table = optionChars.get(scenario);
+  if (table) return table;
+  table = new Map();
+  for (const node of scenario.nodes) {
+    if (node.kind !== 'decision') continue;
+    const choices: OptionChars = new Map();
+    // The text of an option as the trainee saw it, in each language (the other language, else nothing, when one is missing).
+    for (const choice of node.choices) choices.set(choice.id, [readingChars(choice.text['zh-CN'] ?? choice.text.en ?? ''), readingChars(choice.text.en ?? choice.text['zh-CN'] ?? '')]);
+    table.set(node.id, choices);
+  }
+  optionChars.set(scenario, table);
+  return table;
 }
 
-/** The text of an option of a node as the trainee saw it. */
-function optionText(scenario: Scenario, nodeId: string, choiceId: string, language: 'zh-CN' | 'en'): string {
-  const node = scenario.nodes.find((n) => n.id === nodeId);
-  const choice = node?.kind === 'decision' ? node.choices.find((c) => c.id === choiceId) : undefined;
-  return choice?.text[language] ?? choice?.text.en ?? choice?.text['zh-CN'] ?? '';
-}
-
-/** Choices made faster than the reading floor: [step number, ms, floor, characters]. */
+/** Choices made faster than the reading floor: the step's number (from 1), its ms and the floor. */
 export function tooFastChoices(scenario: Scenario, steps: readonly AttemptStep[], result: CallResult, language: 'zh-CN' | 'en') {
-  const chooses = steps.map((s, i) => ({ s, i })).filter(({ s }) => s.type === 'choose');
+  const table = readingTable(scenario);
+  const lang = language === 'en' ? 1 : 0;
+  const perChar = READING_FLOOR.perCharMs[language];
   const fast: { step: number; ms: number; floor: number }[] = [];
-  result.choices.forEach((review, k) => {
-    const step = chooses[k];
-    if (!step || step.s.type !== 'choose') return;
+  // The k-th choice of the result is the k-th `choose` step.
+  let at = 0;
+  for (const review of result.choices) {
+    while (at < steps.length && steps[at]!.type !== 'choose') at++;
+    const step = steps[at];
+    if (step?.type !== 'choose') break;
     // readingFloorMs over the options shown, their characters counted once per scenario.
-    const floor = READING_FLOOR.baseMs + review.shown.reduce((n, id) => n + optionReadingChars(scenario, review.nodeId, id, language), 0) * READING_FLOOR.perCharMs[language];
-    const ms = step.s.ms ?? 0;
-    if (ms < floor) fast.push({ step: step.i + 1, ms, floor });
-  });
+    const node = table.get(review.nodeId);
+    let chars = 0;
+    for (const id of review.shown) chars += node?.get(id)?.[lang] ?? 0;
+    const floor = READING_FLOOR.baseMs + chars * perChar;
+    const ms = step.ms ?? 0;
+    if (ms < floor) fast.push({ step: at + 1, ms, floor });
+    at++;
+  }
   return fast;
 }
 
@@ -134,14 +147,20 @@ export function attemptFlags(input: FlagInput): AttemptFlag[] {
   return flags;
 }
 
-/** The choices with their reply times: the same recording sent again has the same print. */
+/**
+ * The choices with their reply times: the same recording sent again has the same print.
+ * SHA-256, in hex, of the caller's id and each step's move, joined by U+0000 (one-shot
+ * `crypto.hash`: no Hash object per print).
+ */
 export function replayPrint(scenarioId: string, steps: readonly AttemptStep[]): string {
-  const moves = steps.map((s) => (s.type === 'choose' ? `${s.choiceId}@${s.ms ?? ''}` : s.type === 'answer' ? `answer@${s.ring}` : 'silence'));
-  return createHash('sha256').update(`${scenarioId}\u0000${moves.join('\u0000')}`).digest('hex');
+  let text = scenarioId;
+  for (const s of steps) text += `\u0000${s.type === 'choose' ? `${s.choiceId}@${s.ms ?? ''}` : s.type === 'answer' ? `answer@${s.ring}` : 'silence'}`;
+  return hash('sha256', steps.length === 0 ? `${text}\u0000` : text, 'hex');
 }
 
 /** The sequence of choices alone. */
 export function choicePrint(scenarioId: string, steps: readonly AttemptStep[]): string {
-  const moves = steps.map((s) => (s.type === 'choose' ? s.choiceId : s.type === 'silence' ? '~' : ''));
-  return createHash('sha256').update(`${scenarioId}\u0000${moves.join('\u0000')}`).digest('hex');
+  let text = scenarioId;
+  for (const s of steps) text += `\u0000${s.type === 'choose' ? s.choiceId : s.type === 'silence' ? '~' : ''}`;
+  return hash('sha256', steps.length === 0 ? `${text}\u0000` : text, 'hex');
 }
