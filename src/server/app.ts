@@ -7,7 +7,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { attemptSchema, attemptSeed, canonicalJson, defaultRulebook, type Attempt } from '../engine/index';
@@ -50,6 +49,45 @@ export const DASHBOARD_CSP =
  */
 export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The /api answers' policy: nothing to load, never framed. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The headers on every answer, page or API: what Hono's `secureHeaders` sent with
+ * `{ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: 'same-origin' }`, set after the
+ * handler over any of the same name.
+ */
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-DNS-Prefetch-Control', 'off'],
+  ['X-Download-Options', 'noopen'],
+  ['X-Frame-Options', 'SAMEORIGIN'],
+  ['X-Permitted-Cross-Domain-Policies', 'none'],
+  ['X-XSS-Protection', '0'],
+];
+
+/** A JSON /api answer's headers, whole: lower-case names in the order a web Headers object lists them (the same bytes on the wire). */
+const API_JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(
+  [['Cache-Control', 'no-store'], ['Content-Security-Policy', API_CSP], ['Content-Type', 'application/json'], ...SECURITY_HEADERS]
+    .map(([name, value]) => [name!.toLowerCase(), value!] as const)
+    .sort(([a], [b]) => (a < b ? -1 : 1)),
+));
+
+/** Answers built with every header they need (`apiAnswer`): the header middleware leaves them alone. */
+const builtWhole = new WeakSet<Response>();
+
+/** A JSON /api answer with every /api header, for a route that set none of its own (no cookie, no Retry-After). */
+function apiAnswer(json: string, status: number): Response {
+  const response = new Response(json, { status, headers: API_JSON_HEADERS });
+  builtWhole.add(response);
+  return response;
+}
 
 export interface AppLimits {
   /** Login tries per client address, whatever the name. */
@@ -169,6 +207,13 @@ function send<T extends z.ZodType>(c: Context, schema: T, value: z.input<T>, sta
   return c.json(checked.data as object, status);
 }
 
+/** `send` for a route that set no header of its own: the answer is built with every /api header at once (`apiAnswer`). */
+function sendWhole<T extends z.ZodType>(c: Context, schema: T, value: z.input<T>, status: ContentfulStatusCode = 200) {
+  const checked = schema.safeParse(value);
+  if (!checked.success) return send(c, schema, value, status);
+  return apiAnswer(JSON.stringify(checked.data), status);
+}
+
 /** Flags are for the lead: a trainee's own list and transcript leave them out. */
 const summary = (a: ListedAttempt, forLead = true): z.input<typeof S.attemptSummary> => ({
   id: a.id,
@@ -259,43 +304,48 @@ export function createApp(options: AppOptions) {
     return c.json({ error: 'the server failed; the request was not carried out' }, 500);
   });
 
-  // Exports are background work: they yield to every other request (BackgroundLane, src/server/paging.ts).
   const exportLane = new BackgroundLane();
+
+  // Every answer's headers, in one middleware (it was three: Hono's secureHeaders, the /api and page
+  // headers, the cmi5 frame check), which also keeps the export lane. An answer built by
+  // `apiAnswer` already has every /api header in a plain object and is left as it is: written by
+  // @hono/node-server straight from that object, without a web Headers object to build, set 13
+  // times and copy back out (bench/server-cpu-http.ts). tests/server/answer-headers.test.ts holds
+  // every answer's headers, in-process and on the wire.
   app.use('*', async (c, next) => {
-    if (c.req.path === '/api/xapi') return next();
-    const leave = exportLane.enter();
+    const path = c.req.path;
+    // Exports are background work: they yield to every other request (BackgroundLane, src/server/paging.ts).
+    const leave = path === '/api/xapi' ? null : exportLane.enter();
     try {
       await next();
+      if (!builtWhole.has(c.res)) answerHeaders(c, path);
     } finally {
-      leave();
+      leave?.();
     }
   });
-
-  // A cmi5 launch's page may be framed by its LMS (frame-ancestors names it): no X-Frame-Options then.
-  app.use('*', async (c, next) => {
-    await next();
-    if (/frame-ancestors http/.test(c.res.headers.get('Content-Security-Policy') ?? '')) c.res.headers.delete('X-Frame-Options');
-  });
-  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: 'same-origin' }));
-  app.use('*', async (c, next) => {
-    await next();
-    if (c.req.path.startsWith('/api/')) {
+  const answerHeaders = (c: Context, path: string) => {
+    if (path.startsWith('/api/')) {
       // On the answer's own headers: c.header() after the handler copies the answer into a new web
       // Response with a stream for its body (@hono/node-server then reads it back chunk by chunk);
       // the headers of the answer as built are the same headers, written straight to the socket.
       const headers = c.res.headers;
       headers.set('Cache-Control', 'no-store');
-      headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      headers.set('Content-Security-Policy', API_CSP);
     } else {
       // The lead's page runs only its own scripts; inline styles stay allowed for bar widths and colours.
-      const trainee = c.req.path === '/' || c.req.path === '/index.html';
+      const trainee = path === '/' || path === '/index.html';
       // A cmi5 launch may reach the LMS that launched it (src/server/cmi5.ts).
       const launch = trainee && c.req.query('fetch') ? cmi5PagePolicy(PAGE_CSP, new URL(c.req.url).searchParams) : null;
-      c.header('Content-Security-Policy', c.req.path === '/dashboard.html' ? DASHBOARD_CSP : (launch ?? PAGE_CSP));
+      c.header('Content-Security-Policy', path === '/dashboard.html' ? DASHBOARD_CSP : (launch ?? PAGE_CSP));
       // The trainee's page, served here, asks this server for its live list of callers (issue 17; src/game/catalog.ts).
       if (trainee) c.header('Set-Cookie', LIVE_CATALOG_COOKIE_HEADER, { append: true });
     }
-  });
+    const headers = c.res.headers;
+    for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
+    headers.delete('X-Powered-By');
+    // A cmi5 launch's page may be framed by its LMS (frame-ancestors names it): no X-Frame-Options then.
+    if (/frame-ancestors http/.test(headers.get('Content-Security-Policy') ?? '')) headers.delete('X-Frame-Options');
+  };
 
   // Cookie-authenticated changes must come from this origin (SameSite=Strict already refuses most).
   app.use('/api/*', async (c, next) => {
@@ -490,7 +540,7 @@ export function createApp(options: AppOptions) {
       const other = await repository.getAttempt(attempt.attemptId);
       if (other) return answerRepeat(c, me, attempt, other);
     }
-    return send(c, attemptAnswerSchema, { attemptId: attempt.attemptId, stored: true, result: { outcome: result.outcome, passed: result.passed, total: result.total, dimensions } }, 201);
+    return sendWhole(c, attemptAnswerSchema, { attemptId: attempt.attemptId, stored: true, result: { outcome: result.outcome, passed: result.passed, total: result.total, dimensions } }, 201);
   });
 
   /** The same attempt again is acknowledged with the stored result; a changed one is refused. */
@@ -499,7 +549,7 @@ export function createApp(options: AppOptions) {
     if (earlier.scenarioHash !== attempt.scenarioHash || canonicalJson(earlier.steps) !== canonicalJson(attempt.steps) || earlier.seed !== (attemptSeed(attempt) ?? null)) {
       return fail(409, `attempt ${attempt.attemptId} was already stored with other steps; a stored attempt cannot be changed`);
     }
-    return send(c, attemptAnswerSchema, {
+    return sendWhole(c, attemptAnswerSchema, {
       attemptId: earlier.id,
       stored: false,
       result: { outcome: earlier.outcome, passed: earlier.passed, total: earlier.total, dimensions: earlier.dimensions },
