@@ -96,7 +96,7 @@ export function solve(input: SolveInput): Solved {
   // Per-component scratch, grown to the largest component with inner edges.
   const scratch = new Scratch();
   let members = new Int32Array(16);
-  const pair = new Float64Array(2 * (D + 1));
+  const pair = new PairScratch(D);
 
   /** Sets a state's values when it is first visited: an ending's are 0, a broken state's none. */
   const begin = (s: number) => {
@@ -205,22 +205,45 @@ export function solve(input: SolveInput): Solved {
   return { values, loops, model, modelLoop, canEnd, free: rindex };
 }
 
+/** The classes of the inner edges of a two-state component, each way, in edge order; the new values. */
+class PairScratch {
+  ab: Int32Array<ArrayBuffer> = new Int32Array(8);
+  ba: Int32Array<ArrayBuffer> = new Int32Array(8);
+  next: Float64Array;
+  constructor(dimensions: number) {
+    this.next = new Float64Array(2 * (dimensions + 1));
+  }
+}
+
 /**
  * A component of two states, a and b, with inner edges: where no loop through them gains, the
  * relaxation of `relaxInner` ends after one of them takes the best inner edge to the other (a path
  * round the loop and back gains nothing), so their values are found directly, in the same order of
  * edges and with the same tolerance as there. Returns false, having changed nothing, where this does
  * not hold (an edge from a state to itself, or both improving, or a second improvement: a loop that
- * gains), for `relaxComponent` to do.
+ * gains), for `relaxComponent` to do. The edges each way are read once, their classes kept in order.
  */
-function settlePair(input: SolveInput, a: number, b: number, next: Float64Array, values: Int32Array, model: Float64Array, canEnd: Uint8Array, loops: Array<number[] | null>): boolean {
+function settlePair(input: SolveInput, a: number, b: number, scratch: PairScratch, values: Int32Array, model: Float64Array, canEnd: Uint8Array, loops: Array<number[] | null>): boolean {
   const { edgeStart, edgeTo, edgeClass, dimensions: D, moves } = input;
-  const aStart = edgeStart[a] as number;
-  const aEnd = edgeStart[a + 1] as number;
-  const bStart = edgeStart[b] as number;
-  const bEnd = edgeStart[b + 1] as number;
-  for (let e = aStart; e < aEnd; e++) if (edgeTo[e] === a) return false;
-  for (let e = bStart; e < bEnd; e++) if (edgeTo[e] === b) return false;
+  let ab = scratch.ab;
+  let ba = scratch.ba;
+  let nab = 0;
+  let nba = 0;
+  for (let e = edgeStart[a] as number, end = edgeStart[a + 1] as number; e < end; e++) {
+    const t = edgeTo[e] as number;
+    if (t === a) return false;
+    if (t !== b) continue;
+    if (nab === ab.length) ab = scratch.ab = grown(ab);
+    ab[nab++] = edgeClass[e] as number;
+  }
+  for (let e = edgeStart[b] as number, end = edgeStart[b + 1] as number; e < end; e++) {
+    const t = edgeTo[e] as number;
+    if (t === b) return false;
+    if (t !== a) continue;
+    if (nba === ba.length) ba = scratch.ba = grown(ba);
+    ba[nba++] = edgeClass[e] as number;
+  }
+  const next = scratch.next;
   for (let d = 0; d <= D; d++) {
     const isModel = d === D;
     const none = isModel ? NONE : NO_POINTS;
@@ -229,12 +252,12 @@ function settlePair(input: SolveInput, a: number, b: number, next: Float64Array,
     let na = va;
     let nb = vb;
     if (isModel || loops[d] === null) {
-      if (vb !== none) na = improve(input, d, aStart, aEnd, b, va, vb);
-      if (va !== none) nb = improve(input, d, bStart, bEnd, a, vb, va);
+      if (vb !== none) na = improve(input, d, ab, nab, va, vb);
+      if (va !== none) nb = improve(input, d, ba, nba, vb, va);
       if (na !== va && nb !== vb) return false;
       // The state that improved must not improve the other in turn (a loop that gains).
-      if (na !== va && improve(input, d, bStart, bEnd, a, vb, na) !== vb) return false;
-      if (nb !== vb && improve(input, d, aStart, aEnd, b, va, nb) !== va) return false;
+      if (na !== va && improve(input, d, ba, nba, vb, na) !== vb) return false;
+      if (nb !== vb && improve(input, d, ab, nab, va, nb) !== va) return false;
     }
     next[2 * d] = na;
     next[2 * d + 1] = nb;
@@ -246,30 +269,35 @@ function settlePair(input: SolveInput, a: number, b: number, next: Float64Array,
   model[a] = next[2 * D] as number;
   model[b] = next[2 * D + 1] as number;
   // Traps: one that can end lets the other end too, by an agent's move to it.
-  if (canEnd[a] === 1 && canEnd[b] === 0) canEnd[b] = movesTo(edgeTo, edgeClass, moves, bStart, bEnd, a);
-  else if (canEnd[b] === 1 && canEnd[a] === 0) canEnd[a] = movesTo(edgeTo, edgeClass, moves, aStart, aEnd, b);
+  if (canEnd[a] === 1 && canEnd[b] === 0) canEnd[b] = anyMove(moves, ba, nba);
+  else if (canEnd[b] === 1 && canEnd[a] === 0) canEnd[a] = anyMove(moves, ab, nab);
   return true;
 }
 
-/** 1 where one of the edges start … end - 1 is an agent's move to `to`. */
-function movesTo(edgeTo: Int32Array, edgeClass: EdgeClasses, moves: Uint8Array, start: number, end: number, to: number): number {
-  for (let e = start; e < end; e++) if (edgeTo[e] === to && moves[edgeClass[e] as number] === 1) return 1;
+function grown(list: Int32Array): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(list.length * 2);
+  next.set(list);
+  return next;
+}
+
+/** 1 where one of the first n classes is an agent's move. */
+function anyMove(moves: Uint8Array, classes: Int32Array, n: number): number {
+  for (let i = 0; i < n; i++) if (moves[classes[i] as number] === 1) return 1;
   return 0;
 }
 
-/** A state's value in dimension d (D: the model's worth) after its inner edges start … end - 1 to `to`, whose value is `rest`, in edge order. */
-function improve(input: SolveInput, d: number, start: number, end: number, to: number, value: number, rest: number): number {
-  const { edgeTo, edgeClass, points, dimensions: D, worth, usable } = input;
-  const classes = usable.length;
-  for (let e = start; e < end; e++) {
-    if (edgeTo[e] !== to) continue;
-    const c = edgeClass[e] as number;
+/** A state's value in dimension d (D: the model's worth) after its inner edges of the first n classes (in edge order) to a state whose value is `rest`. */
+function improve(input: SolveInput, d: number, classes: Int32Array, n: number, value: number, rest: number): number {
+  const { points, dimensions: D, worth, usable } = input;
+  const count = usable.length;
+  for (let i = 0; i < n; i++) {
+    const c = classes[i] as number;
     if (d === D) {
       if (usable[c] !== 1) continue;
       const candidate = (worth[c] as number) + rest;
       if (candidate > value + EPSILON) value = candidate;
     } else {
-      const candidate = (points[d * classes + c] as number) + rest;
+      const candidate = (points[d * count + c] as number) + rest;
       if (candidate > value) value = candidate;
     }
   }
