@@ -1,6 +1,6 @@
 /** Turns a finished call into the trainee's result: scores per dimension, pass or fail, feedback. */
 import type { Analysis } from './analysis/explore';
-import type { CallState } from './call/logic';
+import type { CallState, TranscriptEntry } from './call/logic';
 import { DEFAULT_LATE_ANSWER, nodeIndex, silenceEffect } from './call/logic';
 import { criticalRules, type Rulebook } from './format/rulebook';
 import { defaultRulebook } from './rulebook-data';
@@ -129,9 +129,23 @@ export function criticalBreaches(scenario: Scenario, state: CallState, critical:
   return breaches;
 }
 
+const criticals = new WeakMap<Rulebook, ReadonlySet<string>>();
+
+/** The rulebook's critical rules, worked out once per rulebook object. */
+function criticalOf(rulebook: Rulebook): ReadonlySet<string> {
+  let critical = criticals.get(rulebook);
+  if (!critical) {
+    critical = criticalRules(rulebook);
+    criticals.set(rulebook, critical);
+  }
+  return critical;
+}
+
 export function scoreCall(scenario: Scenario, analysis: Analysis, state: CallState, rulebook: Rulebook = defaultRulebook()): CallResult {
   const index = nodeIndex(scenario);
-  const end = [...state.transcript].reverse().find((e) => e.kind === 'end');
+  const transcript = state.transcript;
+  let end: TranscriptEntry | undefined;
+  for (let i = transcript.length - 1; i >= 0 && !end; i--) if (transcript[i]?.kind === 'end') end = transcript[i];
   const outcome = (end?.kind === 'end' ? end.outcome : 'caller-hung-up') as Outcome;
   const model = analysis.models[state.startMood] ?? analysis.bestPath;
   const { dimensions, total } = scoreDimensions(analysis, state.scores, model?.scores ?? {});
@@ -161,7 +175,7 @@ export function scoreCall(scenario: Scenario, analysis: Analysis, state: CallSta
       position: entry.position,
     });
   }
-  const breaches = criticalBreaches(scenario, state, criticalRules(rulebook));
+  const breaches = criticalBreaches(scenario, state, criticalOf(rulebook));
   const failReasons: FailReason[] = breaches.map((b) => ({ kind: 'critical', ...b }));
   if (OUTCOMES[outcome]?.passable !== true) failReasons.push({ kind: 'outcome', outcome });
   if (total < scenario.passMark) failReasons.push({ kind: 'score', total, passMark: scenario.passMark });

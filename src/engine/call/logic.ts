@@ -190,17 +190,29 @@ export function route(index: Map<string, ScenarioNode>, state: Pick<CallState, '
  * A broken scenario (missing node, caller node with nowhere to go) stops at null instead of throwing.
  */
 export function enterNode(scenario: Scenario, index: Map<string, ScenarioNode>, state: CallState, nodeId: string, at: number): Arrival {
-  const { passed, stop } = route(index, state, nodeId);
-  const transcript = state.transcript;
+  // `route`, followed and spoken in one pass: caller nodes change neither the mood nor the flags
+  // that decide the route, so saying each line as it is passed records what `route` would list.
   let speakingSeconds = 0;
-  for (const { node } of passed) speakingSeconds = say(state, node, at, speakingSeconds);
+  let stop: DecisionNode | EndingNode | null = null;
+  let id: string | undefined = nodeId;
+  for (let guard = 0; id !== undefined && guard < MAX_AUTO_STEPS; guard++) {
+    const node = index.get(id);
+    if (!node) break;
+    if (node.kind !== 'caller') {
+      stop = node;
+      break;
+    }
+    speakingSeconds = say(state, node, at, speakingSeconds);
+    const branch = node.branches ? node.branches.findIndex((b) => conditionHolds(b.when, state)) : -1;
+    id = branch >= 0 ? node.branches?.[branch]?.next : node.next;
+  }
   const next = copyState(state);
   if (!stop) {
     next.nodeId = null;
     return { state: next, node: null, speakingSeconds };
   }
   speakingSeconds = say(state, stop, at, speakingSeconds);
-  if (stop.kind === 'ending') transcript.push({ kind: 'end', nodeId: stop.id, outcome: stop.outcome, at: at + speakingSeconds * 1000 });
+  if (stop.kind === 'ending') state.transcript.push({ kind: 'end', nodeId: stop.id, outcome: stop.outcome, at: at + speakingSeconds * 1000 });
   next.nodeId = stop.id;
   return { state: next, node: stop, speakingSeconds };
 }
@@ -285,18 +297,26 @@ function visitsTo(state: CallState, nodeId: string): number {
 /** The last order worked out: a replay asks for it to check the place chosen, then the choice records it. */
 let lastShown: { state: CallState; node: DecisionNode; length: number; shown: Choice[] } | null = null;
 
-/** The options the trainee sees at this decision now, in the order shown. */
-export function shownChoices(state: CallState, node: DecisionNode): Choice[] {
+/**
+ * The options the trainee sees at this decision now, in the order shown: worked out once per
+ * decision and state, and shared by its callers in the engine, which only read it.
+ */
+export function shownOrder(state: CallState, node: DecisionNode): readonly Choice[] {
   const length = state.transcript.length;
-  if (lastShown !== null && lastShown.state === state && lastShown.node === node && lastShown.length === length) return lastShown.shown.slice();
+  if (lastShown !== null && lastShown.state === state && lastShown.node === node && lastShown.length === length) return lastShown.shown;
   // Without a seed the order does not depend on the visit: no need to count them.
   const shown = optionOrder(state.seed, node, state.seed === null ? 0 : visitsTo(state, node.id), offeredChoices(node, state));
   lastShown = { state, node, length, shown };
-  return shown.slice();
+  return shown;
+}
+
+/** The options the trainee sees at this decision now, in the order shown (a list of the caller's own). */
+export function shownChoices(state: CallState, node: DecisionNode): Choice[] {
+  return shownOrder(state, node).slice();
 }
 
 export function choose(scenario: Scenario, state: CallState, node: DecisionNode, choice: Choice, at: number): Step {
-  const shown = shownChoices(state, node).map((c) => c.id);
+  const shown = shownOrder(state, node).map((c) => c.id);
   const move = moveOnChoice(scenario, state, choice);
   const next = applyEffect(state, choice);
   if (choice.step && !next.steps.includes(choice.step)) next.steps.push(choice.step);

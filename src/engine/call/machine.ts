@@ -94,11 +94,27 @@ export function shownChoicesOf(context: Pick<CallContext, 'call' | 'node'>): Cho
   return node?.kind === 'decision' ? shownChoices(context.call, node) : [];
 }
 
-/** The choice an event names, if the caller has finished speaking and it is on offer. */
-function choiceOnOffer(context: CallContext, choiceId: string): Choice | undefined {
+/**
+ * The choice an event names, if the caller has finished speaking and it is on offer, and whether it
+ * puts the caller on hold. A choice's guards and its action all ask this within one macrostep, about
+ * the same context, event and clock reading: the answer is kept for them in one reused record (no
+ * allocation), so the choice is looked up once a step. The answer depends on nothing else (the mood
+ * and flags of a context's call state never change).
+ */
+const offer = { context: null as CallContext | null, event: null as CallEvent | null, at: 0, choice: undefined as Choice | undefined, hold: false };
+
+function choiceOnOffer(context: CallContext, event: CallEvent): typeof offer {
+  const at = elapsed(context);
+  if (offer.context === context && offer.event === event && offer.at === at) return offer;
+  assertEvent(event, 'agent.choose');
   const node = context.node;
-  if (node?.kind !== 'decision' || stillSpeaking(context, elapsed(context))) return undefined;
-  return offeredChoice(node, context.call, choiceId);
+  const choice = node?.kind !== 'decision' || stillSpeaking(context, at) ? undefined : offeredChoice(node, context.call, event.choiceId);
+  offer.context = context;
+  offer.event = event;
+  offer.at = at;
+  offer.choice = choice;
+  offer.hold = choice !== undefined && leadsToHold(context.scenario, context.call, choice);
+  return offer;
 }
 
 export const callMachine = setup({
@@ -116,14 +132,12 @@ export const callMachine = setup({
     callOver: ({ context }) => context.node === null || context.node.kind === 'ending',
     callerSpeaking: ({ context }) => stillSpeaking(context, elapsed(context)),
     choiceTalksOn: ({ context, event }) => {
-      assertEvent(event, 'agent.choose');
-      const choice = choiceOnOffer(context, event.choiceId);
-      return choice !== undefined && !leadsToHold(context.scenario, context.call, choice);
+      const on = choiceOnOffer(context, event);
+      return on.choice !== undefined && !on.hold;
     },
     choiceHoldsCaller: ({ context, event }) => {
-      assertEvent(event, 'agent.choose');
-      const choice = choiceOnOffer(context, event.choiceId);
-      return choice !== undefined && leadsToHold(context.scenario, context.call, choice);
+      const on = choiceOnOffer(context, event);
+      return on.choice !== undefined && on.hold;
     },
   },
   actions: {
@@ -142,13 +156,14 @@ export const callMachine = setup({
     startReplyTimer: raise({ type: 'call.silence' }, { id: 'reply', delay: ({ context }) => replyDelay(context) }),
     skipSpeech: assign(({ context }) => ({ speakingSeconds: 0, speechEndsAt: elapsed(context) })),
     choose: assign(({ context, event }) => {
-      assertEvent(event, 'agent.choose');
-      const node = context.node as DecisionNode;
-      // The first choice with this id, as the guards' `offeredChoice` takes the first on offer.
-      const choice = node.choices.find((c) => c.id === event.choiceId);
+      const on = choiceOnOffer(context, event);
+      const choice = on.choice;
+      const at = on.at;
+      // The record is spent: let go of the context it points to.
+      on.context = null;
+      on.event = null;
       if (!choice) return {};
-      const at = elapsed(context);
-      const step = choose(context.scenario, context.call, node, choice, at);
+      const step = choose(context.scenario, context.call, context.node as DecisionNode, choice, at);
       if (step.holdSeconds > 0) return { call: step.state, holdSeconds: step.holdSeconds, pendingNext: step.next, speakingSeconds: 0, speechEndsAt: at };
       return arrived(enterNode(context.scenario, context.index, step.state, step.next, at), at);
     }),

@@ -9,6 +9,7 @@
 import { createActor, SimulatedClock } from 'xstate';
 import type { Scenario } from '../format/schema';
 import { callMachine, callPhase, replySeconds, shownChoicesOf, type CallContext, type CallPhase } from './machine';
+import { shownOrder } from './logic';
 import { CallRun } from './run';
 /** One thing the agent did. `ms` is how long the agent took, counted from when the choices were offered. */
 export type AttemptStep =
@@ -175,7 +176,9 @@ function replay(call: Stepper, scenario: Scenario, steps: readonly AttemptStep[]
       continue;
     }
     if (step.position !== undefined) {
-      const shown = shownChoicesOf(context);
+      // The order the choice will record (shared with it, read only here).
+      const node = context.node;
+      const shown = node?.kind === 'decision' ? shownOrder(context.call, node) : [];
       const at = shown[step.position - 1];
       if (!at || at.id !== step.choiceId) {
         return fail(call, i, `choice "${step.choiceId}" was not shown at position ${step.position} at node "${context.node?.id ?? '?'}"${at ? ` (option ${step.position} was "${at.id}")` : ` (${shown.length} options were shown)`}`);
