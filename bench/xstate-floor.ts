@@ -12,9 +12,11 @@
  *   2,000-node scenario, per decision.
  * Printed: replays per second if each transition cost only the bare machine's and the call logic,
  * replay loop and scoring cost nothing; and machine ÷ walk if each decision cost the logic plus
- * one bare transition.
+ * one bare transition. Last, what a replay allocates (V8's sampling heap profiler through the
+ * inspector, every 256 bytes, objects freed by scavenges included) and how much of it XState's code.
  */
 import { readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { assign, cancel, createActor, createMachine, raise, setup, type AnyActorScope } from 'xstate';
 import { CallRun } from '../src/engine/call/run';
@@ -65,7 +67,20 @@ function perTransition(machine: (typeof machines)['assign']): { transition: numb
   return { transition: (cpuUs() - t - initial * CALLS) / (CALLS * 10), initial };
 }
 
-// The transitions of a replay of wrong-charge.
+type Round = Record<'assign' | 'timers' | 'initial' | 'logic' | 'replay', number>;
+const median5 = (rounds: readonly Round[], key: keyof Round) => median(rounds.slice(1).map((r) => r[key]));
+
+// First the bare machines alone, before this process has run any XState actor (see the README,
+// Performance, Engine: an actor run in the same process makes V8 allocate some of XState's objects
+// in the old space from then on, which slows every later transition, the bare machines' too).
+const clean: Round[] = [];
+for (let round = 0; round < 6; round++) {
+  const a = perTransition(machines.assign);
+  const b = perTransition(machines.timers);
+  clean.push({ assign: a.transition, timers: b.transition, initial: b.initial, logic: 0, replay: 0 });
+}
+
+// The transitions of a replay of wrong-charge (its attempts recorded through the actor, as the game records them).
 const scenario = checkScenario(readFileSync(new URL('../scenarios/wrong-charge.json', import.meta.url), 'utf8')).scenario;
 if (!scenario) throw new Error('wrong-charge does not check');
 const attempts = Array.from({ length: 2000 }, (_, i) => ({ seed: `bench-seed-${i + 1}`, steps: recordedAttempt(scenario, seededRandom(i + 1), `bench-seed-${i + 1}`, 1000) }));
@@ -84,7 +99,8 @@ if (!loops) throw new Error('the generated scenario does not check');
 let decisions = 0;
 for (let seed = 1; seed <= 300; seed++) decisions += logicPlay(loops, seededRandom(seed), 1000).choices.length;
 
-const rounds: Record<'assign' | 'timers' | 'initial' | 'logic' | 'replay', number[]> = { assign: [], timers: [], initial: [], logic: [], replay: [] };
+// Then all of it interleaved, after the actor has run.
+const after: Round[] = [];
 for (let round = 0; round < 6; round++) {
   const a = perTransition(machines.assign);
   const b = perTransition(machines.timers);
@@ -93,18 +109,37 @@ for (let round = 0; round < 6; round++) {
   const logic = (cpuUs() - t) / decisions;
   t = cpuUs();
   for (const x of attempts) playSteps(scenario, x.steps, { seed: x.seed });
-  const replay = (cpuUs() - t) / attempts.length;
-  if (round === 0) continue;
-  rounds.assign.push(a.transition);
-  rounds.timers.push(b.transition);
-  rounds.initial.push(b.initial);
-  rounds.logic.push(logic);
-  rounds.replay.push(replay);
+  after.push({ assign: a.transition, timers: b.transition, initial: b.initial, logic, replay: (cpuUs() - t) / attempts.length });
 }
-const m = (k: keyof typeof rounds) => median(rounds[k]);
-const floor = transitions * m('timers') + m('initial');
 console.log(`Node ${process.version}, XState 5 bare machines by machine.transition, CPU time, medians of 5 rounds; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`a transition with one assign: ${m('assign').toFixed(2)} µs; with a guard, an assign, a cancel and a delayed raise (a choice's): ${m('timers').toFixed(2)} µs; an initial snapshot: ${m('initial').toFixed(2)} µs`);
-console.log(`a replay of wrong-charge (playSteps with the seed): ${transitions.toFixed(2)} transitions and the initial snapshot, ${m('replay').toFixed(1)} µs (${Math.round(1e6 / m('replay')).toLocaleString('en')} /s)`);
-console.log(`  XState's floor for those: ${floor.toFixed(1)} µs, at most ${Math.round(1e6 / floor).toLocaleString('en')} replays/s with nothing else (target 20,000: a budget of 50 µs)`);
-console.log(`call-logic walk on 2,000 nodes: ${m('logic').toFixed(2)} µs a decision; machine ÷ walk if a decision cost the logic and one bare transition: ${(m('logic') / (m('logic') + m('timers'))).toFixed(2)} (target 0.5)`);
+for (const [label, rounds] of [['before any actor ran in this process', clean], ['after the attempts were recorded through the actor', after]] as const) {
+  const m = (k: keyof Round) => median5(rounds, k);
+  console.log(`${label}: a transition with one assign ${m('assign').toFixed(2)} µs; with a guard, an assign, a cancel and a delayed raise (a choice's) ${m('timers').toFixed(2)} µs; an initial snapshot ${m('initial').toFixed(2)} µs`);
+  const floor = transitions * m('timers') + m('initial');
+  console.log(`  a replay of wrong-charge takes ${transitions.toFixed(2)} transitions and the initial snapshot: XState's floor ${floor.toFixed(1)} µs, at most ${Math.round(1e6 / floor).toLocaleString('en')} replays/s with nothing else (target 20,000: a budget of 50 µs)`);
+}
+const m = (k: keyof Round) => median5(after, k);
+console.log(`replays of wrong-charge (playSteps with the seed, in this process): ${m('replay').toFixed(1)} µs (${Math.round(1e6 / m('replay')).toLocaleString('en')} /s)`);
+console.log(`call-logic walk on 2,000 nodes: ${m('logic').toFixed(2)} µs a decision; machine ÷ walk if a decision cost the logic and one bare transition (before any actor): ${(m('logic') / (m('logic') + median5(clean, 'timers'))).toFixed(2)} (target 0.5)`);
+
+interface SampleNode {
+  callFrame: { url: string };
+  selfSize: number;
+  children: SampleNode[];
+}
+const session = new Session();
+session.connect();
+await session.post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+for (const a of attempts) playSteps(scenario, a.steps, { seed: a.seed });
+const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: SampleNode } };
+let bytes = 0;
+let xstate = 0;
+/** Built-ins (a Set, a Map, Object.assign, sort…) have no script: what they allocate counts for the script that called them. */
+const visit = (node: SampleNode, inXState: boolean): void => {
+  const mine = node.callFrame.url === '' ? inXState : node.callFrame.url.includes('/xstate/');
+  bytes += node.selfSize;
+  if (mine) xstate += node.selfSize;
+  for (const child of node.children) visit(child, mine);
+};
+visit(profile.head, false);
+console.log(`a replay allocates about ${(bytes / attempts.length / 1024).toFixed(0)} KB (sampled), ${((100 * xstate) / bytes).toFixed(0)} % of it in XState (its functions and the built-ins they call)`);
