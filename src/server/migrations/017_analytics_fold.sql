@@ -32,7 +32,9 @@ CREATE TABLE analytics_pending (
 CREATE FUNCTION analytics_fold_key() RETURNS integer LANGUAGE sql STABLE AS $$ SELECT hashtext('htl_analytics_fold_' || current_schema()) $$;
 
 -- Folds up to max_rows queued attempts (all when null), the fold lock already held; how many it folded.
-CREATE FUNCTION analytics_fold_locked(max_rows integer) RETURNS integer LANGUAGE plpgsql AS $$
+-- Its one statement is planned once per connection and kept (a generic plan: a custom plan for each
+-- max_rows was most of a small fold's time).
+CREATE FUNCTION analytics_fold_locked(max_rows integer) RETURNS integer LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE folded integer;
 BEGIN
   WITH picked AS (
