@@ -37,14 +37,18 @@ CREATE FUNCTION analytics_fold_key() RETURNS integer LANGUAGE sql STABLE AS $$ S
 CREATE FUNCTION analytics_fold_locked(max_rows integer) RETURNS integer LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE folded integer;
 BEGIN
+  -- The queue rows by their place (a TID scan) and each attempt by its key (OFFSET 0 keeps the
+  -- subquery a nested loop over the primary key): the plan is made once, on whatever the tables
+  -- held then, and must not become a scan of every attempt as they grow.
   WITH picked AS (
-    SELECT cohort_id, attempt_id FROM analytics_pending ORDER BY cohort_id, attempt_id LIMIT max_rows FOR UPDATE SKIP LOCKED
+    SELECT ctid AS tid FROM analytics_pending ORDER BY cohort_id, attempt_id LIMIT max_rows FOR UPDATE SKIP LOCKED
   ), gone AS (
-    DELETE FROM analytics_pending p USING picked WHERE p.cohort_id = picked.cohort_id AND p.attempt_id = picked.attempt_id RETURNING p.attempt_id
+    DELETE FROM analytics_pending WHERE ctid = ANY (ARRAY(SELECT tid FROM picked)) RETURNING attempt_id
   ), a AS MATERIALIZED (
-    SELECT a.cohort_id, a.scenario_id, a.trainee_id, summary_day(a.started_at) AS day, a.passed, a.decisions, a.flags, a.broken_rules, a.dimensions,
-      a.duration_ms, a.timed_by_server
-    FROM gone JOIN attempts a ON a.id = gone.attempt_id
+    SELECT a.* FROM gone CROSS JOIN LATERAL (
+      SELECT x.cohort_id, x.scenario_id, x.trainee_id, summary_day(x.started_at) AS day, x.passed, x.decisions, x.flags, x.broken_rules, x.dimensions,
+        x.duration_ms, x.timed_by_server
+      FROM attempts x WHERE x.id = gone.attempt_id OFFSET 0) a
   ), callers AS (
     INSERT INTO analytics_callers AS s (cohort_id, scenario_id, trainee_id, attempts, passed, analysed, flagged)
     SELECT cohort_id, scenario_id, trainee_id, count(*), count(*) FILTER (WHERE passed), count(*) FILTER (WHERE decisions IS NOT NULL),

@@ -38,12 +38,13 @@ const EDGES = edgeAttempts('a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario
 /**
  * The attempts of the scope that the fold has not added to the aggregates yet (analytics_pending,
  * migration 017), to alias: every read adds them, in the same statement, so its figures hold every
- * stored attempt whatever the fold has reached. Few: the server folds every second or so.
+ * stored attempt whatever the fold has reached. Few: the server folds every second or so. Each
+ * attempt by its key (OFFSET 0 keeps the subquery a nested loop over the primary key).
  */
-const QUEUED = `(SELECT a.* FROM analytics_pending p JOIN attempts a ON a.id = p.attempt_id
+const QUEUED = `(SELECT a.* FROM analytics_pending p CROSS JOIN LATERAL (SELECT * FROM attempts x WHERE x.id = p.attempt_id OFFSET 0) a
   WHERE p.cohort_id = $1 AND a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text))`;
 /** Dated: the queued attempts of the scope's whole days (those the day tables answer for). */
-const QUEUED_DAYS = `(SELECT a.* FROM analytics_pending p JOIN attempts a ON a.id = p.attempt_id
+const QUEUED_DAYS = `(SELECT a.* FROM analytics_pending p CROSS JOIN LATERAL (SELECT * FROM attempts x WHERE x.id = p.attempt_id OFFSET 0) a
   WHERE p.cohort_id = $1 AND a.cohort_id = $1 AND ($2::text IS NULL OR a.scenario_id = $2::text)
     AND summary_day(a.started_at) >= $3::date AND summary_day(a.started_at) < $4::date)`;
 
