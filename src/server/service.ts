@@ -88,7 +88,7 @@ export async function warmReplays(replays: ReplayPool, catalogue: ScenarioCatalo
  * Most attempts in one fold of the analytics. PGlite runs every statement on one thread, the
  * submissions' too: a fold holds them while it runs, so its folds are smaller (README, Performance).
  */
-const FOLD_CHUNK_PGLITE = 250;
+const FOLD_CHUNK_PGLITE = 50;
 const FOLD_CHUNK_POSTGRES = 2000;
 
 export async function openService(options: ServiceOptions): Promise<Service> {
