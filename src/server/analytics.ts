@@ -1,6 +1,6 @@
 /**
  * Cohort analytics: what each attempt contributes (the rules it broke, its decisions with their
- * reply times) and how the aggregates kept by migration 011's triggers become figures — percentiles
+ * reply times) and how the aggregates (migration 011; folded in the background since 017) become figures — percentiles
  * from the time histograms, rules in their own words, the decision shares on a caller's graph.
  */
 import type { AttemptStep, CallResult, Localised, Scenario } from '../engine/index';
