@@ -3,10 +3,11 @@
  * its attempts and every analytics read adds what is queued, so the figures equal a count of every
  * stored attempt before a fold, after it and at any point between; deletes and updates (a trainee
  * merged or removed, facts filled in) of queued and of folded attempts keep them right; a fold that
- * fails leaves everything as it was; two folds at once (two servers) never count an attempt twice;
+ * fails, or whose backend is killed half-way (PostgreSQL), leaves everything as it was; two folds at once (two servers) never count an attempt twice;
  * and the aggregate tables after a full fold equal the same aggregates made from scratch.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsFolder } from '../../src/server/analytics';
 import { openDb, type Db } from '../../src/server/db';
@@ -323,6 +324,52 @@ for (const target of targets) {
       expect(await tables()).toEqual(kept);
       expect(await expectExact(f, 'after the failed fold')).toEqual(before);
       expect(await f.analytics.fold(100)).toBe(12);
+      await expectTablesFromScratch(f.db);
+    }, 180_000);
+
+    it.skipIf(target.name !== 'PostgreSQL')('loses nothing and counts nothing twice when the server dies in the middle of a fold', async () => {
+      await f.analytics.fold(1_000_000);
+      const batch = await insertMany(f, rnd, 9);
+      const before = await expectExact(f, 'before');
+      const kept = await Promise.all(AGGREGATES.map(([, sql]) => f.db.query(`SELECT * FROM (${sql}) x ORDER BY 1, 2, 3, 4`)));
+      // Another session holds a row the fold will add to, so the fold stops half-way (its queue rows
+      // already deleted, some aggregates already written, nothing committed); then its backend is killed.
+      const locker = new pg.Client({ connectionString: postgresUrl! });
+      const killer = new pg.Client({ connectionString: postgresUrl! });
+      // The server's fold, on a connection of its own (the one that dies).
+      const server = new pg.Client({ connectionString: postgresUrl! });
+      server.on('error', () => undefined);
+      await locker.connect();
+      await killer.connect();
+      await server.connect();
+      try {
+        await locker.query(`SET search_path TO ${schema}`);
+        await server.query(`SET search_path TO ${schema}`);
+        await locker.query('BEGIN');
+        await locker.query('UPDATE analytics_flags SET n = n WHERE true');
+        await locker.query('UPDATE analytics_dimensions SET n = n WHERE trainee_id = $1', [batch[0]!.traineeId]);
+        const folding = server.query('SELECT analytics_fold(100) AS n');
+        let pid: number | null = null;
+        for (let i = 0; i < 200 && pid === null; i++) {
+          const rows = await killer.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT analytics_fold%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          pid = rows.rows[0]?.pid ?? null;
+          if (pid === null) await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        expect(pid).not.toBeNull();
+        await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+        await expect(folding).rejects.toThrow();
+        await locker.query('ROLLBACK');
+      } finally {
+        await locker.end();
+        await killer.end();
+        await server.end().catch(() => undefined);
+      }
+      expect(await f.analytics.queued()).toBe(9);
+      expect(await Promise.all(AGGREGATES.map(([, sql]) => f.db.query(`SELECT * FROM (${sql}) x ORDER BY 1, 2, 3, 4`)))).toEqual(kept);
+      expect(await expectExact(f, 'after the crash')).toEqual(before);
+      expect(await f.analytics.fold(100)).toBe(9);
       await expectTablesFromScratch(f.db);
     }, 180_000);
 
