@@ -337,7 +337,8 @@ for (const target of targets) {
       const locker = new pg.Client({ connectionString: postgresUrl! });
       const killer = new pg.Client({ connectionString: postgresUrl! });
       // The server's fold, on a connection of its own (the one that dies).
-      const server = new pg.Client({ connectionString: postgresUrl! });
+      const name = `htl_fold_crash_${schema}`;
+      const server = new pg.Client({ connectionString: postgresUrl!, application_name: name });
       server.on('error', () => undefined);
       await locker.connect();
       await killer.connect();
@@ -352,7 +353,8 @@ for (const target of targets) {
         let pid: number | null = null;
         for (let i = 0; i < 200 && pid === null; i++) {
           const rows = await killer.query<{ pid: number }>(
-            `SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT analytics_fold%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+            `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+            [name],
           );
           pid = rows.rows[0]?.pid ?? null;
           if (pid === null) await new Promise((resolve) => setTimeout(resolve, 25));
