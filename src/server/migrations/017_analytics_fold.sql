@@ -221,6 +221,62 @@ BEGIN
 END
 $$;
 
+-- Migration 011's add-or-subtract of attempts already folded: a best taken again after a subtraction
+-- reads the folded attempts only (a queued one may yet be deleted or moved before it is folded).
+CREATE OR REPLACE FUNCTION analytics_apply(batch attempts[], delta integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(cardinality(batch), 0) = 0 THEN RETURN; END IF;
+
+  INSERT INTO analytics_callers AS s (cohort_id, scenario_id, trainee_id, attempts, passed, analysed, flagged)
+  SELECT a.cohort_id, a.scenario_id, a.trainee_id, delta * count(*), delta * count(*) FILTER (WHERE a.passed),
+    delta * count(*) FILTER (WHERE a.decisions IS NOT NULL), delta * count(*) FILTER (WHERE a.flags <> '[]'::jsonb)
+  FROM unnest(batch) a GROUP BY 1, 2, 3
+  ON CONFLICT (cohort_id, scenario_id, trainee_id) DO UPDATE SET
+    attempts = s.attempts + EXCLUDED.attempts, passed = s.passed + EXCLUDED.passed,
+    analysed = s.analysed + EXCLUDED.analysed, flagged = s.flagged + EXCLUDED.flagged;
+
+  INSERT INTO analytics_rules AS s (cohort_id, scenario_id, rule_id, trainee_id, attempts)
+  SELECT a.cohort_id, a.scenario_id, r.rule_id, a.trainee_id, delta * count(*)
+  FROM unnest(batch) a, unnest(a.broken_rules) AS r (rule_id) GROUP BY 1, 2, 3, 4
+  ON CONFLICT (cohort_id, scenario_id, rule_id, trainee_id) DO UPDATE SET attempts = s.attempts + EXCLUDED.attempts;
+
+  INSERT INTO analytics_choices AS s (cohort_id, scenario_id, node_id, choice_id, trainee_id, chosen)
+  SELECT a.cohort_id, a.scenario_id, d ->> 'node', d ->> 'choice', a.trainee_id, delta * count(*)
+  FROM unnest(batch) a, jsonb_array_elements(a.decisions) d GROUP BY 1, 2, 3, 4, 5
+  ON CONFLICT (cohort_id, scenario_id, node_id, choice_id, trainee_id) DO UPDATE SET chosen = s.chosen + EXCLUDED.chosen;
+
+  INSERT INTO analytics_times AS s (cohort_id, scenario_id, node_id, bucket_ms, n)
+  SELECT cohort_id, scenario_id, node_id, bucket_ms, delta * sum(n) FROM (
+    SELECT a.cohort_id, a.scenario_id, d ->> 'node' AS node_id, analytics_bucket((d ->> 'ms')::integer) AS bucket_ms, count(*) AS n
+    FROM unnest(batch) a, jsonb_array_elements(a.decisions) d WHERE d ? 'ms' GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT a.cohort_id, a.scenario_id, '', analytics_bucket(a.duration_ms), count(*)
+    FROM unnest(batch) a WHERE a.timed_by_server GROUP BY 1, 2, 3, 4
+  ) x GROUP BY 1, 2, 3, 4
+  ON CONFLICT (cohort_id, scenario_id, node_id, bucket_ms) DO UPDATE SET n = s.n + EXCLUDED.n;
+
+  INSERT INTO analytics_dimensions AS s (cohort_id, trainee_id, scenario_id, dimension, total, n, best)
+  SELECT a.cohort_id, a.trainee_id, a.scenario_id, d.key, delta * sum(d.value::float8), delta * count(*), max(d.value::float8)
+  FROM unnest(batch) a, jsonb_each_text(a.dimensions) d GROUP BY 1, 2, 3, 4
+  ON CONFLICT (cohort_id, trainee_id, scenario_id, dimension) DO UPDATE SET
+    total = s.total + EXCLUDED.total, n = s.n + EXCLUDED.n,
+    best = CASE WHEN delta > 0 THEN greatest(s.best, EXCLUDED.best) ELSE s.best END;
+  IF delta < 0 THEN
+    -- A best cannot be subtracted: read it again from the attempts that remain (index on trainee, caller).
+    UPDATE analytics_dimensions s SET best = coalesce((
+      SELECT max((x.dimensions ->> s.dimension)::float8) FROM attempts x
+      WHERE x.trainee_id = s.trainee_id AND x.scenario_id = s.scenario_id AND x.cohort_id = s.cohort_id
+        AND NOT EXISTS (SELECT 1 FROM analytics_pending p WHERE p.cohort_id = x.cohort_id AND p.attempt_id = x.id)), 0)
+    WHERE (s.cohort_id, s.trainee_id, s.scenario_id) IN (SELECT DISTINCT a.cohort_id, a.trainee_id, a.scenario_id FROM unnest(batch) a);
+  END IF;
+
+  INSERT INTO analytics_flags AS s (cohort_id, scenario_id, kind, n)
+  SELECT a.cohort_id, a.scenario_id, f ->> 'kind', delta * count(*)
+  FROM unnest(batch) a, jsonb_array_elements(a.flags) f GROUP BY 1, 2, 3
+  ON CONFLICT (cohort_id, scenario_id, kind) DO UPDATE SET n = s.n + EXCLUDED.n;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION analytics_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   queued uuid[];
