@@ -114,18 +114,29 @@ async function reads(f: Fixture, scope: Scope, latest = true) {
   };
 }
 
+/**
+ * The heat map's percents to within rounding: a mean of means rounded to 0.1, summed in another
+ * order, can land either side of a .x5 (58.75 as 58.7 or 58.8).
+ */
+function roughHeat<T extends { heat: Record<string, unknown> }>(r: T): T {
+  const heat = Object.fromEntries(
+    Object.entries(r.heat).map(([by, rows]) => [by, (rows as { percent: number }[]).map((row) => ({ ...row, percent: expect.closeTo(row.percent, 0) }))]),
+  );
+  return { ...r, heat };
+}
+
 /** Reads from the aggregates (all time, and a range of whole days with partial days) equal reads of every attempt. */
 async function expectExact(f: Fixture, label: string) {
   const all = await reads(f, { cohortId: f.cohort, scenarioId: null, from: null, to: null }, false);
   const every = await reads(f, { cohortId: f.cohort, scenarioId: null, from: iso(0), to: iso(START + 1000 * DAY), summaries: false }, false);
-  expect(all, `${label}: all time`).toEqual(every);
+  expect(all, `${label}: all time`).toEqual(roughHeat(every));
   for (const [from, to] of [
     [iso(START + DAY), iso(START + 4 * DAY)],
     [iso(START + DAY + 3600_000), null],
   ] as const) {
     for (const scenarioId of [null, 'c-two']) {
       const scope: Scope = { cohortId: f.cohort, scenarioId, from, to };
-      expect(await reads(f, scope), `${label}: ${from} – ${to}, ${scenarioId}`).toEqual(await reads(f, { ...scope, summaries: false }));
+      expect(await reads(f, scope), `${label}: ${from} – ${to}, ${scenarioId}`).toEqual(roughHeat(await reads(f, { ...scope, summaries: false })));
     }
   }
   return all;
@@ -253,11 +264,11 @@ for (const target of targets) {
       // Part folded, part queued.
       expect(await f.analytics.fold(15)).toBe(15);
       expect(await f.analytics.queued()).toBe(25);
-      expect(await expectExact(f, 'part folded')).toEqual(before);
+      expect(await expectExact(f, 'part folded')).toEqual(roughHeat(before));
       // All folded, grouped: the same figures, nothing queued.
       expect(await new AnalyticsFolder(f.analytics, { chunk: 10 }).foldNow()).toBe(25);
       expect(await f.analytics.queued()).toBe(0);
-      expect(await expectExact(f, 'folded')).toEqual(before);
+      expect(await expectExact(f, 'folded')).toEqual(roughHeat(before));
       await expectTablesFromScratch(f.db);
       // One more: in the figures at once.
       await insertMany(f, rnd, 1);
@@ -297,7 +308,7 @@ for (const target of targets) {
       // After the fold: the same, and the tables equal a count from scratch.
       const before = await expectExact(f, 'before fold');
       await f.analytics.fold(1_000_000);
-      expect(await expectExact(f, 'after fold')).toEqual(before);
+      expect(await expectExact(f, 'after fold')).toEqual(roughHeat(before));
       // (Unless its trainee was the one removed.)
       const inOther = await count(f.db, `SELECT count(*)::int AS n FROM attempts WHERE cohort_id = ${f.other}`);
       expect((await f.analytics.callers({ cohortId: f.other, scenarioId: null, from: null, to: null })).reduce((n, c) => n + c.attempts, 0)).toBe(inOther);
@@ -322,7 +333,7 @@ for (const target of targets) {
       ).rejects.toThrow('the fold dies here');
       expect(await f.analytics.queued()).toBe(12);
       expect(await tables()).toEqual(kept);
-      expect(await expectExact(f, 'after the failed fold')).toEqual(before);
+      expect(await expectExact(f, 'after the failed fold')).toEqual(roughHeat(before));
       expect(await f.analytics.fold(100)).toBe(12);
       await expectTablesFromScratch(f.db);
     }, 180_000);
@@ -370,7 +381,7 @@ for (const target of targets) {
       }
       expect(await f.analytics.queued()).toBe(9);
       expect(await Promise.all(AGGREGATES.map(([, sql]) => f.db.query(`SELECT * FROM (${sql}) x ORDER BY 1, 2, 3, 4`)))).toEqual(kept);
-      expect(await expectExact(f, 'after the crash')).toEqual(before);
+      expect(await expectExact(f, 'after the crash')).toEqual(roughHeat(before));
       expect(await f.analytics.fold(100)).toBe(9);
       await expectTablesFromScratch(f.db);
     }, 180_000);
