@@ -461,6 +461,7 @@ export class BatchWriter {
    */
   readonly stats = { statements: 0, attempts: 0, largest: 0, inFlightMost: 0, failedGroups: 0 };
   private inFlight = 0;
+  private lastAdded = -Infinity;
 
   constructor(
     private readonly db: Queryable,
@@ -476,7 +477,13 @@ export class BatchWriter {
     return this.lanes.length;
   }
 
+  /** Whether an attempt is waiting or being written, or one came in the last `withinMs` ms. */
+  busy(withinMs: number): boolean {
+    return this.inFlight > 0 || performance.now() - this.lastAdded < withinMs;
+  }
+
   add(attempt: NewAttempt): Promise<'stored' | 'exists'> {
+    this.lastAdded = performance.now();
     return new Promise((resolve, reject) => {
       const lane = this.lane(attempt.scenarioId);
       lane.queue.push({ attempt, resolve, reject });
@@ -570,6 +577,11 @@ export class Repository {
   /** How the attempt writer grouped its statements (the bench prints it). */
   get writerStats() {
     return this.writer.stats;
+  }
+
+  /** Whether submissions are being stored: one is being written, or one came in the last `withinMs` ms. */
+  storingAttempts(withinMs = 250): boolean {
+    return this.writer.busy(withinMs);
   }
 
   /** Attempt insert statements that can be in flight at once. */

@@ -109,7 +109,11 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   const app = createApp({ ...appOptions, startSecret, repository, catalogue, replays, ...(lrs ? { lrs } : {}) });
   lrs?.start();
   let closing = false;
-  const analyticsFolder = new AnalyticsFolder(new AnalyticsRepository(db), { chunk: db.kind === 'pglite' ? FOLD_CHUNK_PGLITE : FOLD_CHUNK_POSTGRES, ...analyticsFold });
+  const analyticsFolder = new AnalyticsFolder(new AnalyticsRepository(db), {
+    chunk: db.kind === 'pglite' ? FOLD_CHUNK_PGLITE : FOLD_CHUNK_POSTGRES,
+    busy: () => repository.storingAttempts(),
+    ...analyticsFold,
+  });
   analyticsFolder.start();
   const analyticsFilled = fillAnalyticsFacts(new AnalyticsRepository(db), async (hash) => (await catalogue.byContentHash(hash, repository))?.scenario ?? null, { stopped: () => closing }).catch((error: unknown) => {
     if (!closing) console.error(`filling in the analytics of older attempts failed: ${error instanceof Error ? error.message : String(error)}`);

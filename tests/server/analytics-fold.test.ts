@@ -446,3 +446,54 @@ for (const target of targets) {
     }, 300_000);
   });
 }
+
+/** When the server folds: a backlog in full while nobody submits, one chunk a turn while submissions are being stored. */
+describe('the analytics folder and the submissions beside it', () => {
+  function queue(queued: number) {
+    const store = {
+      queued,
+      folds: [] as number[],
+      fold(max: number): Promise<number> {
+        const n = Math.min(max, store.queued);
+        store.queued -= n;
+        store.folds.push(n);
+        return Promise.resolve(n);
+      },
+    };
+    return store;
+  }
+
+  it('folds a backlog chunk after chunk until fewer than a chunk are left while nobody submits', async () => {
+    const store = queue(125);
+    expect(await new AnalyticsFolder(store, { chunk: 50, busy: () => false }).foldNow()).toBe(125);
+    expect(store.folds).toEqual([50, 50, 25]);
+  });
+
+  it('folds one chunk a turn while submissions are being stored, and the rest once they pause', async () => {
+    const store = queue(125);
+    let busy = true;
+    const folder = new AnalyticsFolder(store, { chunk: 50, busy: () => busy });
+    expect(await folder.foldNow()).toBe(50);
+    expect(await folder.foldNow()).toBe(50);
+    expect(store.queued).toBe(25);
+    busy = false;
+    expect(await folder.foldNow()).toBe(25);
+    expect(store.folds).toEqual([50, 50, 25]);
+  });
+
+  it('knows submissions are being stored while one is written and for a while after the last came in', async () => {
+    const db = await openDb({});
+    try {
+      await migrate(db);
+      const repository = new Repository(db);
+      expect(repository.storingAttempts(250)).toBe(false);
+      // A submission for a cohort that does not exist fails, but it came in: the writer was busy.
+      await repository.insertAttempt({ id: randomUUID() } as unknown as NewAttempt).catch(() => undefined);
+      expect(repository.storingAttempts(60_000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(repository.storingAttempts(5)).toBe(false);
+    } finally {
+      await db.close();
+    }
+  });
+});
