@@ -109,6 +109,9 @@ interface RunFigures {
   /** The attempt writer during the submissions: statements, mean attempts per statement. */
   writerStatements: number;
   writerMeanBatch: number;
+  /** Attempts of the submission phase whose analytics were still queued when it ended (migration 017), and the fold of them afterwards. */
+  queuedAtEnd: number;
+  foldAfterMs: number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -218,6 +221,14 @@ async function oneRun(target: Target): Promise<RunFigures> {
     const writerAttempts = service.repository.writerStats.attempts - writer0.attempts;
     await profiler?.(join(process.env.HTL_BENCH_PROFILE!, `submit-${target}-${process.pid}.cpuprofile`));
     const stored = await service.repository.countAttempts();
+    // The analytics are folded in the background and yield to submissions (migration 017,
+    // AnalyticsFolder): what the phase left queued is folded now, timed, so that the figures above
+    // say what was deferred and what it costs.
+    const queuedAtEnd = Number((await service.db.query<{ n: string | number }>('SELECT count(*) AS n FROM analytics_pending'))[0]?.n ?? 0);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the folder sees the submissions have paused
+    const foldStarted = performance.now();
+    while ((await service.analyticsFolder.foldNow()) > 0);
+    const foldAfterMs = performance.now() - foldStarted;
     const first = submitted.requests[0]?.[0] ?? 0;
     const startup = sortNum(submitted.requests.filter((r) => r[0] - first < STARTUP_MS).map((r) => r[1]));
     const steadyRequests = submitted.requests.filter((r) => r[0] - first >= STARTUP_MS);
@@ -355,6 +366,8 @@ async function oneRun(target: Target): Promise<RunFigures> {
       loopDelayMax: loop.max / 1e6,
       writerStatements,
       writerMeanBatch: writerAttempts / writerStatements,
+      queuedAtEnd,
+      foldAfterMs,
     };
   } finally {
     server.close();
@@ -568,6 +581,9 @@ const lines: Line[] = [
   ['event-loop delay p99 (ms)', (r) => r.loopDelayP99, ''],
   ['event-loop delay max (ms)', (r) => r.loopDelayMax, ''],
   ['attempts per insert statement (group commit), mean', (r) => r.writerMeanBatch, ''],
+  ['attempts whose analytics were still queued when the submissions ended (folded after, below)', (r) => r.queuedAtEnd, ''],
+  ['folding them afterwards, wall (ms)', (r) => r.foldAfterMs, ''],
+  ['ratio, whole run with that fold counted (submissions ÷ (run + fold) ÷ raw inserts/s)', (r) => r.stored / (r.stored / r.perSecond + r.foldAfterMs / 1000) / r.rawPerSecond, ''],
   ['**GET /api/report**, median of 20 (ms), cohort of 50 at N attempts', (r) => r.reportMedianMs, '< 30 ms'],
   ['GET /api/report, p90 of 20 (ms)', (r) => r.reportP90Ms, ''],
   ['submission **p99** during the exports (ms)', (r) => r.duringExportsP99, '< 100 ms'],
