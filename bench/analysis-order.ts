@@ -13,7 +13,7 @@
  */
 import { checkScenario, type Scenario } from '../src/engine/index';
 import { buildStateGraph, STATE_DECISION, STATE_ENDING, type StateGraph } from '../src/engine/analysis/state-graph';
-import { dimensionWeights, testedFlags, usedDimensions } from '../src/engine/analysis/explore';
+import { edgeClasses, testedFlags } from '../src/engine/analysis/explore';
 import { solve, type SolveInput } from '../src/engine/analysis/longest';
 import { answer, initialState, silenceEffect } from '../src/engine/call/logic';
 import { criticalRules } from '../src/engine/format/rulebook';
@@ -83,29 +83,8 @@ console.log(`states whose edges all lead to settled states, after each pass from
 
 /** The solver's input as `analyseWithGraph` makes it. */
 function inputOf(sc: Scenario, calls: StateGraph): SolveInput {
-  const critical = criticalRules(defaultRulebook());
-  const quiet = silenceEffect(sc);
-  const classes = calls.choices.length + 1;
-  const dimensions = usedDimensions(sc);
-  const weights = dimensionWeights(sc);
+  const { dimensions, points, worth, usable, moves } = edgeClasses(sc, calls.choices, silenceEffect(sc), criticalRules(defaultRulebook()));
   const D = dimensions.length;
-  const points = new Int32Array(D * classes);
-  const worth = new Float64Array(classes);
-  const usable = new Uint8Array(classes);
-  const moves = new Uint8Array(classes);
-  for (let c = 0; c < classes; c++) {
-    const silence = c === classes - 1;
-    const delta = silence ? quiet.scores : (calls.choices[c]?.scores ?? {});
-    let sum = 0;
-    dimensions.forEach((d, i) => {
-      points[i * classes + c] = delta[d] ?? 0;
-      sum += (weights[d] ?? 0) * (delta[d] ?? 0);
-    });
-    worth[c] = sum;
-    const broken = silence ? quiet.rules.broken : calls.choices[c]?.rules?.broken;
-    usable[c] = !silence && !(broken ?? []).some((r) => critical.has(r)) ? 1 : 0;
-    moves[c] = silence ? 0 : 1;
-  }
   const passable = new Uint8Array(calls.count);
   for (let s = 0; s < calls.count; s++) {
     if (calls.kind[s] !== STATE_ENDING) continue;

@@ -129,6 +129,41 @@ export interface AnalysedCall {
   onTimeRoot: number;
 }
 
+/**
+ * What the solver knows of each edge class (each choice of the state graph, then silence): its
+ * points per used dimension (`points[dimension * classes + class]`), its weighted worth, whether
+ * the model call may take it (no cardinal rule broken, not silence) and whether it is a move.
+ */
+export function edgeClasses(
+  scenario: Scenario,
+  choices: CallStates['choices'],
+  quiet: ReturnType<typeof silenceEffect>,
+  critical: ReadonlySet<string>,
+): { dimensions: string[]; points: Int32Array; worth: Float64Array; usable: Uint8Array; moves: Uint8Array } {
+  const silenceClass = choices.length;
+  const classes = silenceClass + 1;
+  const weights = dimensionWeights(scenario);
+  const dimensions = usedDimensions(scenario);
+  const points = new Int32Array(dimensions.length * classes);
+  const worth = new Float64Array(classes);
+  const usable = new Uint8Array(classes);
+  const moves = new Uint8Array(classes);
+  for (let c = 0; c < classes; c++) {
+    const silence = c === silenceClass;
+    const delta = silence ? quiet.scores : (choices[c]?.scores ?? {});
+    let total = 0;
+    dimensions.forEach((d, i) => {
+      points[i * classes + c] = delta[d] ?? 0;
+      total += (weights[d] ?? 0) * (delta[d] ?? 0);
+    });
+    worth[c] = total;
+    const broken = silence ? quiet.rules.broken : choices[c]?.rules?.broken;
+    usable[c] = !silence && !(broken ?? []).some((r) => critical.has(r)) ? 1 : 0;
+    moves[c] = silence ? 0 : 1;
+  }
+  return { dimensions, points, worth, usable, moves };
+}
+
 export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | number = {}): AnalysedCall {
   const opts: AnalysisOptions = typeof options === 'number' ? { stateLimit: options } : options;
   const stateLimit = opts.stateLimit ?? DEFAULT_STATE_LIMIT;
@@ -175,25 +210,8 @@ export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | 
   const reachableEndings = new Set<string>();
   endingReached.forEach((r, n) => r && reachableEndings.add(calls.ids[n] as string));
 
-  const weights = dimensionWeights(scenario);
-  const dimensions = usedDimensions(scenario);
+  const { dimensions, points, worth, usable, moves } = edgeClasses(scenario, choices, quiet, critical);
   const D = dimensions.length;
-  const points = new Int32Array(D * classes);
-  const worth = new Float64Array(classes);
-  const usable = new Uint8Array(classes);
-  const moves = new Uint8Array(classes);
-  for (let c = 0; c < classes; c++) {
-    const delta = deltaOf(c);
-    let total = 0;
-    dimensions.forEach((d, i) => {
-      points[i * classes + c] = delta[d] ?? 0;
-      total += (weights[d] ?? 0) * (delta[d] ?? 0);
-    });
-    worth[c] = total;
-    const broken = c === silenceClass ? quiet.rules.broken : choices[c]?.rules?.broken;
-    usable[c] = c !== silenceClass && !(broken ?? []).some((r) => critical.has(r)) ? 1 : 0;
-    moves[c] = c !== silenceClass ? 1 : 0;
-  }
   // On an incomplete analysis the values are lower bounds: unexplored states lead nowhere.
   const solved = solve({ count, kind, edgeStart, edgeTo, edgeClass, passable, points, dimensions: D, worth, usable, moves });
 
@@ -243,7 +261,7 @@ export function analyseWithGraph(scenario: Scenario, options: AnalysisOptions | 
 
   const analysis: Analysis = {
     maxScores,
-    weights,
+    weights: dimensionWeights(scenario),
     bestPath: models[baseMood(scenario)] ?? null,
     models,
     bestChoices,
