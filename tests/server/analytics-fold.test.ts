@@ -15,22 +15,8 @@ import { migrate } from '../../src/server/migrate';
 import { Repository, type NewAttempt } from '../../src/server/repository';
 import { AdminRepository } from '../../src/server/repository/admin';
 import { AnalyticsRepository, type HeatBy, type Scope } from '../../src/server/repository/analytics';
-import { dropSchema, postgresUrl, testSchema } from './postgres';
-
-const DAY = 86_400_000;
-const START = Date.UTC(2026, 10, 2);
-const CALLERS = ['c-one', 'c-two', 'c-three'];
-const NODES = ['n1', 'n2', 'n3'];
-const RULES = ['r-a', 'r-b', 'r-c'];
-const DIMS = ['courtesy', 'empathy', 'closing'];
-
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { CALLERS, DAY, START, engines, iso, random, randomAttempt } from './analytics-data';
+import { dropSchema, postgresUrl } from './postgres';
 
 interface Fixture {
   db: Db;
@@ -42,50 +28,10 @@ interface Fixture {
   trainees: number[];
 }
 
-const targets = [
-  { name: 'PGlite', available: true, open: async () => ({ db: await openDb({ dataDir: 'memory://' }), schema: null as string | null }) },
-  {
-    name: 'PostgreSQL',
-    available: postgresUrl !== null,
-    open: async () => {
-      const schema = testSchema();
-      return { db: await openDb({ databaseUrl: postgresUrl!, schema, poolSize: 6 }), schema };
-    },
-  },
-];
-
-function randomAttempt(rnd: () => number, f: Fixture): NewAttempt {
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const scenarioId = pick(CALLERS);
-  const decisions = NODES.slice(0, 1 + Math.floor(rnd() * NODES.length)).map((node) =>
-    rnd() < 0.2 ? { node, choice: pick(['a', 'b', 'c']) } : { node, choice: pick(['a', 'b', 'c']), ms: Math.floor(50 + rnd() * 30_000) },
-  );
-  const at = rnd() < 0.1 ? START + Math.floor(rnd() * 5) * DAY : START + Math.floor(rnd() * 5 * DAY);
-  return {
-    id: randomUUID(),
-    traineeId: pick(f.trainees),
-    cohortId: f.cohort,
-    scenarioId,
-    scenarioHash: `hash-${scenarioId}`,
-    scenarioRevision: 1,
-    language: 'zh-CN',
-    startedAt: new Date(at).toISOString(),
-    steps: [{ type: 'answer', ring: 1 }],
-    seed: null,
-    mode: 'practice',
-    outcome: 'resolved',
-    passed: rnd() < 0.5,
-    total: Math.floor(rnd() * 5) * 25,
-    dimensions: Object.fromEntries(DIMS.filter(() => rnd() < 0.8).map((d) => [d, Math.floor(rnd() * 5) * 25])),
-    durationMs: Math.floor(1000 + rnd() * 600_000),
-    timedByServer: rnd() < 0.6,
-    flags: rnd() < 0.2 ? [{ kind: pick(['too-fast', 'untimed', 'replayed']), reason: 'test' }] : [],
-    brokenRules: rnd() < 0.1 ? null : RULES.filter(() => rnd() < 0.3),
-    decisions: rnd() < 0.1 ? null : decisions,
-  };
+/** A start in the five days from START: some at midnight UTC exactly. */
+function randomStart(rnd: () => number): number {
+  return rnd() < 0.1 ? START + Math.floor(rnd() * 5) * DAY : START + Math.floor(rnd() * 5 * DAY);
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Every analytics read of a scope. */
 async function reads(f: Fixture, scope: Scope, latest = true) {
@@ -223,13 +169,13 @@ async function expectTablesFromScratch(db: Db) {
 }
 
 async function insertMany(f: Fixture, rnd: () => number, n: number): Promise<NewAttempt[]> {
-  const batch = Array.from({ length: n }, () => randomAttempt(rnd, f));
+  const batch = Array.from({ length: n }, () => randomAttempt(rnd, f, randomStart(rnd)));
   const stored = await Promise.all(batch.map((a) => f.repository.insertAttempt(a)));
   expect(stored.every((s) => s === 'stored')).toBe(true);
   return batch;
 }
 
-for (const target of targets) {
+for (const target of engines(6)) {
   describe.skipIf(!target.available)(`the analytics fold on ${target.name}${target.available ? '' : ' (skipped: no PostgreSQL server reachable)'}`, () => {
     let f: Fixture;
     let schema: string | null = null;

@@ -9,29 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../src/server/db';
+import type { Db } from '../../src/server/db';
 import { migrate, readMigrations } from '../../src/server/migrate';
 import { Repository, type NewAttempt } from '../../src/server/repository';
 import { AdminRepository } from '../../src/server/repository/admin';
 import { AnalyticsRepository, type HeatBy, type Scope } from '../../src/server/repository/analytics';
 import { splitRange } from '../../src/server/repository/days';
-import { dropSchema, postgresUrl, testSchema } from './postgres';
-
-const DAY = 86_400_000;
-/** 2026-11-02T00:00:00Z: the data spans the ten days from here. */
-const START = Date.UTC(2026, 10, 2);
-const CALLERS = ['c-one', 'c-two', 'c-three'];
-const NODES = ['n1', 'n2', 'n3'];
-const RULES = ['r-a', 'r-b', 'r-c'];
-const DIMS = ['courtesy', 'empathy', 'closing'];
-
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { CALLERS, DAY, START, engines, iso, random, randomAttempt } from './analytics-data';
+import { dropSchema } from './postgres';
 
 interface Fixture {
   db: Db;
@@ -40,50 +25,6 @@ interface Fixture {
   lead: number;
   cohort: number;
   trainees: number[];
-}
-
-const targets = [
-  { name: 'PGlite', available: true, open: async () => ({ db: await openDb({ dataDir: 'memory://' }), schema: null as string | null }) },
-  {
-    name: 'PostgreSQL',
-    available: postgresUrl !== null,
-    open: async () => {
-      const schema = testSchema();
-      return { db: await openDb({ databaseUrl: postgresUrl!, schema, poolSize: 4 }), schema };
-    },
-  },
-];
-
-/** A random attempt of the fixture's cohort; `at` its start. */
-function randomAttempt(rnd: () => number, f: Fixture, at: number): NewAttempt {
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const scenarioId = pick(CALLERS);
-  const decisions = NODES.slice(0, 1 + Math.floor(rnd() * NODES.length)).map((node) =>
-    rnd() < 0.2 ? { node, choice: pick(['a', 'b', 'c']) } : { node, choice: pick(['a', 'b', 'c']), ms: Math.floor(50 + rnd() * 30_000) },
-  );
-  const dimensions = Object.fromEntries(DIMS.filter(() => rnd() < 0.8).map((d) => [d, Math.floor(rnd() * 5) * 25]));
-  return {
-    id: randomUUID(),
-    traineeId: pick(f.trainees),
-    cohortId: f.cohort,
-    scenarioId,
-    scenarioHash: `hash-${scenarioId}`,
-    scenarioRevision: 1,
-    language: 'zh-CN',
-    startedAt: new Date(at).toISOString(),
-    steps: [{ type: 'answer', ring: 1 }],
-    seed: null,
-    mode: 'practice',
-    outcome: 'resolved',
-    passed: rnd() < 0.5,
-    total: Math.floor(rnd() * 5) * 25,
-    dimensions,
-    durationMs: Math.floor(1000 + rnd() * 600_000),
-    timedByServer: rnd() < 0.6,
-    flags: rnd() < 0.2 ? [{ kind: pick(['too-fast', 'untimed', 'replayed']), reason: 'test' }] : [],
-    brokenRules: rnd() < 0.1 ? null : RULES.filter(() => rnd() < 0.3),
-    decisions: rnd() < 0.1 ? null : decisions,
-  };
 }
 
 /** A start in the ten days: some at midnight UTC exactly, some at the same instant as another. */
@@ -122,7 +63,6 @@ async function insertBefore015(db: Db, attempts: NewAttempt[]): Promise<void> {
   }
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 /** The same instant written with another offset, as the dashboard sends local days. */
 const withOffset = (ms: number, hours: number) => `${new Date(ms + hours * 3600_000).toISOString().slice(0, 19)}${hours >= 0 ? '+' : '-'}${String(Math.abs(hours)).padStart(2, '0')}:00`;
 
@@ -214,7 +154,7 @@ describe('splitting a range into whole days and partial days', () => {
   });
 });
 
-for (const target of targets) {
+for (const target of engines(4)) {
   describe.skipIf(!target.available)(`day summaries on ${target.name}${target.available ? '' : ' (skipped: no PostgreSQL server reachable)'}`, () => {
     let f: Fixture;
     let schema: string | null = null;
