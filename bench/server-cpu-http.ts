@@ -144,21 +144,11 @@ async function fakeApp(memo: boolean) {
 
 /** Attempts as bench:server makes them (valid plays of every caller, 1 s a choice). */
 async function makeBodies(count: number): Promise<string[]> {
-  const engine = await import('../src/engine/index');
+  const { benchAttempts } = await import('./bench-attempts');
   const { loadScenarioFilesOnce, ScenarioCatalogue } = await import('../src/server/scenarios');
   const { SCENARIOS_DIR } = await import('../src/server/service');
   const catalogue = new ScenarioCatalogue(loadScenarioFilesOnce(SCENARIOS_DIR).entries);
-  const entries = [...catalogue.current.values()];
-  const random = engine.seededRandom(42);
-  const bodies: string[] = [];
-  while (bodies.length < count) {
-    const entry = entries[bodies.length % entries.length]!;
-    const play = engine.randomPlay(entry.scenario, engine.analysisOf(entry.scenario), random, 0.05, 0);
-    const steps = engine.stepsFromChoiceList(play.choices);
-    if (!engine.playSteps(entry.scenario, steps).result) continue;
-    bodies.push(JSON.stringify({ format: 1, attemptId: randomUUID(), scenarioId: entry.scenario.id, scenarioRevision: entry.scenario.revision, scenarioHash: entry.hash, startedAt: new Date().toISOString(), language: 'zh-CN', steps: steps.map((s) => (s.type === 'choose' ? { ...s, ms: 1000 } : s)) }));
-  }
-  return bodies;
+  return benchAttempts([...catalogue.current.values()], count, 42).map((a) => JSON.stringify(a));
 }
 
 function runNode(argv: string[]) {

@@ -8,7 +8,6 @@
  * its JSON. HTTP itself (Node's parser, @hono/node-server, Hono, the socket writes) is measured by
  * `bench/server-cpu-http.ts` over a real socket.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import * as engine from '../src/engine/index';
@@ -19,6 +18,7 @@ import { loadScenarioFilesOnce, ScenarioCatalogue } from '../src/server/scenario
 import * as S from '../src/server/schemas';
 import { SCENARIOS_DIR } from '../src/server/service';
 import { attemptFlags, choicePrint, replayPrint } from '../src/server/vouch';
+import { benchAttempts } from './bench-attempts';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, n: { type: 'string', default: '3000' } } });
 const ROUNDS = Number(args.rounds);
@@ -27,26 +27,7 @@ const N = Number(args.n);
 const catalogue = new ScenarioCatalogue(loadScenarioFilesOnce(SCENARIOS_DIR).entries);
 catalogue.warm();
 const entries = [...catalogue.current.values()];
-const random = engine.seededRandom(42);
-const bodies: string[] = [];
-while (bodies.length < N) {
-  const entry = entries[bodies.length % entries.length]!;
-  const play = engine.randomPlay(entry.scenario, engine.analysisOf(entry.scenario), random, 0.05, 0);
-  const steps = engine.stepsFromChoiceList(play.choices);
-  if (!engine.playSteps(entry.scenario, steps).result) continue;
-  bodies.push(
-    JSON.stringify({
-      format: 1,
-      attemptId: randomUUID(),
-      scenarioId: entry.scenario.id,
-      scenarioRevision: entry.scenario.revision,
-      scenarioHash: entry.hash,
-      startedAt: new Date().toISOString(),
-      language: 'zh-CN',
-      steps: steps.map((s) => (s.type === 'choose' ? { ...s, ms: 1000 } : s)),
-    }),
-  );
-}
+const bodies = benchAttempts(entries, N, 42).map((a) => JSON.stringify(a));
 const attempts = bodies.map((b) => attemptBodySchema.parse(JSON.parse(b)));
 const scenarioOf = (a: engine.Attempt) => catalogue.current.get(a.scenarioId)!;
 const results = attempts.map((a) => engine.playSteps(scenarioOf(a).scenario, a.steps).result!);

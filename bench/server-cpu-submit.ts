@@ -5,23 +5,12 @@
  * other work as well. The app is called in-process (no socket): HTTP's own cost is not in it.
  */
 import { randomUUID } from 'node:crypto';
-import * as engine from '../src/engine/index';
+import { benchAttempts } from './bench-attempts';
 import { openBenchCohort } from './bench-cohort';
 
 const { service, app, cohort, ids, tokens, close } = await openBenchCohort('htl-s12b-submit-', ['login', 'join', 'submit', 'submitPerAddress']);
-const random = engine.seededRandom(1);
-const scenarios = [...service.catalogue.current.values()];
-const bodies: string[] = [];
-const rows: engine.Attempt[] = [];
-while (bodies.length < 1500) {
-  const entry = scenarios[bodies.length % scenarios.length]!;
-  const play = engine.randomPlay(entry.scenario, engine.analysisOf(entry.scenario), random, 0.05, 0);
-  const steps = engine.stepsFromChoiceList(play.choices);
-  if (!engine.playSteps(entry.scenario, steps).result) continue;
-  const a = { format: 1, attemptId: randomUUID(), scenarioId: entry.scenario.id, scenarioRevision: entry.scenario.revision, scenarioHash: entry.hash, startedAt: new Date().toISOString(), language: 'zh-CN', steps: steps.map((s) => (s.type === 'choose' ? { ...s, ms: 1000 } : s)) } as engine.Attempt;
-  rows.push(a);
-  bodies.push(JSON.stringify(a));
-}
+const rows = benchAttempts([...service.catalogue.current.values()], 1500, 1);
+const bodies = rows.map((a) => JSON.stringify(a));
 const cpuOf = async (fn: () => Promise<void>) => {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
