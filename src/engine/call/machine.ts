@@ -94,27 +94,12 @@ export function shownChoicesOf(context: Pick<CallContext, 'call' | 'node'>): Cho
   return node?.kind === 'decision' ? shownChoices(context.call, node) : [];
 }
 
-/**
- * The choice an event names, if the caller has finished speaking and it is on offer, and whether it
- * puts the caller on hold. A choice's guards and its action all ask this within one macrostep, about
- * the same context, event and clock reading: the answer is kept for them in one reused record (no
- * allocation), so the choice is looked up once a step. The answer depends on nothing else (the mood
- * and flags of a context's call state never change).
- */
-const offer = { context: null as CallContext | null, event: null as CallEvent | null, at: 0, choice: undefined as Choice | undefined, hold: false };
-
-function choiceOnOffer(context: CallContext, event: CallEvent): typeof offer {
-  const at = elapsed(context);
-  if (offer.context === context && offer.event === event && offer.at === at) return offer;
+/** The choice an event names, if the caller has finished speaking and it is on offer (the first on offer with that id). */
+function choiceOnOffer(context: CallContext, event: CallEvent, at = elapsed(context)): Choice | undefined {
   assertEvent(event, 'agent.choose');
   const node = context.node;
-  const choice = node?.kind !== 'decision' || stillSpeaking(context, at) ? undefined : offeredChoice(node, context.call, event.choiceId);
-  offer.context = context;
-  offer.event = event;
-  offer.at = at;
-  offer.choice = choice;
-  offer.hold = choice !== undefined && leadsToHold(context.scenario, context.call, choice);
-  return offer;
+  if (node?.kind !== 'decision' || stillSpeaking(context, at)) return undefined;
+  return offeredChoice(node, context.call, event.choiceId);
 }
 
 export const callMachine = setup({
@@ -132,12 +117,12 @@ export const callMachine = setup({
     callOver: ({ context }) => context.node === null || context.node.kind === 'ending',
     callerSpeaking: ({ context }) => stillSpeaking(context, elapsed(context)),
     choiceTalksOn: ({ context, event }) => {
-      const on = choiceOnOffer(context, event);
-      return on.choice !== undefined && !on.hold;
+      const choice = choiceOnOffer(context, event);
+      return choice !== undefined && !leadsToHold(context.scenario, context.call, choice);
     },
     choiceHoldsCaller: ({ context, event }) => {
-      const on = choiceOnOffer(context, event);
-      return on.choice !== undefined && on.hold;
+      const choice = choiceOnOffer(context, event);
+      return choice !== undefined && leadsToHold(context.scenario, context.call, choice);
     },
   },
   actions: {
@@ -156,12 +141,9 @@ export const callMachine = setup({
     startReplyTimer: raise({ type: 'call.silence' }, { id: 'reply', delay: ({ context }) => replyDelay(context) }),
     skipSpeech: assign(({ context }) => ({ speakingSeconds: 0, speechEndsAt: elapsed(context) })),
     choose: assign(({ context, event }) => {
-      const on = choiceOnOffer(context, event);
-      const choice = on.choice;
-      const at = on.at;
-      // The record is spent: let go of the context it points to.
-      on.context = null;
-      on.event = null;
+      const at = elapsed(context);
+      // The choice the guards found on offer.
+      const choice = choiceOnOffer(context, event, at);
       if (!choice) return {};
       const step = choose(context.scenario, context.call, context.node as DecisionNode, choice, at);
       if (step.holdSeconds > 0) return { call: step.state, holdSeconds: step.holdSeconds, pendingNext: step.next, speakingSeconds: 0, speechEndsAt: at };
