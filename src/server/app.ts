@@ -32,7 +32,7 @@ import { cmi5Routes } from './routes/cmi5';
 import { LIVE_CATALOG_COOKIE_HEADER, mountCatalogRoutes } from './routes/catalog';
 import { SCENARIOS_FOLDER, VoiceMaker } from './studio-voices';
 import { cmi5PagePolicy } from './cmi5';
-import { replaySubmission, type ReplayPool } from './replay';
+import { ReplayBatch, type Replayer } from './replay';
 import { isServerStart, startSeed } from './vouch';
 
 export const SESSION_COOKIE = 'htl_session';
@@ -148,8 +148,8 @@ export interface AppOptions {
   startSecret?: string;
   /** Where the rate limits live; default: the database on PostgreSQL (shared by app servers), memory on PGlite. */
   limitStore?: LimitStore;
-  /** Threads that replay submissions (src/server/replay.ts); without, the request thread does. */
-  replays?: ReplayPool | null;
+  /** Threads that replay submissions (src/server/replay.ts); without, the request thread does, a turn of the event loop at a time (ReplayBatch). */
+  replays?: Replayer | null;
   /** Forwarding to an LRS (src/server/lrs.ts), when LRS_URL is set: health shows its queue; a stored attempt wakes it. */
   lrs?: Pick<LrsSender, 'status' | 'poke'>;
   now?: () => number;
@@ -237,7 +237,8 @@ const summary = (a: ListedAttempt, forLead = true): z.input<typeof S.attemptSumm
 
 export function createApp(options: AppOptions) {
   const { repository, catalogue } = options;
-  const replays = options.replays ?? null;
+  // In the request thread unless the service runs replay threads: taken a turn's worth at a time (ReplayBatch says why).
+  const replays = options.replays ?? new ReplayBatch();
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   // Login and join limits guard secrets: on PostgreSQL they live in the database, so every app
@@ -498,9 +499,9 @@ export function createApp(options: AppOptions) {
     const received = now();
     const vouched = isServerStart(startSecret, { attemptId: attempt.attemptId, traineeId: me.id, scenarioId: attempt.scenarioId, mode, startedAt: attempt.startedAt }, seed);
     const serverElapsedMs = vouched ? received - Date.parse(attempt.startedAt) : null;
-    // The replay, the flags and the prints: in a replay thread when there are any (src/server/replay.ts).
+    // The replay, the flags and the prints: in a replay thread when there are any, else batched in this thread (src/server/replay.ts).
     const input = { scenario: entry.scenario, hash: entry.hash, steps: attempt.steps, seed, language: attempt.language, serverElapsedMs, claimedStartedAt: attempt.startedAt };
-    const replayed = replays ? await replays.replay(input) : replaySubmission(input);
+    const replayed = await replays.replay(input);
     if (replayed.kind === 'problem') {
       const { step, message, offered } = replayed;
       return fail(400, `step ${step + 1} is not possible in “${attempt.scenarioId}”: ${message}${offered.length ? ` (on offer: ${offered.join(', ')})` : ''}`);

@@ -1,9 +1,11 @@
 /**
  * The CPU work of a submission: the engine replays the steps against the scenario (src/engine), the
  * result's dimensions, the flags the server sets before the insert and the two prints
- * (src/server/vouch.ts). `replaySubmission` does it in the calling thread; a `ReplayPool` does it in
- * worker threads (src/server/replay-thread.ts), so that a long replay never holds the thread that
- * parses and answers requests. Both give the same answer for the same input (tests/server/replay-pool.test.ts).
+ * (src/server/vouch.ts). `replaySubmission` does it in the calling thread, `ReplayBatch` there a
+ * turn of the event loop at a time; a `ReplayPool` does it in worker threads
+ * (src/server/replay-thread.ts), so that a long replay never holds the thread that parses and
+ * answers requests. All give the same answer for the same input (tests/server/replay-pool.test.ts,
+ * tests/server/replay-batch.test.ts).
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -58,6 +60,69 @@ export function replaySubmission(input: ReplayInput): ReplayOutput {
   };
 }
 
+/** What the app hands a submission's replay to: a ReplayBatch in the request thread, or a ReplayPool. */
+export interface Replayer {
+  replay(input: ReplayInput): Promise<ReplayOutput>;
+}
+
+/** Most replays one turn of the event loop runs together; the rest wait for the next turn, after the sockets are read. */
+const BATCH_MOST = 64;
+
+/**
+ * Replays in the calling thread, taken together: a submission's replay waits for the end of the
+ * event loop's turn (`setImmediate`), and then every submission read in that turn is replayed
+ * one after another, before any of them goes on to its insert and its answer.
+ *
+ * Why: a replay run between two requests' HTTP work (parsing, middleware, answers, the database
+ * driver) cost the server about twice what the same replay costs in a loop of replays. Garbage
+ * collection and V8's pretenuring were not the difference; the likeliest cause is that the replay's
+ * code and data (XState's, the engine's, the caller's) are cold in the core's caches after the HTTP
+ * work (README, Performance, Results service).
+ * Under bench:server's load a turn holds about 20 submissions; a lone one waits one turn, no more.
+ */
+export class ReplayBatch implements Replayer {
+  private queue: (Job | undefined)[] = [];
+  private at = 0;
+  private scheduled = false;
+  /** Replays done and turns that ran them (tests read it to see the batch was used). */
+  readonly stats = { replays: 0, batches: 0 };
+
+  replay(input: ReplayInput): Promise<ReplayOutput> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.run);
+  }
+
+  private readonly run = (): void => {
+    this.scheduled = false;
+    const end = Math.min(this.queue.length, this.at + BATCH_MOST);
+    const queue = this.queue;
+    this.stats.batches++;
+    for (; this.at < end; this.at++) {
+      const job = queue[this.at] as Job;
+      queue[this.at] = undefined;
+      this.stats.replays++;
+      try {
+        job.resolve(replaySubmission(job.input));
+      } catch (error) {
+        job.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    if (this.at < queue.length) this.schedule();
+    else {
+      this.queue = [];
+      this.at = 0;
+    }
+  };
+}
+
 /**
  * REPLAY_THREADS when set; else, at most 4: on PostgreSQL one thread per core beyond the first two
  * (none on a machine of one or two cores), on PGlite one per core beyond the first.
@@ -100,7 +165,7 @@ interface Thread {
  * Each scenario is sent to a thread once and kept there by its hash; after that a job carries
  * only the steps. A thread that dies fails its job with a clear error and is replaced.
  */
-export class ReplayPool {
+export class ReplayPool implements Replayer {
   private readonly threads: Thread[] = [];
   private readonly queue: Job[] = [];
   private closed = false;

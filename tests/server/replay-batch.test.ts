@@ -1,0 +1,50 @@
+/**
+ * The request thread's replays taken a turn of the event loop at a time (ReplayBatch in
+ * src/server/replay.ts): each answer is replaySubmission's for its own input, whatever else is in
+ * the turn; the submissions of one turn are replayed together; one that throws fails only itself.
+ */
+import { describe, expect, it } from 'vitest';
+import { analysisOf, randomPlay, seededRandom, stepsFromChoiceList, type AttemptStep, type Scenario } from '../../src/engine/index';
+import { ReplayBatch, replaySubmission, type ReplayInput } from '../../src/server/replay';
+import { loadScenarioFilesOnce } from '../../src/server/scenarios';
+import { SCENARIOS_DIR } from '../../src/server/service';
+
+const entries = loadScenarioFilesOnce(SCENARIOS_DIR).entries;
+
+/** Random plays of every shipped caller (finished or not, some with a choice not on offer), with and without a seed. */
+function inputs(count: number): ReplayInput[] {
+  const random = seededRandom(7);
+  const out: ReplayInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const { scenario, hash } = entries[i % entries.length]!;
+    const choices = randomPlay(scenario, analysisOf(scenario), random, 0.1, 0).choices;
+    if (i % 5 === 3) choices.splice(Math.floor(random() * choices.length), 0, 'not-a-choice');
+    if (i % 7 === 4) choices.length = Math.floor(choices.length / 2);
+    const steps = stepsFromChoiceList(choices).map((s): AttemptStep => (s.type === 'choose' ? { ...s, ms: Math.floor(random() * 4000) } : s));
+    out.push({ scenario, hash, steps, seed: i % 2 ? `batch-seed-${i}` : undefined, language: i % 3 ? 'zh-CN' : 'en', serverElapsedMs: i % 4 ? null : 20_000, claimedStartedAt: new Date(Date.UTC(2026, 10, 20, 9, i)).toISOString() });
+  }
+  return out;
+}
+
+describe('replays batched in the request thread', () => {
+  it('answer each submission as replaySubmission does, the ones sent together in one turn', async () => {
+    const batch = new ReplayBatch();
+    const all = inputs(120);
+    const answers = await Promise.all(all.map((input) => batch.replay(input)));
+    expect(answers).toEqual(all.map((input) => replaySubmission(input)));
+    expect(new Set(answers.map((a) => a.kind))).toEqual(new Set(['scored', 'problem', 'unfinished']));
+    // 120 sent at once: two turns of at most 64, not one turn each.
+    expect(batch.stats).toEqual({ replays: 120, batches: 2 });
+  });
+
+  it('replay a lone submission on the next turn, and one that throws fails alone', async () => {
+    const batch = new ReplayBatch();
+    const [good] = inputs(1);
+    expect(await batch.replay(good!)).toEqual(replaySubmission(good!));
+    const broken = { ...good!, scenario: { ...good!.scenario, nodes: null } as unknown as Scenario };
+    const results = await Promise.allSettled([batch.replay(good!), batch.replay(broken), batch.replay(good!)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    expect(batch.stats).toEqual({ replays: 4, batches: 2 });
+  });
+});
