@@ -157,20 +157,30 @@ interface Thread {
   worker: Worker;
   /** Content hashes of the scenarios this thread has been sent. */
   known: Set<string>;
-  busy: Job | null;
+  /** The jobs of the batch it is replaying, in the order sent; null when idle. */
+  busy: Job[] | null;
 }
 
+/** A batch as a thread receives it: each job names its scenario by hash, and carries it the first time. */
+export type ThreadJob = Omit<ReplayInput, 'scenario'> & { scenario?: Scenario };
+/** A thread's answer to a batch: one entry per job, in the order sent. */
+export type ThreadAnswer = ({ ok: true; output: ReplayOutput } | { ok: false; message: string })[];
+
 /**
- * Replays in worker threads, one job per thread at a time (a queue holds the rest, oldest first).
+ * Replays in worker threads, one batch per thread at a time (a queue holds the rest, oldest first).
+ * What arrives in one turn of the event loop, and what queues while the threads are busy, goes to a
+ * free thread as one message and is replayed there back to back, as `ReplayBatch` does in the
+ * request thread: one message and one wake-up for many jobs, and replays that follow each other.
  * Each scenario is sent to a thread once and kept there by its hash; after that a job carries
- * only the steps. A thread that dies fails its job with a clear error and is replaced.
+ * only the steps. A thread that dies fails its jobs with a clear error and is replaced.
  */
 export class ReplayPool implements Replayer {
   private readonly threads: Thread[] = [];
   private readonly queue: Job[] = [];
   private closed = false;
-  /** Jobs done in threads (tests read it to see the pool was used). */
-  readonly stats = { replays: 0 };
+  private scheduled = false;
+  /** Jobs done in threads, and the batches that carried them (tests read it to see the pool was used). */
+  readonly stats = { replays: 0, batches: 0 };
 
   private constructor(private readonly WorkerClass: typeof Worker) {}
 
@@ -192,20 +202,22 @@ export class ReplayPool implements Replayer {
   private spawn(): Thread {
     const worker = new this.WorkerClass(new URL('./replay-thread.mjs', import.meta.url));
     const thread: Thread = { worker, known: new Set(), busy: null };
-    worker.on('message', (answer: { ok: true; output: ReplayOutput } | { ok: false; message: string }) => {
-      const job = thread.busy;
+    worker.on('message', (answers: ThreadAnswer) => {
+      const jobs = thread.busy ?? [];
       thread.busy = null;
-      if (job) {
+      this.stats.batches++;
+      jobs.forEach((job, i) => {
+        const answer = answers[i];
         this.stats.replays++;
-        if (answer.ok) job.resolve(answer.output);
-        else job.reject(new Error(`the replay failed: ${answer.message}`));
-      }
+        if (answer?.ok) job.resolve(answer.output);
+        else job.reject(new Error(`the replay failed: ${answer ? answer.message : 'no answer'}`));
+      });
       this.next();
     });
     const lost = (why: string) => {
-      const job = thread.busy;
+      const jobs = thread.busy ?? [];
       thread.busy = null;
-      job?.reject(new Error(`the replay thread stopped (${why})`));
+      for (const job of jobs) job.reject(new Error(`the replay thread stopped (${why})`));
       const at = this.threads.indexOf(thread);
       if (at >= 0 && !this.closed) {
         this.threads[at] = this.spawn();
@@ -221,20 +233,30 @@ export class ReplayPool implements Replayer {
     if (this.closed) return Promise.reject(new Error('the replay threads are closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.next();
+      // The rest of this turn's submissions go with it.
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.next();
+      });
     });
   }
 
+  /** Shares the queue among the idle threads, oldest first, at most BATCH_MOST jobs a message. */
   private next(): void {
-    for (const thread of this.threads) {
-      if (this.queue.length === 0) return;
-      if (thread.busy) continue;
-      const job = this.queue.shift()!;
-      thread.busy = job;
-      const { scenario, ...rest } = job.input;
-      const send = thread.known.has(job.input.hash) ? rest : { ...rest, scenario };
-      thread.known.add(job.input.hash);
-      thread.worker.postMessage(send);
+    const idle = this.threads.filter((t) => !t.busy);
+    for (let i = 0; i < idle.length && this.queue.length > 0; i++) {
+      const thread = idle[i] as Thread;
+      const jobs = this.queue.splice(0, Math.min(BATCH_MOST, Math.ceil(this.queue.length / (idle.length - i))));
+      thread.busy = jobs;
+      const batch: ThreadJob[] = jobs.map((job) => {
+        const { scenario, ...rest } = job.input;
+        if (thread.known.has(rest.hash)) return rest;
+        thread.known.add(rest.hash);
+        return { ...rest, scenario };
+      });
+      thread.worker.postMessage(batch);
     }
   }
 

@@ -1,11 +1,12 @@
 /**
- * The request thread's replays taken a turn of the event loop at a time (ReplayBatch in
- * src/server/replay.ts): each answer is replaySubmission's for its own input, whatever else is in
- * the turn; the submissions of one turn are replayed together; one that throws fails only itself.
+ * Replays taken a turn of the event loop at a time (src/server/replay.ts), in the request thread
+ * (ReplayBatch) and in replay threads (ReplayPool, one message a batch): each answer is
+ * replaySubmission's for its own input, whatever else is in the batch; the submissions of one turn
+ * go together; one that throws fails only itself.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analysisOf, randomPlay, seededRandom, stepsFromChoiceList, type AttemptStep, type Scenario } from '../../src/engine/index';
-import { ReplayBatch, replaySubmission, type ReplayInput } from '../../src/server/replay';
+import { ReplayBatch, ReplayPool, replaySubmission, type ReplayInput } from '../../src/server/replay';
 import { loadScenarioFilesOnce } from '../../src/server/scenarios';
 import { SCENARIOS_DIR } from '../../src/server/service';
 
@@ -46,5 +47,27 @@ describe('replays batched in the request thread', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
     expect(batch.stats).toEqual({ replays: 4, batches: 2 });
+  });
+});
+
+describe('replays batched in replay threads', () => {
+  let pool: ReplayPool | null = null;
+  afterAll(async () => {
+    await pool?.close();
+  });
+
+  it('answer each submission as replaySubmission does, a turn shared among the threads in one message each', async () => {
+    pool = await ReplayPool.open(2);
+    const all = inputs(120);
+    const answers = await Promise.all(all.map((input) => pool!.replay(input)));
+    expect(answers).toEqual(all.map((input) => replaySubmission(input)));
+    expect(pool.stats).toEqual({ replays: 120, batches: 2 });
+    // A batch with a job that throws: only that job fails; the threads keep their callers.
+    const [good] = inputs(1);
+    const broken = { ...good!, hash: 'no-such-caller', scenario: { ...good!.scenario, nodes: null } as unknown as Scenario };
+    const results = await Promise.allSettled([pool.replay(good!), pool.replay(broken), pool.replay(good!), pool.replay(good!)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/the replay failed: /);
+    expect((results[3] as PromiseFulfilledResult<unknown>).value).toEqual(replaySubmission(good!));
   });
 });
