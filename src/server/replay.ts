@@ -115,12 +115,24 @@ export class ReplayBatch implements Replayer {
         job.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
-    if (this.at < queue.length) this.schedule();
-    else {
+    if (this.at < queue.length) {
+      // A queue that never empties (more than a turn's worth arriving every turn) would otherwise
+      // keep every replayed slot: drop them once they are many.
+      if (this.at >= 1024) {
+        this.queue = queue.slice(this.at);
+        this.at = 0;
+      }
+      this.schedule();
+    } else {
       this.queue = [];
       this.at = 0;
     }
   };
+
+  /** Submissions waiting for their turn, and slots the queue holds (tests: it never grows without bound). */
+  get pending(): { waiting: number; slots: number } {
+    return { waiting: this.queue.length - this.at, slots: this.queue.length };
+  }
 }
 
 /**

@@ -48,6 +48,26 @@ describe('replays batched in the request thread', () => {
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
     expect(batch.stats).toEqual({ replays: 4, batches: 2 });
   });
+
+  it('keep the queue small while more than a turn of submissions arrives every turn', async () => {
+    const batch = new ReplayBatch();
+    const [one] = inputs(1);
+    /** The most slots held for submissions already replayed. */
+    let most = 0;
+    const answers: Promise<unknown>[] = [];
+    // 100 submissions a turn for 40 turns: 64 are replayed a turn, so the queue never empties.
+    for (let turn = 0; turn < 40; turn++) {
+      for (let i = 0; i < 100; i++) answers.push(batch.replay(one!));
+      most = Math.max(most, batch.pending.slots - batch.pending.waiting);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(batch.pending.waiting).toBeGreaterThan(0);
+    // Slots already replayed are let go once 1,024 of them have piled up.
+    expect(most).toBeLessThanOrEqual(1024 + 64);
+    await Promise.all(answers);
+    expect(batch.pending).toEqual({ waiting: 0, slots: 0 });
+    expect(batch.stats.replays).toBe(4000);
+  });
 });
 
 describe('replays batched in replay threads', () => {
