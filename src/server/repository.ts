@@ -320,14 +320,18 @@ export const ASSIGNMENT_GRACE_MINUTES = 30;
 /**
  * The flags the insert itself finds (src/server/vouch.ts): a recording sent again (the same choices
  * and reply times as an attempt already stored), and an assessment with another trainee's choices.
+ * Each reads the earliest such attempt as the first entry of the print's index (in that order since
+ * migration 019), and its trainee's name by key only when there is one: joined to the trainees
+ * before the limit, the plan sorted the matches and hashed them for every row inserted.
  */
 const FOUND_FLAGS = `v.flags
   || coalesce((SELECT jsonb_build_array(jsonb_build_object('kind', 'replayed', 'reason',
-        format('the same choices with the same reply times, to the millisecond, as attempt %s by %s received %s', o.id, ot.name, to_char(o.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))))
-      FROM attempts o JOIN trainees ot ON ot.id = o.trainee_id WHERE o.replay_print = v.replay_print ORDER BY o.received_at, o.id LIMIT 1), '[]'::jsonb)
+        format('the same choices with the same reply times, to the millisecond, as attempt %s by %s received %s', o.id,
+          (SELECT ot.name FROM trainees ot WHERE ot.id = o.trainee_id), to_char(o.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'))))
+      FROM attempts o WHERE o.replay_print = v.replay_print ORDER BY o.received_at, o.id LIMIT 1), '[]'::jsonb)
   || CASE WHEN v.mode = 'assessment' THEN coalesce((SELECT jsonb_build_array(jsonb_build_object('kind', 'same-choices', 'reason',
-        format('the same sequence of choices as attempt %s by %s', o.id, ot.name)))
-      FROM attempts o JOIN trainees ot ON ot.id = o.trainee_id WHERE o.choice_print = v.choice_print AND o.trainee_id <> v.trainee_id ORDER BY o.received_at, o.id LIMIT 1), '[]'::jsonb)
+        format('the same sequence of choices as attempt %s by %s', o.id, (SELECT ot.name FROM trainees ot WHERE ot.id = o.trainee_id))))
+      FROM attempts o WHERE o.choice_print = v.choice_print AND o.trainee_id <> v.trainee_id ORDER BY o.received_at, o.id LIMIT 1), '[]'::jsonb)
     ELSE '[]'::jsonb END
   || CASE
     WHEN g.id IS NULL THEN '[]'::jsonb

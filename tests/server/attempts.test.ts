@@ -160,6 +160,9 @@ describe('an attempt without a server start', () => {
     const kinds = async (id: string) => ((await leadView(id)).attempt.flags as { kind: string; reason: string }[]).map((f) => f.kind);
     expect(await kinds(mine.attemptId)).not.toContain('same-choices');
     expect(await kinds(theirs.attemptId)).toContain('same-choices');
+    // It names the earliest other trainee's attempt with those choices (the print's index order, migration 019).
+    const reason = ((await leadView(theirs.attemptId)).attempt.flags as { kind: string; reason: string }[]).find((f) => f.kind === 'same-choices')!.reason;
+    expect(reason).toBe(`the same sequence of choices as attempt ${mine.attemptId} by Ann`);
     expect(await kinds(practice.attemptId)).not.toContain('same-choices');
   });
 });
