@@ -250,6 +250,17 @@ export interface FoldOptions {
    * is queued; the queue is folded in full once the submissions pause.
    */
   busy?: () => boolean;
+  /**
+   * Whether a fold now would make submissions wait: on PGlite, whose one thread runs the fold and
+   * the inserts, while the attempt writer has a statement in flight or attempts queued. While
+   * submissions are being stored, a turn folds only if this says no, else it leaves the queue to
+   * a later turn. A fold of 50 held that thread 22–39 ms, and every submission waiting for it waited as
+   * long: at one fold a second, two thirds of bench:server's steady submissions over 50 ms were
+   * those behind a fold (README, Performance › Results service). Trainees at work leave the writer
+   * idle nearly all the time, and the fold takes those moments; a writer that is never idle is a
+   * server at capacity, where the fold waits for the submissions to pause.
+   */
+  holdsWriter?: () => boolean;
 }
 
 /**
@@ -260,13 +271,14 @@ export interface FoldOptions {
  * the database lets one fold at a time through and the others find nothing to do or the lock taken.
  */
 export class AnalyticsFolder {
-  readonly stats = { folds: 0, attempts: 0, busy: 0, failures: 0, mostMs: 0 };
+  readonly stats = { folds: 0, attempts: 0, busy: 0, deferred: 0, failures: 0, mostMs: 0 };
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
   private readonly everyMs: number;
   private readonly chunk: number;
   private readonly busy: () => boolean;
+  private readonly holdsWriter: () => boolean;
 
   constructor(
     private readonly store: Pick<AnalyticsRepository, 'fold'>,
@@ -275,6 +287,7 @@ export class AnalyticsFolder {
     this.everyMs = options.everyMs ?? 1000;
     this.chunk = options.chunk ?? 1000;
     this.busy = options.busy ?? (() => false);
+    this.holdsWriter = options.holdsWriter ?? (() => false);
   }
 
   start(): void {
@@ -297,10 +310,16 @@ export class AnalyticsFolder {
 
   /**
    * Folds until fewer than a chunk are left (or another fold holds the lock, or submissions are
-   * being stored: then one chunk); how many it folded.
+   * being stored: then one chunk, and none while `holdsWriter` says a fold would make them wait);
+   * how many it folded.
    */
   foldNow(): Promise<number> {
-    this.running ??= (async () => {
+    if (this.running) return this.running;
+    if (this.busy() && this.holdsWriter()) {
+      this.stats.deferred++;
+      return Promise.resolve(0);
+    }
+    this.running = (async () => {
       let total = 0;
       try {
         for (;;) {

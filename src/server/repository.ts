@@ -486,6 +486,11 @@ export class BatchWriter {
     return this.inFlight > 0 || performance.now() - this.lastAdded < withinMs;
   }
 
+  /** Whether a statement is in flight or attempts are waiting for one, right now. */
+  writing(): boolean {
+    return this.inFlight > 0 || this.lanes.some((lane) => lane.queue.length > 0);
+  }
+
   add(attempt: NewAttempt): Promise<'stored' | 'exists'> {
     this.lastAdded = performance.now();
     return new Promise((resolve, reject) => {
@@ -586,6 +591,11 @@ export class Repository {
   /** Whether submissions are being stored: one is being written, or one came in the last `withinMs` ms. */
   storingAttempts(withinMs = 250): boolean {
     return this.writer.busy(withinMs);
+  }
+
+  /** Whether the attempt writer has a statement in flight or attempts waiting, right now. */
+  writingAttempts(): boolean {
+    return this.writer.writing();
   }
 
   /** Attempt insert statements that can be in flight at once. */

@@ -112,6 +112,8 @@ export async function openService(options: ServiceOptions): Promise<Service> {
   const analyticsFolder = new AnalyticsFolder(new AnalyticsRepository(db), {
     chunk: db.kind === 'pglite' ? FOLD_CHUNK_PGLITE : FOLD_CHUNK_POSTGRES,
     busy: () => repository.storingAttempts(),
+    // PGlite: the fold and the inserts share one thread (AnalyticsFolder's holdsWriter says why).
+    ...(db.kind === 'pglite' ? { holdsWriter: () => repository.writingAttempts() } : {}),
     ...analyticsFold,
   });
   analyticsFolder.start();

@@ -427,14 +427,37 @@ describe('the analytics folder and the submissions beside it', () => {
     expect(store.folds).toEqual([50, 50, 25]);
   });
 
+  it('folds nothing while submissions are being stored and the writer is at work, where a fold would make them wait (PGlite)', async () => {
+    const store = queue(125);
+    let busy = true;
+    let writing = true;
+    const folder = new AnalyticsFolder(store, { chunk: 50, busy: () => busy, holdsWriter: () => writing });
+    expect(await folder.foldNow()).toBe(0);
+    expect(store.folds).toEqual([]);
+    expect(folder.stats.deferred).toBe(1);
+    // The writer idle between submissions: one chunk, as any turn while busy.
+    writing = false;
+    expect(await folder.foldNow()).toBe(50);
+    writing = true;
+    expect(await folder.foldNow()).toBe(0);
+    // Submissions paused: the rest, whatever the writer says.
+    busy = false;
+    expect(await folder.foldNow()).toBe(75);
+    expect(store.folds).toEqual([50, 50, 25]);
+  });
+
   it('knows submissions are being stored while one is written and for a while after the last came in', async () => {
     const db = await openDb({});
     try {
       await migrate(db);
       const repository = new Repository(db);
       expect(repository.storingAttempts(250)).toBe(false);
+      expect(repository.writingAttempts()).toBe(false);
       // A submission for a cohort that does not exist fails, but it came in: the writer was busy.
-      await repository.insertAttempt({ id: randomUUID() } as unknown as NewAttempt).catch(() => undefined);
+      const insert = repository.insertAttempt({ id: randomUUID() } as unknown as NewAttempt).catch(() => undefined);
+      expect(repository.writingAttempts()).toBe(true);
+      await insert;
+      expect(repository.writingAttempts()).toBe(false);
       expect(repository.storingAttempts(60_000)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(repository.storingAttempts(5)).toBe(false);
