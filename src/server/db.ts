@@ -11,8 +11,9 @@ export type SqlValue = string | number | boolean | null | Date;
 
 export interface QueryOptions {
   /**
-   * PostgreSQL: run it as this named prepared statement, parsed and planned once per connection
-   * (the text must be the same at every call under this name). PGlite: ignored.
+   * Run it as this named prepared statement, parsed and planned once per connection (the text must
+   * be the same at every call under this name): PostgreSQL, and PGlite in its thread outside a
+   * transaction (src/server/pglite-thread.ts). PGlite in this thread (`memory://`): ignored.
    */
   prepared?: string;
 }
@@ -258,8 +259,8 @@ async function openPgliteThread(dataDir: string, durability: 'fsync' | 'relaxed'
     throw explainStorageError(error, dataDir);
   }
   const runner = (tx?: number): Queryable => ({
-    async query<Row>(sql: string, params: readonly SqlValue[] = []) {
-      return (await ask({ op: 'query', sql, params: [...params], tx })).rows as Row[];
+    async query<Row>(sql: string, params: readonly SqlValue[] = [], options?: QueryOptions) {
+      return (await ask({ op: 'query', sql, params: [...params], tx, ...(options?.prepared && tx === undefined ? { prepared: options.prepared } : {}) })).rows as Row[];
     },
     async exec(sql) {
       await ask({ op: 'exec', sql, tx });
