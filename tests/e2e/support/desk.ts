@@ -239,7 +239,9 @@ export async function playCall(
       continue;
     }
     const index = call.offered.indexOf(move.choice);
-    if (index < 0) throw new Error(`"${move.choice}" is not offered at ${call.nodeId}: ${call.offered.join(', ')}`);
+    // The steps the desk recorded say how the call got here (a choice's time and shown place tell a
+    // stray key from a reply), should a move meet a call that went another way.
+    if (index < 0) throw new Error(`"${move.choice}" is not offered at ${call.nodeId}: ${call.offered.join(', ')}; recorded since the answer: ${JSON.stringify(call.recorded.slice(1))}`);
     const before = (call.recorded as unknown[]).length;
     if (move.by === 'tap') await tap(page, `choice:${move.choice}`, options.touch ?? false);
     else if (move.by === 'arrows') {
