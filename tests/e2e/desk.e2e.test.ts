@@ -210,7 +210,8 @@ describe('the call desk', () => {
     expect(Date.now() - started).toBeGreaterThan((practice.timing.replySeconds - 2) * 1000);
     expect(after.mood - before.mood).toBe(silence?.mood);
     for (const [dimension, points] of Object.entries(silence?.scores ?? {})) expect((after.scores[dimension] ?? 0) - (before.scores[dimension] ?? 0)).toBe(points);
-    expect(await liveText(desk.page)).toContain('the reply timer ran out');
+    // The desk says it on its next frame after the machine's silence: wait for it as a listener would.
+    await expect.poll(() => liveText(desk!.page), { timeout: 5_000 }).toContain('the reply timer ran out');
     await shoot(desk.page, '09-call-after-silence');
     for (const choice of choices) {
       const call = await untilReplyAwaited(desk.page, false);
