@@ -1,12 +1,18 @@
 /**
  * Submission bodies as the game sends them, for the server benches: valid, finished random plays of
- * every caller in turn (`randomPlay`, 5% silences), each choice taken after 1 s.
+ * every caller in turn (`randomPlay`, 5% silences), each choice taken after 1 s, started now unless
+ * `startedAt` says when (drawn from the same random numbers, after the play).
  */
 import { randomUUID } from 'node:crypto';
 import * as engine from '../src/engine/index';
 import type { ScenarioEntry } from '../src/server/scenarios';
 
-export function benchAttempts(entries: readonly Pick<ScenarioEntry, 'scenario' | 'hash'>[], count: number, seed: number): engine.Attempt[] {
+export function benchAttempts(
+  entries: readonly Pick<ScenarioEntry, 'scenario' | 'hash'>[],
+  count: number,
+  seed: number,
+  startedAt: (random: () => number) => string = () => new Date().toISOString(),
+): engine.Attempt[] {
   const random = engine.seededRandom(seed);
   const attempts: engine.Attempt[] = [];
   while (attempts.length < count) {
@@ -20,7 +26,7 @@ export function benchAttempts(entries: readonly Pick<ScenarioEntry, 'scenario' |
       scenarioId: entry.scenario.id,
       scenarioRevision: entry.scenario.revision,
       scenarioHash: entry.hash,
-      startedAt: new Date().toISOString(),
+      startedAt: startedAt(random),
       language: 'zh-CN',
       steps: steps.map((s) => (s.type === 'choose' ? { ...s, ms: 1000 } : s)),
     } as engine.Attempt);

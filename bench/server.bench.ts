@@ -122,7 +122,7 @@ const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 async function oneRun(target: Target): Promise<RunFigures> {
   const { serve } = await import('@hono/node-server');
-  const engine = await import('../src/engine/index');
+  const { benchAttempts } = await import('./bench-attempts');
   const { hashPassword } = await import('../src/server/auth');
   const { openService } = await import('../src/server/service');
   const { defaultReplayThreads } = await import('../src/server/replay');
@@ -148,30 +148,9 @@ async function oneRun(target: Target): Promise<RunFigures> {
     return { status: response.status, cookie: response.headers.get('set-cookie')?.split(';')[0] ?? '', json: (await response.json()) as Record<string, unknown> };
   };
 
-  /** Valid, finished plays across every caller, made before the clock starts. */
-  const makeAttempts = (count: number, seed: number): Attempt[] => {
-    const random = engine.seededRandom(seed);
-    const scenarios = [...service.catalogue.current.values()];
-    const hashes = new Map(scenarios.map((e) => [e.scenario.id, e.hash]));
-    const attempts: Attempt[] = [];
-    while (attempts.length < count) {
-      const entry = scenarios[attempts.length % scenarios.length]!;
-      const play = engine.randomPlay(entry.scenario, engine.analysisOf(entry.scenario), random, 0.05, 0);
-      const steps = engine.stepsFromChoiceList(play.choices);
-      if (!engine.playSteps(entry.scenario, steps).result) continue;
-      attempts.push({
-        format: 1,
-        attemptId: randomUUID(),
-        scenarioId: entry.scenario.id,
-        scenarioRevision: entry.scenario.revision,
-        scenarioHash: hashes.get(entry.scenario.id)!,
-        startedAt: new Date(Date.now() - Math.floor(random() * 30) * 86_400_000).toISOString(),
-        language: 'zh-CN',
-        steps: steps.map((s) => (s.type === 'choose' ? { ...s, ms: 1000 } : s)) as Attempt['steps'],
-      });
-    }
-    return attempts;
-  };
+  /** Valid, finished plays across every caller, made before the clock starts, started over the last 30 days. */
+  const makeAttempts = (count: number, seed: number): Attempt[] =>
+    benchAttempts([...service.catalogue.current.values()], count, seed, (random) => new Date(Date.now() - Math.floor(random() * 30) * 86_400_000).toISOString());
 
   try {
     await service.repository.createLead('Bench Lead', await hashPassword('bench password 123'));
