@@ -18,9 +18,10 @@ beforeAll(async () => {
   token = (await join(service, cohort.code, 'Tia')).token;
   const db = service.db;
   const query = db.query.bind(db);
-  db.query = ((sql: string, params?: readonly unknown[]) => {
-    statements.push(sql.replace(/\s+/g, ' ').trim().slice(0, 60));
-    return query(sql, params as never);
+  db.query = ((sql: string, params?: readonly unknown[], ...rest: unknown[]) => {
+    // The analytics fold runs on its own timer (AnalyticsFolder), not as part of a request: not counted.
+    if (!sql.startsWith('SELECT analytics_fold(')) statements.push(sql.replace(/\s+/g, ' ').trim().slice(0, 60));
+    return (query as (...args: unknown[]) => ReturnType<typeof db.query>)(sql, params, ...rest);
   }) as typeof db.query;
 }, 180_000);
 afterAll(async () => service?.close());
